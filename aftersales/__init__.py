@@ -1,0 +1,5 @@
+"""The aftersales project package; loads the Celery app with Django."""
+
+from aftersales.celery import app as celery_app
+
+__all__ = ["celery_app"]

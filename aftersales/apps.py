@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class AftersalesConfig(AppConfig):
+    name = "aftersales"
+    verbose_name = _("After-sales service")
+
+    def ready(self) -> None:
+        # Keep the role groups in line with the code's permission table after
+        # every migrate. aftersales is the last installed app, so every other
+        # app's permissions exist by the time this sender fires.
+        post_migrate.connect(_sync_roles_after_migrate, sender=self)
+
+
+def _sync_roles_after_migrate(sender, using="default", **kwargs) -> None:
+    from aftersales.roles import sync_roles
+
+    sync_roles(using=using)

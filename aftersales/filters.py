@@ -1,0 +1,49 @@
+"""Filter pieces shared by every app's FilterSet (UI lists and API alike)."""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class SearchFilterSet(django_filters.FilterSet):
+    """Adds ``q``: a case-insensitive search over the fields named in ``search_fields``."""
+
+    search_fields: tuple[str, ...] = ()
+
+    q = django_filters.CharFilter(method="filter_search", label=_("Search"))
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(form, "_bootstrap_styled", False):
+            for field in form.fields.values():
+                is_select = field.widget.input_type == "select" if hasattr(field.widget, "input_type") else True
+                field.widget.attrs.setdefault(
+                    "class", "form-select form-select-sm" if is_select else "form-control form-control-sm"
+                )
+            form._bootstrap_styled = True
+        return form
+
+    def filter_search(self, queryset, name, value):
+        terms = value.split()
+        for term in terms[:5]:
+            queryset = queryset.filter(
+                reduce(or_, (Q(**{f"{field}__icontains": term}) for field in self.search_fields))
+            )
+        return queryset
+
+
+def scoped_choices(model):
+    """Choices of a code-referenced filter: only what the requesting user may see."""
+
+    def queryset(request):
+        if request is None:
+            return model.objects.none()
+        return model.objects.visible_to(request.user)
+
+    return queryset

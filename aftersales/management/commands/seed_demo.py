@@ -1,0 +1,109 @@
+"""``seed_demo``: the demo brand, so a new user sees a living system (api-contract.md)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from aftersales import demo_data
+from aftersales.roles import sync_roles
+from inspection.services import defectcode_upsert
+from repairs.services import sparepart_upsert
+from stores.services import account_upsert, region_upsert, store_upsert
+from suppliers.services import category_upsert, style_upsert, supplier_upsert
+
+DEFAULT_PASSWORD = "demo12345"  # noqa: S105 - development-only demo logins, printed on purpose
+
+
+class Command(BaseCommand):
+    help = "Create the demo regions, stores, suppliers, catalogue and one login per role (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", default=DEFAULT_PASSWORD, help="Password of every demo login.")
+        parser.add_argument(
+            "--no-history", action="store_true", help="Create master data and users only, no workflow history."
+        )
+
+    def handle(self, *args, password: str, no_history: bool, **options):
+        if not settings.DEBUG and password == DEFAULT_PASSWORD:
+            raise CommandError("Refusing to create demo logins with the default password while DJANGO_DEBUG is off.")
+        if len(password) < 8:
+            raise CommandError("--password must be at least 8 characters.")
+        with transaction.atomic():
+            sync_roles()
+            self._master_data()
+            self._accounts(password)
+        self._print_logins(password)
+
+    def _master_data(self) -> None:
+        regions = {code: region_upsert(code=code, name=name) for code, name in demo_data.REGIONS}
+        for code, name, region, kind, address, phone in demo_data.STORES:
+            store_upsert(code=code, name=name, region=regions[region], kind=kind, address=address, phone=phone)
+        suppliers = {
+            code: supplier_upsert(code=code, name=name, contact_name=contact, contact_phone=phone, contact_email=email)
+            for code, name, contact, phone, email in demo_data.SUPPLIERS
+        }
+        categories = {
+            code: category_upsert(
+                code=code,
+                name=name,
+                quality_return_days=quality_days,
+                change_of_mind_days=mind_days,
+                warranty_months=warranty,
+                paid_repair_offered=paid_repair,
+            )
+            for code, name, quality_days, mind_days, warranty, paid_repair in demo_data.CATEGORIES
+        }
+        for style_no, name, category, supplier, season, year, cost, price in demo_data.STYLES:
+            style_upsert(
+                style_no=style_no,
+                name=name,
+                category=categories[category],
+                supplier=suppliers[supplier],
+                season=season,
+                year=year,
+                unit_cost=Decimal(cost),
+                retail_price=Decimal(price),
+            )
+        for code, name_zh, name_en, category, responsibility in demo_data.DEFECT_CODES:
+            defectcode_upsert(
+                code=code,
+                name_zh=name_zh,
+                name_en=name_en,
+                category=categories[category] if category else None,
+                default_responsibility=responsibility,
+            )
+        for part_no, name, unit, cost, stock, reorder in demo_data.SPARE_PARTS:
+            sparepart_upsert(
+                part_no=part_no, name=name, unit=unit, unit_cost=cost, stock_quantity=stock, reorder_level=reorder
+            )
+
+    def _accounts(self, password: str) -> None:
+        from stores.models import Region, Store
+        from suppliers.models import Supplier
+
+        users = {}
+        for username, full_name, roles, stores, regions, suppliers, superuser in demo_data.ACCOUNTS:
+            users[username] = account_upsert(
+                username=username,
+                password=password,
+                roles=roles,
+                full_name=full_name,
+                email=f"{username}@aftersales.example.cn",
+                stores=Store.objects.filter(code__in=stores),
+                regions=Region.objects.filter(code__in=regions),
+                suppliers=Supplier.objects.filter(code__in=suppliers),
+                is_superuser=superuser,
+            )
+        for code, username in demo_data.STORE_CONTACTS.items():
+            store_upsert(code=code, contact_user=users[username])
+
+    def _print_logins(self, password: str) -> None:
+        self.stdout.write(self.style.SUCCESS("Demo data is ready. Logins (development only):"))
+        for username, full_name, roles, stores, regions, suppliers, superuser in demo_data.ACCOUNTS:
+            scope = ", ".join([*stores, *regions, *suppliers])
+            what = "superuser" if superuser else ", ".join(roles)
+            self.stdout.write(f"  {username:<11} {password}  {what}{f' ({scope})' if scope else ''}  {full_name}")

@@ -1,0 +1,40 @@
+"""Language selection: Simplified Chinese unless the user chose otherwise."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import trans_real
+
+
+class PreferredLanguageMiddleware:
+    """Activate the language the user picked with the switch, else Chinese.
+
+    Django's own LocaleMiddleware follows the browser's Accept-Language, which
+    would show English to a store whose PC happens to run an English browser;
+    our users are Chinese businesses, so the product speaks Chinese until
+    someone switches. API clients may still ask by Accept-Language, as
+    programs cannot click a switch.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = self._language_for(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie", "Accept-Language"))
+        response.headers.setdefault("Content-Language", language)
+        return response
+
+    @staticmethod
+    def _language_for(request) -> str:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen and trans_real.check_for_language(chosen):
+            return trans_real.get_supported_language_variant(chosen)
+        if request.path.startswith("/api/") and request.headers.get("Accept-Language"):
+            return trans_real.get_language_from_request(request)
+        return settings.LANGUAGE_CODE

@@ -1,0 +1,119 @@
+"""Roles 角色 of domain.md as Django groups, and the role → permission table.
+
+The table below is the single source of truth: ``sync_roles`` (run by
+``migrate``, ``seed_demo`` and the ``sync_roles`` command) makes every group's
+permissions equal to it, so a permission granted by hand in the admin is
+reverted on the next deploy rather than silently widening a role.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    STORE_STAFF = "store_staff", _("Store staff")
+    REGION_MANAGER = "region_manager", _("Region manager")
+    TECHNICIAN = "technician", _("Service center technician")
+    HOTLINE_AGENT = "hotline_agent", _("Hotline agent")
+    QA_MANAGER = "qa_manager", _("QA manager")
+    LOGISTICS_MANAGER = "logistics_manager", _("Logistics manager")
+    PRODUCTION_VP = "production_vp", _("Production vice-president")
+    FINANCE = "finance", _("Finance")
+    SUPPLIER_USER = "supplier_user", _("Supplier")
+
+
+# Service-center roles see every store's and every supplier's records.
+CENTER_ROLES = frozenset(
+    {
+        Role.TECHNICIAN,
+        Role.HOTLINE_AGENT,
+        Role.QA_MANAGER,
+        Role.LOGISTICS_MANAGER,
+        Role.PRODUCTION_VP,
+        Role.FINANCE,
+    }
+)
+STORE_ROLES = frozenset({Role.STORE_STAFF, Role.REGION_MANAGER})
+
+_CATALOGUE = ["suppliers.view_category", "suppliers.view_style", "inspection.view_defectcode"]
+_MASTER_DATA = [
+    *_CATALOGUE,
+    "stores.view_region",
+    "stores.view_store",
+    "suppliers.view_supplier",
+    "repairs.view_sparepart",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.STORE_STAFF: [*_CATALOGUE, "stores.view_region", "stores.view_store", "suppliers.view_supplier"],
+    Role.REGION_MANAGER: [*_CATALOGUE, "stores.view_region", "stores.view_store", "suppliers.view_supplier"],
+    Role.TECHNICIAN: list(_MASTER_DATA),
+    Role.HOTLINE_AGENT: list(_MASTER_DATA),
+    Role.QA_MANAGER: list(_MASTER_DATA),
+    Role.LOGISTICS_MANAGER: list(_MASTER_DATA),
+    Role.PRODUCTION_VP: list(_MASTER_DATA),
+    Role.FINANCE: list(_MASTER_DATA),
+    Role.SUPPLIER_USER: [*_CATALOGUE, "suppliers.view_supplier"],
+}
+
+
+@dataclass(frozen=True)
+class RoleSyncResult:
+    groups_created: int
+    groups_changed: int
+
+
+def roles_of(user) -> frozenset[str]:
+    """The user's role names, read once per user object (i.e. once per request)."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_aftersales_roles", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._aftersales_roles = cached
+    return cached
+
+
+def has_role(user, *roles: str) -> bool:
+    return bool(roles_of(user) & set(roles))
+
+
+def sees_everything(user) -> bool:
+    """Superusers and service-center roles are not limited to a store or supplier."""
+    return bool(getattr(user, "is_superuser", False)) or bool(roles_of(user) & CENTER_ROLES)
+
+
+@transaction.atomic
+def sync_roles(*, using: str = "default") -> RoleSyncResult:
+    """Create the role groups and make their permissions equal to ``ROLE_PERMISSIONS``."""
+    from django.contrib.auth.models import Group, Permission
+
+    # Permissions of apps migrated in this same run may not exist yet.
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
+
+    wanted_codes = {code for codes in ROLE_PERMISSIONS.values() for code in codes}
+    permissions = {
+        f"{permission.content_type.app_label}.{permission.codename}": permission
+        for permission in Permission.objects.using(using).select_related("content_type")
+    }
+    unknown = sorted(wanted_codes - permissions.keys())
+    if unknown:
+        raise LookupError(f"ROLE_PERMISSIONS names permissions that do not exist: {', '.join(unknown)}")
+
+    created = changed = 0
+    for role, codes in ROLE_PERMISSIONS.items():
+        group, was_created = Group.objects.using(using).get_or_create(name=str(role))
+        created += was_created
+        wanted = {permissions[code].pk for code in codes}
+        current = set(group.permissions.values_list("pk", flat=True))
+        if wanted != current:
+            group.permissions.set(wanted)
+            changed += not was_created
+    return RoleSyncResult(groups_created=created, groups_changed=changed)

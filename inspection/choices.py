@@ -1,0 +1,11 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Responsibility(models.TextChoices):
+    """责任方: who bears the cost of a defect. "Cannot tell supplier or store" is ``hq``."""
+
+    SUPPLIER = "supplier", _("Supplier")
+    STORE = "store", _("Store")
+    CUSTOMER = "customer", _("Customer")
+    HQ = "hq", _("Head office")

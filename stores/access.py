@@ -1,0 +1,59 @@
+"""What part of the data a user may see: the user's scope 数据范围.
+
+A store user sees its own store, a region manager the stores of its regions,
+a supplier user the records where its supplier is the responsible party;
+service-center roles see everything. A membership without the matching role
+grants nothing, so removing a role is enough to withdraw access.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aftersales.roles import Role, roles_of, sees_everything
+
+
+@dataclass(frozen=True)
+class Scope:
+    everything: bool
+    roles: frozenset[str]
+    store_ids: frozenset[int]
+    region_ids: frozenset[int]
+    supplier_ids: frozenset[int]
+
+
+def scope_for(user) -> Scope:
+    """Compute the user's scope once per user object (so once per request)."""
+    cached = getattr(user, "_aftersales_scope", None)
+    if cached is not None:
+        return cached
+    from stores.models import RegionMembership, Store, StoreMembership
+    from suppliers.models import SupplierMembership
+
+    roles = roles_of(user)
+    store_ids: set[int] = set()
+    region_ids: set[int] = set()
+    supplier_ids: set[int] = set()
+    if getattr(user, "is_authenticated", False):
+        if Role.STORE_STAFF in roles:
+            for store_id, region_id in StoreMembership.objects.filter(user=user).values_list(
+                "store_id", "store__region_id"
+            ):
+                store_ids.add(store_id)
+                region_ids.add(region_id)
+        if Role.REGION_MANAGER in roles:
+            managed = set(RegionMembership.objects.filter(user=user).values_list("region_id", flat=True))
+            region_ids |= managed
+            if managed:
+                store_ids |= set(Store.objects.filter(region_id__in=managed).values_list("pk", flat=True))
+        if Role.SUPPLIER_USER in roles:
+            supplier_ids |= set(SupplierMembership.objects.filter(user=user).values_list("supplier_id", flat=True))
+    scope = Scope(
+        everything=sees_everything(user),
+        roles=roles,
+        store_ids=frozenset(store_ids),
+        region_ids=frozenset(region_ids),
+        supplier_ids=frozenset(supplier_ids),
+    )
+    user._aftersales_scope = scope
+    return scope

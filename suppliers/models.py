@@ -1,0 +1,135 @@
+"""Suppliers 供应商/加工厂, product categories 品类 with their warranty policy 三包政策, styles 款号."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.models import ScopedQuerySet, TimeStampedModel
+from aftersales.roles import STORE_ROLES, Role
+from suppliers.choices import Season
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class SupplierQuerySet(ScopedQuerySet):
+    # Stores may see who made their goods; a supplier sees only itself.
+    supplier_lookup = "pk"
+    open_to = STORE_ROLES
+
+
+class Supplier(TimeStampedModel):
+    """A supplier or factory 供应商/加工厂: the party charged back for supplier-caused defects."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    contact_name = models.CharField(_("contact person"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    objects = SupplierQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("supplier")
+        verbose_name_plural = _("suppliers")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class SupplierMembership(models.Model):
+    """Ties a supplier's own login to the supplier whose records it may see."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supplier_memberships")
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="memberships")
+
+    class Meta:
+        verbose_name = _("supplier membership")
+        verbose_name_plural = _("supplier memberships")
+        constraints = [models.UniqueConstraint(fields=["user", "supplier"], name="supplier_membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.supplier.code}"
+
+
+class CategoryQuerySet(ScopedQuerySet):
+    open_to = frozenset(Role)
+
+
+class Category(TimeStampedModel):
+    """A product category 品类 and its warranty policy 三包政策.
+
+    A return is checked at logging against these windows, counted from the
+    purchase date; outside them the store must give a written reason.
+    """
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    quality_return_days = models.PositiveSmallIntegerField(
+        _("quality-return window (days)"), default=15, help_text=_("Days from purchase a quality return is accepted.")
+    )
+    change_of_mind_days = models.PositiveSmallIntegerField(
+        _("change-of-mind window (days)"),
+        default=7,
+        help_text=_("Days from purchase a return without defect is accepted."),
+    )
+    warranty_months = models.PositiveSmallIntegerField(_("warranty (months)"), default=12)
+    paid_repair_offered = models.BooleanField(_("paid repair after warranty"), default=True)
+
+    objects = CategoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class StyleQuerySet(ScopedQuerySet):
+    supplier_lookup = "supplier"
+    open_to = STORE_ROLES
+
+
+class Style(TimeStampedModel):
+    """A style 款号: what a returned unit is, who made it, and what it cost."""
+
+    style_no = models.CharField(_("style number"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="styles", verbose_name=_("category"))
+    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="styles", verbose_name=_("supplier"))
+    season = models.CharField(_("season"), max_length=10, choices=Season.choices, default=Season.ALL_YEAR)
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)], help_text=_("Season year, e.g. 2026.")
+    )
+    unit_cost = models.DecimalField(
+        _("unit cost (CNY)"),
+        **MONEY,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Charged back per scrapped unit."),
+    )
+    retail_price = models.DecimalField(_("retail price (CNY)"), **MONEY, validators=[MinValueValidator(Decimal("0"))])
+
+    objects = StyleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["style_no"]
+        verbose_name = _("style")
+        verbose_name_plural = _("styles")
+        constraints = [
+            models.CheckConstraint(condition=Q(unit_cost__gte=0), name="style_unit_cost_not_negative"),
+            models.CheckConstraint(condition=Q(retail_price__gte=0), name="style_retail_price_not_negative"),
+        ]
+        indexes = [models.Index(fields=["supplier", "style_no"], name="style_supplier_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.style_no} {self.name}"
