@@ -89,3 +89,16 @@ class HomeView(LoginRequiredMixin, TemplateView):
         context["role_labels"] = [Role(role).label for role in sorted(roles_of(user)) if role in Role.values]
         context["master_data"] = [{**link, "count": link["selector"](user).count()} for link in master_data_links(user)]
         return context
+
+
+def healthz(request):
+    """Liveness and database check for load balancers and docker-compose health checks."""
+    from django.db import connection
+    from django.http import JsonResponse
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as error:  # noqa: BLE001 - any database failure means unhealthy
+        return JsonResponse({"status": "error", "database": str(error)}, status=503)
+    return JsonResponse({"status": "ok"})
