@@ -5,6 +5,8 @@ tests speak of the contract's stores (S001, S002, S101), suppliers (SUP01,
 SUP02) and logins (store1, tech1, supplier1, ...).
 """
 
+from io import StringIO
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -16,7 +18,7 @@ DEMO_PASSWORD = "demo12345"
 
 @pytest.fixture
 def demo(db):
-    call_command("seed_demo", "--no-history", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", "--no-history", "--password", DEMO_PASSWORD, stdout=StringIO())
 
 
 @pytest.fixture

@@ -22,14 +22,18 @@ class Command(BaseCommand):
     help = "Create the demo regions, stores, suppliers, catalogue and one login per role (idempotent)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--password", default=DEFAULT_PASSWORD, help="Password of every demo login.")
+        parser.add_argument(
+            "--password", default=None, help=f"Password of every demo login (default {DEFAULT_PASSWORD}, debug only)."
+        )
         parser.add_argument(
             "--no-history", action="store_true", help="Create master data and users only, no workflow history."
         )
 
-    def handle(self, *args, password: str, no_history: bool, **options):
-        if not settings.DEBUG and password == DEFAULT_PASSWORD:
-            raise CommandError("Refusing to create demo logins with the default password while DJANGO_DEBUG is off.")
+    def handle(self, *args, password: str | None, no_history: bool, **options):
+        if password is None:
+            if not settings.DEBUG:
+                raise CommandError("DJANGO_DEBUG is off: give the demo logins a password with --password.")
+            password = DEFAULT_PASSWORD
         if len(password) < 8:
             raise CommandError("--password must be at least 8 characters.")
         with transaction.atomic():
