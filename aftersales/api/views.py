@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -20,7 +19,7 @@ class TokenObtainView(ObtainAuthToken):
             "TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField()}
         ),
         responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField()})},
-        description=str(_("Exchange a username and password for an API token.")),
+        description="Exchange a username and password for an API token.",
     )
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)

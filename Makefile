@@ -1,0 +1,84 @@
+# The README's commands. Each target does its own set-up, so a fresh clone needs nothing else.
+# `make run`  — set up and serve the app with demo data on http://127.0.0.1:8000
+# `make test` — set up and run the whole test suite (SQLite, in-process tasks)
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+# System packages (Debian names): PDF rendering with Chinese fonts, gettext; and for tests a PDF
+# text extractor and the browser Playwright drives.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext
+TEST_SYSTEM_PACKAGES := poppler-utils chromium
+PYTEST_ARGS ?= -n 2
+# The PostgreSQL + Redis pass (see README "Testing against PostgreSQL and Redis").
+PG_URL ?= postgres://postgres@127.0.0.1:5432
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
+CI_DB := aftersales_ci_$(shell echo $$$$)
+
+.PHONY: run test test-postgres lint check-deploy schema messages system-packages system-packages-test venv venv-dev clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+venv-dev: $(VENV)/.installed-dev
+
+# Installs the Debian packages when it can (root or password-less sudo); otherwise says what to install.
+define install_debian
+	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -z "$$missing" ]; then echo "System packages present: $(1)"; \
+	elif ! command -v apt-get >/dev/null; then echo "WARNING: install these system packages yourself: $$missing"; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	elif sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	else echo "WARNING: cannot install system packages without root; please run: sudo apt-get install $$missing"; fi
+endef
+
+system-packages:
+	$(call install_debian,$(SYSTEM_PACKAGES))
+
+system-packages-test:
+	$(call install_debian,$(SYSTEM_PACKAGES) $(TEST_SYSTEM_PACKAGES))
+
+messages: $(VENV)/.installed
+	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore=.venv -v0; \
+	else echo "gettext is missing: using the committed compiled catalogues"; fi
+
+run: system-packages $(VENV)/.installed messages
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo "Serving on http://127.0.0.1:8000 — log in with one of the demo logins above."
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: system-packages-test $(VENV)/.installed-dev messages
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The same suite against PostgreSQL and Redis (services on 127.0.0.1; a throw-away database).
+test-postgres: $(VENV)/.installed-dev
+	psql "$(PG_URL)/postgres" -qc "CREATE DATABASE $(CI_DB)"
+	DATABASE_URL="$(PG_URL)/$(CI_DB)" REDIS_URL="$(REDIS_TEST_URL)" $(PY) -m pytest $(PYTEST_ARGS); \
+	status=$$?; psql "$(PG_URL)/postgres" -qc "DROP DATABASE IF EXISTS $(CI_DB)"; exit $$status
+
+lint: $(VENV)/.installed-dev
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+# Django's deployment checklist under production-like variables.
+check-deploy: $(VENV)/.installed
+	DJANGO_DEBUG=false DJANGO_SECRET_KEY="$$(head -c 48 /dev/urandom | base64)" DJANGO_ALLOWED_HOSTS=aftersales.example.cn \
+	DATABASE_URL=postgres://aftersales@127.0.0.1/aftersales REDIS_URL=redis://127.0.0.1:6379/0 \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+# Regenerate the committed OpenAPI schema after changing the API.
+schema: $(VENV)/.installed
+	$(PY) manage.py spectacular --lang en --file docs/openapi.yaml --validate --fail-on-warn
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache
