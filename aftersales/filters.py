@@ -6,6 +6,7 @@ from functools import reduce
 from operator import or_
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +23,9 @@ class SearchFilterSet(django_filters.FilterSet):
         form = super().form
         if not getattr(form, "_bootstrap_styled", False):
             for field in form.fields.values():
+                if isinstance(field.widget, forms.NullBooleanSelect):
+                    # "Unknown" reads oddly as the no-filter choice of a yes/no filter.
+                    field.widget.choices = [("unknown", _("All")), ("true", _("Yes")), ("false", _("No"))]
                 is_select = field.widget.input_type == "select" if hasattr(field.widget, "input_type") else True
                 field.widget.attrs.setdefault(
                     "class", "form-select form-select-sm" if is_select else "form-control form-control-sm"

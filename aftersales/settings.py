@@ -203,6 +203,9 @@ REST_FRAMEWORK = {
     ],
     "COERCE_DECIMAL_TO_STRING": True,
 }
+# The blank choice of list filters.
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Aftersales API",
     "DESCRIPTION": "After-sales service management: returns, shipments, inspection, repairs, "

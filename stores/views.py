@@ -6,6 +6,11 @@ from stores.filters import RegionFilter, StoreFilter
 from stores.selectors import region_list, store_list
 
 
+def contact_name(store) -> str | None:
+    user = store.contact_user
+    return (user.get_full_name() or user.username) if user else None
+
+
 class RegionListView(ScopedListView):
     selector = staticmethod(region_list)
     filterset_class = RegionFilter
@@ -25,7 +30,7 @@ class StoreListView(ScopedListView):
         Column(_("Region"), "region.name"),
         Column(_("Kind"), "get_kind_display"),
         Column(_("Phone"), "phone"),
-        Column(_("After-sales contact"), "contact_user"),
+        Column(_("After-sales contact"), contact_name),
         Column(_("Free dispatches per week"), "free_dispatches_per_week"),
         Column(_("Extra dispatch fee (CNY)"), "extra_dispatch_fee", money=True),
         Column(_("Active"), "active"),

@@ -110,6 +110,8 @@ def test_store_list_shows_a_store_user_only_its_own_store(browser_as):
     body = browser_as("store1").get("/master-data/stores/").content.decode()
     assert "上海南京东路专卖店" in body
     assert "杭州湖滨专卖店" not in body
+    # the designated contact shows by name, not login
+    assert "张敏（南京东路店）" in body
 
 
 @pytest.mark.django_db
