@@ -38,3 +38,19 @@ class PreferredLanguageMiddleware:
         if request.path.startswith("/api/") and request.headers.get("Accept-Language"):
             return trans_real.get_language_from_request(request)
         return settings.LANGUAGE_CODE
+
+
+class HealthCheckMiddleware:
+    """Answer ``/healthz/`` before anything reads the Host header or redirects to HTTPS."""
+
+    path = "/healthz/"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path == self.path:
+            from aftersales.views import healthz
+
+            return healthz(request)
+        return self.get_response(request)

@@ -99,8 +99,10 @@ class Store(TimeStampedModel):
 class StoreMembership(models.Model):
     """Ties a store user to the store it works for."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="store_memberships")
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="store_memberships", verbose_name=_("user")
+    )
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("store"))
 
     class Meta:
         verbose_name = _("store membership")
@@ -114,8 +116,10 @@ class StoreMembership(models.Model):
 class RegionMembership(models.Model):
     """Ties a region manager to the region it manages."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="region_memberships")
-    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="region_memberships", verbose_name=_("user")
+    )
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("region"))
 
     class Meta:
         verbose_name = _("region membership")

@@ -48,8 +48,12 @@ class Supplier(TimeStampedModel):
 class SupplierMembership(models.Model):
     """Ties a supplier's own login to the supplier whose records it may see."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supplier_memberships")
-    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supplier_memberships", verbose_name=_("user")
+    )
+    supplier = models.ForeignKey(
+        Supplier, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("supplier")
+    )
 
     class Meta:
         verbose_name = _("supplier membership")

@@ -192,3 +192,17 @@ def test_health_endpoint_reports_the_database(client):
     response = client.get("/healthz/")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_health_probe_by_ip_over_http_is_answered_even_in_production(client, settings):
+    # given production settings: HTTPS redirect on, only the public host allowed
+    settings.SECURE_SSL_REDIRECT = True
+    settings.ALLOWED_HOSTS = ["aftersales.example.cn"]
+    # when a probe asks by container IP over plain HTTP
+    response = client.get("/healthz/", HTTP_HOST="10.0.0.7:8000")
+    # then it is answered, not redirected or refused
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    # while ordinary pages still get the usual protection
+    assert client.get("/", HTTP_HOST="10.0.0.7:8000").status_code == 400
