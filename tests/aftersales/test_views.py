@@ -206,3 +206,13 @@ def test_health_probe_by_ip_over_http_is_answered_even_in_production(client, set
     assert response.json() == {"status": "ok"}
     # while ordinary pages still get the usual protection
     assert client.get("/", HTTP_HOST="10.0.0.7:8000").status_code == 400
+
+
+@pytest.mark.django_db
+def test_administrator_sees_roles_and_memberships_on_the_user_page(browser_as, demo_user):
+    store1 = demo_user("store1")
+    response = browser_as("admin").get(f"/admin/auth/user/{store1.pk}/change/")
+    assert response.status_code == 200
+    inline_models = {formset.opts.model.__name__ for formset in response.context["inline_admin_formsets"]}
+    assert inline_models == {"StoreMembership", "RegionMembership", "SupplierMembership"}
+    assert "S001" in response.content.decode()

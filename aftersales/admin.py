@@ -1,0 +1,36 @@
+"""The user admin page gathers a login's roles (groups) and its store, region and supplier memberships."""
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+
+from stores.models import RegionMembership, StoreMembership
+from suppliers.models import SupplierMembership
+
+
+class StoreMembershipInline(admin.TabularInline):
+    model = StoreMembership
+    extra = 0
+    autocomplete_fields = ["store"]
+
+
+class RegionMembershipInline(admin.TabularInline):
+    model = RegionMembership
+    extra = 0
+
+
+class SupplierMembershipInline(admin.TabularInline):
+    model = SupplierMembership
+    extra = 0
+    autocomplete_fields = ["supplier"]
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class AftersalesUserAdmin(UserAdmin):
+    inlines = [StoreMembershipInline, RegionMembershipInline, SupplierMembershipInline]
+    list_display = ["username", "first_name", "email", "is_active", "is_superuser"]
+    list_filter = ["groups", "is_active", "is_superuser"]
