@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.models import ScopedQuerySet, TimeStampedModel
+
+MAX_STOCK = 10_000_000
 
 
 class SparePartQuerySet(ScopedQuerySet):
@@ -28,8 +30,13 @@ class SparePart(TimeStampedModel):
     unit_cost = models.DecimalField(
         _("unit cost (CNY)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
     )
-    stock_quantity = models.PositiveIntegerField(_("stock on hand"), default=0)
-    reorder_level = models.PositiveIntegerField(_("reorder level"), default=0)
+    # Explicit bounds keep the API schema the same on every database.
+    stock_quantity = models.PositiveIntegerField(
+        _("stock on hand"), default=0, validators=[MaxValueValidator(MAX_STOCK)]
+    )
+    reorder_level = models.PositiveIntegerField(
+        _("reorder level"), default=0, validators=[MaxValueValidator(MAX_STOCK)]
+    )
     active = models.BooleanField(_("active"), default=True)
 
     objects = SparePartQuerySet.as_manager()

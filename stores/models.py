@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -70,7 +70,7 @@ class Store(TimeStampedModel):
         verbose_name=_("designated after-sales contact"),
     )
     free_dispatches_per_week = models.PositiveSmallIntegerField(
-        _("free dispatches per ISO week"), default=default_free_dispatches
+        _("free dispatches per ISO week"), default=default_free_dispatches, validators=[MaxValueValidator(50)]
     )
     extra_dispatch_fee = models.DecimalField(
         _("extra dispatch fee (CNY)"),

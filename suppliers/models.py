@@ -77,15 +77,22 @@ class Category(TimeStampedModel):
 
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    # Explicit bounds are the business limits, and keep the API schema the same on every database.
     quality_return_days = models.PositiveSmallIntegerField(
-        _("quality-return window (days)"), default=15, help_text=_("Days from purchase a quality return is accepted.")
+        _("quality-return window (days)"),
+        validators=[MaxValueValidator(365)],
+        default=15,
+        help_text=_("Days from purchase a quality return is accepted."),
     )
     change_of_mind_days = models.PositiveSmallIntegerField(
         _("change-of-mind window (days)"),
+        validators=[MaxValueValidator(365)],
         default=7,
         help_text=_("Days from purchase a return without defect is accepted."),
     )
-    warranty_months = models.PositiveSmallIntegerField(_("warranty (months)"), default=12)
+    warranty_months = models.PositiveSmallIntegerField(
+        _("warranty (months)"), default=12, validators=[MaxValueValidator(120)]
+    )
     paid_repair_offered = models.BooleanField(_("paid repair after warranty"), default=True)
 
     objects = CategoryQuerySet.as_manager()

@@ -32,3 +32,11 @@ def test_style_year_must_be_plausible():
     with pytest.raises(ValidationError) as error:
         style.full_clean()
     assert "year" in error.value.message_dict
+
+
+@pytest.mark.django_db
+def test_warranty_windows_have_business_limits():
+    category = CategoryFactory.build(quality_return_days=400, warranty_months=121)
+    with pytest.raises(ValidationError) as error:
+        category.full_clean()
+    assert {"quality_return_days", "warranty_months"} <= set(error.value.message_dict)
