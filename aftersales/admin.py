@@ -4,26 +4,8 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
-from stores.models import RegionMembership, StoreMembership
-from suppliers.models import SupplierMembership
-
-
-class StoreMembershipInline(admin.TabularInline):
-    model = StoreMembership
-    extra = 0
-    autocomplete_fields = ["store"]
-
-
-class RegionMembershipInline(admin.TabularInline):
-    model = RegionMembership
-    extra = 0
-
-
-class SupplierMembershipInline(admin.TabularInline):
-    model = SupplierMembership
-    extra = 0
-    autocomplete_fields = ["supplier"]
-
+from stores.admin import RegionMembershipInline, StoreMembershipInline
+from suppliers.admin import SupplierMembershipInline
 
 User = get_user_model()
 admin.site.unregister(User)

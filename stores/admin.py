@@ -24,16 +24,18 @@ class StoreResource(CodeKeyedResource):
         ]
 
 
+# Shown on the store or region page and on the user page; the side that is the
+# page's own record is left out of the form by the admin itself.
 class StoreMembershipInline(admin.TabularInline):
     model = StoreMembership
     extra = 0
-    autocomplete_fields = ["user"]
+    autocomplete_fields = ["user", "store"]
 
 
 class RegionMembershipInline(admin.TabularInline):
     model = RegionMembership
     extra = 0
-    autocomplete_fields = ["user"]
+    autocomplete_fields = ["user", "region"]
 
 
 @admin.register(Region)

@@ -23,9 +23,11 @@ class StyleResource(CodeKeyedResource):
 
 
 class SupplierMembershipInline(admin.TabularInline):
+    """Shown on the supplier page and on the user page."""
+
     model = SupplierMembership
     extra = 0
-    autocomplete_fields = ["user"]
+    autocomplete_fields = ["user", "supplier"]
 
 
 @admin.register(Supplier)
