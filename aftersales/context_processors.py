@@ -5,29 +5,30 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.roles import Role, roles_of
+from aftersales.roles import role_labels, view_permission
 
 
 def master_data_links(user) -> list[dict]:
     """Master-data pages the user's roles may open, with the selector behind each."""
-    from inspection.selectors import defectcode_list
-    from repairs.selectors import sparepart_list
-    from stores.selectors import region_list, store_list
-    from suppliers.selectors import category_list, style_list, supplier_list
+    from inspection.views import DefectCodeListView
+    from repairs.views import SparePartListView
+    from stores.views import RegionListView, StoreListView
+    from suppliers.views import CategoryListView, StyleListView, SupplierListView
 
-    entries = [
-        (_("Regions"), "stores:region_list", "stores.view_region", region_list),
-        (_("Stores"), "stores:store_list", "stores.view_store", store_list),
-        (_("Suppliers"), "suppliers:supplier_list", "suppliers.view_supplier", supplier_list),
-        (_("Categories and warranty policy"), "suppliers:category_list", "suppliers.view_category", category_list),
-        (_("Styles"), "suppliers:style_list", "suppliers.view_style", style_list),
-        (_("Defect codes"), "inspection:defectcode_list", "inspection.view_defectcode", defectcode_list),
-        (_("Spare parts"), "repairs:sparepart_list", "repairs.view_sparepart", sparepart_list),
+    # The list views themselves say title, selector and model, so the menu cannot drift from them.
+    pages = [
+        ("stores:region_list", RegionListView),
+        ("stores:store_list", StoreListView),
+        ("suppliers:supplier_list", SupplierListView),
+        ("suppliers:category_list", CategoryListView),
+        ("suppliers:style_list", StyleListView),
+        ("inspection:defectcode_list", DefectCodeListView),
+        ("repairs:sparepart_list", SparePartListView),
     ]
     return [
-        {"label": label, "url": reverse(url_name), "url_name": url_name, "selector": selector}
-        for label, url_name, permission, selector in entries
-        if user.has_perm(permission)
+        {"label": view.title, "url": reverse(url_name), "url_name": url_name, "selector": view.selector}
+        for url_name, view in pages
+        if user.has_perm(view_permission(view.filterset_class._meta.model))
     ]
 
 
@@ -35,8 +36,7 @@ def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    roles = roles_of(user)
-    labels = [Role(role).label for role in sorted(roles) if role in Role.values]
+    labels = role_labels(user)
     if user.is_superuser:
         labels.insert(0, _("System administrator"))
     return {

@@ -26,7 +26,7 @@ class SearchFilterSet(django_filters.FilterSet):
                 if isinstance(field.widget, forms.NullBooleanSelect):
                     # "Unknown" reads oddly as the no-filter choice of a yes/no filter.
                     field.widget.choices = [("unknown", _("All")), ("true", _("Yes")), ("false", _("No"))]
-                is_select = field.widget.input_type == "select" if hasattr(field.widget, "input_type") else True
+                is_select = isinstance(field.widget, forms.Select)
                 field.widget.attrs.setdefault(
                     "class", "form-select form-select-sm" if is_select else "form-control form-control-sm"
                 )

@@ -33,8 +33,12 @@ class PreferredLanguageMiddleware:
     @staticmethod
     def _language_for(request) -> str:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if chosen and trans_real.check_for_language(chosen):
-            return trans_real.get_supported_language_variant(chosen)
+        if chosen:
+            try:
+                # A stale or hand-made cookie ("fr", garbage) falls back to the default, never a 500.
+                return trans_real.get_supported_language_variant(chosen)
+            except LookupError:
+                pass
         if request.path.startswith("/api/") and request.headers.get("Accept-Language"):
             return trans_real.get_language_from_request(request)
         return settings.LANGUAGE_CODE

@@ -42,17 +42,12 @@ CENTER_ROLES = frozenset(
 STORE_ROLES = frozenset({Role.STORE_STAFF, Role.REGION_MANAGER})
 
 _CATALOGUE = ["suppliers.view_category", "suppliers.view_style", "inspection.view_defectcode"]
-_MASTER_DATA = [
-    *_CATALOGUE,
-    "stores.view_region",
-    "stores.view_store",
-    "suppliers.view_supplier",
-    "repairs.view_sparepart",
-]
+_STORE_SIDE = [*_CATALOGUE, "stores.view_region", "stores.view_store", "suppliers.view_supplier"]
+_MASTER_DATA = [*_STORE_SIDE, "repairs.view_sparepart"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.STORE_STAFF: [*_CATALOGUE, "stores.view_region", "stores.view_store", "suppliers.view_supplier"],
-    Role.REGION_MANAGER: [*_CATALOGUE, "stores.view_region", "stores.view_store", "suppliers.view_supplier"],
+    Role.STORE_STAFF: list(_STORE_SIDE),
+    Role.REGION_MANAGER: list(_STORE_SIDE),
     Role.TECHNICIAN: list(_MASTER_DATA),
     Role.HOTLINE_AGENT: list(_MASTER_DATA),
     Role.QA_MANAGER: list(_MASTER_DATA),
@@ -80,8 +75,14 @@ def roles_of(user) -> frozenset[str]:
     return cached
 
 
-def has_role(user, *roles: str) -> bool:
-    return bool(roles_of(user) & set(roles))
+def role_labels(user) -> list[str]:
+    """The user's roles as people read them, in the current language."""
+    return [str(Role(role).label) for role in sorted(roles_of(user)) if role in Role.values]
+
+
+def view_permission(model) -> str:
+    """The permission a role needs to see a kind of record at all (rows are then scoped)."""
+    return f"{model._meta.app_label}.view_{model._meta.model_name}"
 
 
 def sees_everything(user) -> bool:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 
 from aftersales.exports import XLSX_CONTENT_TYPE, Column, xlsx_bytes
-from aftersales.roles import Role, roles_of
+from aftersales.roles import role_labels, view_permission
 
 logger = logging.getLogger(__name__)
 
@@ -34,8 +34,7 @@ class ScopedListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
     raise_exception = False
 
     def get_permission_required(self):
-        model = self.filterset_class._meta.model
-        return [f"{model._meta.app_label}.view_{model._meta.model_name}"]
+        return [view_permission(self.filterset_class._meta.model)]
 
     def handle_no_permission(self):
         if self.request.user.is_authenticated:
@@ -89,7 +88,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
 
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        context["role_labels"] = [Role(role).label for role in sorted(roles_of(user)) if role in Role.values]
+        context["role_labels"] = role_labels(user)
         context["master_data"] = [{**link, "count": link["selector"](user).count()} for link in master_data_links(user)]
         return context
 

@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.filters import SearchFilterSet
-from repairs.models import SparePart
+from repairs.models import NEEDS_REORDER, SparePart
 
 
 class SparePartFilter(SearchFilterSet):
@@ -17,5 +17,4 @@ class SparePartFilter(SearchFilterSet):
         fields = ["q", "active", "below_reorder_level"]
 
     def filter_below_reorder(self, queryset, name, value):
-        below = queryset.below_reorder_level()
-        return below if value else queryset.exclude(pk__in=below.values("pk"))
+        return queryset.filter(NEEDS_REORDER if value else ~NEEDS_REORDER)

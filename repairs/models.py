@@ -14,11 +14,15 @@ from aftersales.models import ScopedQuerySet, TimeStampedModel
 MAX_STOCK = 10_000_000
 
 
+# A part needs reordering once its stock is down to the reorder level.
+NEEDS_REORDER = Q(stock_quantity__lte=F("reorder_level"))
+
+
 class SparePartQuerySet(ScopedQuerySet):
     """Only service-center roles see spare parts (no store or supplier scope reaches them)."""
 
     def below_reorder_level(self) -> SparePartQuerySet:
-        return self.filter(stock_quantity__lte=F("reorder_level"))
+        return self.filter(NEEDS_REORDER)
 
 
 class SparePart(TimeStampedModel):

@@ -34,7 +34,8 @@ def scope_for(user) -> Scope:
     store_ids: set[int] = set()
     region_ids: set[int] = set()
     supplier_ids: set[int] = set()
-    if getattr(user, "is_authenticated", False):
+    everything = sees_everything(user)
+    if getattr(user, "is_authenticated", False) and not everything:
         if Role.STORE_STAFF in roles:
             for store_id, region_id in StoreMembership.objects.filter(user=user).values_list(
                 "store_id", "store__region_id"
@@ -49,7 +50,7 @@ def scope_for(user) -> Scope:
         if Role.SUPPLIER_USER in roles:
             supplier_ids |= set(SupplierMembership.objects.filter(user=user).values_list("supplier_id", flat=True))
     scope = Scope(
-        everything=sees_everything(user),
+        everything=everything,
         roles=roles,
         store_ids=frozenset(store_ids),
         region_ids=frozenset(region_ids),

@@ -7,10 +7,7 @@ wrong state or changed underneath 409 — and never a 500 for any input.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import ProtectedError
-from rest_framework import status
 from rest_framework.exceptions import ValidationError
-from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -26,6 +23,4 @@ def _django_validation_detail(error: DjangoValidationError) -> dict | list:
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(_django_validation_detail(exc))
-    elif isinstance(exc, ProtectedError):
-        return Response({"detail": str(exc.args[0])}, status=status.HTTP_409_CONFLICT)
     return drf_exception_handler(exc, context)

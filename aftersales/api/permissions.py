@@ -2,6 +2,8 @@
 
 from rest_framework.permissions import BasePermission
 
+from aftersales.roles import view_permission
+
 
 class RoleCanViewModel(BasePermission):
     """403 for a role the permission table gives no access to this kind of record."""
@@ -9,5 +11,4 @@ class RoleCanViewModel(BasePermission):
     def has_permission(self, request, view) -> bool:
         if not request.user or not request.user.is_authenticated:
             return False
-        model = view.queryset_model
-        return request.user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}")
+        return request.user.has_perm(view_permission(view.queryset_model))

@@ -216,3 +216,15 @@ def test_administrator_sees_roles_and_memberships_on_the_user_page(browser_as, d
     inline_models = {formset.opts.model.__name__ for formset in response.context["inline_admin_formsets"]}
     assert inline_models == {"StoreMembership", "RegionMembership", "SupplierMembership"}
     assert "S001" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("cookie", ["fr", "de", "xx-garbage", "../../etc"])
+def test_a_language_cookie_outside_the_supported_languages_falls_back_to_chinese(client, cookie):
+    # given a stale or hand-made language cookie (Django ships French, but the product does not offer it)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = cookie
+    # when any page is opened
+    response = client.get("/accounts/login/")
+    # then it renders in Chinese instead of failing
+    assert response.status_code == 200
+    assert '<html lang="zh-hans">' in response.content.decode()

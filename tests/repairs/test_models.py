@@ -18,3 +18,5 @@ def test_below_reorder_filter_in_the_api(api_as):
     response = api_as("tech1").get("/api/v1/spare-parts/", {"below_reorder_level": "true"})
     # demo data: 3号尼龙拉链 35 ≤ 40 is the only part to reorder
     assert [row["part_no"] for row in response.json()["results"]] == ["P-ZIP-3"]
+    stocked = api_as("tech1").get("/api/v1/spare-parts/", {"below_reorder_level": "false"}).json()["results"]
+    assert len(stocked) == 7 and "P-ZIP-3" not in {row["part_no"] for row in stocked}
