@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -53,3 +54,76 @@ class ScopedQuerySet(models.QuerySet):
                 condition |= Q(**{f"{lookup}__in": sorted(ids)})
                 granted = True
         return self.filter(condition) if granted else self.none()
+
+
+class TransitionLogQuerySet(models.QuerySet):
+    def for_object(self, instance: models.Model) -> TransitionLogQuerySet:
+        from django.contrib.contenttypes.models import ContentType
+
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True), object_id=instance.pk
+        )
+
+
+class TransitionLog(models.Model):
+    """The audit trail 操作记录 of every state change: who fired which transition, when, from, to, with what.
+
+    Rows are written once by ``aftersales.fsm.fire`` and never changed or
+    deleted: saving an existing row or deleting one raises.
+    """
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+", verbose_name=_("kind of record")
+    )
+    object_id = models.PositiveBigIntegerField(_("record id"))
+    transition = models.CharField(_("transition"), max_length=40)
+    source_state = models.CharField(_("from state"), max_length=40)
+    target_state = models.CharField(_("to state"), max_length=40)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+        help_text=_("Empty when the system fired it (for example on approval of a write-off list)."),
+    )
+    at = models.DateTimeField(_("at"), db_index=False)
+    payload = models.JSONField(_("arguments"), default=dict, blank=True)
+
+    objects = TransitionLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("transition log entry")
+        verbose_name_plural = _("transition log")
+        indexes = [models.Index(fields=["content_type", "object_id", "at"], name="transitionlog_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.transition}: {self.source_state} → {self.target_state}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Transition log entries are immutable.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Transition log entries are immutable.")
+
+
+class Sequence(models.Model):
+    """A named counter for document numbers (RT-202611-000123) that never hands out a number twice.
+
+    Numbers are taken under a row lock inside the caller's transaction, so
+    concurrent callers queue and no two committed records share a number.
+    """
+
+    name = models.CharField(_("name"), max_length=40, primary_key=True)
+    last_value = models.PositiveBigIntegerField(_("last number issued"), default=0)
+
+    class Meta:
+        verbose_name = _("number sequence")
+        verbose_name_plural = _("number sequences")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.last_value}"

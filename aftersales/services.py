@@ -36,3 +36,22 @@ def upsert(model: type[ModelT], *, lookup: dict[str, Any], values: dict[str, Any
         instance.full_clean()
         instance.save()
     return instance, created
+
+
+def sequence_take(*, name: str, count: int = 1) -> range:
+    """Take ``count`` consecutive numbers from the named sequence (e.g. ``RT-202611``).
+
+    The counter row is locked for the rest of the caller's transaction, so two
+    concurrent callers can never take the same number; the first use of a
+    name creates its row, and a racing creator simply waits for the lock.
+    """
+    from aftersales.models import Sequence
+
+    if count < 1:
+        raise ValueError("count must be at least 1")
+    with transaction.atomic():
+        sequence, _ = Sequence.objects.select_for_update().get_or_create(name=name)
+        first = sequence.last_value + 1
+        sequence.last_value += count
+        sequence.save(update_fields=["last_value"])
+    return range(first, first + count)

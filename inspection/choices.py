@@ -9,3 +9,12 @@ class Responsibility(models.TextChoices):
     STORE = "store", _("Store")
     CUSTOMER = "customer", _("Customer")
     HQ = "hq", _("Head office")
+
+
+class Verdict(models.TextChoices):
+    """鉴定结论: what inspection decided, and so where the Return goes next."""
+
+    REPAIRABLE = "repairable", _("Repairable")
+    SUPPLIER_REWORK = "supplier_rework", _("Supplier rework")
+    UNREPAIRABLE = "unrepairable", _("Unrepairable")
+    NO_DEFECT = "no_defect", _("No defect")

@@ -1,13 +1,107 @@
-"""Writes of the defect-code catalogue."""
+"""Writes of the defect-code catalogue and of inspections 鉴定."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.fsm import fire
 from aftersales.services import upsert
-from inspection.models import DefectCode
+from aftersales.validation import reject_nul_bytes
+from cases.models import Return
+from inspection.choices import Responsibility, Verdict
+from inspection.models import DefectCode, InspectionReport
 
 
 def defectcode_upsert(*, code: str, **values: Any) -> DefectCode:
     """Create or update a defect code 缺陷代码 by its code."""
     return upsert(DefectCode, lookup={"code": code}, values=values)[0]
+
+
+def _inspection_errors(
+    *, verdict: str, responsibility: str, supplier_promised_date: dt.date | None, today: dt.date
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if verdict not in Verdict.values:
+        errors["verdict"] = [_("Choose repairable, supplier_rework, unrepairable or no_defect.")]
+    if responsibility and responsibility not in Responsibility.values:
+        errors["responsibility"] = [_("Choose supplier, store, customer or hq.")]
+    elif verdict == Verdict.UNREPAIRABLE and not responsibility:
+        errors["responsibility"] = [
+            _("An unrepairable unit needs a responsible party; choose hq when supplier and store cannot be told apart.")
+        ]
+    if supplier_promised_date is not None and supplier_promised_date < today:
+        errors["supplier_promised_date"] = [_("The supplier's promised return date cannot be in the past.")]
+    return errors
+
+
+@transaction.atomic
+def return_inspect(
+    *,
+    user,
+    return_item: Return,
+    verdict: str,
+    responsibility: str = "",
+    defect_codes: Sequence[DefectCode] = (),
+    notes: str = "",
+    supplier_agreement: str = "",
+    supplier_promised_date: dt.date | None = None,
+) -> InspectionReport:
+    """Inspect 鉴定 a received Return: write its InspectionReport and move it as the verdict says.
+
+    ``repairable`` opens a repair ticket, ``supplier_rework`` sends it to the
+    supplier (with the supplier's agreement and promised date),
+    ``no_defect`` readies it to go back, ``unrepairable`` (which needs a
+    responsible party) makes it wait for the monthly write-off list.
+    """
+    from repairs.services import repairticket_open
+
+    reject_nul_bytes(notes=notes, supplier_agreement=supplier_agreement)
+    now = timezone.now()
+
+    def check(row: Return) -> None:
+        errors = _inspection_errors(
+            verdict=verdict,
+            responsibility=responsibility,
+            supplier_promised_date=supplier_promised_date,
+            today=timezone.localdate(now),
+        )
+        if errors:
+            raise ValidationError(errors)
+
+    codes = list(dict.fromkeys(defect_codes))
+    row = fire(
+        return_item,
+        "inspect",
+        user=user,
+        before=check,
+        arguments={"verdict": verdict, "responsibility": responsibility, "at": now},
+        payload={
+            "verdict": verdict,
+            "responsibility": responsibility,
+            "defect_codes": [code.code for code in codes],
+            "notes": notes,
+        },
+    )
+    report = InspectionReport(
+        return_item=row,
+        inspector=user,
+        inspected_at=now,
+        verdict=verdict,
+        responsibility=responsibility,
+        notes=notes.strip(),
+        supplier_agreement=supplier_agreement.strip() if verdict == Verdict.SUPPLIER_REWORK else "",
+        supplier_promised_date=supplier_promised_date if verdict == Verdict.SUPPLIER_REWORK else None,
+    )
+    report.full_clean()
+    report.save()
+    report.defect_codes.set(codes)
+    if verdict == Verdict.REPAIRABLE:
+        repairticket_open(user=user, return_item=row)
+    return report

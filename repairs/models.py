@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from aftersales.models import ScopedQuerySet, TimeStampedModel
 
 MAX_STOCK = 10_000_000
+MAX_LABOUR_MINUTES = 100_000
 
 
 # A part needs reordering once its stock is down to the reorder level.
@@ -59,3 +62,131 @@ class SparePart(TimeStampedModel):
     @property
     def needs_reorder(self) -> bool:
         return self.stock_quantity <= self.reorder_level
+
+
+class RepairTicketState(models.TextChoices):
+    OPEN = "open", _("In repair")
+    COMPLETED = "completed", _("Completed")
+
+
+class RepairTicketQuerySet(ScopedQuerySet):
+    """Scoped through its Return, like the inspection report."""
+
+    def visible_to(self, user):
+        from cases.models import Return
+
+        return self.filter(return_item__in=Return.objects.visible_to(user).values("pk"))
+
+
+def is_technician(ticket, user) -> bool:
+    from cases.permissions import is_technician as technician
+
+    return technician(ticket, user)
+
+
+class RepairTicket(ConcurrentTransitionMixin, TimeStampedModel):
+    """A repair ticket 维修单: the work, spare parts and labour that repaired one Return.
+
+    Opened by a ``repairable`` verdict. Parts are consumed from stock through
+    the ledger; labour is charged at the labour rate in force when the ticket
+    opened. Quality control after repair decides: a fail keeps the unit in
+    repair, a pass lets ``complete`` fire the Return's ``complete_repair``.
+    """
+
+    return_item = models.OneToOneField(
+        "cases.Return", on_delete=models.PROTECT, related_name="repair_ticket", verbose_name=_("return")
+    )
+    technician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("technician")
+    )
+    state = FSMField(
+        _("state"), max_length=20, choices=RepairTicketState.choices, default=RepairTicketState.OPEN, protected=True
+    )
+    work_done = models.TextField(_("work done"), max_length=4000, blank=True)
+    labour_minutes = models.PositiveIntegerField(
+        _("labour (minutes)"), default=0, validators=[MaxValueValidator(MAX_LABOUR_MINUTES)]
+    )
+    labour_rate = models.DecimalField(
+        _("labour rate (CNY per hour)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    parts_cost = models.DecimalField(_("parts cost (CNY)"), max_digits=12, decimal_places=2, default=Decimal("0"))
+    labour_cost = models.DecimalField(_("labour cost (CNY)"), max_digits=12, decimal_places=2, default=Decimal("0"))
+    total_cost = models.DecimalField(_("total cost (CNY)"), max_digits=12, decimal_places=2, default=Decimal("0"))
+    qc_passed = models.BooleanField(_("quality check passed"), null=True, blank=True)
+    qc_notes = models.TextField(_("quality check notes"), max_length=2000, blank=True)
+    qc_checked_at = models.DateTimeField(_("quality checked at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    objects = RepairTicketQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("repair ticket")
+        verbose_name_plural = _("repair tickets")
+        indexes = [models.Index(fields=["state", "-id"], name="repairticket_state_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(total_cost__gte=0), name="repairticket_total_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.return_item}"
+
+    @transition(field=state, source=RepairTicketState.OPEN, target=RepairTicketState.COMPLETED,
+                conditions=[lambda ticket: ticket.qc_passed is True], permission=is_technician)  # fmt: skip
+    def complete(self, at) -> None:
+        """Close the ticket once quality control passed (fires the Return's ``complete_repair``)."""
+        self.completed_at = at
+
+
+class StockMovementReason(models.TextChoices):
+    CONSUMED = "consumed", _("Consumed by a repair")
+    RETURNED = "returned", _("Returned from a repair")
+    RECEIVED = "received", _("Received into stock")
+    ADJUSTED = "adjusted", _("Stock count adjustment")
+
+
+class StockMovementQuerySet(ScopedQuerySet):
+    """Only service-center roles see the stock ledger."""
+
+
+class StockMovement(models.Model):
+    """One line of the spare-part stock ledger 备件台账: every change of stock, with who, when and why.
+
+    Stock never goes below zero: a consumption larger than the stock is refused
+    and changes nothing.
+    """
+
+    part = models.ForeignKey(SparePart, on_delete=models.PROTECT, related_name="movements", verbose_name=_("part"))
+    quantity = models.IntegerField(
+        _("quantity"),
+        validators=[MinValueValidator(-MAX_STOCK), MaxValueValidator(MAX_STOCK)],
+        help_text=_("Positive into stock, negative out of stock."),
+    )
+    balance_after = models.PositiveIntegerField(_("stock after"), validators=[MaxValueValidator(MAX_STOCK)])
+    reason = models.CharField(_("reason"), max_length=20, choices=StockMovementReason.choices)
+    repair_ticket = models.ForeignKey(
+        RepairTicket,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stock_movements",
+        verbose_name=_("repair ticket"),
+    )
+    unit_cost = models.DecimalField(_("unit cost (CNY)"), max_digits=12, decimal_places=2)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    moved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    moved_at = models.DateTimeField(_("at"))
+
+    objects = StockMovementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("stock movement")
+        verbose_name_plural = _("stock ledger")
+        indexes = [models.Index(fields=["part", "-id"], name="stockmovement_part_idx")]
+        constraints = [models.CheckConstraint(condition=~Q(quantity=0), name="stockmovement_not_zero")]
+
+    def __str__(self) -> str:
+        return f"{self.part.part_no} {self.quantity:+d}"

@@ -18,6 +18,8 @@ class Scope:
     everything: bool
     roles: frozenset[str]
     store_ids: frozenset[int]
+    # Stores the user works at as store staff (may act for them); store_ids also holds managed regions' stores.
+    staff_store_ids: frozenset[int]
     region_ids: frozenset[int]
     supplier_ids: frozenset[int]
 
@@ -32,6 +34,7 @@ def scope_for(user) -> Scope:
 
     roles = roles_of(user)
     store_ids: set[int] = set()
+    staff_store_ids: set[int] = set()
     region_ids: set[int] = set()
     supplier_ids: set[int] = set()
     everything = sees_everything(user)
@@ -41,6 +44,7 @@ def scope_for(user) -> Scope:
                 "store_id", "store__region_id"
             ):
                 store_ids.add(store_id)
+                staff_store_ids.add(store_id)
                 region_ids.add(region_id)
         if Role.REGION_MANAGER in roles:
             managed = set(RegionMembership.objects.filter(user=user).values_list("region_id", flat=True))
@@ -53,6 +57,7 @@ def scope_for(user) -> Scope:
         everything=everything,
         roles=roles,
         store_ids=frozenset(store_ids),
+        staff_store_ids=frozenset(staff_store_ids),
         region_ids=frozenset(region_ids),
         supplier_ids=frozenset(supplier_ids),
     )

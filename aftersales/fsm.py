@@ -1,0 +1,234 @@
+"""The one way every state change happens: ``fire``, and the errors it raises.
+
+``fire`` locks the row, then checks in this order — the transition exists
+from the current state (else 409), the user may fire it (else 403), the
+input and the transition's conditions hold (else 400) — and only then runs
+the transition, saves the row and writes a ``TransitionLog`` row. A refusal
+raises before anything is written, and the caller's transaction rolls back
+whatever it did before, so a refused request changes nothing.
+
+The DRF exception handler (``aftersales.api.exceptions``) and the UI
+transition views map these errors, plus django-fsm's ``ConcurrentTransition``,
+to HTTP answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_fsm import ConcurrentTransition, FSMFieldMixin, can_proceed
+
+ModelT = TypeVar("ModelT", bound=models.Model)
+
+# Marks a transition that people never fire by name on the object itself: it is
+# fired for them by another object's transition (a shipment's dispatch fires
+# each Return's ``dispatch``) or by the system (``write_off``). Such transitions
+# are left out of ``available_transitions``.
+VIA = "via"
+
+
+class TransitionError(Exception):
+    """A refused transition; ``status`` is the HTTP status it maps to."""
+
+    status = 400
+
+    def __init__(self, message: str, *, transition: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.transition = transition
+
+
+class TransitionStateConflict(TransitionError):
+    """The transition does not leave the object's current state (or the state changed underneath)."""
+
+    status = 409
+
+
+class TransitionForbidden(TransitionError):
+    """The user may not fire this transition on this object."""
+
+    status = 403
+
+
+class TransitionInvalid(TransitionError):
+    """The input or a condition of the transition does not hold."""
+
+    status = 400
+
+
+CONCURRENT_CHANGE_MESSAGE = gettext_lazy(
+    "The record was changed by someone else at the same time; reload it and try again."
+)
+
+
+def state_field(model: type[models.Model]) -> FSMFieldMixin:
+    fields = [field for field in model._meta.fields if isinstance(field, FSMFieldMixin)]
+    if len(fields) != 1:
+        raise TypeError(f"{model.__name__} must have exactly one FSM field")
+    return fields[0]
+
+
+def transitions_of(model: type[models.Model]) -> dict[str, Any]:
+    """Every transition of the model by name: ``{name: [django_fsm.Transition per source]}``."""
+    by_name: dict[str, list] = {}
+    for item in state_field(model).get_all_transitions(model):
+        by_name.setdefault(item.name, []).append(item)
+    return by_name
+
+
+def _transition_meta(instance: models.Model, name: str):
+    method = getattr(instance, name, None)
+    if method is None or not hasattr(method, "_django_fsm"):
+        raise TransitionStateConflict(_("Unknown transition “%(name)s”.") % {"name": name}, transition=name)
+    return method, method._django_fsm
+
+
+def available_transitions(instance: models.Model, user) -> list[str]:
+    """Names of the transitions this user may fire on this object now, by name (for the API and the buttons).
+
+    Conditions (pure predicates on the row, such as a shipment's direction)
+    are evaluated; input is not, so a transition whose input decides whether
+    it can go ahead is offered and answers 400 with the reason.
+    """
+    field = state_field(type(instance))
+    current = field.get_state(instance)
+    names = []
+    for item in field.get_all_transitions(type(instance)):
+        if item.custom.get(VIA) or item.name in names:
+            continue
+        meta = getattr(instance, item.name)._django_fsm
+        if (
+            meta.has_transition(current)
+            and meta.conditions_met(instance, current)
+            and meta.has_transition_perm(instance, current, user)
+        ):
+            names.append(item.name)
+    return names
+
+
+def may_fire(instance: models.Model, name: str, user) -> bool:
+    _method, meta = _transition_meta(instance, name)
+    current = meta.field.get_state(instance)
+    return meta.has_transition(current) and (user is None or meta.has_transition_perm(instance, current, user))
+
+
+def _json_ready(payload: dict[str, Any]) -> dict[str, Any]:
+    import json
+
+    return json.loads(json.dumps(payload, cls=DjangoJSONEncoder, default=str))
+
+
+def lock(model: type[ModelT], pks: Iterable[int]) -> list[ModelT]:
+    """Lock rows in primary-key order, so two requests locking overlapping sets cannot deadlock."""
+    return list(model.objects.select_for_update().filter(pk__in=list(pks)).order_by("pk"))
+
+
+def fire(
+    instance: ModelT,
+    name: str,
+    *,
+    user,
+    payload: dict[str, Any] | None = None,
+    before: Callable[[ModelT], None] | None = None,
+    arguments: dict[str, Any] | None = None,
+    locked: bool = False,
+) -> ModelT:
+    """Fire transition ``name`` on ``instance`` for ``user`` (``None`` for the system) and log it.
+
+    ``before`` is called with the locked row once state and permission have
+    passed: it checks the input (raise ``ValidationError`` for a 400) and may
+    apply it to the row before the conditions are evaluated; ``arguments`` go
+    to the transition method;
+    ``payload`` is what the log records (defaults to ``arguments``).
+    Returns the locked, transitioned row — use it instead of ``instance``.
+    """
+    model = type(instance)
+    with transaction.atomic():
+        row = instance if locked else model.objects.select_for_update().get(pk=instance.pk)
+        method, meta = _transition_meta(row, name)
+        source = meta.field.get_state(row)
+        if not can_proceed(method, check_conditions=False):
+            raise TransitionStateConflict(
+                _("“%(name)s” is not possible while the record is “%(state)s”.")
+                % {"name": name, "state": _state_label(row, source)},
+                transition=name,
+            )
+        if user is not None and not meta.has_transition_perm(row, source, user):
+            raise TransitionForbidden(_("You may not do “%(name)s” on this record.") % {"name": name}, transition=name)
+        if before is not None:
+            before(row)
+        if not can_proceed(method):
+            raise TransitionInvalid(_("The conditions for “%(name)s” are not met.") % {"name": name}, transition=name)
+        try:
+            method(**(arguments or {}))
+            # The state field is the transition's to set; validating it would assign it, which protection forbids.
+            row.full_clean(exclude=[meta.field.name])
+            row.save()
+        except ConcurrentTransition as error:
+            raise TransitionStateConflict(str(CONCURRENT_CHANGE_MESSAGE), transition=name) from error
+        _log(
+            row,
+            name,
+            source=source,
+            target=meta.field.get_state(row),
+            user=user,
+            payload=payload if payload is not None else (arguments or {}),
+        )
+    return row
+
+
+def log_event(instance: models.Model, name: str, *, user, payload: dict[str, Any] | None = None) -> None:
+    """Log something that happened to an object without changing its state (a failed quality check, say)."""
+    state = state_field(type(instance)).get_state(instance)
+    _log(instance, name, source=state, target=state, user=user, payload=payload or {})
+
+
+def _log(instance: models.Model, name: str, *, source: str, target: str, user, payload: dict[str, Any]) -> None:
+    from django.contrib.contenttypes.models import ContentType
+
+    from aftersales.models import TransitionLog
+
+    TransitionLog.objects.create(
+        content_type=ContentType.objects.get_for_model(type(instance)),
+        object_id=instance.pk,
+        transition=name,
+        source_state=source,
+        target_state=target,
+        actor=user,
+        at=timezone.now(),
+        payload=_json_ready(payload),
+    )
+
+
+def require_state(instance: models.Model, states: Iterable[str], *, action: str) -> None:
+    """409 unless the object is in one of ``states`` (for edits that are not transitions)."""
+    current = state_field(type(instance)).get_state(instance)
+    if current not in set(states):
+        raise TransitionStateConflict(
+            _("“%(name)s” is not possible while the record is “%(state)s”.")
+            % {"name": action, "state": _state_label(instance, current)},
+            transition=action,
+        )
+
+
+def _state_label(row: models.Model, state: str) -> str:
+    field = state_field(type(row))
+    return str(dict(field.flatchoices).get(state, state))
+
+
+def http_status(error: Exception) -> int | None:
+    """The HTTP status of a refused transition, or None if ``error`` is not one."""
+    if isinstance(error, TransitionError):
+        return error.status
+    if isinstance(error, ConcurrentTransition):
+        return 409
+    if isinstance(error, ValidationError):
+        return 400
+    return None

@@ -1,0 +1,71 @@
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.filters import SearchFilterSet, scoped_choices
+from cases.choices import TURNAROUND_OPEN_STATES, DueStatus, OnsiteHandling, ReturnState, ShipmentDirection, ShipmentState
+from cases.models import Return, Shipment
+from inspection.choices import Responsibility, Verdict
+from stores.models import Store
+from suppliers.models import Style
+
+
+class ReturnFilter(SearchFilterSet):
+    """Filters of the returns lists and ``/api/v1/returns/`` (``?state=received&store=S001``)."""
+
+    state = django_filters.MultipleChoiceFilter(choices=ReturnState.choices, label=_("State"))
+    store = django_filters.ModelChoiceFilter(queryset=scoped_choices(Store), to_field_name="code", label=_("Store"))
+    style = django_filters.ModelChoiceFilter(queryset=scoped_choices(Style), to_field_name="style_no", label=_("Style"))
+    verdict = django_filters.ChoiceFilter(choices=Verdict.choices, label=_("Verdict"))
+    responsibility = django_filters.ChoiceFilter(choices=Responsibility.choices, label=_("Responsibility"))
+    onsite_handling = django_filters.ChoiceFilter(choices=OnsiteHandling.choices, label=_("On-site handling"))
+    due = django_filters.ChoiceFilter(choices=DueStatus.choices, method="filter_due", label=_("Turnaround"))
+    policy_exception = django_filters.BooleanFilter(label=_("Outside policy"))
+    logged_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label=_("Logged from"))
+    logged_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label=_("Logged to"))
+
+    class Meta:
+        model = Return
+        fields = [
+            "q",
+            "state",
+            "store",
+            "style",
+            "verdict",
+            "responsibility",
+            "onsite_handling",
+            "due",
+            "policy_exception",
+        ]
+
+    def filter_search(self, queryset, name, value):
+        # Exact or prefix matches on indexed columns: a search over a million returns must not scan them all.
+        for term in value.split()[:5]:
+            queryset = queryset.filter(
+                Q(number__startswith=term.upper())
+                | Q(receipt_no=term)
+                | Q(style__style_no__startswith=term.upper())
+                | Q(batch_no=term)
+            )
+        return queryset
+
+    def filter_due(self, queryset, name, value):
+        now = timezone.now()
+        if value == DueStatus.OVERDUE:
+            return queryset.overdue(now)
+        if value == DueStatus.DUE_SOON:
+            return queryset.due_soon(now)
+        return queryset.filter(state__in=TURNAROUND_OPEN_STATES, due_at__gt=now + Return.objects.due_soon_from())
+
+
+class ShipmentFilter(SearchFilterSet):
+    search_fields = ("number", "tracking_no")
+
+    direction = django_filters.ChoiceFilter(choices=ShipmentDirection.choices, label=_("Direction"))
+    state = django_filters.MultipleChoiceFilter(choices=ShipmentState.choices, label=_("State"))
+    store = django_filters.ModelChoiceFilter(queryset=scoped_choices(Store), to_field_name="code", label=_("Store"))
+
+    class Meta:
+        model = Shipment
+        fields = ["q", "direction", "state", "store"]

@@ -1,0 +1,431 @@
+"""Returns 退货 and the shipments 寄送 that carry them between stores and the service center."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+
+from aftersales.fsm import VIA
+from aftersales.models import ScopedQuerySet, TimeStampedModel
+from cases import permissions
+from cases.choices import (
+    SCRAP_PATH_STATES,
+    TURNAROUND_OPEN_STATES,
+    AttachmentKind,
+    DueStatus,
+    OnsiteHandling,
+    ReturnState,
+    ShipmentDirection,
+    ShipmentLineOutcome,
+    ShipmentState,
+)
+from inspection.choices import Responsibility, Verdict
+
+# Where inspection sends a Return, by verdict (domain.md's table).
+VERDICT_TARGETS = {
+    Verdict.REPAIRABLE: ReturnState.REPAIRING,
+    Verdict.SUPPLIER_REWORK: ReturnState.AT_SUPPLIER,
+    Verdict.NO_DEFECT: ReturnState.READY_TO_RETURN,
+    Verdict.UNREPAIRABLE: ReturnState.SCRAP_PENDING,
+}
+MIN_PRODUCTION_YEAR = 2000
+
+
+class ReturnQuerySet(ScopedQuerySet):
+    """A store sees its own Returns, a region manager the region's; a supplier only the units charged to it."""
+
+    store_lookup = "store"
+
+    def visible_to(self, user):
+        from stores.access import scope_for
+
+        visible = super().visible_to(user)
+        scope = scope_for(user) if getattr(user, "is_authenticated", False) else None
+        if scope is not None and not scope.everything and scope.supplier_ids:
+            charged_to_supplier = self.filter(
+                style__supplier__in=sorted(scope.supplier_ids), responsibility=Responsibility.SUPPLIER
+            )
+            visible = charged_to_supplier if not scope.store_ids else visible | charged_to_supplier
+        return visible
+
+    def due_soon_from(self) -> dt.timedelta:
+        return dt.timedelta(days=settings.AFTERSALES_TURNAROUND_DAYS - settings.AFTERSALES_DUE_SOON_DAY)
+
+    def overdue(self, now: dt.datetime | None = None):
+        return self.filter(state__in=TURNAROUND_OPEN_STATES, due_at__lt=now or timezone.now())
+
+    def due_soon(self, now: dt.datetime | None = None):
+        now = now or timezone.now()
+        return self.filter(state__in=TURNAROUND_OPEN_STATES, due_at__gte=now, due_at__lte=now + self.due_soon_from())
+
+
+class Return(ConcurrentTransitionMixin, TimeStampedModel):
+    """A Return 退货: one physical unit a customer brought back to a store.
+
+    Logged at the counter with what the customer reported; its state follows
+    domain.md's table and changes only through ``aftersales.fsm.fire``. The
+    15-day turnaround runs from the store's dispatch (``shipped_at``) to the
+    store having it back (``returned_at``); scrap stops the clock at
+    inspection.
+    """
+
+    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    store = models.ForeignKey("stores.Store", on_delete=models.PROTECT, related_name="returns", verbose_name=_("store"))
+    style = models.ForeignKey(
+        "suppliers.Style", on_delete=models.PROTECT, related_name="returns", verbose_name=_("style")
+    )
+    color = models.CharField(_("colour"), max_length=40)
+    size = models.CharField(_("size"), max_length=20)
+    batch_no = models.CharField(_("batch number"), max_length=40, blank=True)
+    production_year = models.PositiveSmallIntegerField(
+        _("production year"), validators=[MinValueValidator(MIN_PRODUCTION_YEAR), MaxValueValidator(2100)]
+    )
+    purchase_date = models.DateField(_("purchase date"))
+    receipt_no = models.CharField(_("receipt number"), max_length=60)
+    defect_description = models.TextField(_("reported defect"), max_length=2000)
+    reported_defect = models.ForeignKey(
+        "inspection.DefectCode",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reported_returns",
+        verbose_name=_("reported defect code"),
+    )
+    onsite_handling = models.CharField(_("on-site handling"), max_length=20, choices=OnsiteHandling.choices)
+    customer_name = models.CharField(_("customer name"), max_length=60, blank=True)
+    customer_phone = models.CharField(_("customer phone"), max_length=20, blank=True)
+    policy_exception = models.BooleanField(
+        _("outside policy"),
+        default=False,
+        help_text=_("Logged outside the category's return windows or warranty, with a written reason."),
+    )
+    policy_exception_reason = models.TextField(_("reason for the exception"), max_length=2000, blank=True)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("logged by")
+    )
+    state = FSMField(_("state"), max_length=20, choices=ReturnState.choices, default=ReturnState.LOGGED, protected=True)
+    # Copied from the inspection report, so lists and reports need no join.
+    verdict = models.CharField(_("verdict"), max_length=20, choices=Verdict.choices, blank=True)
+    responsibility = models.CharField(_("responsibility"), max_length=10, choices=Responsibility.choices, blank=True)
+    shipped_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due back at"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    inspected_at = models.DateTimeField(_("inspected at"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("back at store at"), null=True, blank=True)
+
+    objects = ReturnQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("return")
+        verbose_name_plural = _("returns")
+        indexes = [
+            # The store's list (newest first) and its state filter.
+            models.Index(fields=["store", "-id"], name="return_store_idx"),
+            models.Index(fields=["store", "state", "-id"], name="return_store_state_idx"),
+            # Service-center queues sort open units by due date.
+            models.Index(fields=["state", "due_at", "id"], name="return_state_due_idx"),
+            models.Index(fields=["receipt_no"], name="return_receipt_idx"),
+            models.Index(fields=["style", "reported_defect", "created_at"], name="return_style_defect_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(policy_exception=False) | ~Q(policy_exception_reason=""),
+                name="return_policy_exception_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(production_year__gte=MIN_PRODUCTION_YEAR), name="return_production_year_min"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    # --- transitions (domain.md); each only sets this row's own fields ---
+
+    @transition(field=state, source=ReturnState.LOGGED, target=ReturnState.RESOLVED_AT_STORE,
+                permission=permissions.is_store_staff_of)  # fmt: skip
+    def resolve_at_store(self, note: str = "") -> None:
+        """The store repaired it on site 现场处理; terminal."""
+
+    @transition(field=state, source=ReturnState.LOGGED, target=ReturnState.CANCELLED,
+                permission=permissions.is_store_staff_of)  # fmt: skip
+    def cancel(self, reason: str = "") -> None:
+        """Logged by mistake; the number stays used."""
+
+    @transition(field=state, source=ReturnState.LOGGED, target=ReturnState.IN_TRANSIT,
+                permission=permissions.is_store_staff_of, custom={VIA: "shipment"})  # fmt: skip
+    def dispatch(self, at: dt.datetime) -> None:
+        """Fired for each unit when the store's shipment leaves; starts the turnaround clock."""
+        self.shipped_at = at
+        self.due_at = at + dt.timedelta(days=settings.AFTERSALES_TURNAROUND_DAYS)
+
+    @transition(field=state, source=ReturnState.IN_TRANSIT, target=ReturnState.RECEIVED,
+                permission=permissions.is_technician, custom={VIA: "shipment"})  # fmt: skip
+    def receive(self, at: dt.datetime) -> None:
+        self.received_at = at
+
+    @transition(field=state, source=ReturnState.IN_TRANSIT, target=ReturnState.MISSING,
+                permission=permissions.is_technician, custom={VIA: "shipment"})  # fmt: skip
+    def mark_missing(self) -> None:
+        """The shipment arrived without this unit (缺件)."""
+
+    @transition(field=state, source=ReturnState.MISSING, target=ReturnState.RECEIVED,
+                permission=permissions.is_technician)  # fmt: skip
+    def found(self, at: dt.datetime) -> None:
+        """A missing unit turned up at the center."""
+        self.received_at = at
+
+    @transition(field=state, source=ReturnState.RECEIVED, target=RETURN_VALUE(*VERDICT_TARGETS.values()),
+                permission=permissions.is_technician)  # fmt: skip
+    def inspect(self, verdict: str, responsibility: str, at: dt.datetime) -> str:
+        """鉴定: the verdict decides where the unit goes; scrap stops the turnaround clock."""
+        self.verdict = verdict
+        self.responsibility = responsibility
+        self.inspected_at = at
+        return VERDICT_TARGETS[verdict]
+
+    @transition(field=state, source=ReturnState.REPAIRING, target=ReturnState.READY_TO_RETURN,
+                permission=permissions.is_technician, custom={VIA: "repair_ticket"})  # fmt: skip
+    def complete_repair(self) -> None:
+        """Fired by the repair ticket's ``complete`` once quality control passed."""
+
+    @transition(field=state, source=ReturnState.AT_SUPPLIER, target=ReturnState.READY_TO_RETURN,
+                permission=permissions.is_technician)  # fmt: skip
+    def receive_from_supplier(self, note: str = "") -> None:
+        """The supplier's rework came back to the center."""
+
+    @transition(field=state, source=ReturnState.READY_TO_RETURN, target=ReturnState.RETURNING,
+                permission=permissions.is_technician, custom={VIA: "shipment"})  # fmt: skip
+    def ship_back(self) -> None:
+        """Fired for each unit when the center's shipment to the store leaves."""
+
+    @transition(field=state, source=ReturnState.RETURNING, target=ReturnState.RETURNED,
+                permission=permissions.is_store_staff_of, custom={VIA: "shipment"})  # fmt: skip
+    def confirm_returned(self, at: dt.datetime) -> None:
+        """The store has the unit back; stops the turnaround clock; terminal."""
+        self.returned_at = at
+
+    @transition(field=state, source=ReturnState.SCRAP_PENDING, target=ReturnState.WRITTEN_OFF,
+                permission=permissions.nobody, custom={VIA: "system"})  # fmt: skip
+    def write_off(self) -> None:
+        """Fired when the monthly write-off list holding the unit is approved."""
+
+    @transition(field=state, source=ReturnState.WRITTEN_OFF, target=ReturnState.CHARGED_BACK,
+                permission=permissions.nobody, custom={VIA: "system"})  # fmt: skip
+    def charge_back(self) -> None:
+        """Fired when the chargeback statement holding the unit is issued; terminal."""
+
+    # --- turnaround ---
+
+    @property
+    def clock_stopped_at(self) -> dt.datetime | None:
+        if self.returned_at:
+            return self.returned_at
+        if self.state in SCRAP_PATH_STATES:
+            return self.inspected_at
+        return None
+
+    @property
+    def on_time(self) -> bool | None:
+        """Back at the store (or found unrepairable) within the turnaround; None while the clock runs."""
+        if self.due_at is None or self.clock_stopped_at is None:
+            return None
+        return self.clock_stopped_at <= self.due_at
+
+    def due_status(self, now: dt.datetime | None = None) -> str | None:
+        """On track, due soon (from day 12) or overdue (after day 15) while the clock runs; None otherwise."""
+        if self.due_at is None or self.state not in TURNAROUND_OPEN_STATES:
+            return None
+        now = now or timezone.now()
+        if now > self.due_at:
+            return DueStatus.OVERDUE
+        if now >= self.due_at - Return.objects.due_soon_from():
+            return DueStatus.DUE_SOON
+        return DueStatus.ON_TRACK
+
+    @property
+    def turnaround_days(self) -> int | None:
+        if self.shipped_at is None or self.clock_stopped_at is None:
+            return None
+        return (self.clock_stopped_at - self.shipped_at).days
+
+
+class ShipmentQuerySet(ScopedQuerySet):
+    store_lookup = "store"
+
+
+class Shipment(ConcurrentTransitionMixin, TimeStampedModel):
+    """A shipment 寄送 of Returns: a store's weekly parcel to the service center (每周寄一次), or repaired units back.
+
+    A store's dispatches beyond the free ones in an ISO week carry the store's
+    extra-dispatch fee, which the store's chargeback statement bills.
+    """
+
+    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    direction = models.CharField(_("direction"), max_length=10, choices=ShipmentDirection.choices)
+    store = models.ForeignKey(
+        "stores.Store", on_delete=models.PROTECT, related_name="shipments", verbose_name=_("store")
+    )
+    state = FSMField(
+        _("state"), max_length=20, choices=ShipmentState.choices, default=ShipmentState.DRAFT, protected=True
+    )
+    carrier = models.CharField(_("carrier"), max_length=60, blank=True)
+    tracking_no = models.CharField(_("tracking number"), max_length=60, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("packed by")
+    )
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    # ISO year and week of the dispatch (Asia/Shanghai), so counting a store's dispatches in a week is one index probe.
+    dispatch_iso_year = models.PositiveSmallIntegerField(_("ISO year of dispatch"), null=True, blank=True)
+    dispatch_iso_week = models.PositiveSmallIntegerField(_("ISO week of dispatch"), null=True, blank=True)
+    extra_fee = models.DecimalField(
+        _("extra dispatch fee (CNY)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Set when this was a dispatch beyond the store's free ones in the ISO week."),
+    )
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    returns = models.ManyToManyField(
+        Return, through="ShipmentLine", related_name="shipments", verbose_name=_("returns")
+    )
+
+    objects = ShipmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("shipment")
+        verbose_name_plural = _("shipments")
+        indexes = [
+            models.Index(fields=["store", "-id"], name="shipment_store_idx"),
+            models.Index(fields=["direction", "state", "-id"], name="shipment_direction_state_idx"),
+            models.Index(fields=["store", "dispatch_iso_year", "dispatch_iso_week"], name="shipment_store_week_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_to_center(self) -> bool:
+        return self.direction == ShipmentDirection.TO_CENTER
+
+    def _sender_may_fire(self, user) -> bool:
+        if self.is_to_center:
+            return permissions.is_store_staff_of(self, user)
+        return permissions.is_technician(self, user)
+
+    def _recipient_may_fire(self, user) -> bool:
+        if self.is_to_center:
+            return permissions.is_technician(self, user)
+        return permissions.is_store_staff_of(self, user)
+
+    @transition(field=state, source=ShipmentState.DRAFT, target=ShipmentState.IN_TRANSIT,
+                permission=lambda shipment, user: shipment._sender_may_fire(user))  # fmt: skip
+    def dispatch(self, at: dt.datetime, extra_fee: Decimal | None) -> None:
+        local = timezone.localtime(at)
+        iso_year, iso_week, _weekday = local.isocalendar()
+        self.dispatched_at = at
+        self.dispatch_iso_year = iso_year
+        self.dispatch_iso_week = iso_week
+        self.extra_fee = extra_fee
+
+    @transition(field=state, source=ShipmentState.IN_TRANSIT, target=ShipmentState.RECEIVED,
+                conditions=[lambda shipment: shipment.is_to_center],
+                permission=lambda shipment, user: shipment._recipient_may_fire(user))  # fmt: skip
+    def receive(self, at: dt.datetime) -> None:
+        """The service center opened the store's parcel and ticked what was inside."""
+        self.received_at = at
+
+    @transition(field=state, source=ShipmentState.IN_TRANSIT, target=ShipmentState.RECEIVED,
+                conditions=[lambda shipment: not shipment.is_to_center],
+                permission=lambda shipment, user: shipment._recipient_may_fire(user))  # fmt: skip
+    def confirm_received(self, at: dt.datetime) -> None:
+        """The store has the center's parcel back."""
+        self.received_at = at
+
+    @transition(field=state, source=ShipmentState.DRAFT, target=ShipmentState.CANCELLED,
+                permission=lambda shipment, user: shipment._sender_may_fire(user))  # fmt: skip
+    def cancel(self, reason: str = "") -> None:
+        """Unpack a shipment that has not left; its units are free for another one."""
+
+
+class ShipmentLine(models.Model):
+    """One unit on a shipment, and what receiving found (a checklist: received, missing, found later)."""
+
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="lines", verbose_name=_("shipment"))
+    return_item = models.ForeignKey(
+        Return, on_delete=models.PROTECT, related_name="shipment_lines", verbose_name=_("return")
+    )
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=ShipmentLineOutcome.choices, default=ShipmentLineOutcome.PENDING
+    )
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("shipment line")
+        verbose_name_plural = _("shipment lines")
+        constraints = [
+            models.UniqueConstraint(fields=["shipment", "return_item"], name="shipmentline_unique_return"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shipment_id}: {self.return_item_id}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # The stored name is ours, not the uploader's: no path tricks, no clashes.
+    import uuid
+
+    stamp = timezone.localtime()
+    return f"attachments/{stamp:%Y/%m}/{uuid.uuid4().hex}{instance.extension}"
+
+
+class Attachment(models.Model):
+    """A photo or PDF of a Return (at logging, inspection or repair).
+
+    Stored under MEDIA_ROOT, outside the static files, and served only by a
+    view that checks the viewer may see the Return.
+    """
+
+    return_item = models.ForeignKey(
+        Return, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("return")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=AttachmentKind.choices, default=AttachmentKind.LOGGING)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=60)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def extension(self) -> str:
+        return {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp"}.get(
+            self.content_type, ".pdf"
+        )
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

@@ -1,0 +1,80 @@
+"""Reads of Returns and shipments, always within the user's scope."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from aftersales.models import TransitionLog
+from cases.choices import ReturnState, ShipmentDirection, ShipmentState
+from cases.models import Attachment, Return, Shipment, ShipmentLine
+
+
+def return_list(user) -> QuerySet[Return]:
+    """Returns the user may see, with what a list row shows (store, style) joined in."""
+    return Return.objects.visible_to(user).select_related("store", "style")
+
+
+def return_get(user, pk) -> Return:
+    """One Return with its inspection, repair ticket, photos and shipments; 404 outside the user's scope."""
+    from django.shortcuts import get_object_or_404
+
+    queryset = (
+        Return.objects.visible_to(user)
+        .select_related(
+            "store__region",
+            "style__category",
+            "style__supplier",
+            "reported_defect",
+            "logged_by",
+            "inspection__inspector",
+            "repair_ticket__technician",
+        )
+        .prefetch_related(
+            "inspection__defect_codes",
+            Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
+            Prefetch("shipment_lines", queryset=ShipmentLine.objects.select_related("shipment")),
+            "repair_ticket__stock_movements__part",
+        )
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def return_queue(user, states) -> QuerySet[Return]:
+    """A service-center queue: open units in ``states``, the most urgent (earliest due) first."""
+    return return_list(user).filter(state__in=states).order_by("due_at", "id")
+
+
+def return_timeline(item) -> QuerySet[TransitionLog]:
+    """Every logged state change of the Return, oldest first, with who did it."""
+    return TransitionLog.objects.for_object(item).select_related("actor")
+
+
+def shipment_list(user) -> QuerySet[Shipment]:
+    return Shipment.objects.visible_to(user).select_related("store", "created_by")
+
+
+def shipment_get(user, pk) -> Shipment:
+    from django.shortcuts import get_object_or_404
+
+    queryset = shipment_list(user).prefetch_related(
+        Prefetch("lines", queryset=ShipmentLine.objects.select_related("return_item__style").order_by("id"))
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def inbound_shipments(user) -> QuerySet[Shipment]:
+    """Stores' parcels on their way to the center: what the technicians receive next, oldest first."""
+    return (
+        shipment_list(user)
+        .filter(direction=ShipmentDirection.TO_CENTER, state=ShipmentState.IN_TRANSIT)
+        .order_by("dispatched_at", "id")
+    )
+
+
+def shippable_returns(user, store, direction: str) -> QuerySet[Return]:
+    """Units that may go on a new shipment of ``store`` in ``direction`` (logged, or ready to return)."""
+    state = ReturnState.LOGGED if direction == ShipmentDirection.TO_CENTER else ReturnState.READY_TO_RETURN
+    busy = ShipmentLine.objects.filter(
+        shipment__direction=direction, shipment__state__in=[ShipmentState.DRAFT, ShipmentState.IN_TRANSIT]
+    ).values("return_item")
+    return return_list(user).filter(store=store, state=state).exclude(pk__in=busy).order_by("due_at", "id")

@@ -1,0 +1,481 @@
+"""Writes of Returns 退货 and shipments 寄送: logging, attachments, the weekly shipment and its receipt."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.fsm import TransitionForbidden, fire, lock, log_event
+from aftersales.services import sequence_take
+from aftersales.validation import add_months, reject_nul_bytes
+from cases import permissions
+from cases.choices import (
+    AttachmentKind,
+    OnsiteHandling,
+    ReturnState,
+    ShipmentDirection,
+    ShipmentLineOutcome,
+    ShipmentState,
+)
+from cases.models import Attachment, Return, Shipment, ShipmentLine
+from stores.models import Store
+from suppliers.models import Style
+
+
+@dataclass(frozen=True)
+class ReturnUnit:
+    """One unit of a receipt being logged: what differs from unit to unit."""
+
+    style: Style
+    color: str
+    size: str
+    production_year: int
+    defect_description: str
+    batch_no: str = ""
+    reported_defect: Any = None  # inspection.DefectCode or None
+
+
+def policy_problem(*, style: Style, purchase_date: dt.date, onsite_handling: str, today: dt.date) -> str | None:
+    """Why a return is outside the category's policy 三包政策, or None when it is inside.
+
+    A refund or exchange must come within the quality-return window; a local
+    repair within the warranty. Outside them the store may still log it, with
+    a written reason, and the Return is flagged.
+    """
+    category = style.category
+    if onsite_handling in (OnsiteHandling.REFUND, OnsiteHandling.EXCHANGE):
+        days = (today - purchase_date).days
+        if days > category.quality_return_days:
+            return _("Bought %(days)s days ago: outside the %(window)s-day quality-return window of %(category)s.") % {
+                "days": days,
+                "window": category.quality_return_days,
+                "category": category.name,
+            }
+        return None
+    if add_months(purchase_date, category.warranty_months) < today:
+        return _("Bought on %(date)s: outside the %(months)s-month warranty of %(category)s.") % {
+            "date": purchase_date.isoformat(),
+            "months": category.warranty_months,
+            "category": category.name,
+        }
+    return None
+
+
+def _check_receipt(
+    *, purchase_date: dt.date, onsite_handling: str, units: Sequence[ReturnUnit], today: dt.date
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if purchase_date > today:
+        errors.setdefault("purchase_date", []).append(_("The purchase date cannot be in the future."))
+    if onsite_handling not in OnsiteHandling.values:
+        errors.setdefault("onsite_handling", []).append(_("Choose refund, exchange or local repair."))
+    for unit in units:
+        if not 2000 <= unit.production_year <= today.year:
+            errors.setdefault("production_year", []).append(
+                _("The production year must be between 2000 and %(year)s.") % {"year": today.year}
+            )
+        elif unit.production_year > purchase_date.year:
+            errors.setdefault("production_year", []).append(
+                _("The production year cannot be after the year of purchase.")
+            )
+        if not unit.defect_description.strip():
+            errors.setdefault("defect_description", []).append(_("Describe the defect the customer reported."))
+    return {field: sorted(set(messages)) for field, messages in errors.items()}
+
+
+@transaction.atomic
+def return_log(
+    *,
+    user,
+    store: Store,
+    receipt_no: str,
+    purchase_date: dt.date,
+    onsite_handling: str,
+    units: Sequence[ReturnUnit],
+    customer_name: str = "",
+    customer_phone: str = "",
+    policy_exception_reason: str = "",
+) -> list[Return]:
+    """Log the Returns 退货登记 of one receipt: one Return per unit, numbered ``RT-YYYYMM-NNNNNN``.
+
+    Only the store's own staff may log. The purchase date is checked against
+    each unit's category windows and warranty; a unit outside them needs a
+    written reason and is flagged. Numbers come from a locked per-month
+    sequence, so concurrent logging never collides and no number is reused.
+    """
+    if not permissions.is_store_staff_of(store_proxy(store), user):
+        raise TransitionForbidden(_("Only the store's own staff may log its returns."), transition="log")
+    if not units:
+        raise ValidationError({"units": [_("Add at least one unit.")]})
+    reject_nul_bytes(
+        receipt_no=receipt_no,
+        customer_name=customer_name,
+        customer_phone=customer_phone,
+        policy_exception_reason=policy_exception_reason,
+        **{
+            f"units.{index}": [unit.color, unit.size, unit.batch_no, unit.defect_description]
+            for index, unit in enumerate(units)
+        },
+    )
+    now = timezone.now()
+    today = timezone.localdate(now)
+    errors = _check_receipt(purchase_date=purchase_date, onsite_handling=onsite_handling, units=units, today=today)
+    if errors:
+        raise ValidationError(errors)
+    problems = [
+        problem
+        for unit in units
+        if (
+            problem := policy_problem(
+                style=unit.style, purchase_date=purchase_date, onsite_handling=onsite_handling, today=today
+            )
+        )
+    ]
+    reason = policy_exception_reason.strip()
+    if problems and not reason:
+        raise ValidationError(
+            {"policy_exception_reason": [*sorted(set(problems)), _("Give a written reason to log it anyway.")]}
+        )
+
+    period = timezone.localtime(now).strftime("%Y%m")
+    numbers = sequence_take(name=f"RT-{period}", count=len(units))
+    created = []
+    for number, unit in zip(numbers, units, strict=True):
+        flagged = (
+            policy_problem(style=unit.style, purchase_date=purchase_date, onsite_handling=onsite_handling, today=today)
+            is not None
+        )
+        item = Return(
+            number=f"RT-{period}-{number:06d}",
+            store=store,
+            style=unit.style,
+            color=unit.color.strip(),
+            size=unit.size.strip(),
+            batch_no=unit.batch_no.strip(),
+            production_year=unit.production_year,
+            purchase_date=purchase_date,
+            receipt_no=receipt_no.strip(),
+            defect_description=unit.defect_description.strip(),
+            reported_defect=unit.reported_defect,
+            onsite_handling=onsite_handling,
+            customer_name=customer_name.strip(),
+            customer_phone=customer_phone.strip(),
+            policy_exception=flagged,
+            policy_exception_reason=reason if flagged else "",
+            logged_by=user,
+        )
+        item.full_clean(exclude=["state"])
+        item.save()
+        log_event(item, "log", user=user, payload={"receipt_no": item.receipt_no, "policy_exception": flagged})
+        created.append(item)
+    return created
+
+
+def store_proxy(store: Store):
+    """Transition predicates read ``store_id``; a store is its own store."""
+
+    @dataclass(frozen=True)
+    class _OfStore:
+        store_id: int
+
+    return _OfStore(store_id=store.pk)
+
+
+@transaction.atomic
+def return_resolve_at_store(*, user, return_item: Return, note: str = "") -> Return:
+    """The store repaired the unit on site 现场处理; the Return ends there."""
+    reject_nul_bytes(note=note)
+    return fire(return_item, "resolve_at_store", user=user, arguments={"note": note.strip()})
+
+
+@transaction.atomic
+def return_cancel(*, user, return_item: Return, reason: str) -> Return:
+    """Void a Return logged by mistake (only before it ships); its number is never reused."""
+    reject_nul_bytes(reason=reason)
+
+    def check(row: Return) -> None:
+        if not reason.strip():
+            raise ValidationError({"reason": [_("Say why the return is cancelled.")]})
+
+    return fire(return_item, "cancel", user=user, before=check, arguments={"reason": reason.strip()})
+
+
+@transaction.atomic
+def return_found(*, user, return_item: Return) -> Return:
+    """A unit the shipment arrived without 缺件 turned up at the center: it counts as received."""
+    row = fire(return_item, "found", user=user, arguments={"at": timezone.now()}, payload={})
+    ShipmentLine.objects.filter(
+        return_item=row, outcome=ShipmentLineOutcome.MISSING, shipment__direction=ShipmentDirection.TO_CENTER
+    ).update(outcome=ShipmentLineOutcome.FOUND)
+    return row
+
+
+@transaction.atomic
+def return_receive_from_supplier(*, user, return_item: Return, note: str = "") -> Return:
+    """The supplier's rework 供应商返修 came back to the center; the unit waits to go back to its store."""
+    reject_nul_bytes(note=note)
+    return fire(return_item, "receive_from_supplier", user=user, arguments={"note": note.strip()})
+
+
+# --- attachments ---
+
+ALLOWED_SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
+    (b"\xff\xd8\xff", 0, "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", 0, "image/png"),
+    (b"GIF87a", 0, "image/gif"),
+    (b"GIF89a", 0, "image/gif"),
+    (b"%PDF-", 0, "application/pdf"),
+)
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    """The file's real type from its first bytes (never from its name): JPEG, PNG, GIF, WebP or PDF."""
+    for signature, offset, content_type in ALLOWED_SIGNATURES:
+        if head[offset : offset + len(signature)] == signature:
+            return content_type
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def _image_is_readable(content: bytes) -> bool:
+    from io import BytesIO
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(BytesIO(content)) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return False
+    return True
+
+
+def may_attach(return_item: Return, user) -> bool:
+    """The store's staff (photos at logging) and technicians (inspection, repair) add photos."""
+    return permissions.is_store_staff_of(return_item, user) or permissions.is_technician(return_item, user)
+
+
+@transaction.atomic
+def attachment_add(*, user, return_item: Return, name: str, content: bytes, kind: str = "") -> Attachment:
+    """Attach a photo or PDF to a Return, checked by its bytes, at most ``AFTERSALES_MAX_UPLOAD_MB``."""
+    if not may_attach(return_item, user):
+        raise TransitionForbidden(_("You may not add files to this return."), transition="attach")
+    limit = settings.AFTERSALES_MAX_UPLOAD_BYTES
+    if not content:
+        raise ValidationError({"file": [_("The file is empty.")]})
+    if len(content) > limit:
+        raise ValidationError({"file": [_("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)}]})
+    content_type = sniff_content_type(content[:16])
+    if content_type is None or (content_type.startswith("image/") and not _image_is_readable(content)):
+        raise ValidationError({"file": [_("Only photos (JPEG, PNG, GIF, WebP) and PDF files can be attached.")]})
+    if not kind:
+        kind = AttachmentKind.LOGGING if permissions.is_store_staff_of(return_item, user) else AttachmentKind.INSPECTION
+    if kind not in AttachmentKind.values:
+        raise ValidationError({"kind": [_("Unknown kind of attachment.")]})
+    reject_nul_bytes(name=name)
+    attachment = Attachment(
+        return_item=return_item,
+        kind=kind,
+        original_name=(name or "file")[-200:],
+        content_type=content_type,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=user,
+    )
+    attachment.file.save("upload", ContentFile(content), save=False)
+    attachment.full_clean()
+    attachment.save()
+    return attachment
+
+
+# --- shipments ---
+
+
+def _unit_problems(*, direction: str, store: Store, items: Sequence[Return], requested: Iterable[int]) -> list[str]:
+    wanted_state = ReturnState.LOGGED if direction == ShipmentDirection.TO_CENTER else ReturnState.READY_TO_RETURN
+    found = {item.pk: item for item in items}
+    problems = [_("Return %(id)s is unknown.") % {"id": pk} for pk in requested if pk not in found]
+    for item in items:
+        if item.store_id != store.pk:
+            problems.append(_("%(number)s belongs to another store.") % {"number": item.number})
+        elif item.state != wanted_state:
+            problems.append(
+                _("%(number)s is “%(state)s”, not “%(wanted)s”.")
+                % {"number": item.number, "state": item.get_state_display(), "wanted": ReturnState(wanted_state).label}
+            )
+    busy = ShipmentLine.objects.filter(
+        return_item__in=list(found),
+        shipment__direction=direction,
+        shipment__state__in=[ShipmentState.DRAFT, ShipmentState.IN_TRANSIT],
+    ).select_related("return_item", "shipment")
+    problems.extend(
+        _("%(number)s is already on shipment %(shipment)s.")
+        % {"number": line.return_item.number, "shipment": line.shipment.number}
+        for line in busy
+    )
+    return problems
+
+
+@transaction.atomic
+def shipment_create(
+    *, user, direction: str, store: Store, return_ids: Sequence[int], carrier: str = "", tracking_no: str = ""
+) -> Shipment:
+    """Pack a shipment: a store's parcel of logged units to the center, or the center's parcel of ready units back.
+
+    The units must belong to the store, be in the right state and not already
+    be on another open shipment; the shipment stays a draft until dispatched.
+    """
+    if direction not in ShipmentDirection.values:
+        raise ValidationError({"direction": [_("Choose to_center or to_store.")]})
+    sender_may = (
+        permissions.is_store_staff_of(store_proxy(store), user)
+        if direction == ShipmentDirection.TO_CENTER
+        else permissions.is_technician(None, user)
+    )
+    if not sender_may:
+        raise TransitionForbidden(_("You may not pack this shipment."), transition="create")
+    reject_nul_bytes(carrier=carrier, tracking_no=tracking_no)
+    requested = list(dict.fromkeys(return_ids))
+    if not requested:
+        raise ValidationError({"returns": [_("Choose at least one unit.")]})
+    items = lock(Return, requested)
+    problems = _unit_problems(direction=direction, store=store, items=items, requested=requested)
+    if problems:
+        raise ValidationError({"returns": problems})
+    period = timezone.localtime().strftime("%Y%m")
+    number = sequence_take(name=f"SH-{period}")[0]
+    shipment = Shipment(
+        number=f"SH-{period}-{number:05d}",
+        direction=direction,
+        store=store,
+        carrier=carrier.strip(),
+        tracking_no=tracking_no.strip(),
+        created_by=user,
+    )
+    shipment.full_clean(exclude=["state"])
+    shipment.save()
+    ShipmentLine.objects.bulk_create(ShipmentLine(shipment=shipment, return_item=item) for item in items)
+    log_event(shipment, "pack", user=user, payload={"returns": [item.number for item in items]})
+    return shipment
+
+
+def dispatches_this_week(shipment: Shipment, at: dt.datetime) -> int:
+    """How many store → center shipments the store has already dispatched in the ISO week of ``at``."""
+    iso_year, iso_week, _weekday = timezone.localtime(at).isocalendar()
+    return (
+        Shipment.objects.filter(
+            store_id=shipment.store_id,
+            direction=ShipmentDirection.TO_CENTER,
+            dispatch_iso_year=iso_year,
+            dispatch_iso_week=iso_week,
+        )
+        .exclude(pk=shipment.pk)
+        .exclude(dispatched_at=None)
+        .count()
+    )
+
+
+def extra_fee_due(shipment: Shipment, at: dt.datetime | None = None) -> Decimal | None:
+    """The store's extra-dispatch fee if dispatching now would exceed its free dispatches this week (每周寄一次)."""
+    if shipment.direction != ShipmentDirection.TO_CENTER:
+        return None
+    store = shipment.store
+    if dispatches_this_week(shipment, at or timezone.now()) < store.free_dispatches_per_week:
+        return None
+    return store.extra_dispatch_fee
+
+
+@transaction.atomic
+def shipment_dispatch(
+    *, user, shipment: Shipment, carrier: str | None = None, tracking_no: str | None = None
+) -> Shipment:
+    """Send a packed shipment; each unit's ``dispatch`` (to the center) or ``ship_back`` (to the store) fires.
+
+    A store's dispatch beyond its free ones in the ISO week records the
+    store's extra-dispatch fee on the shipment (the store's chargeback bills
+    it). The store row is locked while counting, so two parcels dispatched at
+    the same moment cannot both be the week's free one.
+    """
+    reject_nul_bytes(carrier=carrier or "", tracking_no=tracking_no or "")
+    Store.objects.select_for_update().filter(pk=shipment.store_id).first()
+    now = timezone.now()
+
+    def check(row: Shipment) -> None:
+        if carrier is not None:
+            row.carrier = carrier.strip()
+        if tracking_no is not None:
+            row.tracking_no = tracking_no.strip()
+        if not row.lines.exists():
+            raise ValidationError({"returns": [_("The shipment is empty.")]})
+
+    fee = extra_fee_due(shipment, now)
+    row = fire(
+        shipment,
+        "dispatch",
+        user=user,
+        before=check,
+        arguments={"at": now, "extra_fee": fee},
+        payload={"carrier": carrier, "tracking_no": tracking_no, "extra_fee": fee},
+    )
+    unit_transition = "dispatch" if row.is_to_center else "ship_back"
+    unit_arguments = {"at": now} if row.is_to_center else {}
+    for item in lock(Return, row.lines.values_list("return_item_id", flat=True)):
+        fire(item, unit_transition, user=user, arguments=unit_arguments, payload={"shipment": row.number}, locked=True)
+    return row
+
+
+@transaction.atomic
+def shipment_receive(*, user, shipment: Shipment, received_ids: Sequence[int]) -> Shipment:
+    """Receive a store's parcel 签收 as a checklist: ticked units are ``received``, the rest ``missing``."""
+    ticked = set(received_ids)
+
+    def check(row: Shipment) -> None:
+        on_board = set(row.lines.values_list("return_item_id", flat=True))
+        strangers = sorted(ticked - on_board)
+        if strangers:
+            raise ValidationError(
+                {"received": [_("Not on this shipment: %(ids)s.") % {"ids": ", ".join(map(str, strangers))}]}
+            )
+
+    now = timezone.now()
+    row = fire(
+        shipment, "receive", user=user, before=check, arguments={"at": now}, payload={"received": sorted(ticked)}
+    )
+    for item in lock(Return, row.lines.values_list("return_item_id", flat=True)):
+        if item.pk in ticked:
+            fire(item, "receive", user=user, arguments={"at": now}, payload={"shipment": row.number}, locked=True)
+        else:
+            fire(item, "mark_missing", user=user, payload={"shipment": row.number}, locked=True)
+    row.lines.filter(return_item_id__in=ticked).update(outcome=ShipmentLineOutcome.RECEIVED)
+    row.lines.exclude(return_item_id__in=ticked).update(outcome=ShipmentLineOutcome.MISSING)
+    return row
+
+
+@transaction.atomic
+def shipment_confirm_received(*, user, shipment: Shipment) -> Shipment:
+    """The store has the center's parcel: each unit's ``confirm_returned`` fires and its clock stops."""
+    now = timezone.now()
+    row = fire(shipment, "confirm_received", user=user, arguments={"at": now}, payload={})
+    for item in lock(Return, row.lines.values_list("return_item_id", flat=True)):
+        fire(item, "confirm_returned", user=user, arguments={"at": now}, payload={"shipment": row.number}, locked=True)
+    row.lines.update(outcome=ShipmentLineOutcome.RECEIVED)
+    return row
+
+
+@transaction.atomic
+def shipment_cancel(*, user, shipment: Shipment, reason: str = "") -> Shipment:
+    """Unpack a shipment that has not left; its units may go on another one."""
+    reject_nul_bytes(reason=reason)
+    return fire(shipment, "cancel", user=user, arguments={"reason": reason.strip()})
