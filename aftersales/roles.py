@@ -42,19 +42,28 @@ CENTER_ROLES = frozenset(
 STORE_ROLES = frozenset({Role.STORE_STAFF, Role.REGION_MANAGER})
 
 _CATALOGUE = ["suppliers.view_category", "suppliers.view_style", "inspection.view_defectcode"]
-_STORE_SIDE = [*_CATALOGUE, "stores.view_region", "stores.view_store", "suppliers.view_supplier"]
-_MASTER_DATA = [*_STORE_SIDE, "repairs.view_sparepart"]
+# A Return with what happened to it (rows are then scoped: a store its own, a supplier the units charged to it).
+_RETURNS = ["cases.view_return", "inspection.view_inspectionreport", "repairs.view_repairticket"]
+_STORE_SIDE = [
+    *_CATALOGUE,
+    *_RETURNS,
+    "stores.view_region",
+    "stores.view_store",
+    "suppliers.view_supplier",
+    "cases.view_shipment",
+]
+_CENTER = [*_STORE_SIDE, "repairs.view_sparepart", "repairs.view_stockmovement"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.STORE_STAFF: list(_STORE_SIDE),
     Role.REGION_MANAGER: list(_STORE_SIDE),
-    Role.TECHNICIAN: list(_MASTER_DATA),
-    Role.HOTLINE_AGENT: list(_MASTER_DATA),
-    Role.QA_MANAGER: list(_MASTER_DATA),
-    Role.LOGISTICS_MANAGER: list(_MASTER_DATA),
-    Role.PRODUCTION_VP: list(_MASTER_DATA),
-    Role.FINANCE: list(_MASTER_DATA),
-    Role.SUPPLIER_USER: [*_CATALOGUE, "suppliers.view_supplier"],
+    Role.TECHNICIAN: list(_CENTER),
+    Role.HOTLINE_AGENT: list(_CENTER),
+    Role.QA_MANAGER: list(_CENTER),
+    Role.LOGISTICS_MANAGER: list(_CENTER),
+    Role.PRODUCTION_VP: list(_CENTER),
+    Role.FINANCE: list(_CENTER),
+    Role.SUPPLIER_USER: [*_CATALOGUE, *_RETURNS, "suppliers.view_supplier"],
 }
 
 
