@@ -39,8 +39,24 @@ def test_master_data_pages_list_who_belongs_to_them(browser_as, path, inline):
         "/admin/inspection/defectcode/",
         "/admin/repairs/sparepart/",
         "/admin/auth/user/",
+        "/admin/cases/return/",
+        "/admin/cases/shipment/",
+        "/admin/inspection/inspectionreport/",
+        "/admin/repairs/repairticket/",
+        "/admin/repairs/stockmovement/",
+        "/admin/aftersales/transitionlog/",
     ],
 )
 def test_admin_lists_open_for_the_superuser_only(browser_as, path):
     assert browser_as("admin").get(path).status_code == 200
     assert browser_as("tech1").get(path).status_code == 302  # not staff: sent to the admin login
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path", ["/admin/cases/return/add/", "/admin/cases/shipment/add/", "/admin/aftersales/transitionlog/add/"]
+)
+def test_workflow_records_cannot_be_added_by_hand(browser_as, path):
+    # Given the superuser; when opening an add page of a workflow record; then it is refused:
+    # such records change only through their services, which log every state change.
+    assert browser_as("admin").get(path).status_code == 403
