@@ -1,0 +1,52 @@
+"""Factories for Returns 退货 and shipments 寄送; the state is passed at creation (``state=ReturnState.RECEIVED``).
+
+They skip the services on purpose, to set a row up in any state in one step;
+tests of the rules themselves go through ``cases.services``.
+"""
+
+import datetime as dt
+
+import factory
+from django.utils import timezone
+
+from cases.choices import OnsiteHandling, ReturnState, ShipmentDirection, ShipmentState
+from cases.models import Return, Shipment, ShipmentLine
+from tests.factories.stores import StoreFactory, UserFactory
+from tests.factories.suppliers import StyleFactory
+
+
+class ReturnFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Return
+
+    number = factory.Sequence(lambda n: f"RT-209901-{n:06d}")
+    store = factory.SubFactory(StoreFactory)
+    style = factory.SubFactory(StyleFactory)
+    color = "黑色"
+    size = "L"
+    production_year = 2025
+    purchase_date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=3))
+    receipt_no = factory.Sequence(lambda n: f"POS-{n:05d}")
+    defect_description = "拉链坏"
+    onsite_handling = OnsiteHandling.EXCHANGE
+    logged_by = factory.SubFactory(UserFactory)
+    state = ReturnState.LOGGED
+
+
+class ShipmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Shipment
+
+    number = factory.Sequence(lambda n: f"SH-209901-{n:05d}")
+    direction = ShipmentDirection.TO_CENTER
+    store = factory.SubFactory(StoreFactory)
+    created_by = factory.SubFactory(UserFactory)
+    state = ShipmentState.DRAFT
+
+
+class ShipmentLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ShipmentLine
+
+    shipment = factory.SubFactory(ShipmentFactory)
+    return_item = factory.SubFactory(ReturnFactory, store=factory.SelfAttribute("..shipment.store"))
