@@ -1,9 +1,85 @@
-"""Reads of spare parts (service-center roles only)."""
+"""Reads of repair tickets 维修单, spare parts 备件 and the stock ledger 备件台账, always within the user's scope.
 
-from django.db.models import QuerySet
+Spare parts and the ledger are the service center's (other roles see none);
+a repair ticket is seen by whoever sees its Return.
+"""
 
-from repairs.models import SparePart
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import DecimalField, ExpressionWrapper, F, QuerySet, Sum
+from django.shortcuts import get_object_or_404
+
+from repairs.models import RepairTicket, SparePart, StockMovement
 
 
 def sparepart_list(user) -> QuerySet[SparePart]:
     return SparePart.objects.visible_to(user)
+
+
+def sparepart_get(user, pk) -> SparePart:
+    """One spare part; 404 for roles that do not see spare parts."""
+    return get_object_or_404(sparepart_list(user), pk=pk)
+
+
+def sparepart_choices(user) -> QuerySet[SparePart]:
+    """Parts a repair may take from stock: the active ones, by part number."""
+    return sparepart_list(user).filter(active=True).order_by("part_no")
+
+
+def repairticket_list(user) -> QuerySet[RepairTicket]:
+    """The repair queue 维修队列: tickets the user may see, the Return due back soonest first."""
+    return (
+        RepairTicket.objects.visible_to(user)
+        .select_related("return_item__store", "return_item__style", "technician")
+        .order_by(F("return_item__due_at").asc(nulls_last=True), "return_item_id")
+    )
+
+
+def repairticket_get(user, pk) -> RepairTicket:
+    """One repair ticket with its Return; 404 outside the user's scope (the Return's store, or the center)."""
+    queryset = RepairTicket.objects.visible_to(user).select_related(
+        "return_item__store",
+        "return_item__style__supplier",
+        "return_item__inspection",
+        "technician",
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+@dataclass(frozen=True)
+class PartUsed:
+    """One line of the parts a repair used: the total per part and what it cost at the booked unit costs."""
+
+    part: SparePart
+    quantity: int
+    cost: Decimal
+
+
+def repairticket_parts(ticket: RepairTicket) -> list[PartUsed]:
+    """The parts the ticket holds now (consumed minus given back), by part number."""
+    money = DecimalField(max_digits=14, decimal_places=2)
+    rows = (
+        ticket.stock_movements.values("part_id")
+        .annotate(
+            total=Sum("quantity"),
+            cost=Sum(ExpressionWrapper(F("quantity") * F("unit_cost"), output_field=money)),
+        )
+        .filter(total__lt=0)
+        .order_by()
+    )
+    totals = {row["part_id"]: (-row["total"], -(row["cost"] or Decimal("0"))) for row in rows}
+    parts = SparePart.objects.filter(pk__in=totals).order_by("part_no") if totals else []
+    return [PartUsed(part=part, quantity=totals[part.pk][0], cost=totals[part.pk][1]) for part in parts]
+
+
+def stockmovement_list(user) -> QuerySet[StockMovement]:
+    """The stock ledger 备件台账, newest first, with the part, the repair's Return and who booked it joined in."""
+    return StockMovement.objects.visible_to(user).select_related("part", "repair_ticket__return_item", "moved_by")
+
+
+def sparepart_ledger(part: SparePart, limit: int = 50) -> list[StockMovement]:
+    """The latest movements of one part, newest first."""
+    return list(part.movements.select_related("repair_ticket__return_item", "moved_by").order_by("-id")[:limit])
