@@ -96,3 +96,90 @@ ACCOUNTS = [
 
 # The store's designated after-sales contact (指定对接人).
 STORE_CONTACTS = {"S001": "store1", "S002": "store2", "S101": "store101"}
+
+# --- workflow history (``seed_demo`` without ``--no-history``; see ``aftersales.demo_history``) ---
+
+# Store staff of the stores that have no contract login, so every store's returns are logged by its own staff.
+# username, full name, store
+HISTORY_STORE_STAFF = [
+    ("store3", "王芳（新街口店）", "S003"),
+    ("store4", "陈刚（观前维修点）", "S004"),
+    ("store102", "林静（万象城店）", "S102"),
+    ("store201", "马超（三里屯店）", "S201"),
+    ("store202", "何雪（滨江道店）", "S202"),
+]
+
+# How busy each store's after-sales counter is (relative share of the history's returns).
+STORE_WEIGHTS = {"S001": 24, "S002": 18, "S101": 18, "S003": 9, "S004": 6, "S102": 10, "S201": 9, "S202": 6}
+
+COLORS = ["黑色", "藏青", "卡其", "白色", "浅灰", "深灰", "米白", "军绿", "酒红", "雾霾蓝"]
+# Sizes by category: garments in letter and GB/T 1335 sizes, trousers by waist, shoes by EU size.
+SIZES = {
+    "JK": ["S", "M", "L", "XL", "XXL", "170/88A", "175/92A", "180/96A"],
+    "TS": ["S", "M", "L", "XL", "165/84A", "170/88A", "175/92A"],
+    "KZ": ["29", "30", "31", "32", "33", "34", "36"],
+    "ZZ": ["S", "M", "L", "XL", "170/88A", "175/92A"],
+    "XL": ["38", "39", "40", "41", "42", "43", "44"],
+}
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"  # noqa: E501
+GIVEN_NAMES = [
+    "伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超",
+    "秀兰", "霞", "平", "刚", "桂英", "晨", "子涵", "欣怡", "梓轩", "浩然", "雨桐", "思远", "佳怡", "俊杰", "晓峰",
+    "海燕", "建华", "文博", "一鸣", "诗琪",
+]  # fmt: skip
+PHONE_PREFIXES = ["131", "135", "136", "137", "138", "139", "150", "151", "158", "159", "186", "187", "188", "189"]
+
+# What the customer said, by reported defect code (the store writes it down at the counter).
+DEFECT_STORIES = {
+    "D01": ["腋下开线约3厘米", "裤裆缝线开裂", "侧缝脱线，穿了两次就开了", "袖口缝线开线"],
+    "D02": ["第一次手洗就严重掉色，染到了白色内衣", "领口处明显褪色", "洗后颜色发花"],
+    "D03": ["穿了一周袖子和侧面大面积起球", "腋下起球严重", "前片起毛起球"],
+    "D04": ["拉链头脱落，无法拉合", "拉链齿崩开", "拉链卡死拉不动", "拉链头断裂"],
+    "D05": ["第二颗纽扣脱落", "袖扣掉了一颗", "四合扣松脱"],
+    "D06": ["肩部面料出现小破洞", "后背面料有破洞，顾客称未勾挂", "口袋边磨破"],
+    "D07": ["前襟有不明污渍，洗不掉", "领口发黄有污渍", "购买时未发现的油渍"],
+    "D08": ["袖子被勾破", "顾客称被门夹破", "烟头烫了一个洞"],
+    "D09": ["洗后缩水一个码", "机洗后变形，衣长变短", "领口洗后变形"],
+    "D10": ["左右两片颜色不一致", "袖子与衣身有色差"],
+    "D11": ["按洗标以外方式烘干后变硬", "羊毛衫机洗后毡化"],
+    "D12": ["鞋底前掌开胶", "后跟开胶", "鞋底与鞋面分离约2厘米"],
+    "D13": ["胸前印花开裂脱落", "洗后印花起皮"],
+}
+# Reports with no defect code: only the customer's words.
+UNCODED_STORIES = ["顾客说穿着不舒服，怀疑质量问题", "有异味", "穿着起静电严重", "尺码与标注不符", "做工粗糙，线头多"]
+
+# Why a store logged a return outside the category's windows or warranty.
+POLICY_REASONS = [
+    "VIP会员，经区域经理同意按质量问题特殊处理",
+    "顾客出差在外，超期返回，质量问题明显，店长同意受理",
+    "老顾客投诉，经服务热线协调同意受理",
+    "同款已有多起相同问题，先行受理待鉴定",
+]
+
+INSPECTION_NOTES = {
+    "repairable": ["可修复：更换配件后复检", "缝线修补即可", "局部修复，不影响外观"],
+    "supplier_rework": ["需工厂返修，已与工厂确认", "面料问题需工厂整片更换"],
+    "no_defect": ["经鉴定无质量问题，属正常现象", "按洗标护理即可，未发现缺陷"],
+    "unrepairable": ["面料损伤无法修复，建议报废", "整体变形，修复成本高于成本价", "严重褪色，无法修复"],
+}
+SUPPLIER_AGREEMENTS = ["工厂同意返修（电话确认）", "工厂QC陈工邮件同意返修", "按年度质量协议返修"]
+REPAIR_WORK = {
+    "P-ZIP-5": "更换5号金属拉链",
+    "P-ZIP-3": "更换3号尼龙拉链",
+    "P-BTN-18": "补钉纽扣并加固",
+    "P-SNAP-15": "更换四合扣",
+    "P-THR-40": "重新缝合开线处",
+    "P-LIN-01": "更换里布、修补破洞",
+    "P-GLUE-01": "鞋底重新粘合压实",
+    "P-LBL-01": "更换洗水唛",
+}
+# Spare parts a repair uses, by defect code (and the thread almost every repair needs).
+REPAIR_PARTS = {
+    "D01": ["P-THR-40"],
+    "D04": ["P-ZIP-5", "P-ZIP-3"],
+    "D05": ["P-BTN-18", "P-SNAP-15"],
+    "D06": ["P-LIN-01"],
+    "D12": ["P-GLUE-01"],
+}
+CARRIERS = [("顺丰速运", "SF"), ("中通快递", "ZTO"), ("圆通速递", "YTO"), ("德邦快递", "DPK")]

@@ -9,8 +9,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from aftersales import demo_data
+from aftersales.demo_history import history_build
 from aftersales.roles import sync_roles
 from inspection.services import defectcode_upsert
+from repairs.models import SparePart
 from repairs.services import sparepart_upsert
 from stores.services import account_upsert, region_upsert, store_upsert
 from suppliers.services import category_upsert, style_upsert, supplier_upsert
@@ -39,8 +41,10 @@ class Command(BaseCommand):
         with transaction.atomic():
             sync_roles()
             self._master_data()
-            self._accounts(password)
-        self._print_logins(password)
+            self._accounts(password, history=not no_history)
+        if not no_history:
+            self._history()
+        self._print_logins(password, history=not no_history)
 
     def _master_data(self) -> None:
         regions = {code: region_upsert(code=code, name=name) for code, name in demo_data.REGIONS}
@@ -80,17 +84,18 @@ class Command(BaseCommand):
                 category=categories[category] if category else None,
                 default_responsibility=responsibility,
             )
+        existing_parts = set(SparePart.objects.values_list("part_no", flat=True))
         for part_no, name, unit, cost, stock, reorder in demo_data.SPARE_PARTS:
-            sparepart_upsert(
-                part_no=part_no, name=name, unit=unit, unit_cost=cost, stock_quantity=stock, reorder_level=reorder
-            )
+            # The opening stock is set once; after that only the stock ledger moves it (repairs, deliveries).
+            opening = {} if part_no in existing_parts else {"stock_quantity": stock}
+            sparepart_upsert(part_no=part_no, name=name, unit=unit, unit_cost=cost, reorder_level=reorder, **opening)
 
-    def _accounts(self, password: str) -> None:
+    def _accounts(self, password: str, *, history: bool) -> None:
         from stores.models import Region, Store
         from suppliers.models import Supplier
 
         users = {}
-        for username, full_name, roles, stores, regions, suppliers, superuser in demo_data.ACCOUNTS:
+        for username, full_name, roles, stores, regions, suppliers, superuser in self._account_rows(history):
             users[username] = account_upsert(
                 username=username,
                 password=password,
@@ -102,12 +107,38 @@ class Command(BaseCommand):
                 suppliers=Supplier.objects.filter(code__in=suppliers),
                 is_superuser=superuser,
             )
-        for code, username in demo_data.STORE_CONTACTS.items():
+        contacts = dict(demo_data.STORE_CONTACTS)
+        if history:
+            contacts.update({code: username for username, _name, code in demo_data.HISTORY_STORE_STAFF})
+        for code, username in contacts.items():
             store_upsert(code=code, contact_user=users[username])
 
-    def _print_logins(self, password: str) -> None:
+    @staticmethod
+    def _account_rows(history: bool) -> list[tuple]:
+        """The contract's logins; with history also the staff of the other stores, who log those stores' returns."""
+        rows = list(demo_data.ACCOUNTS)
+        if history:
+            rows += [
+                (username, full_name, ["store_staff"], [code], [], [], False)
+                for username, full_name, code in demo_data.HISTORY_STORE_STAFF
+            ]
+        return rows
+
+    def _history(self) -> None:
+        """Three months of returns in every state, made through the services (skipped when Returns exist)."""
+        summary = history_build()
+        if summary.skipped:
+            self.stdout.write("Returns already exist: the demo history was left as it is.")
+            return
+        states = ", ".join(f"{state} {count}" for state, count in sorted(summary.states.items()))
+        self.stdout.write(
+            f"Demo history: {summary.returns} returns ({states}); {summary.shipments} shipments, "
+            f"{summary.extra_fees} with an extra-dispatch fee."
+        )
+
+    def _print_logins(self, password: str, *, history: bool) -> None:
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Logins (development only):"))
-        for username, full_name, roles, stores, regions, suppliers, superuser in demo_data.ACCOUNTS:
+        for username, full_name, roles, stores, regions, suppliers, superuser in self._account_rows(history):
             scope = ", ".join([*stores, *regions, *suppliers])
             what = "superuser" if superuser else ", ".join(roles)
             self.stdout.write(f"  {username:<11} {password}  {what}{f' ({scope})' if scope else ''}  {full_name}")
