@@ -4,5 +4,14 @@ from repairs import views
 
 app_name = "repairs"
 urlpatterns = [
-    path("spare-parts/", views.SparePartListView.as_view(), name="sparepart_list"),
+    # Spare parts are master data; their stock and ledger belong to the repair work.
+    path("master-data/spare-parts/", views.SparePartListView.as_view(), name="sparepart_list"),
+    path("master-data/spare-parts/<int:pk>/", views.SparePartDetailView.as_view(), name="sparepart_detail"),
+    path("master-data/spare-parts/<int:pk>/stock/", views.SparePartReceiveView.as_view(), name="sparepart_receive"),
+    path("repairs/", views.RepairTicketListView.as_view(), name="repairticket_list"),
+    path("repairs/stock-ledger/", views.StockMovementListView.as_view(), name="stockmovement_list"),
+    path("repairs/<int:pk>/", views.RepairTicketDetailView.as_view(), name="repairticket_detail"),
+    path("repairs/<int:pk>/parts/", views.RepairTicketPartsView.as_view(), name="repairticket_parts"),
+    path("repairs/<int:pk>/work/", views.RepairTicketWorkView.as_view(), name="repairticket_work"),
+    path("repairs/<int:pk>/complete/", views.RepairTicketCompleteView.as_view(), name="repairticket_complete"),
 ]

@@ -1,14 +1,67 @@
+"""Pages of the repair queue 维修队列, the repair ticket 维修单, spare parts 备件 and the stock ledger 备件台账.
+
+Every write goes through ``repairs.services``; the views bind the form, call
+the service and map its refusals to HTTP answers: a ``TransitionError`` to its
+status (403 not a technician, 409 wrong state or a concurrent change), a
+``ValidationError`` to 400 with the errors on the form. htmx requests get the
+page's panel back (no full reload); other posts redirect with a message on
+success, or show the page again with the errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django_fsm import ConcurrentTransition
 
 from aftersales.exports import Column
+from aftersales.fsm import (
+    CONCURRENT_CHANGE_MESSAGE,
+    TransitionError,
+    TransitionForbidden,
+    http_status,
+    require_state,
+)
 from aftersales.views import ScopedListView
-from repairs.filters import SparePartFilter
-from repairs.selectors import sparepart_list
+from cases.choices import DueStatus
+from cases.permissions import is_technician
+from repairs import services
+from repairs.filters import RepairTicketFilter, SparePartFilter, StockMovementFilter
+from repairs.forms import RepairPartsForm, RepairWorkForm, StockReceiveForm, add_service_errors
+from repairs.models import RepairTicket, RepairTicketState, SparePart
+from repairs.selectors import (
+    repairticket_get,
+    repairticket_list,
+    repairticket_parts,
+    sparepart_get,
+    sparepart_ledger,
+    sparepart_list,
+    stockmovement_list,
+)
+
+
+def is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def due_label(status: str | None) -> str:
+    return str(DueStatus(status).label) if status else ""
 
 
 class SparePartListView(ScopedListView):
     selector = staticmethod(sparepart_list)
     filterset_class = SparePartFilter
+    template_name = "repairs/sparepart_list.html"
     title = _("Spare parts")
     export_name = "spare-parts"
     columns = [
@@ -21,3 +74,272 @@ class SparePartListView(ScopedListView):
         Column(_("Needs reorder"), "needs_reorder"),
         Column(_("Active"), "active"),
     ]
+
+
+class RepairTicketListView(ScopedListView):
+    """The repair queue: open tickets first by the Return's due date, due-soon and overdue marked."""
+
+    selector = staticmethod(repairticket_list)
+    filterset_class = RepairTicketFilter
+    template_name = "repairs/repairticket_list.html"
+    title = _("Repair queue")
+    export_name = "repair-tickets"
+    columns = [
+        Column(_("Return"), "return_item.number"),
+        Column(_("Store"), "return_item.store.code"),
+        Column(_("Style"), "return_item.style.style_no"),
+        Column(_("Colour"), "return_item.color"),
+        Column(_("Size"), "return_item.size"),
+        Column(_("Due back at"), "return_item.due_at"),
+        Column(_("Turnaround"), lambda ticket: due_label(ticket.return_item.due_status())),
+        Column(_("Technician"), lambda ticket: ticket.technician.get_full_name() or ticket.technician.username),
+        Column(_("Quality check"), "qc_passed"),
+        Column(_("Total cost (CNY)"), "total_cost", money=True),
+        Column(_("State"), "get_state_display"),
+    ]
+
+    def get_queryset(self):
+        # The queue shows the open tickets unless the user asks for another state ("All" sends an empty one).
+        data = self.request.GET.copy()
+        data.setdefault("state", RepairTicketState.OPEN)
+        self.filterset = self.filterset_class(data, queryset=self.selector(self.request.user), request=self.request)
+        if not self.filterset.is_valid():
+            return self.filterset.queryset.none()
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        now = timezone.now()
+        for ticket in context["object_list"]:
+            ticket.due_status = ticket.return_item.due_status(now)
+            ticket.due_label = due_label(ticket.due_status)
+        return context
+
+
+class StockMovementListView(ScopedListView):
+    """The stock ledger 备件台账: every change of spare-part stock, newest first."""
+
+    selector = staticmethod(stockmovement_list)
+    filterset_class = StockMovementFilter
+    template_name = "repairs/stockmovement_list.html"
+    title = _("Stock ledger")
+    export_name = "stock-ledger"
+    columns = [
+        Column(_("At"), "moved_at"),
+        Column(_("Part number"), "part.part_no"),
+        Column(_("Part"), "part.name"),
+        Column(_("Quantity"), "quantity"),
+        Column(_("Stock after"), "balance_after"),
+        Column(_("Reason"), "get_reason_display"),
+        Column(_("Return"), "repair_ticket.return_item.number"),
+        Column(_("Unit cost (CNY)"), "unit_cost", money=True),
+        Column(_("By"), lambda movement: movement.moved_by.get_full_name() or movement.moved_by.username),
+        Column(_("Note"), "note"),
+    ]
+
+
+class PanelView(LoginRequiredMixin, View):
+    """A page whose panel is re-rendered by its forms' htmx posts."""
+
+    template_name: str
+    partial_name: str
+
+    def render(self, context: dict, *, status: int = 200, partial: bool = False) -> TemplateResponse:
+        template = self.partial_name if partial else self.template_name
+        return TemplateResponse(self.request, template, context, status=status)
+
+    def submit(
+        self,
+        *,
+        form,
+        call: Callable[[], object],
+        context: Callable[..., dict],
+        success: str,
+        success_url: str,
+        checks: Callable[[], None] | None = None,
+    ):
+        """Check (403/409), validate the form (400), call the service; answer the panel, a redirect or the page."""
+        error_message, status = "", 200
+        try:
+            if checks is not None:
+                checks()
+            if form is not None and not form.is_valid():
+                status = 400
+            else:
+                call()
+        except ValidationError as error:
+            status = 400
+            if form is not None:
+                add_service_errors(form, error)
+            else:
+                error_message = " ".join(error.messages)
+        except (TransitionError, ConcurrentTransition) as error:
+            status = http_status(error) or 409
+            error_message = error.message if isinstance(error, TransitionError) else str(CONCURRENT_CHANGE_MESSAGE)
+        if status == 200 and not is_htmx(self.request):
+            messages.success(self.request, success)
+            return redirect(success_url)
+        values = context(failed_form=form if status != 200 else None)
+        values.update(error_message=error_message, success_message=success if status == 200 else "")
+        return self.render(values, status=status, partial=is_htmx(self.request))
+
+
+class RepairTicketDetailView(PanelView):
+    """The repair ticket page: the Return, parts used, labour, quality check and completion."""
+
+    template_name = "repairs/repairticket_detail.html"
+    partial_name = "repairs/partials/_repairticket_panel.html"
+
+    def context(self, ticket: RepairTicket, *, failed_form=None) -> dict:
+        user = self.request.user
+        # Re-read after a write so the panel shows what the database now holds.
+        ticket = repairticket_get(user, ticket.pk)
+        held = repairticket_parts(ticket)
+        can_edit = ticket.state == RepairTicketState.OPEN and is_technician(ticket, user)
+        parts_form = failed_form if isinstance(failed_form, RepairPartsForm) else None
+        work_form = failed_form if isinstance(failed_form, RepairWorkForm) else None
+        if can_edit:
+            parts_form = parts_form or RepairPartsForm(user=user, held=held)
+            work_form = work_form or RepairWorkForm.for_ticket(ticket)
+        item = ticket.return_item
+        due_status = item.due_status()
+        return {
+            "title": gettext("Repair ticket %(number)s") % {"number": item.number},
+            "ticket": ticket,
+            "return_item": item,
+            "due_status": due_status,
+            "due_label": due_label(due_status),
+            "parts_used": held,
+            "parts_form": parts_form,
+            "work_form": work_form,
+            "can_edit": can_edit,
+            "can_complete": can_edit and ticket.qc_passed is True,
+        }
+
+    def get(self, request, pk):
+        return self.render(self.context(repairticket_get(request.user, pk)))
+
+    def editable(self, ticket: RepairTicket, action: str) -> Callable[[], None]:
+        """The service's own order of refusals, before the form is looked at: wrong state 409, then role 403."""
+
+        def check() -> None:
+            require_state(ticket, [RepairTicketState.OPEN], action=action)
+            if not is_technician(ticket, self.request.user):
+                raise TransitionForbidden(gettext("Only service-center technicians record repairs."), transition=action)
+
+        return check
+
+    def answer(self, ticket, *, form, call, success, checks=None):
+        return self.submit(
+            form=form,
+            call=call,
+            context=lambda failed_form=None: self.context(ticket, failed_form=failed_form),
+            success=success,
+            success_url=reverse("repairs:repairticket_detail", kwargs={"pk": ticket.pk}),
+            checks=checks,
+        )
+
+
+class RepairTicketPartsView(RepairTicketDetailView):
+    """The parts picker's post: the repair's parts in all, consumed from or given back to stock via the ledger."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        ticket = repairticket_get(request.user, pk)
+        form = RepairPartsForm(request.POST, user=request.user, held=repairticket_parts(ticket))
+        return self.answer(
+            ticket,
+            form=form,
+            call=lambda: services.repairticket_update(user=request.user, ticket=ticket, parts=form.parts()),
+            success=gettext("Spare parts saved."),
+            checks=self.editable(ticket, "update"),
+        )
+
+
+class RepairTicketWorkView(RepairTicketDetailView):
+    """Work done, labour minutes and the quality check; a failed check keeps the unit in repair."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        ticket = repairticket_get(request.user, pk)
+        form = RepairWorkForm(request.POST)
+
+        def call():
+            services.repairticket_update(user=request.user, ticket=ticket, **form.service_arguments())
+
+        return self.answer(
+            ticket,
+            form=form,
+            call=call,
+            success=gettext("Repair saved."),
+            checks=self.editable(ticket, "update"),
+        )
+
+
+class RepairTicketCompleteView(RepairTicketDetailView):
+    """Complete the repair (QC passed): the ticket closes and the Return becomes ready to return 待寄回."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        ticket = repairticket_get(request.user, pk)
+        return self.answer(
+            ticket,
+            form=None,
+            call=lambda: services.repairticket_complete(user=request.user, ticket=ticket),
+            success=gettext("Repair completed: the unit is ready to go back to the store."),
+        )
+
+
+class SparePartDetailView(PanelView):
+    """A spare part's stock, reorder level and ledger, with the technicians' stock-in / adjustment form."""
+
+    template_name = "repairs/sparepart_detail.html"
+    partial_name = "repairs/partials/_sparepart_stock.html"
+
+    def context(self, part: SparePart, *, failed_form=None) -> dict:
+        user = self.request.user
+        part = sparepart_get(user, part.pk)
+        can_edit = is_technician(part, user)
+        return {
+            "title": str(part),
+            "part": part,
+            "ledger": sparepart_ledger(part),
+            "form": (failed_form or StockReceiveForm()) if can_edit else None,
+            "can_edit": can_edit,
+        }
+
+    def get(self, request, pk):
+        return self.render(self.context(sparepart_get(request.user, pk)))
+
+
+class SparePartReceiveView(SparePartDetailView):
+    """Book stock in (a delivery) or adjust it (a count correction, with a note) through ``sparepart_receive``."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        part = sparepart_get(request.user, pk)
+        form = StockReceiveForm(request.POST)
+
+        def check() -> None:
+            if not is_technician(part, request.user):
+                raise TransitionForbidden(
+                    gettext("Only service-center technicians manage spare-part stock."), transition="stock"
+                )
+
+        def call():
+            services.sparepart_receive(
+                user=request.user, part=part, quantity=form.cleaned_data["quantity"], note=form.cleaned_data["note"]
+            )
+
+        return self.submit(
+            form=form,
+            call=call,
+            context=lambda failed_form=None: self.context(part, failed_form=failed_form),
+            success=gettext("Stock booked."),
+            success_url=reverse("repairs:sparepart_detail", kwargs={"pk": part.pk}),
+            checks=check,
+        )
