@@ -18,5 +18,5 @@ urlpatterns = [
     path("master-data/", include("stores.urls")),
     path("master-data/", include("suppliers.urls")),
     path("master-data/", include("inspection.urls")),
-    path("master-data/", include("repairs.urls")),
+    path("", include("repairs.urls")),
 ]
