@@ -32,6 +32,53 @@ def master_data_links(user) -> list[dict]:
     ]
 
 
+def _url(name: str) -> str | None:
+    # Pages of other apps may not be installed in every build; a missing one leaves its menu entry out.
+    from django.urls import NoReverseMatch
+
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+def workflow_links(user) -> list[dict]:
+    """The return workflow menu 退货流程, by role: what a store, a region and the service center work on."""
+    from aftersales.roles import Role, roles_of, sees_everything
+    from stores.access import scope_for
+
+    sections = []
+    roles = roles_of(user)
+    returns = []
+    if user.has_perm("cases.view_return"):
+        returns.append(("cases:return_list", _("Returns")))
+    if Role.STORE_STAFF in roles and scope_for(user).staff_store_ids:
+        returns.append(("cases:return_create", _("Log a return")))
+    if user.has_perm("cases.view_shipment"):
+        returns.append(("cases:shipment_list", _("Shipments")))
+    if returns:
+        sections.append({"key": "returns", "label": _("Returns"), "links": returns})
+    if sees_everything(user) and user.has_perm("cases.view_return"):
+        center = [
+            ("cases:inbound", _("Inbound parcels")),
+            ("cases:inspection_queue", _("To inspect")),
+            ("repairs:repairticket_list", _("Repair queue")),
+            ("cases:supplier_queue", _("At the supplier")),
+            ("cases:missing_queue", _("Missing units")),
+            ("cases:ready_queue", _("Ready to return")),
+        ]
+        if user.has_perm("repairs.view_stockmovement"):
+            center.append(("repairs:stockmovement_list", _("Stock ledger")))
+        sections.append({"key": "center", "label": _("Service center"), "links": center})
+    for section in sections:
+        section["links"] = [
+            {"label": label, "url": url, "url_name": name}
+            for name, label in section["links"]
+            if (url := _url(name)) is not None
+        ]
+    return [section for section in sections if section["links"]]
+
+
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -41,6 +88,7 @@ def navigation(request) -> dict:
         labels.insert(0, _("System administrator"))
     return {
         "nav_master_data": master_data_links(user),
+        "nav_workflow": workflow_links(user),
         "nav_role_labels": labels,
         "nav_current_url_name": f"{request.resolver_match.namespace}:{request.resolver_match.url_name}"
         if request.resolver_match and request.resolver_match.namespace

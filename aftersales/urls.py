@@ -19,4 +19,5 @@ urlpatterns = [
     path("master-data/", include("suppliers.urls")),
     path("master-data/", include("inspection.urls")),
     path("", include("repairs.urls")),
+    path("", include("cases.urls")),
 ]

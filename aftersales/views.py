@@ -90,6 +90,9 @@ class HomeView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         context["role_labels"] = role_labels(user)
         context["master_data"] = [{**link, "count": link["selector"](user).count()} for link in master_data_links(user)]
+        from cases.views import work_summary
+
+        context["work_summary"] = work_summary(user)
         return context
 
 
@@ -106,3 +109,120 @@ def healthz(request):
         logger.exception("Health check: the database is unreachable")
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+def transition_refusal(instance, name: str, user):
+    """Why ``user`` may not fire ``name`` on ``instance`` now, as the error ``fire`` would raise, or None.
+
+    Checked before a form is even bound, in ``fire``'s order: not from this
+    state (409), not this user (403), a condition of the row fails (400).
+    """
+    from django.utils.translation import gettext as _
+
+    from aftersales.fsm import TransitionForbidden, TransitionInvalid, TransitionStateConflict
+
+    method = getattr(instance, name, None)
+    meta = getattr(method, "_django_fsm", None)
+    if meta is None:
+        return TransitionStateConflict(_("Unknown transition “%(name)s”.") % {"name": name}, transition=name)
+    current = meta.field.get_state(instance)
+    if not meta.has_transition(current):
+        state = dict(meta.field.flatchoices).get(current, current)
+        return TransitionStateConflict(
+            _("“%(name)s” is not possible while the record is “%(state)s”.") % {"name": name, "state": state},
+            transition=name,
+        )
+    if not meta.has_transition_perm(instance, current, user):
+        return TransitionForbidden(_("You may not do “%(name)s” on this record.") % {"name": name}, transition=name)
+    if not meta.conditions_met(instance, current):
+        return TransitionInvalid(_("The conditions for “%(name)s” are not met.") % {"name": name}, transition=name)
+    return None
+
+
+class TransitionViewMixin(LoginRequiredMixin):
+    """The one UI view shape that fires a transition 状态变更 from a button and its form.
+
+    POST ``<detail>/<name>/``: the object comes from the app's selector (so
+    out of scope is 404); then the refusal order of ``aftersales.fsm.fire``
+    (409 → 403) before the form is bound; a bad form is 400 with its errors;
+    the subclass's ``perform`` calls the service inside one transaction, and
+    the errors it raises are mapped (``TransitionError.status``, django-fsm's
+    ``ConcurrentTransition`` → 409, ``ValidationError`` → 400 on the form).
+    An htmx request gets the object's panel back (with the same status, which
+    the page's htmx config swaps in); a plain POST is redirected to the detail
+    page with a message on success, or gets the whole page with the error.
+
+    Subclasses set ``forms`` ({transition name: form class}) and implement
+    ``get_object``, ``perform`` (returns the success message) and
+    ``render_panel``.
+    """
+
+    http_method_names = ["post"]
+    forms: dict[str, type] = {}
+    # Service error keys that are named differently on the form.
+    error_field_aliases: dict[str, str] = {"file": "photos"}
+
+    def get_object(self):
+        raise NotImplementedError
+
+    def get_form_kwargs(self, name: str, obj) -> dict[str, Any]:
+        return {}
+
+    def perform(self, name: str, obj, form) -> str:
+        raise NotImplementedError
+
+    def render_panel(self, obj, *, status: int = 200, name: str = "", form=None, alert=None, full_page=False):
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        from django.contrib import messages
+        from django.core.exceptions import ValidationError
+        from django.db import transaction
+        from django.http import Http404, HttpResponseRedirect
+        from django_fsm import ConcurrentTransition
+
+        from aftersales.fsm import CONCURRENT_CHANGE_MESSAGE, TransitionError
+
+        obj = self.get_object()
+        name = kwargs["name"]
+        if name not in self.forms:
+            raise Http404
+        refusal = transition_refusal(obj, name, request.user)
+        if refusal is not None:
+            return self.refused(obj, refusal.status, refusal.message)
+        form = self.forms[name](request.POST, request.FILES, **self.get_form_kwargs(name, obj))
+        if not form.is_valid():
+            return self.render_panel(obj, status=400, name=name, form=form, full_page=not self.is_htmx)
+        try:
+            with transaction.atomic():
+                message = self.perform(name, obj, form)
+        except TransitionError as error:
+            return self.refused(self.get_object(), error.status, error.message)
+        except ConcurrentTransition:
+            return self.refused(self.get_object(), 409, str(CONCURRENT_CHANGE_MESSAGE))
+        except ValidationError as error:
+            self.add_service_errors(form, error)
+            return self.render_panel(self.get_object(), status=400, name=name, form=form, full_page=not self.is_htmx)
+        obj = self.get_object()
+        if self.is_htmx:
+            return self.render_panel(obj, alert=("success", message))
+        messages.success(request, message)
+        return HttpResponseRedirect(self.detail_url(obj))
+
+    @property
+    def is_htmx(self) -> bool:
+        return self.request.headers.get("HX-Request") == "true"
+
+    def detail_url(self, obj) -> str:
+        raise NotImplementedError
+
+    def refused(self, obj, status: int, message: str):
+        return self.render_panel(obj, status=status, alert=("danger", message), full_page=not self.is_htmx)
+
+    def add_service_errors(self, form, error) -> None:
+        if not hasattr(error, "error_dict"):
+            form.add_error(None, error.messages)
+            return
+        for key, messages in error.message_dict.items():
+            field = self.error_field_aliases.get(key, key)
+            form.add_error(field if field in form.fields else None, messages)

@@ -1,0 +1,250 @@
+"""Browser forms of the return workflow: logging a receipt 退货登记, the weekly shipment 寄送, and the Return's
+and shipment's transition inputs. Forms only parse and shape input; the rules live in ``cases.services``.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.choices import OnsiteHandling
+from cases.models import MIN_PRODUCTION_YEAR
+from inspection.models import DefectCode
+from stores.models import Store
+from suppliers.models import Style
+
+MAX_UNITS_PER_RECEIPT = 20
+
+
+class BootstrapMixin:
+    """Bootstrap classes on every widget, so templates can render ``{{ field }}`` as it is."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+
+class NoNulCharField(forms.CharField):
+    """A text field that refuses NUL bytes with a message naming the field (PostgreSQL cannot store them)."""
+
+    def clean(self, value):
+        if isinstance(value, str) and "\x00" in value:
+            raise ValidationError(_("Null characters are not allowed."), code="nul")
+        return super().clean(value)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several photos in one input; each file is checked by ``attachment_add`` (bytes, size)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []
+
+
+class StyleChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.style_no} {obj.name}"
+
+
+class ReceiptForm(BootstrapMixin, forms.Form):
+    """What is shared by every unit of one receipt 小票: store, receipt, purchase, handling and customer."""
+
+    store = forms.ModelChoiceField(queryset=None, label=_("Store"), empty_label=None)
+    receipt_no = NoNulCharField(label=_("Receipt number"), max_length=60)
+    purchase_date = forms.DateField(label=_("Purchase date"), widget=forms.DateInput(attrs={"type": "date"}))
+    onsite_handling = forms.ChoiceField(
+        label=_("On-site handling"), choices=OnsiteHandling.choices, widget=forms.RadioSelect
+    )
+    customer_name = NoNulCharField(label=_("Customer name"), max_length=60, required=False)
+    customer_phone = NoNulCharField(label=_("Customer phone"), max_length=20, required=False)
+    policy_exception_reason = NoNulCharField(
+        label=_("Reason for logging outside the policy"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when the purchase is outside the category's return windows or warranty."),
+    )
+    photos = MultipleFileField(label=_("Photos of the receipt or goods"))
+
+    def __init__(self, *args, stores, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["store"].queryset = Store.objects.filter(pk__in=[store.pk for store in stores]).order_by("code")
+        self.fields["onsite_handling"].widget.attrs["class"] = "form-check-input"
+        self.single_store = stores[0] if len(stores) == 1 else None
+        if self.single_store is not None:
+            # One store: nothing to choose, so the field is implicit.
+            del self.fields["store"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.single_store is not None:
+            cleaned["store"] = self.single_store
+        return cleaned
+
+    def clean_purchase_date(self):
+        value = self.cleaned_data["purchase_date"]
+        if value > timezone.localdate():
+            raise ValidationError(_("The purchase date cannot be in the future."))
+        return value
+
+
+class UnitForm(BootstrapMixin, forms.Form):
+    """One returned unit of the receipt: what differs from unit to unit."""
+
+    style = StyleChoiceField(queryset=Style.objects.none(), label=_("Style"))
+    color = NoNulCharField(label=_("Colour"), max_length=40)
+    size = NoNulCharField(label=_("Size"), max_length=20)
+    batch_no = NoNulCharField(label=_("Batch number"), max_length=40, required=False)
+    production_year = forms.IntegerField(label=_("Production year"), min_value=MIN_PRODUCTION_YEAR)
+    defect_description = NoNulCharField(
+        label=_("Reported defect"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    reported_defect = forms.ModelChoiceField(
+        queryset=DefectCode.objects.none(), label=_("Defect code"), required=False, empty_label=_("— none —")
+    )
+    photos = MultipleFileField(label=_("Photos of this unit"))
+
+    def __init__(self, *args, styles=None, defect_codes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["style"].queryset = styles if styles is not None else Style.objects.none()
+        self.fields["reported_defect"].queryset = (
+            defect_codes if defect_codes is not None else DefectCode.objects.none()
+        )
+        self.fields["production_year"].widget.attrs["max"] = timezone.localdate().year
+
+    def clean_production_year(self):
+        value = self.cleaned_data["production_year"]
+        if value > timezone.localdate().year:
+            raise ValidationError(
+                _("The production year must be between %(min)s and %(year)s.")
+                % {"min": MIN_PRODUCTION_YEAR, "year": timezone.localdate().year}
+            )
+        return value
+
+
+class BaseUnitFormSet(forms.BaseFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        if not any(form.cleaned_data for form in self.forms if not self._should_delete_form(form)):
+            raise ValidationError(_("Add at least one unit."))
+
+
+UnitFormSet = forms.formset_factory(
+    UnitForm,
+    formset=BaseUnitFormSet,
+    extra=0,
+    min_num=1,
+    validate_min=True,
+    max_num=MAX_UNITS_PER_RECEIPT,
+    validate_max=True,
+    absolute_max=MAX_UNITS_PER_RECEIPT,
+)
+
+
+# --- transition inputs of a Return ---
+
+
+class CancelForm(BootstrapMixin, forms.Form):
+    reason = NoNulCharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ResolveAtStoreForm(BootstrapMixin, forms.Form):
+    note = NoNulCharField(
+        label=_("What was done at the store"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class FoundForm(BootstrapMixin, forms.Form):
+    """Nothing to enter: the unit turned up."""
+
+
+class ReceiveFromSupplierForm(BootstrapMixin, forms.Form):
+    note = NoNulCharField(label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AttachmentForm(BootstrapMixin, forms.Form):
+    photos = MultipleFileField(label=_("Photos or PDF"), required=True)
+
+
+# --- shipments ---
+
+
+class ShipmentCreateForm(BootstrapMixin, forms.Form):
+    """Pack a shipment: tick the units to put in the parcel."""
+
+    returns = forms.TypedMultipleChoiceField(
+        label=_("Units"), coerce=int, widget=forms.CheckboxSelectMultiple, choices=()
+    )
+    carrier = NoNulCharField(label=_("Carrier"), max_length=60, required=False)
+    tracking_no = NoNulCharField(label=_("Tracking number"), max_length=60, required=False)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["returns"].choices = [(unit.pk, unit.number) for unit in units]
+        self.fields["returns"].error_messages["required"] = _("Choose at least one unit.")
+
+
+class DispatchForm(BootstrapMixin, forms.Form):
+    """Send the parcel; a dispatch beyond the week's free ones must be confirmed, knowing the fee."""
+
+    carrier = NoNulCharField(label=_("Carrier"), max_length=60)
+    tracking_no = NoNulCharField(label=_("Tracking number"), max_length=60)
+    confirm_extra_fee = forms.BooleanField(label=_("I accept the extra dispatch fee"), required=False)
+
+    def __init__(self, *args, extra_fee=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.extra_fee = extra_fee
+        if extra_fee is None:
+            del self.fields["confirm_extra_fee"]
+
+    def clean_confirm_extra_fee(self):
+        value = self.cleaned_data.get("confirm_extra_fee")
+        if self.extra_fee is not None and not value:
+            raise ValidationError(
+                _("This is an extra dispatch this week: tick the box to accept the fee of ¥%(fee)s.")
+                % {"fee": f"{self.extra_fee:,.2f}"}
+            )
+        return value
+
+
+class ReceiveForm(BootstrapMixin, forms.Form):
+    """The receiving checklist 签收: ticked units arrived, the others are missing."""
+
+    received = forms.TypedMultipleChoiceField(
+        label=_("Units in the parcel"), coerce=int, widget=forms.CheckboxSelectMultiple, required=False, choices=()
+    )
+
+    def __init__(self, *args, lines, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["received"].choices = [(line.return_item_id, line.return_item.number) for line in lines]
+
+
+class ConfirmReceivedForm(BootstrapMixin, forms.Form):
+    """Nothing to enter: the store has the parcel back."""
+
+
+class ShipmentCancelForm(BootstrapMixin, forms.Form):
+    reason = NoNulCharField(
+        label=_("Reason"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from cases import views
+
+app_name = "cases"
+urlpatterns = [
+    path("returns/", views.ReturnListView.as_view(), name="return_list"),
+    path("returns/new/", views.ReturnCreateView.as_view(), name="return_create"),
+    path("returns/new/policy/", views.PolicyHintView.as_view(), name="return_policy_hint"),
+    path("returns/<int:pk>/", views.ReturnDetailView.as_view(), name="return_detail"),
+    path("returns/<int:pk>/attachments/", views.ReturnAttachmentAddView.as_view(), name="return_attachment_add"),
+    path("returns/<int:pk>/<slug:name>/", views.ReturnTransitionView.as_view(), name="return_transition"),
+    path("shipments/", views.ShipmentListView.as_view(), name="shipment_list"),
+    path("shipments/new/", views.ShipmentCreateView.as_view(), name="shipment_create"),
+    path("shipments/<int:pk>/", views.ShipmentDetailView.as_view(), name="shipment_detail"),
+    path("shipments/<int:pk>/<slug:name>/", views.ShipmentTransitionView.as_view(), name="shipment_transition"),
+    path("center/inbound/", views.InboundView.as_view(), name="inbound"),
+    path("center/inspection/", views.InspectionQueueView.as_view(), name="inspection_queue"),
+    path("center/ready-to-return/", views.ReadyQueueView.as_view(), name="ready_queue"),
+    path("center/at-supplier/", views.AtSupplierQueueView.as_view(), name="supplier_queue"),
+    path("center/missing/", views.MissingQueueView.as_view(), name="missing_queue"),
+]
