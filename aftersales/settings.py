@@ -227,6 +227,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "state" or "kind"; name each choice set after its owner.
+    "ENUM_NAME_OVERRIDES": {
+        "ReturnStateEnum": "cases.choices.ReturnState",
+        "ShipmentStateEnum": "cases.choices.ShipmentState",
+        "RepairTicketStateEnum": "repairs.models.RepairTicketState",
+        "AttachmentKindEnum": "cases.choices.AttachmentKind",
+        "StoreKindEnum": "stores.choices.StoreKind",
+        "ResponsibilityEnum": "inspection.choices.Responsibility",
+    },
 }
 
 # --- Celery -----------------------------------------------------------------

@@ -4,8 +4,9 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from aftersales.api.views import TokenObtainView
-from inspection.api.views import DefectCodeViewSet
-from repairs.api.views import SparePartViewSet
+from cases.api.views import ReturnAttachmentFileView, ReturnViewSet, ShipmentViewSet
+from inspection.api.views import DefectCodeViewSet, InspectionReportViewSet
+from repairs.api.views import RepairTicketViewSet, SparePartViewSet, StockMovementViewSet
 from stores.api.views import RegionViewSet, StoreViewSet
 from suppliers.api.views import CategoryViewSet, StyleViewSet, SupplierViewSet
 
@@ -17,8 +18,19 @@ router.register("categories", CategoryViewSet, basename="category")
 router.register("styles", StyleViewSet, basename="style")
 router.register("defect-codes", DefectCodeViewSet, basename="defectcode")
 router.register("spare-parts", SparePartViewSet, basename="sparepart")
+router.register("returns", ReturnViewSet, basename="return")
+router.register("shipments", ShipmentViewSet, basename="shipment")
+router.register("inspections", InspectionReportViewSet, basename="inspectionreport")
+router.register("repair-tickets", RepairTicketViewSet, basename="repairticket")
+router.register("stock-movements", StockMovementViewSet, basename="stockmovement")
 
 urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="auth_token"),
+    # Scope-checked download of a Return's photo or PDF (the UI's <img> tags use it too, with the session).
+    path(
+        "returns/<int:return_pk>/attachments/<int:pk>/file/",
+        ReturnAttachmentFileView.as_view(),
+        name="return-attachment-file",
+    ),
     path("", include(router.urls)),
 ]

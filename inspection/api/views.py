@@ -1,9 +1,10 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from aftersales.api.views import ScopedReadOnlyViewSet
-from inspection.api.serializers import DefectCodeSerializer
-from inspection.filters import DefectCodeFilter
-from inspection.selectors import defectcode_list
+from cases.api.views import ScopedWorkflowViewSet
+from inspection.api.serializers import DefectCodeSerializer, InspectionReportSerializer
+from inspection.filters import DefectCodeFilter, InspectionReportFilter
+from inspection.selectors import defectcode_list, inspectionreport_get, inspectionreport_list
 
 
 @extend_schema_view(
@@ -15,3 +16,17 @@ class DefectCodeViewSet(ScopedReadOnlyViewSet):
     serializer_class = DefectCodeSerializer
     filterset_class = DefectCodeFilter
     cursor_ordering = "code"
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List inspection reports within your scope, newest first"),
+    retrieve=extend_schema(summary="An inspection report"),
+)
+class InspectionReportViewSet(ScopedWorkflowViewSet):
+    """Inspection reports 鉴定报告, read-only: they are written by a Return's ``inspect``."""
+
+    selector = staticmethod(inspectionreport_list)
+    getter = staticmethod(inspectionreport_get)
+    serializer_class = InspectionReportSerializer
+    filterset_class = InspectionReportFilter
+    cursor_ordering = "-id"

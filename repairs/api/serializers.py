@@ -1,9 +1,145 @@
+from decimal import Decimal
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from repairs.models import SparePart
+from aftersales.api.fields import MAX_ID, AvailableTransitionsMixin, ScopedSlugRelatedField
+from repairs.models import MAX_LABOUR_MINUTES, MAX_STOCK, RepairTicket, SparePart, StockMovement
+
+CENT = Decimal("0.01")
 
 
 class SparePartSerializer(serializers.ModelSerializer):
     class Meta:
         model = SparePart
         fields = ["id", "part_no", "name", "unit", "unit_cost", "stock_quantity", "reorder_level", "active"]
+
+
+class RepairTicketPartSerializer(serializers.Serializer):
+    """One part a repair used: the total held now (consumed minus given back) and what it cost as booked."""
+
+    part_no = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    quantity = serializers.IntegerField(read_only=True, min_value=0, max_value=MAX_STOCK)
+    unit_cost = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    cost = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+
+
+def ticket_parts(ticket: RepairTicket) -> list[dict]:
+    """The parts of a ticket from its (prefetched) ledger lines, so a page of tickets costs one query for all."""
+    totals: dict[int, dict] = {}
+    for movement in ticket.stock_movements.all():
+        line = totals.setdefault(movement.part_id, {"part": movement.part, "quantity": 0, "cost": Decimal("0")})
+        line["quantity"] -= movement.quantity
+        line["cost"] -= movement.quantity * movement.unit_cost
+    return [
+        {
+            "part_no": line["part"].part_no,
+            "name": line["part"].name,
+            "quantity": line["quantity"],
+            # What the held units cost on average as booked (the part's price may have changed since).
+            "unit_cost": (line["cost"] / line["quantity"]).quantize(CENT),
+            "cost": line["cost"].quantize(CENT),
+        }
+        for line in sorted(totals.values(), key=lambda line: line["part"].part_no)
+        if line["quantity"] > 0
+    ]
+
+
+class RepairTicketSerializer(AvailableTransitionsMixin, serializers.ModelSerializer):
+    """A repair ticket 维修单: its Return, parts used, labour, costs (CNY) and quality check."""
+
+    return_id = serializers.IntegerField(source="return_item_id", read_only=True, min_value=1, max_value=MAX_ID)
+    return_number = serializers.CharField(source="return_item.number", read_only=True)
+    technician = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    labour_minutes = serializers.IntegerField(read_only=True, min_value=0, max_value=MAX_LABOUR_MINUTES)
+    parts = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RepairTicket
+        fields = [
+            "id",
+            "return_id",
+            "return_number",
+            "state",
+            "technician",
+            "work_done",
+            "parts",
+            "labour_minutes",
+            "labour_rate",
+            "parts_cost",
+            "labour_cost",
+            "total_cost",
+            "qc_passed",
+            "qc_notes",
+            "qc_checked_at",
+            "completed_at",
+            "available_transitions",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(RepairTicketPartSerializer(many=True))
+    def get_parts(self, obj) -> list[dict]:
+        return RepairTicketPartSerializer(ticket_parts(obj), many=True).data
+
+
+class RepairTicketPartInputSerializer(serializers.Serializer):
+    part = ScopedSlugRelatedField(SparePart, slug_field="part_no")
+    quantity = serializers.IntegerField(min_value=0, max_value=MAX_STOCK)
+
+
+class RepairTicketUpdateInputSerializer(serializers.Serializer):
+    """What the repair used and did; ``parts`` is the total used per part (stock moves by the difference).
+
+    Fields left out stay as they are.
+    """
+
+    parts = RepairTicketPartInputSerializer(many=True, required=False, max_length=100)
+    labour_minutes = serializers.IntegerField(min_value=0, max_value=MAX_LABOUR_MINUTES, required=False)
+    work_done = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    qc_passed = serializers.BooleanField(required=False, allow_null=True)
+    qc_notes = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+    @staticmethod
+    def arguments(data: dict) -> dict:
+        """The service's keyword arguments: ``None`` for what was left out (it then stays as it is)."""
+        parts = data.get("parts")
+        return {
+            "parts": None if parts is None else [(line["part"], line["quantity"]) for line in parts],
+            "labour_minutes": data.get("labour_minutes"),
+            "work_done": data.get("work_done"),
+            "qc_passed": data.get("qc_passed"),
+            "qc_notes": data.get("qc_notes"),
+        }
+
+
+class RepairTicketCompleteInputSerializer(RepairTicketUpdateInputSerializer):
+    """Close the repair: the same optional fields as an update; quality control must have passed."""
+
+
+class StockMovementSerializer(serializers.ModelSerializer):
+    """A line of the stock ledger 备件台账."""
+
+    part = serializers.SlugRelatedField(slug_field="part_no", read_only=True)
+    quantity = serializers.IntegerField(read_only=True, min_value=-MAX_STOCK, max_value=MAX_STOCK)
+    balance_after = serializers.IntegerField(read_only=True, min_value=0, max_value=MAX_STOCK)
+    repair_ticket = serializers.PrimaryKeyRelatedField(read_only=True)
+    return_number = serializers.CharField(source="repair_ticket.return_item.number", read_only=True, default=None)
+    moved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = StockMovement
+        fields = [
+            "id",
+            "part",
+            "quantity",
+            "balance_after",
+            "reason",
+            "repair_ticket",
+            "return_number",
+            "unit_cost",
+            "note",
+            "moved_by",
+            "moved_at",
+        ]
+        read_only_fields = fields

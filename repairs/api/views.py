@@ -1,9 +1,23 @@
+from django.db.models import Prefetch, prefetch_related_objects
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework.decorators import action
 
 from aftersales.api.views import ScopedReadOnlyViewSet
-from repairs.api.serializers import SparePartSerializer
-from repairs.filters import SparePartFilter
-from repairs.selectors import sparepart_list
+from aftersales.fsm import TransitionForbidden, require_state
+from cases.api.views import ScopedWorkflowViewSet, transition_schema
+from cases.permissions import is_technician
+from repairs.api.serializers import (
+    RepairTicketCompleteInputSerializer,
+    RepairTicketSerializer,
+    RepairTicketUpdateInputSerializer,
+    SparePartSerializer,
+    StockMovementSerializer,
+)
+from repairs.filters import RepairTicketFilter, SparePartFilter, StockMovementFilter
+from repairs.models import RepairTicketState, StockMovement
+from repairs.selectors import repairticket_get, repairticket_list, sparepart_list, stockmovement_list
+from repairs.services import repairticket_complete, repairticket_update
 
 
 @extend_schema_view(
@@ -15,3 +29,78 @@ class SparePartViewSet(ScopedReadOnlyViewSet):
     serializer_class = SparePartSerializer
     filterset_class = SparePartFilter
     cursor_ordering = "part_no"
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List repair tickets within your scope, newest first"),
+    retrieve=extend_schema(summary="A repair ticket with its parts, labour, costs and quality check"),
+)
+class RepairTicketViewSet(ScopedWorkflowViewSet):
+    """Repair tickets 维修单: opened by a ``repairable`` verdict, recorded by technicians, closed by ``complete``."""
+
+    selector = staticmethod(repairticket_list)
+    getter = staticmethod(repairticket_get)
+    serializer_class = RepairTicketSerializer
+    filterset_class = RepairTicketFilter
+    cursor_ordering = "-id"
+
+    @staticmethod
+    def with_parts(queryset):
+        # The parts a ticket shows come from its ledger lines: one query for the whole page.
+        return queryset.prefetch_related(
+            Prefetch("stock_movements", queryset=StockMovement.objects.select_related("part").order_by("id"))
+        )
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if getattr(self, "swagger_fake_view", False):
+            return queryset
+        return self.with_parts(queryset)
+
+    def get_object(self):
+        ticket = super().get_object()
+        prefetch_related_objects(
+            [ticket], Prefetch("stock_movements", queryset=StockMovement.objects.select_related("part").order_by("id"))
+        )
+        return ticket
+
+    @transition_schema(
+        RepairTicketUpdateInputSerializer,
+        RepairTicketSerializer,
+        "Record the repair: parts used (total per part), labour, work done, quality check (technician)",
+    )
+    def partial_update(self, request, *args, **kwargs):
+        ticket = self.get_object()
+
+        def refuse() -> None:
+            # The order of repairticket_update: not open 409, not a technician 403, then the input's 400.
+            require_state(ticket, [RepairTicketState.OPEN], action="update")
+            if not is_technician(ticket, request.user):
+                raise TransitionForbidden(_("Only service-center technicians record repairs."), transition="update")
+
+        data = self.read_input(RepairTicketUpdateInputSerializer, refuse=refuse)
+        repairticket_update(user=request.user, ticket=ticket, **RepairTicketUpdateInputSerializer.arguments(data))
+        return self.detail_response(ticket.pk)
+
+    @transition_schema(
+        RepairTicketCompleteInputSerializer,
+        RepairTicketSerializer,
+        "Close the repair once quality control passed; the return gets ready to go back (technician)",
+    )
+    @action(detail=True, methods=["post"], url_path="complete")
+    def complete(self, request, pk=None):
+        ticket = self.get_object()
+        data = self.read_input(RepairTicketCompleteInputSerializer, ticket, transition="complete")
+        repairticket_complete(user=request.user, ticket=ticket, **RepairTicketCompleteInputSerializer.arguments(data))
+        return self.detail_response(ticket.pk)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="The spare-part stock ledger, newest first (service center)"),
+    retrieve=extend_schema(summary="A stock movement"),
+)
+class StockMovementViewSet(ScopedReadOnlyViewSet):
+    selector = staticmethod(stockmovement_list)
+    serializer_class = StockMovementSerializer
+    filterset_class = StockMovementFilter
+    cursor_ordering = "-id"

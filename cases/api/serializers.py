@@ -1,0 +1,292 @@
+"""Returns 退货, their photos and shipments 寄送 over the API (api-contract.md).
+
+Output serializers show master data by its code and the customer's contact as
+the viewer may see it; input serializers resolve codes only among what the
+user may see, so an unknown or out-of-scope code is a 400 naming the field.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.reverse import reverse
+
+from aftersales.api.fields import MAX_ID, AvailableTransitionsMixin, ScopedSlugRelatedField
+from cases.choices import AttachmentKind, OnsiteHandling, ShipmentDirection
+from cases.models import MIN_PRODUCTION_YEAR, Attachment, Return, Shipment, ShipmentLine
+from cases.permissions import customer_contact_for
+from inspection.api.serializers import ReturnInspectionSerializer
+from inspection.models import DefectCode
+from stores.models import Store
+from suppliers.models import Style
+
+MAX_PRODUCTION_YEAR = 2100
+MAX_UNITS_PER_SHIPMENT = 500
+
+
+# --- Returns ---
+
+
+class ReturnSerializer(AvailableTransitionsMixin, serializers.ModelSerializer):
+    """A Return as list rows and the detail show it; the customer's contact is masked for most viewers."""
+
+    store = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    style = serializers.SlugRelatedField(slug_field="style_no", read_only=True)
+    reported_defect = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    production_year = serializers.IntegerField(
+        read_only=True, min_value=MIN_PRODUCTION_YEAR, max_value=MAX_PRODUCTION_YEAR
+    )
+    logged_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    customer_name = serializers.SerializerMethodField()
+    customer_phone = serializers.SerializerMethodField()
+    on_time = serializers.BooleanField(read_only=True, allow_null=True)
+    due_status = serializers.SerializerMethodField()
+    inspection = ReturnInspectionSerializer(read_only=True, allow_null=True)
+    repair_ticket = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Return
+        fields = [
+            "id",
+            "number",
+            "state",
+            "store",
+            "style",
+            "color",
+            "size",
+            "batch_no",
+            "production_year",
+            "purchase_date",
+            "receipt_no",
+            "defect_description",
+            "reported_defect",
+            "onsite_handling",
+            "customer_name",
+            "customer_phone",
+            "policy_exception",
+            "policy_exception_reason",
+            "logged_by",
+            "created_at",
+            "verdict",
+            "responsibility",
+            "shipped_at",
+            "due_at",
+            "received_at",
+            "inspected_at",
+            "returned_at",
+            "on_time",
+            "due_status",
+            "inspection",
+            "repair_ticket",
+            "available_transitions",
+        ]
+        read_only_fields = fields
+
+    def _contact(self, obj) -> tuple[str, str]:
+        # Both fields come from one call, so name and phone are masked by the same rule.
+        cache = self.context.setdefault("_contact", {})
+        if obj.pk not in cache:
+            cache[obj.pk] = customer_contact_for(obj, self.context["request"].user)
+        return cache[obj.pk]
+
+    def get_customer_name(self, obj) -> str:
+        return self._contact(obj)[0]
+
+    def get_customer_phone(self, obj) -> str:
+        return self._contact(obj)[1]
+
+    @extend_schema_field(serializers.ChoiceField(choices=["on_track", "due_soon", "overdue"], allow_null=True))
+    def get_due_status(self, obj) -> str | None:
+        status = obj.due_status()
+        return str(status) if status else None
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True, min_value=1, max_value=MAX_ID))
+    def get_repair_ticket(self, obj) -> int | None:
+        try:
+            return obj.repair_ticket.pk
+        except ObjectDoesNotExist:
+            return None
+
+
+class ReturnCreateInputSerializer(serializers.Serializer):
+    """One unit logged at the counter 退货登记 (``POST /api/v1/returns/``)."""
+
+    store = ScopedSlugRelatedField(Store, slug_field="code", only_active=True)
+    style = ScopedSlugRelatedField(Style, slug_field="style_no")
+    color = serializers.CharField(max_length=40)
+    size = serializers.CharField(max_length=20)
+    batch_no = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    production_year = serializers.IntegerField(min_value=MIN_PRODUCTION_YEAR, max_value=MAX_PRODUCTION_YEAR)
+    purchase_date = serializers.DateField()
+    receipt_no = serializers.CharField(max_length=60)
+    defect_description = serializers.CharField(max_length=2000)
+    reported_defect = ScopedSlugRelatedField(
+        DefectCode, slug_field="code", only_active=True, required=False, allow_null=True, default=None
+    )
+    onsite_handling = serializers.ChoiceField(choices=OnsiteHandling.choices)
+    customer_name = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    customer_phone = serializers.RegexField(
+        r"^[0-9+\- ]*$",
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        default="",
+        error_messages={"invalid": _("Enter digits only (a leading + and spaces or dashes are allowed).")},
+    )
+    policy_exception_reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class ReturnResolveAtStoreInputSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class ReturnCancelInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class ReturnFoundInputSerializer(serializers.Serializer):
+    """No input: a missing unit turned up at the center."""
+
+
+class ReturnReceiveFromSupplierInputSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+# --- attachments ---
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    """A photo or PDF of a Return; ``url`` downloads it through the scope-checked file view."""
+
+    uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    size = serializers.IntegerField(read_only=True, min_value=0, max_value=MAX_ID)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = [
+            "id",
+            "kind",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "uploaded_by",
+            "uploaded_at",
+            "url",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, obj) -> str:
+        return reverse(
+            "return-attachment-file",
+            kwargs={"return_pk": obj.return_item_id, "pk": obj.pk},
+            request=self.context.get("request"),
+        )
+
+
+class AttachmentUploadInputSerializer(serializers.Serializer):
+    file = serializers.FileField(allow_empty_file=False)
+    kind = serializers.ChoiceField(choices=AttachmentKind.choices, required=False, allow_blank=True, default="")
+
+
+# --- shipments ---
+
+
+class ShipmentLineSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(source="return_item_id", read_only=True, min_value=1, max_value=MAX_ID)
+    number = serializers.CharField(source="return_item.number", read_only=True)
+
+    class Meta:
+        model = ShipmentLine
+        fields = ["id", "number", "outcome"]
+        read_only_fields = fields
+
+
+class ShipmentSerializer(AvailableTransitionsMixin, serializers.ModelSerializer):
+    """A shipment in lists: its units (``lines``) and what the user may do with it."""
+
+    store = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    lines = ShipmentLineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Shipment
+        fields = [
+            "id",
+            "number",
+            "direction",
+            "store",
+            "state",
+            "carrier",
+            "tracking_no",
+            "created_by",
+            "created_at",
+            "dispatched_at",
+            "received_at",
+            "extra_fee",
+            "lines",
+            "available_transitions",
+        ]
+        read_only_fields = fields
+
+
+class ShipmentDetailSerializer(ShipmentSerializer):
+    """A shipment's detail, with ``extra_fee_warning``: the fee a dispatch now would carry (while packing)."""
+
+    extra_fee_warning = serializers.SerializerMethodField()
+
+    class Meta(ShipmentSerializer.Meta):
+        fields = [*ShipmentSerializer.Meta.fields, "extra_fee_warning"]
+        read_only_fields = fields
+
+    @extend_schema_field(
+        serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True, coerce_to_string=True)
+    )
+    def get_extra_fee_warning(self, obj) -> str | None:
+        from cases.choices import ShipmentState
+        from cases.services import extra_fee_due
+
+        if obj.state != ShipmentState.DRAFT:
+            return None
+        fee = extra_fee_due(obj)
+        return None if fee is None else f"{fee:.2f}"
+
+
+class ShipmentCreateInputSerializer(serializers.Serializer):
+    direction = serializers.ChoiceField(choices=ShipmentDirection.choices)
+    store = ScopedSlugRelatedField(Store, slug_field="code")
+    returns = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), max_length=MAX_UNITS_PER_SHIPMENT
+    )
+    carrier = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    tracking_no = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+
+
+class ShipmentDispatchInputSerializer(serializers.Serializer):
+    """Carrier and tracking number may be given (or corrected) at dispatch; left out, they stay as packed."""
+
+    carrier = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    tracking_no = serializers.CharField(max_length=60, required=False, allow_blank=True)
+
+
+class ShipmentReceiveInputSerializer(serializers.Serializer):
+    """The ticked units (Return ids); every other unit of the shipment becomes ``missing``."""
+
+    received = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        allow_empty=True,
+        max_length=MAX_UNITS_PER_SHIPMENT,
+    )
+
+
+class ShipmentConfirmReceivedInputSerializer(serializers.Serializer):
+    """No input: the store has the center's parcel back."""
+
+
+class ShipmentCancelInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")

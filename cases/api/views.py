@@ -1,0 +1,376 @@
+"""``/api/v1/returns/`` and ``/api/v1/shipments/``: reads through the selectors, writes through the services.
+
+Each transition is an explicit action: input serializer → service → the
+object's detail. Refusals follow ``aftersales.fsm``: out of scope 404 (the
+object is fetched through the selector), wrong state 409, wrong role 403,
+bad input 400 — in that order.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from aftersales.api.permissions import RoleCanViewModel
+from aftersales.api.transitions import valid_input
+from aftersales.api.views import ScopedReadOnlyViewSet
+from aftersales.fsm import TransitionForbidden
+from aftersales.roles import Role, roles_of
+from cases import services
+from cases.api.serializers import (
+    AttachmentSerializer,
+    AttachmentUploadInputSerializer,
+    ReturnCancelInputSerializer,
+    ReturnCreateInputSerializer,
+    ReturnFoundInputSerializer,
+    ReturnReceiveFromSupplierInputSerializer,
+    ReturnResolveAtStoreInputSerializer,
+    ReturnSerializer,
+    ShipmentCancelInputSerializer,
+    ShipmentConfirmReceivedInputSerializer,
+    ShipmentCreateInputSerializer,
+    ShipmentDetailSerializer,
+    ShipmentDispatchInputSerializer,
+    ShipmentReceiveInputSerializer,
+    ShipmentSerializer,
+)
+from cases.filters import ReturnFilter, ShipmentFilter
+from cases.models import Attachment, Return, ShipmentLine
+from cases.selectors import return_get, return_list, shipment_get, shipment_list
+from inspection.api.serializers import ReturnInspectInputSerializer
+from inspection.services import return_inspect
+
+# What every transition endpoint may answer besides the object's detail.
+REFUSALS = {
+    400: OpenApiResponse(description="Bad input: `{field: [messages]}` or `{detail: message}`."),
+    401: OpenApiResponse(description="Not authenticated."),
+    403: OpenApiResponse(description="You may not do this on this record."),
+    404: OpenApiResponse(description="No such record within your scope."),
+    409: OpenApiResponse(description="Not possible in the record's current state, or it changed meanwhile."),
+}
+
+
+def transition_schema(input_serializer, detail_serializer, summary: str):
+    return extend_schema(
+        summary=summary,
+        request=input_serializer,
+        responses={200: detail_serializer, **REFUSALS},
+    )
+
+
+class ScopedWorkflowViewSet(ScopedReadOnlyViewSet):
+    """Reads of a workflow object: the list from the selector, one object from the ``<entity>_get`` selector."""
+
+    getter = None
+    detail_serializer_class = None
+    lookup_value_regex = r"[0-9]+"
+
+    def get_object(self):
+        return self.getter(self.request.user, self.kwargs[self.lookup_field])
+
+    def get_serializer_class(self):
+        if self.action != "list" and self.detail_serializer_class is not None:
+            return self.detail_serializer_class
+        return super().get_serializer_class()
+
+    def detail_response(self, pk, *, status_code: int = status.HTTP_200_OK) -> Response:
+        """The object's detail as it is now (fetched afresh, within scope), after a write."""
+        self.kwargs[self.lookup_field] = pk
+        obj = self.get_object()
+        serializer_class = self.detail_serializer_class or self.serializer_class
+        return Response(serializer_class(obj, context=self.get_serializer_context()).data, status=status_code)
+
+    def read_input(self, serializer_class, obj=None, *, transition: str = "", **kwargs) -> dict:
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
+        return valid_input(serializer, instance=obj, transition=transition, user=self.request.user, **kwargs)
+
+
+class NoContentNegotiation(BaseContentNegotiation):
+    """A file answers with its own type whatever the client accepts (an ``<img>`` asks for ``image/*``)."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List returns within your scope, newest first"),
+    retrieve=extend_schema(summary="A return with its inspection, repair ticket and the transitions you may fire"),
+)
+class ReturnViewSet(ScopedWorkflowViewSet):
+    """Returns 退货: logged by store staff, moved through the workflow by transitions."""
+
+    selector = staticmethod(return_list)
+    getter = staticmethod(return_get)
+    serializer_class = ReturnSerializer
+    filterset_class = ReturnFilter
+    queryset_model = Return
+    cursor_ordering = "-id"
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if getattr(self, "swagger_fake_view", False):
+            return queryset
+        # A row nests its inspection report and repair ticket id: joined or prefetched once for the whole page.
+        return queryset.select_related(
+            "reported_defect", "logged_by", "inspection__inspector", "repair_ticket"
+        ).prefetch_related("inspection__defect_codes")
+
+    @extend_schema(
+        summary="Log a returned unit (store staff of the store)",
+        request=ReturnCreateInputSerializer,
+        responses={201: ReturnSerializer, **{code: REFUSALS[code] for code in (400, 401, 403)}},
+    )
+    def create(self, request, *args, **kwargs):
+        # A role that never logs returns is told so before its input is looked at.
+        if Role.STORE_STAFF not in roles_of(request.user):
+            raise TransitionForbidden(_("Only store staff log returns."), transition="log")
+        data = self.read_input(ReturnCreateInputSerializer)
+        unit = services.ReturnUnit(
+            style=data["style"],
+            color=data["color"],
+            size=data["size"],
+            batch_no=data["batch_no"],
+            production_year=data["production_year"],
+            defect_description=data["defect_description"],
+            reported_defect=data["reported_defect"],
+        )
+        created = services.return_log(
+            user=request.user,
+            store=data["store"],
+            receipt_no=data["receipt_no"],
+            purchase_date=data["purchase_date"],
+            onsite_handling=data["onsite_handling"],
+            units=[unit],
+            customer_name=data["customer_name"],
+            customer_phone=data["customer_phone"],
+            policy_exception_reason=data["policy_exception_reason"],
+        )
+        return self.detail_response(created[0].pk, status_code=status.HTTP_201_CREATED)
+
+    @transition_schema(ReturnInspectInputSerializer, ReturnSerializer, "Inspect 鉴定 a received return (technician)")
+    @action(detail=True, methods=["post"], url_path="inspect")
+    def inspect(self, request, pk=None):
+        item = self.get_object()
+        data = self.read_input(ReturnInspectInputSerializer, item, transition="inspect")
+        return_inspect(user=request.user, return_item=item, **data)
+        return self.detail_response(item.pk)
+
+    @transition_schema(
+        ReturnResolveAtStoreInputSerializer, ReturnSerializer, "Resolved at the store by a local repair (store staff)"
+    )
+    @action(detail=True, methods=["post"], url_path="resolve_at_store")
+    def resolve_at_store(self, request, pk=None):
+        item = self.get_object()
+        data = self.read_input(ReturnResolveAtStoreInputSerializer, item, transition="resolve_at_store")
+        services.return_resolve_at_store(user=request.user, return_item=item, note=data["note"])
+        return self.detail_response(item.pk)
+
+    @transition_schema(ReturnCancelInputSerializer, ReturnSerializer, "Cancel a return logged by mistake (store staff)")
+    @action(detail=True, methods=["post"], url_path="cancel")
+    def cancel(self, request, pk=None):
+        item = self.get_object()
+        data = self.read_input(ReturnCancelInputSerializer, item, transition="cancel")
+        services.return_cancel(user=request.user, return_item=item, reason=data["reason"])
+        return self.detail_response(item.pk)
+
+    @transition_schema(ReturnFoundInputSerializer, ReturnSerializer, "A missing unit turned up (technician)")
+    @action(detail=True, methods=["post"], url_path="found")
+    def found(self, request, pk=None):
+        item = self.get_object()
+        self.read_input(ReturnFoundInputSerializer, item, transition="found")
+        services.return_found(user=request.user, return_item=item)
+        return self.detail_response(item.pk)
+
+    @transition_schema(
+        ReturnReceiveFromSupplierInputSerializer, ReturnSerializer, "The supplier's rework came back (technician)"
+    )
+    @action(detail=True, methods=["post"], url_path="receive_from_supplier")
+    def receive_from_supplier(self, request, pk=None):
+        item = self.get_object()
+        data = self.read_input(ReturnReceiveFromSupplierInputSerializer, item, transition="receive_from_supplier")
+        services.return_receive_from_supplier(user=request.user, return_item=item, note=data["note"])
+        return self.detail_response(item.pk)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The return's photos and PDFs",
+        request=None,
+        responses={200: AttachmentSerializer(many=True), 401: REFUSALS[401], 404: REFUSALS[404]},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Attach a photo or PDF (checked by its bytes, 10 MB at most)",
+        request={"multipart/form-data": AttachmentUploadInputSerializer},
+        responses={201: AttachmentSerializer, **REFUSALS},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="attachments",
+        parser_classes=[MultiPartParser, FormParser],
+        filterset_class=None,
+    )
+    def attachments(self, request, pk=None):
+        item = self.get_object()
+        if request.method == "GET":
+            page = self.paginate_queryset(item.attachments.select_related("uploaded_by"))
+            return self.get_paginated_response(AttachmentSerializer(page, many=True, context={"request": request}).data)
+        if not services.may_attach(item, request.user):
+            raise TransitionForbidden(_("You may not add files to this return."), transition="attach")
+        data = self.read_input(AttachmentUploadInputSerializer)
+        upload = data["file"]
+        # One byte over the limit is enough for the service to refuse; the rest is never read into memory.
+        content = upload.read(settings.AFTERSALES_MAX_UPLOAD_BYTES + 1)
+        attachment = services.attachment_add(
+            user=request.user, return_item=item, name=upload.name or "", content=content, kind=data["kind"]
+        )
+        return Response(
+            AttachmentSerializer(attachment, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
+
+
+class ReturnAttachmentFileView(APIView):
+    """The file of a Return's attachment, for whoever may see the Return (404 for anyone else).
+
+    Files live outside the static files and are only ever served here. The
+    type is the one sniffed from the bytes at upload and browsers are told
+    not to guess another; images and PDFs open inline.
+    """
+
+    permission_classes = [IsAuthenticated, RoleCanViewModel]
+    content_negotiation_class = NoContentNegotiation
+    queryset_model = Return
+
+    @extend_schema(
+        summary="Download an attachment's file",
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="The file."),
+            401: REFUSALS[401],
+            404: REFUSALS[404],
+        },
+    )
+    def get(self, request, return_pk: int, pk: int):
+        attachment = get_object_or_404(
+            Attachment.objects.filter(return_item__in=return_list(request.user).values("pk")),
+            pk=pk,
+            return_item_id=return_pk,
+        )
+        try:
+            handle = attachment.file.open("rb")
+        except (FileNotFoundError, ValueError) as error:
+            raise Http404 from error
+        inline = attachment.is_image or attachment.content_type == "application/pdf"
+        response = FileResponse(
+            handle,
+            content_type=attachment.content_type,
+            as_attachment=not inline,
+            filename=attachment.original_name,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List shipments within your scope, newest first"),
+    retrieve=extend_schema(summary="A shipment with its units and the transitions you may fire"),
+)
+class ShipmentViewSet(ScopedWorkflowViewSet):
+    """Shipments 寄送: a store's weekly parcel to the center, or repaired units back to the store."""
+
+    selector = staticmethod(shipment_list)
+    getter = staticmethod(shipment_get)
+    serializer_class = ShipmentSerializer
+    detail_serializer_class = ShipmentDetailSerializer
+    filterset_class = ShipmentFilter
+    cursor_ordering = "-id"
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if getattr(self, "swagger_fake_view", False):
+            return queryset
+        return queryset.prefetch_related(
+            Prefetch("lines", queryset=ShipmentLine.objects.select_related("return_item").order_by("id"))
+        )
+
+    @extend_schema(
+        summary="Pack a shipment (store staff to the center, technicians back to a store)",
+        request=ShipmentCreateInputSerializer,
+        responses={201: ShipmentDetailSerializer, **{code: REFUSALS[code] for code in (400, 401, 403)}},
+    )
+    def create(self, request, *args, **kwargs):
+        if not roles_of(request.user) & {Role.STORE_STAFF, Role.TECHNICIAN}:
+            raise TransitionForbidden(_("You may not pack shipments."), transition="create")
+        data = self.read_input(ShipmentCreateInputSerializer)
+        shipment = services.shipment_create(
+            user=request.user,
+            direction=data["direction"],
+            store=data["store"],
+            return_ids=data["returns"],
+            carrier=data["carrier"],
+            tracking_no=data["tracking_no"],
+        )
+        return self.detail_response(shipment.pk, status_code=status.HTTP_201_CREATED)
+
+    @transition_schema(
+        ShipmentDispatchInputSerializer,
+        ShipmentDetailSerializer,
+        "Dispatch the shipment; a store's second dispatch in an ISO week carries its extra fee",
+    )
+    @action(detail=True, methods=["post"], url_path="dispatch", url_name="dispatch")
+    def dispatch_shipment(self, request, pk=None):
+        shipment = self.get_object()
+        data = self.read_input(ShipmentDispatchInputSerializer, shipment, transition="dispatch")
+        services.shipment_dispatch(
+            user=request.user, shipment=shipment, carrier=data.get("carrier"), tracking_no=data.get("tracking_no")
+        )
+        return self.detail_response(shipment.pk)
+
+    @transition_schema(
+        ShipmentReceiveInputSerializer,
+        ShipmentDetailSerializer,
+        "Receive a store's parcel as a checklist: ticked units received, the rest missing (technician)",
+    )
+    @action(detail=True, methods=["post"], url_path="receive")
+    def receive(self, request, pk=None):
+        shipment = self.get_object()
+        data = self.read_input(ShipmentReceiveInputSerializer, shipment, transition="receive")
+        services.shipment_receive(user=request.user, shipment=shipment, received_ids=data["received"])
+        return self.detail_response(shipment.pk)
+
+    @transition_schema(
+        ShipmentConfirmReceivedInputSerializer,
+        ShipmentDetailSerializer,
+        "The store has the center's parcel back (store staff)",
+    )
+    @action(detail=True, methods=["post"], url_path="confirm_received")
+    def confirm_received(self, request, pk=None):
+        shipment = self.get_object()
+        self.read_input(ShipmentConfirmReceivedInputSerializer, shipment, transition="confirm_received")
+        services.shipment_confirm_received(user=request.user, shipment=shipment)
+        return self.detail_response(shipment.pk)
+
+    @transition_schema(
+        ShipmentCancelInputSerializer, ShipmentDetailSerializer, "Unpack a shipment that has not left (its sender)"
+    )
+    @action(detail=True, methods=["post"], url_path="cancel")
+    def cancel(self, request, pk=None):
+        shipment = self.get_object()
+        data = self.read_input(ShipmentCancelInputSerializer, shipment, transition="cancel")
+        services.shipment_cancel(user=request.user, shipment=shipment, reason=data["reason"])
+        return self.detail_response(shipment.pk)
