@@ -9,13 +9,15 @@ PY := $(VENV)/bin/python
 # text extractor and the browser Playwright drives.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext
 TEST_SYSTEM_PACKAGES := poppler-utils chromium
+# Graphviz draws the workflow pictures (`make docs` only; the tests compare the committed sources without it).
+DOCS_SYSTEM_PACKAGES := graphviz
 PYTEST_ARGS ?= -n 2
 # The PostgreSQL + Redis pass (see README "Testing against PostgreSQL and Redis").
 PG_URL ?= postgres://postgres@127.0.0.1:5432
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 CI_DB := aftersales_ci_$(shell echo $$$$)
 
-.PHONY: run test test-postgres lint check-deploy schema messages system-packages system-packages-test venv venv-dev clean
+.PHONY: run test test-postgres lint check-deploy schema docs messages system-packages system-packages-test venv venv-dev clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -79,6 +81,11 @@ check-deploy: $(VENV)/.installed
 # Regenerate the committed OpenAPI schema after changing the API.
 schema: $(VENV)/.installed
 	$(PY) manage.py spectacular --lang en --file docs/openapi.yaml --validate --fail-on-warn
+
+# Redraw docs/workflow/ (the state machines of returns, shipments and repair tickets) from the code.
+docs: $(VENV)/.installed
+	$(call install_debian,$(DOCS_SYSTEM_PACKAGES))
+	$(PY) manage.py draw_workflow
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

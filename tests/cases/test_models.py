@@ -16,7 +16,8 @@ import time_machine
 from django.conf import settings
 from django.utils import timezone
 
-from aftersales.fsm import state_field, transitions_of
+from aftersales.fsm import VIA, state_field, transitions_of
+from aftersales.management.commands.draw_workflow import OUTPUT, PICTURES, svg_marker, workflow_dot
 from aftersales.models import TransitionLog
 from cases import services
 from cases.choices import DueStatus, ReturnState
@@ -374,3 +375,33 @@ def test_customer_contact_is_masked_for_everyone_but_the_logging_store_and_the_h
     contact = customer_contact_for(item, demo_user(login))
     # Then only the logging store and the hotline see it whole
     assert contact == (("张三", "13812341234") if sees_all else ("张*", "138****1234"))
+
+
+# --- the workflow picture (README) ---
+
+
+@pytest.mark.parametrize("picture", PICTURES, ids=lambda picture: picture.name)
+def test_the_committed_workflow_picture_is_drawn_from_the_code_as_it_is_now(picture):
+    # Given the state machine in the code, drawn as Graphviz source
+    source = workflow_dot(picture)
+    # Then the committed source is that, and the committed SVG was rendered from it
+    stale = "stale: run `make docs` (manage.py draw_workflow) and commit docs/workflow/"
+    assert (OUTPUT / f"{picture.name}.dot").read_text(encoding="utf-8") == source, stale
+    assert svg_marker(source) in (OUTPUT / f"{picture.name}.svg").read_text(encoding="utf-8"), stale
+
+
+def test_the_return_picture_shows_every_transition_and_who_fires_it():
+    source = workflow_dot(PICTURES[0])
+    for name, source_state, target in code_pairs():
+        edge = [line for line in source.splitlines() if line.startswith(f"  {source_state} -> {target} ")]
+        assert any(f'label="{name}' in line for line in edge), (name, source_state, target)
+    # Fired-by-another-record transitions are dashed; the rest solid, coloured by role
+    dashed = {line.split('label="')[1].split("\\n")[0] for line in source.splitlines() if "style=dashed" in line}
+    assert dashed == {name for name, items in transitions_of(Return).items() if items[0].custom.get(VIA)}
+    assert "inspect\\n[unrepairable]\\n(technician)" in source
+
+
+def test_the_readme_shows_the_generated_picture():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "](docs/workflow/return.svg)" in readme
+    assert "stateDiagram" not in readme  # no hand-drawn copy left to drift
