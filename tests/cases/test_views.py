@@ -543,3 +543,108 @@ def test_home_shows_what_waits_for_each_role(browser_as, demo_user):
     response = browser_as("tech1").get("/")
     tiles = {tile["url"]: tile["count"] for tile in response.context["work_summary"]}
     assert tiles["/center/inbound/"] == 1
+
+
+@pytest.mark.django_db
+def test_inbound_queue_runs_a_fixed_number_of_queries(browser_as, demo_user):
+    # given one parcel on its way to the center
+    client = browser_as("tech1")
+    store1 = demo_user("store1")
+    ship(store1, log_units(store1))
+    client.get("/center/inbound/")
+    one = queries_for(client, "/center/inbound/")
+    # when 49 more are on their way (dispatched straight through the services)
+    for _ in range(49):
+        item = log_units(store1)[0]
+        shipment = services.shipment_create(
+            user=store1, direction="to_center", store=Store.objects.get(code="S001"), return_ids=[item.pk]
+        )
+        services.shipment_dispatch(user=store1, shipment=shipment)
+    # then the page of 50 parcels costs the same
+    assert Shipment.objects.filter(state=ShipmentState.IN_TRANSIT).count() == 50
+    assert queries_for(client, "/center/inbound/") == one
+
+
+@pytest.mark.django_db
+def test_detail_shows_photos_through_the_scoped_file_view_and_links_the_repair_ticket(browser_as, demo_user):
+    # given a received unit with a photo, inspected as repairable
+    item = received_unit(demo_user)
+    attachment = services.attachment_add(
+        user=demo_user("tech1"), return_item=item, name="p.png", content=png_bytes(), kind="inspection"
+    )
+    tech = browser_as("tech1")
+    tech.post(f"/returns/{item.pk}/inspect/", {"verdict": "repairable", "responsibility": "supplier"}, **HTMX)
+    ticket = Return.objects.get(pk=item.pk).repair_ticket
+    # when the technician opens the page
+    body = tech.get(f"/returns/{item.pk}/").content.decode()
+    # then the photo is an <img> served by the scope-checked file view, and the repair ticket is linked
+    file_url = f"/api/v1/returns/{item.pk}/attachments/{attachment.pk}/file/"
+    assert f'<img src="{file_url}"' in body
+    assert f'href="/repairs/{ticket.pk}/"' in body
+    assert tech.get(file_url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_staff_of_several_stores_picks_the_store(client, demo):
+    from tests.factories.stores import UserFactory
+
+    # given a store-staff login working at S001 and S002
+    user = UserFactory(roles=["store_staff"], stores=list(Store.objects.filter(code__in=["S001", "S002"])))
+    client.force_login(user)
+    style = Style.objects.get(style_no=STYLE_NO)
+    # then the form offers exactly those two stores
+    body = client.get("/returns/new/").content.decode()
+    assert 'name="store"' in body and "S002" in body and "S101" not in body
+    # when a store outside theirs is posted, then it is refused and nothing is logged
+    s101 = Store.objects.get(code="S101")
+    response = client.post("/returns/new/", {**receipt_post(style, count=1), "store": str(s101.pk)})
+    assert response.status_code == 400 and not Return.objects.exists()
+    # when they pick S002, then the unit is logged for S002
+    s002 = Store.objects.get(code="S002")
+    assert client.post("/returns/new/", {**receipt_post(style, count=1), "store": str(s002.pk)}).status_code == 302
+    assert Return.objects.get().store == s002
+
+
+@pytest.mark.django_db
+def test_pages_speak_english_after_switching(browser_as, demo_user):
+    # given tech1 who switched to English, and a received unit
+    item = received_unit(demo_user)
+    client = browser_as("tech1")
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    # then the queue, the detail and the menu are in English
+    body = client.get("/center/inspection/").content.decode()
+    assert '<html lang="en">' in body and "To inspect" in body and "Service center" in body
+    body = client.get(f"/returns/{item.pk}/").content.decode()
+    assert "What you can do now" in body and "Inspect" in body and "Received" in body
+
+
+@pytest.mark.django_db
+def test_empty_queue_says_nothing_waits(browser_as):
+    body = browser_as("tech1").get("/center/inspection/").content.decode()
+    assert 'data-testid="empty-state"' in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("username", "present", "absent"),
+    [
+        ("store1", {"/returns/", "/returns/new/", "/shipments/"}, {"/center/inbound/"}),
+        ("region1", {"/returns/", "/shipments/"}, {"/returns/new/", "/center/inbound/"}),
+        ("tech1", {"/returns/", "/center/inbound/", "/center/inspection/", "/repairs/"}, {"/returns/new/"}),
+        ("supplier1", {"/returns/"}, {"/shipments/", "/returns/new/", "/center/inbound/"}),
+    ],
+)
+def test_menu_is_role_aware(browser_as, username, present, absent):
+    # given a login of each kind on the home page
+    response = browser_as(username).get("/")
+    links = {link["url"] for section in response.context["nav_workflow"] for link in section["links"]}
+    # then the workflow menu holds what the role works on, and nothing else
+    assert present <= links, links
+    assert not (absent & links), links
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ["store1", "region1", "tech1", "hotline1", "qa1", "vp1", "supplier1", "admin"])
+def test_home_renders_for_every_role(browser_as, username):
+    assert browser_as(username).get("/").status_code == 200
