@@ -791,3 +791,42 @@ def test_shipment_list_runs_a_fixed_number_of_queries(api_as, demo, login):
         assert len(response.json()["results"]) == size
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 8, counts
+
+
+# --- the error mapping and the schema ---
+
+
+def test_concurrent_change_and_refused_transitions_map_to_their_statuses():
+    from django_fsm import ConcurrentTransition
+
+    from aftersales.api.exceptions import exception_handler
+    from aftersales.fsm import TransitionForbidden, TransitionInvalid, TransitionStateConflict
+
+    assert exception_handler(ConcurrentTransition("changed"), {}).status_code == 409
+    for error, status in ((TransitionStateConflict("x"), 409), (TransitionForbidden("y"), 403),
+                          (TransitionInvalid("z"), 400)):  # fmt: skip
+        response = exception_handler(error, {})
+        assert (response.status_code, response.data) == (status, {"detail": error.message})
+
+
+def test_schema_documents_each_transitions_input():
+    import yaml
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("spectacular", "--lang", "en", stdout=out)
+    schema = yaml.safe_load(out.getvalue())
+    paths, components = schema["paths"], schema["components"]["schemas"]
+
+    def input_of(path):
+        ref = paths[path]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        return set(components[ref.rsplit("/", 1)[1]]["properties"])
+
+    assert input_of("/api/v1/returns/{id}/inspect/") == {
+        "verdict", "responsibility", "defect_codes", "notes", "supplier_agreement", "supplier_promised_date"
+    }  # fmt: skip
+    assert input_of("/api/v1/returns/{id}/cancel/") == {"reason"}
+    assert input_of("/api/v1/shipments/{id}/receive/") == {"received"}
+    assert input_of("/api/v1/shipments/{id}/dispatch/") == {"carrier", "tracking_no"}
+    assert "qc_passed" in input_of("/api/v1/repair-tickets/{id}/complete/")
+    assert "available_transitions" in components["Return"]["properties"]
