@@ -15,7 +15,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from aftersales.api.fields import MAX_ID, AvailableTransitionsMixin, ScopedSlugRelatedField
-from cases.choices import AttachmentKind, OnsiteHandling, ShipmentDirection
+from cases.choices import AttachmentKind, DueStatus, OnsiteHandling, ShipmentDirection, ShipmentState
 from cases.models import MIN_PRODUCTION_YEAR, Attachment, Return, Shipment, ShipmentLine
 from cases.permissions import customer_contact_for
 from inspection.api.serializers import ReturnInspectionSerializer
@@ -98,7 +98,7 @@ class ReturnSerializer(AvailableTransitionsMixin, serializers.ModelSerializer):
     def get_customer_phone(self, obj) -> str:
         return self._contact(obj)[1]
 
-    @extend_schema_field(serializers.ChoiceField(choices=["on_track", "due_soon", "overdue"], allow_null=True))
+    @extend_schema_field(serializers.ChoiceField(choices=DueStatus.choices, allow_null=True))
     def get_due_status(self, obj) -> str | None:
         status = obj.due_status()
         return str(status) if status else None
@@ -248,7 +248,6 @@ class ShipmentDetailSerializer(ShipmentSerializer):
         serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True, coerce_to_string=True)
     )
     def get_extra_fee_warning(self, obj) -> str | None:
-        from cases.choices import ShipmentState
         from cases.services import extra_fee_due
 
         if obj.state != ShipmentState.DRAFT:
