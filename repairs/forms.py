@@ -120,7 +120,7 @@ class RepairWorkForm(forms.Form):
         label=_("Quality check"),
         choices=[(QC_NOT_CHECKED, _("Not checked yet")), (QC_PASS, _("Passed")), (QC_FAIL, _("Failed"))],
         required=False,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     qc_notes = forms.CharField(
         label=_("Quality check notes"),

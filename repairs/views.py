@@ -75,6 +75,12 @@ class SparePartListView(ScopedListView):
         Column(_("Active"), "active"),
     ]
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.request.user.has_perm("repairs.view_stockmovement"):
+            context["header_links"] = [{"label": _("Stock ledger"), "url": reverse("repairs:stockmovement_list")}]
+        return context
+
 
 class RepairTicketListView(ScopedListView):
     """The repair queue: open tickets first by the Return's due date, due-soon and overdue marked."""
