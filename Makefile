@@ -1,6 +1,7 @@
 # The README's commands. Each target does its own set-up, so a fresh clone needs nothing else.
 # `make run`  — set up and serve the app with demo data on http://127.0.0.1:8000
 # `make test` — set up and run the whole test suite (SQLite, in-process tasks)
+# `make bench` — load a million Returns into PostgreSQL and measure the return lists (bench/README.md)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -66,6 +67,15 @@ test-postgres: $(VENV)/.installed-dev
 	psql "$(PG_URL)/postgres" -qc "CREATE DATABASE $(CI_DB)"
 	DATABASE_URL="$(PG_URL)/$(CI_DB)" REDIS_URL="$(REDIS_TEST_URL)" $(PY) -m pytest $(PYTEST_ARGS); \
 	status=$$?; psql "$(PG_URL)/postgres" -qc "DROP DATABASE IF EXISTS $(CI_DB)"; exit $$status
+
+# The read benchmark at a million Returns on PostgreSQL (bench/README.md): loads $(BENCH_DB) once, then writes
+# bench/RESULTS.md. The database is kept for the next run; drop it with `dropdb $(BENCH_DB)`.
+BENCH_DB ?= as_bench
+BENCH_RETURNS ?= 1000000
+bench: $(VENV)/.installed
+	psql "$(PG_URL)/postgres" -qtAc "SELECT 1 FROM pg_database WHERE datname = '$(BENCH_DB)'" | grep -q 1 || \
+		psql "$(PG_URL)/postgres" -qc "CREATE DATABASE $(BENCH_DB)"
+	DATABASE_URL="$(PG_URL)/$(BENCH_DB)" $(PY) bench/bench_returns.py --ensure $(BENCH_RETURNS)
 
 lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .

@@ -11,8 +11,11 @@ from django.utils import timezone
 from aftersales.models import Sequence, TransitionLog
 from cases.choices import ReturnState
 from cases.models import Return, Shipment
+from cases.services import ReturnUnit, return_log
 from inspection.models import InspectionReport
 from repairs.models import RepairTicket, StockMovement
+from stores.models import Store
+from suppliers.models import Style
 
 # Every state people can reach in this issue; written_off and charged_back come with the monthly lists.
 REACHABLE_STATES = set(ReturnState.values) - {ReturnState.WRITTEN_OFF, ReturnState.CHARGED_BACK}
@@ -65,3 +68,42 @@ def test_seed_demo_history_is_a_living_system_and_seeding_twice_adds_nothing():
     # Then the history is left as it was
     assert counts() == first
     assert "left as it is" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_seed_scale_adds_consistent_returns_after_the_numbers_already_issued(demo_user):
+    # Given a store has already logged a return this month (the sequence stands at 1)
+    store = Store.objects.get(code="S001")
+    unit = ReturnUnit(
+        style=Style.objects.first(), color="黑色", size="M", production_year=2026, defect_description="开线"
+    )
+    today = timezone.localdate()
+    return_log(user=demo_user("store1"), store=store, receipt_no="XS1", purchase_date=today, onsite_handling="refund",
+               units=[unit])  # fmt: skip
+
+    # When 200 benchmark returns are added
+    call_command("seed_scale", "--returns", "200", "--stores", "40", "--with-log", stdout=StringIO())
+
+    # Then there are 201 returns with unique numbers, each in a reachable state, spread over many stores
+    returns = Return.objects.all()
+    assert returns.count() == 201
+    numbers = list(returns.values_list("number", flat=True))
+    assert len(set(numbers)) == 201
+    assert set(returns.values_list("state", flat=True)) <= REACHABLE_STATES
+    assert Store.objects.count() >= 40 and returns.values("store").distinct().count() > 10
+    # And every sequence stands at the highest number of its month, so the next logging does not collide
+    for sequence in Sequence.objects.filter(name__startswith="RT-"):
+        used = returns.filter(number__startswith=f"{sequence.name}-").aggregate(Max("number"))["number__max"]
+        assert int(used.rsplit("-", 1)[1]) == sequence.last_value
+    logged = return_log(user=demo_user("store1"), store=store, receipt_no="XS2", purchase_date=today,
+                        onsite_handling="refund", units=[unit])[0]  # fmt: skip
+    assert logged.number not in numbers
+    # And a dispatched unit is due the turnaround days after dispatch; open units have no return time
+    shipped = returns.exclude(shipped_at=None).first()
+    assert shipped.due_at - shipped.shipped_at == dt.timedelta(days=15)
+    assert not returns.filter(state=ReturnState.LOGGED).exclude(shipped_at=None).exists()
+    assert not returns.filter(state=ReturnState.RETURNED, returned_at=None).exists()
+    # And each return's log starts with its logging and ends in its state
+    item = returns.filter(state=ReturnState.RETURNED).first()
+    names = list(TransitionLog.objects.for_object(item).values_list("transition", flat=True))
+    assert names[0] == "log" and names[-1] == "confirm_returned"
