@@ -306,8 +306,10 @@ def test_only_technicians_may_change_a_ticket(demo_user, browser_as, username, s
         client.post(action_url(ticket, "complete"), {}, **HTMX),
     ]
 
-    # Then each is refused (403 for readers, 404 outside the scope) and nothing changed
+    # Then each is refused (403 for readers, with the reason shown; 404 outside the scope) and nothing changed
     assert [response.status_code for response in responses] == [status] * 4
+    if status == 403:
+        assert all('data-testid="error"' in response.content.decode() for response in responses)
     assert snapshot(ticket, part) == before
 
 
@@ -567,3 +569,30 @@ def test_the_stock_ledger_runs_a_fixed_number_of_queries_at_1_and_50_rows(demo_u
         counts.append((len(response.context["object_list"]), len(captured)))
     assert counts[0][0] == 1 and counts[1][0] == 50
     assert counts[0][1] == counts[1][1]
+
+
+@pytest.mark.django_db
+def test_nul_bytes_anywhere_are_refused_never_a_500(demo_user, browser_as):
+    # Given an open ticket and a part
+    (ticket,) = open_tickets(demo_user)
+    part = SparePartFactory(part_no="P-NUL", stock_quantity=5)
+    before = snapshot(ticket, part)
+    client = browser_as("tech1")
+
+    # When NUL bytes come in every kind of input
+    posts = [
+        (action_url(ticket, "parts"), {"add_part": "P-\x00NUL", "add_quantity": 1}),
+        (action_url(ticket, "parts"), {"add_part": "P-NUL", "add_quantity": "1\x00"}),
+        (action_url(ticket, "work"), {"labour_minutes": 5, "qc_result": "fail", "qc_notes": "\x00"}),
+        (reverse("repairs:sparepart_receive", kwargs={"pk": part.pk}), {"quantity": 1, "note": "\x00"}),
+    ]
+    gets = [
+        (reverse("repairs:repairticket_list"), {"q": "RT\x00", "state": "\x00"}),
+        (reverse("repairs:stockmovement_list"), {"part": "P\x00", "reason": "\x00", "q": "\x00"}),
+        (reverse("repairs:sparepart_list"), {"q": "\x00", "below_reorder_level": "\x00"}),
+    ]
+
+    # Then posts are a 400, lists answer (empty), and nothing changed
+    assert [client.post(url, data, **HTMX).status_code for url, data in posts] == [400] * len(posts)
+    assert [client.get(url, data).status_code for url, data in gets] == [200] * len(gets)
+    assert snapshot(ticket, part) == before
