@@ -57,6 +57,13 @@ class ScopedQuerySet(models.QuerySet):
 
 
 class TransitionLogQuerySet(models.QuerySet):
+    # The audit trail is append-only: no bulk edits or deletes either.
+    def update(self, **kwargs):
+        raise PermissionError("Transition log entries are immutable.")
+
+    def delete(self):
+        raise PermissionError("Transition log entries are immutable.")
+
     def for_object(self, instance: models.Model) -> TransitionLogQuerySet:
         from django.contrib.contenttypes.models import ContentType
 

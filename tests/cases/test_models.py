@@ -254,6 +254,10 @@ def test_transition_log_rows_cannot_be_changed_or_deleted(demo_user):
         row.save()
     with pytest.raises(PermissionError):
         row.delete()
+    with pytest.raises(PermissionError):
+        TransitionLog.objects.for_object(item).update(transition="tampered")
+    with pytest.raises(PermissionError):
+        TransitionLog.objects.for_object(item).delete()
     # Then it is as written
     assert TransitionLog.objects.for_object(item).get().transition == "log"
 
