@@ -196,10 +196,11 @@ class RepairTicketDetailView(PanelView):
     template_name = "repairs/repairticket_detail.html"
     partial_name = "repairs/partials/_repairticket_panel.html"
 
-    def context(self, ticket: RepairTicket, *, failed_form=None) -> dict:
+    def context(self, ticket: RepairTicket, *, failed_form=None, reload: bool = True) -> dict:
         user = self.request.user
-        # Re-read after a write so the panel shows what the database now holds.
-        ticket = repairticket_get(user, ticket.pk)
+        if reload:
+            # After a write the panel shows what the database now holds.
+            ticket = repairticket_get(user, ticket.pk)
         held = repairticket_parts(ticket)
         can_edit = ticket.state == RepairTicketState.OPEN and is_technician(ticket, user)
         parts_form = failed_form if isinstance(failed_form, RepairPartsForm) else None
@@ -223,7 +224,7 @@ class RepairTicketDetailView(PanelView):
         }
 
     def get(self, request, pk):
-        return self.render(self.context(repairticket_get(request.user, pk)))
+        return self.render(self.context(repairticket_get(request.user, pk), reload=False))
 
     def editable(self, ticket: RepairTicket, action: str) -> Callable[[], None]:
         """The service's own order of refusals, before the form is looked at: wrong state 409, then role 403."""
@@ -305,9 +306,10 @@ class SparePartDetailView(PanelView):
     template_name = "repairs/sparepart_detail.html"
     partial_name = "repairs/partials/_sparepart_stock.html"
 
-    def context(self, part: SparePart, *, failed_form=None) -> dict:
+    def context(self, part: SparePart, *, failed_form=None, reload: bool = True) -> dict:
         user = self.request.user
-        part = sparepart_get(user, part.pk)
+        if reload:
+            part = sparepart_get(user, part.pk)
         can_edit = is_technician(part, user)
         return {
             "title": str(part),
@@ -318,7 +320,7 @@ class SparePartDetailView(PanelView):
         }
 
     def get(self, request, pk):
-        return self.render(self.context(sparepart_get(request.user, pk)))
+        return self.render(self.context(sparepart_get(request.user, pk), reload=False))
 
 
 class SparePartReceiveView(SparePartDetailView):

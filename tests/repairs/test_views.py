@@ -596,3 +596,22 @@ def test_nul_bytes_anywhere_are_refused_never_a_500(demo_user, browser_as):
     assert [client.post(url, data, **HTMX).status_code for url, data in posts] == [400] * len(posts)
     assert [client.get(url, data).status_code for url, data in gets] == [200] * len(gets)
     assert snapshot(ticket, part) == before
+
+
+@pytest.mark.django_db
+def test_the_ticket_page_runs_the_same_queries_for_one_part_or_many(demo_user, browser_as):
+    # Given a ticket using one part, then six
+    (ticket,) = open_tickets(demo_user)
+    tech1 = demo_user("tech1")
+    parts = [SparePartFactory(stock_quantity=50) for _ in range(6)]
+    client = browser_as("tech1")
+    counts = []
+    for used in (parts[:1], parts):
+        repairticket_update(user=tech1, ticket=ticket, parts=[(part, 1) for part in used])
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(detail_url(ticket))
+        counts.append((len(response.context["parts_used"]), len(captured)))
+
+    # Then the number of queries does not grow with the parts listed
+    assert counts[0][0] == 1 and counts[1][0] == 6
+    assert counts[0][1] == counts[1][1]
