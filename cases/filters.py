@@ -4,7 +4,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.filters import SearchFilterSet, scoped_choices
-from cases.choices import TURNAROUND_OPEN_STATES, DueStatus, OnsiteHandling, ReturnState, ShipmentDirection, ShipmentState
+from cases.choices import (
+    TURNAROUND_OPEN_STATES,
+    DueStatus,
+    OnsiteHandling,
+    ReturnState,
+    ShipmentDirection,
+    ShipmentState,
+)
 from cases.models import Return, Shipment
 from inspection.choices import Responsibility, Verdict
 from stores.models import Store
