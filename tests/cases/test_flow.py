@@ -64,8 +64,9 @@ def test_unit_goes_from_logging_to_back_on_the_shelf(demo_user):
 
     # And inspects it as repairable, repairs it with a part and passes QC
     code = DefectCode.objects.first()
-    report = return_inspect(user=tech1, return_item=first, verdict="repairable", responsibility="supplier",
-                            defect_codes=[code])  # fmt: skip
+    report = return_inspect(
+        user=tech1, return_item=first, verdict="repairable", responsibility="supplier", defect_codes=[code]
+    )
     ticket = Return.objects.get(pk=first.pk).repair_ticket
     part = SparePart.objects.filter(stock_quantity__gte=2).first()
     stock_before = part.stock_quantity
@@ -78,7 +79,9 @@ def test_unit_goes_from_logging_to_back_on_the_shelf(demo_user):
     assert Return.objects.get(pk=first.pk).state == ReturnState.READY_TO_RETURN
 
     # And ships it back; the store confirms
-    back = services.shipment_create(user=tech1, direction=ShipmentDirection.TO_STORE, store=store, return_ids=[first.pk])
+    back = services.shipment_create(
+        user=tech1, direction=ShipmentDirection.TO_STORE, store=store, return_ids=[first.pk]
+    )
     back = services.shipment_dispatch(user=tech1, shipment=back)
     services.shipment_confirm_received(user=store1, shipment=back)
 
