@@ -67,7 +67,7 @@ class Measure:
     p50: float
     p95: float
     queries: int | None
-    slowest_sql: str = ""
+    sql: tuple[str, ...] = ()
 
 
 def timed(name: str, call: Callable[[], object], *, iterations: int, warmup: int, count_queries: bool) -> Measure:
@@ -78,14 +78,14 @@ def timed(name: str, call: Callable[[], object], *, iterations: int, warmup: int
         started = time.perf_counter()
         check(call())
         samples.append((time.perf_counter() - started) * 1000)
-    queries, slowest = None, ""
+    queries, sql = None, ()
     if count_queries:
         with CaptureQueriesContext(connection) as captured:
             check(call())
         queries = len(captured.captured_queries)
-        slowest = max(captured.captured_queries, key=lambda query: float(query["time"]))["sql"]
+        sql = tuple(query["sql"] for query in captured.captured_queries)
     p95 = statistics.quantiles(samples, n=100)[94]
-    return Measure(name, statistics.median(samples), p95, queries, slowest)
+    return Measure(name, statistics.median(samples), p95, queries, sql)
 
 
 def check(result: object) -> None:
@@ -112,12 +112,17 @@ def ensure(count: int) -> None:
         say(f"seed_scale --returns {missing} --with-log took {time.monotonic() - started:.0f} s")
 
 
-def explain(sql: str) -> str:
+def explain(sql: str) -> tuple[float, float, str] | None:
+    """(planning ms, execution ms, plan) of one SELECT, or None when it is not one (or not on PostgreSQL)."""
+    if " FOR SELECT " in sql and sql.startswith("DECLARE"):
+        sql = "SELECT " + sql.split(" FOR SELECT ", 1)[1]  # a server-side cursor's query (an iterated queryset)
     if connection.vendor != "postgresql" or not sql.lstrip().upper().startswith("SELECT"):
-        return ""
+        return None
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
-        return "\n".join(row[0] for row in cursor.fetchall())
+        lines = [row[0] for row in cursor.fetchall()]
+    timing = {line.split(":")[0]: float(line.split(":")[1].split()[0]) for line in lines if line.endswith(" ms")}
+    return timing.get("Planning Time", 0.0), timing.get("Execution Time", 0.0), "\n".join(lines)
 
 
 def machine() -> list[str]:
@@ -265,13 +270,21 @@ def write(pairs, options, *, total: int, store_rows: int, received: int, log_row
         f"Page {options.page:,} against page 1 (p95): {deep_ratio:.2f}× — "
         + ("met (within 20 %)." if deep_ratio <= 1.2 else "MISSED (more than 20 % slower)."),
         "",
-        "## The slowest query of each page, EXPLAIN (ANALYZE, BUFFERS)",
+        "## Each page's queries, EXPLAIN (ANALYZE, BUFFERS)",
+        "",
+        "Planning and execution time of every query of one request, then the plan of the costliest.",
     ]
     for measured, _base in pairs:
-        plan = explain(measured.slowest_sql)
-        lines += ["", f"### {measured.name}", "", "```sql", measured.slowest_sql, "```"]
-        if plan:
-            lines += ["", "```", plan, "```"]
+        explained = [(sql, explain(sql)) for sql in measured.sql]
+        lines += ["", f"### {measured.name}", "", "| query | planning ms | execution ms |", "|---|---:|---:|"]
+        for sql, result in explained:
+            shown = sql if len(sql) <= 110 else sql[:107] + "..."
+            timing = f"{result[0]:.2f} | {result[1]:.2f}" if result else "– | –"
+            lines.append(f"| `{shown.replace('|', '/')}` | {timing} |")
+        costly = [(sql, result) for sql, result in explained if result]
+        if costly:
+            sql, (_planning, _execution, plan) = max(costly, key=lambda item: item[1][0] + item[1][1])
+            lines += ["", "```sql", sql, "```", "", "```", plan, "```"]
     notes = ""
     if RESULTS.exists() and NOTES_MARK in RESULTS.read_text():
         notes = RESULTS.read_text().split(NOTES_MARK, 1)[1]
