@@ -18,7 +18,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 CI_DB := aftersales_ci_$(shell echo $$$$)
 
-.PHONY: run test test-postgres lint check-deploy schema docs messages system-packages system-packages-test venv venv-dev clean
+.PHONY: run test test-postgres bench lint check-deploy schema docs messages system-packages system-packages-test venv venv-dev clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
