@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.roles import role_labels, view_permission
+from aftersales.roles import has_role_permission, role_labels, view_permission
 
 
 def master_data_links(user) -> list[dict]:
@@ -28,7 +28,7 @@ def master_data_links(user) -> list[dict]:
     return [
         {"label": view.title, "url": reverse(url_name), "url_name": url_name, "selector": view.selector}
         for url_name, view in pages
-        if user.has_perm(view_permission(view.filterset_class._meta.model))
+        if has_role_permission(user, view_permission(view.filterset_class._meta.model))
     ]
 
 
@@ -50,15 +50,15 @@ def workflow_links(user) -> list[dict]:
     sections = []
     roles = roles_of(user)
     returns = []
-    if user.has_perm("cases.view_return"):
+    if has_role_permission(user, "cases.view_return"):
         returns.append(("cases:return_list", _("Returns")))
     if Role.STORE_STAFF in roles and scope_for(user).staff_store_ids:
         returns.append(("cases:return_create", _("Log a return")))
-    if user.has_perm("cases.view_shipment"):
+    if has_role_permission(user, "cases.view_shipment"):
         returns.append(("cases:shipment_list", _("Shipments")))
     if returns:
         sections.append({"key": "returns", "label": _("Returns"), "links": returns})
-    if sees_everything(user) and user.has_perm("cases.view_return"):
+    if sees_everything(user) and has_role_permission(user, "cases.view_return"):
         center = [
             ("cases:inbound", _("Inbound parcels")),
             ("cases:inspection_queue", _("To inspect")),
@@ -67,7 +67,7 @@ def workflow_links(user) -> list[dict]:
             ("cases:missing_queue", _("Missing units")),
             ("cases:ready_queue", _("Ready to return")),
         ]
-        if user.has_perm("repairs.view_stockmovement"):
+        if has_role_permission(user, "repairs.view_stockmovement"):
             center.append(("repairs:stockmovement_list", _("Stock ledger")))
         sections.append({"key": "center", "label": _("Service center"), "links": center})
     for section in sections:

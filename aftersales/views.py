@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 
 from aftersales.exports import XLSX_CONTENT_TYPE, Column, xlsx_bytes
-from aftersales.roles import role_labels, view_permission
+from aftersales.roles import has_role_permission, role_labels, view_permission
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +35,9 @@ class ScopedListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
 
     def get_permission_required(self):
         return [view_permission(self.filterset_class._meta.model)]
+
+    def has_permission(self) -> bool:
+        return all(has_role_permission(self.request.user, name) for name in self.get_permission_required())
 
     def handle_no_permission(self):
         if self.request.user.is_authenticated:

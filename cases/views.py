@@ -22,7 +22,7 @@ from django.views.generic import TemplateView
 
 from aftersales.exports import XLSX_CONTENT_TYPE, Column, xlsx_bytes
 from aftersales.fsm import TransitionError, available_transitions
-from aftersales.roles import Role, roles_of, sees_everything
+from aftersales.roles import Role, has_role_permission, roles_of, sees_everything
 from aftersales.views import ScopedListView, TransitionViewMixin
 from cases import forms as case_forms
 from cases import selectors, services
@@ -851,7 +851,8 @@ def work_summary(user) -> list[dict]:
                 False,
             )
         )
-    if (tiles or Role.REGION_MANAGER in roles or sees_everything(user)) and user.has_perm("cases.view_return"):
+    reads_returns = has_role_permission(user, "cases.view_return")
+    if (tiles or Role.REGION_MANAGER in roles or sees_everything(user)) and reads_returns:
         tiles += [
             (_("Due back soon"), returns.due_soon().count(), _link("cases:return_list", "due=due_soon"), True),
             (_("Overdue"), returns.overdue().count(), _link("cases:return_list", "due=overdue"), True),

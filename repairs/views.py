@@ -32,6 +32,7 @@ from aftersales.fsm import (
     http_status,
     require_state,
 )
+from aftersales.roles import has_role_permission
 from aftersales.views import ScopedListView
 from cases.choices import DueStatus
 from cases.permissions import is_technician
@@ -77,7 +78,7 @@ class SparePartListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if self.request.user.has_perm("repairs.view_stockmovement"):
+        if has_role_permission(self.request.user, "repairs.view_stockmovement"):
             context["header_links"] = [{"label": _("Stock ledger"), "url": reverse("repairs:stockmovement_list")}]
         return context
 

@@ -2,7 +2,7 @@
 
 from rest_framework.permissions import BasePermission
 
-from aftersales.roles import view_permission
+from aftersales.roles import has_role_permission, view_permission
 
 
 class RoleCanViewModel(BasePermission):
@@ -11,4 +11,4 @@ class RoleCanViewModel(BasePermission):
     def has_permission(self, request, view) -> bool:
         if not request.user or not request.user.is_authenticated:
             return False
-        return request.user.has_perm(view_permission(view.queryset_model))
+        return has_role_permission(request.user, view_permission(view.queryset_model))
