@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,13 +18,21 @@ from inspection.choices import Responsibility, Verdict
 from stores.models import Store
 from suppliers.models import Style
 
+CODE_INPUT = forms.TextInput(attrs={"size": 12})
+
 
 class ReturnFilter(SearchFilterSet):
     """Filters of the returns lists and ``/api/v1/returns/`` (``?state=received&store=S001``)."""
 
     state = django_filters.MultipleChoiceFilter(choices=ReturnState.choices, label=_("State"))
-    store = django_filters.ModelChoiceFilter(queryset=scoped_choices(Store), to_field_name="code", label=_("Store"))
-    style = django_filters.ModelChoiceFilter(queryset=scoped_choices(Style), to_field_name="style_no", label=_("Style"))
+    # Codes are typed, not picked: a brand has a thousand stores and hundreds of styles, and rendering them all as
+    # options cost more than the list itself (bench/RESULTS.md). The code is still checked against the user's scope.
+    store = django_filters.ModelChoiceFilter(
+        queryset=scoped_choices(Store), to_field_name="code", label=_("Store code"), widget=CODE_INPUT
+    )
+    style = django_filters.ModelChoiceFilter(
+        queryset=scoped_choices(Style), to_field_name="style_no", label=_("Style number"), widget=CODE_INPUT
+    )
     verdict = django_filters.ChoiceFilter(choices=Verdict.choices, label=_("Verdict"))
     responsibility = django_filters.ChoiceFilter(choices=Responsibility.choices, label=_("Responsibility"))
     onsite_handling = django_filters.ChoiceFilter(choices=OnsiteHandling.choices, label=_("On-site handling"))
@@ -71,7 +80,9 @@ class ShipmentFilter(SearchFilterSet):
 
     direction = django_filters.ChoiceFilter(choices=ShipmentDirection.choices, label=_("Direction"))
     state = django_filters.MultipleChoiceFilter(choices=ShipmentState.choices, label=_("State"))
-    store = django_filters.ModelChoiceFilter(queryset=scoped_choices(Store), to_field_name="code", label=_("Store"))
+    store = django_filters.ModelChoiceFilter(
+        queryset=scoped_choices(Store), to_field_name="code", label=_("Store code"), widget=CODE_INPUT
+    )
 
     class Meta:
         model = Shipment
