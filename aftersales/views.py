@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 
 from aftersales.exports import XLSX_CONTENT_TYPE, Column, xlsx_bytes
+from aftersales.pagination import CappedPaginator
 from aftersales.roles import has_role_permission, role_labels, view_permission
 
 logger = logging.getLogger(__name__)
@@ -26,6 +27,7 @@ class ScopedListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
 
     template_name = "aftersales/object_list.html"
     paginate_by = 50
+    paginator_class = CappedPaginator
     selector: Callable[..., QuerySet]  # wrap in staticmethod()
     filterset_class: type
     columns: list[Column]

@@ -228,3 +228,22 @@ def test_a_language_cookie_outside_the_supported_languages_falls_back_to_chinese
     # then it renders in Chinese instead of failing
     assert response.status_code == 200
     assert '<html lang="zh-hans">' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_list_pages_never_count_past_the_cap(browser_as, monkeypatch):
+    # Given a cap of 3 rows on page counting, and more stores than that
+    from aftersales.pagination import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    monkeypatch.setattr("aftersales.views.ScopedListView.paginate_by", 2)
+    client = browser_as("tech1")
+    # When a technician opens the store list
+    response = client.get("/master-data/stores/")
+    # Then it says there are more than 3 rows, offers no "last page" it cannot know, and still pages on
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="count-capped"' in body
+    assert "page=2" in body and "最后一页" not in body  # "Last"
+    assert response.context["paginator"].count == 3 and response.context["paginator"].capped
+    assert client.get("/master-data/stores/?page=2").status_code == 200
