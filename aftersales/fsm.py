@@ -23,7 +23,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_fsm import ConcurrentTransition, FSMFieldMixin, can_proceed
+from django_fsm import ConcurrentTransition, FSMFieldMixin
 
 ModelT = TypeVar("ModelT", bound=models.Model)
 
@@ -83,13 +83,6 @@ def transitions_of(model: type[models.Model]) -> dict[str, Any]:
     return by_name
 
 
-def _transition_meta(instance: models.Model, name: str):
-    method = getattr(instance, name, None)
-    if method is None or not hasattr(method, "_django_fsm"):
-        raise TransitionStateConflict(_("Unknown transition “%(name)s”.") % {"name": name}, transition=name)
-    return method, method._django_fsm
-
-
 def available_transitions(instance: models.Model, user) -> list[str]:
     """Names of the transitions this user may fire on this object now, by name (for the API and the buttons).
 
@@ -113,10 +106,29 @@ def available_transitions(instance: models.Model, user) -> list[str]:
     return names
 
 
-def may_fire(instance: models.Model, name: str, user) -> bool:
-    _method, meta = _transition_meta(instance, name)
+def refusal(instance: models.Model, name: str, user, *, check_conditions: bool = True) -> TransitionError | None:
+    """Why ``user`` may not fire ``name`` on ``instance`` now, as the error ``fire`` raises, or None.
+
+    In ``fire``'s order: not from this state (409), not this user (403; ``None``
+    is the system and may), then a condition of the row (400). Forms and
+    input serializers ask this before reading their input.
+    """
+    method = getattr(instance, name, None)
+    meta = getattr(method, "_django_fsm", None)
+    if meta is None:
+        return TransitionStateConflict(_("Unknown transition “%(name)s”.") % {"name": name}, transition=name)
     current = meta.field.get_state(instance)
-    return meta.has_transition(current) and (user is None or meta.has_transition_perm(instance, current, user))
+    if not meta.has_transition(current):
+        return TransitionStateConflict(
+            _("“%(name)s” is not possible while the record is “%(state)s”.")
+            % {"name": name, "state": _state_label(instance, current)},
+            transition=name,
+        )
+    if user is not None and not meta.has_transition_perm(instance, current, user):
+        return TransitionForbidden(_("You may not do “%(name)s” on this record.") % {"name": name}, transition=name)
+    if check_conditions and not meta.conditions_met(instance, current):
+        return TransitionInvalid(_("The conditions for “%(name)s” are not met.") % {"name": name}, transition=name)
+    return None
 
 
 def _json_ready(payload: dict[str, Any]) -> dict[str, Any]:
@@ -152,20 +164,17 @@ def fire(
     model = type(instance)
     with transaction.atomic():
         row = instance if locked else model.objects.select_for_update().get(pk=instance.pk)
-        method, meta = _transition_meta(row, name)
+        refused = refusal(row, name, user, check_conditions=False)
+        if refused is not None:
+            raise refused
+        method = getattr(row, name)
+        meta = method._django_fsm
         source = meta.field.get_state(row)
-        if not can_proceed(method, check_conditions=False):
-            raise TransitionStateConflict(
-                _("“%(name)s” is not possible while the record is “%(state)s”.")
-                % {"name": name, "state": _state_label(row, source)},
-                transition=name,
-            )
-        if user is not None and not meta.has_transition_perm(row, source, user):
-            raise TransitionForbidden(_("You may not do “%(name)s” on this record.") % {"name": name}, transition=name)
         if before is not None:
             before(row)
-        if not can_proceed(method):
-            raise TransitionInvalid(_("The conditions for “%(name)s” are not met.") % {"name": name}, transition=name)
+        refused = refusal(row, name, user)
+        if refused is not None:
+            raise refused
         try:
             method(**(arguments or {}))
             # The state field is the transition's to set; validating it would assign it, which protection forbids.

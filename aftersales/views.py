@@ -116,34 +116,6 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
-def transition_refusal(instance, name: str, user):
-    """Why ``user`` may not fire ``name`` on ``instance`` now, as the error ``fire`` would raise, or None.
-
-    Checked before a form is even bound, in ``fire``'s order: not from this
-    state (409), not this user (403), a condition of the row fails (400).
-    """
-    from django.utils.translation import gettext as _
-
-    from aftersales.fsm import TransitionForbidden, TransitionInvalid, TransitionStateConflict
-
-    method = getattr(instance, name, None)
-    meta = getattr(method, "_django_fsm", None)
-    if meta is None:
-        return TransitionStateConflict(_("Unknown transition “%(name)s”.") % {"name": name}, transition=name)
-    current = meta.field.get_state(instance)
-    if not meta.has_transition(current):
-        state = dict(meta.field.flatchoices).get(current, current)
-        return TransitionStateConflict(
-            _("“%(name)s” is not possible while the record is “%(state)s”.") % {"name": name, "state": state},
-            transition=name,
-        )
-    if not meta.has_transition_perm(instance, current, user):
-        return TransitionForbidden(_("You may not do “%(name)s” on this record.") % {"name": name}, transition=name)
-    if not meta.conditions_met(instance, current):
-        return TransitionInvalid(_("The conditions for “%(name)s” are not met.") % {"name": name}, transition=name)
-    return None
-
-
 class TransitionViewMixin(LoginRequiredMixin):
     """The one UI view shape that fires a transition 状态变更 from a button and its form.
 
@@ -186,15 +158,15 @@ class TransitionViewMixin(LoginRequiredMixin):
         from django.http import Http404, HttpResponseRedirect
         from django_fsm import ConcurrentTransition
 
-        from aftersales.fsm import CONCURRENT_CHANGE_MESSAGE, TransitionError
+        from aftersales.fsm import CONCURRENT_CHANGE_MESSAGE, TransitionError, refusal
 
         obj = self.get_object()
         name = kwargs["name"]
         if name not in self.forms:
             raise Http404
-        refusal = transition_refusal(obj, name, request.user)
-        if refusal is not None:
-            return self.refused(obj, refusal.status, refusal.message)
+        refused = refusal(obj, name, request.user)
+        if refused is not None:
+            return self.refused(obj, refused.status, refused.message)
         form = self.forms[name](request.POST, request.FILES, **self.get_form_kwargs(name, obj))
         if not form.is_valid():
             return self.render_panel(obj, status=400, name=name, form=form, full_page=not self.is_htmx)
