@@ -18,7 +18,6 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -114,14 +113,6 @@ class RepairTicketListView(ScopedListView):
             return self.filterset.queryset.none()
         return self.filterset.qs
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        now = timezone.now()
-        for ticket in context["object_list"]:
-            ticket.due_status = ticket.return_item.due_status(now)
-            ticket.due_label = due_label(ticket.due_status)
-        return context
-
 
 class StockMovementListView(ScopedListView):
     """The stock ledger 备件台账: every change of spare-part stock, newest first."""
@@ -210,13 +201,10 @@ class RepairTicketDetailView(PanelView):
             parts_form = parts_form or RepairPartsForm(user=user, held=held)
             work_form = work_form or RepairWorkForm.for_ticket(ticket)
         item = ticket.return_item
-        due_status = item.due_status()
         return {
             "title": gettext("Repair ticket %(number)s") % {"number": item.number},
             "ticket": ticket,
             "return_item": item,
-            "due_status": due_status,
-            "due_label": due_label(due_status),
             "parts_used": held,
             "parts_form": parts_form,
             "work_form": work_form,
