@@ -134,3 +134,80 @@ class Sequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.last_value}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_user(self, user) -> NotificationQuerySet:
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(recipient=user)
+
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """A message in one user's inbox 通知 (turnaround alerts, recall notices, documents awaiting a signature).
+
+    The subject and body are rendered once, in the recipient's language, when
+    the notification is created; the e-mail copy is sent after commit and its
+    sending time recorded here.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    # The e-mail's HTML part, rendered with the text so the e-mail task only needs the row's id.
+    body_html = models.TextField(_("HTML"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        verbose_name=_("kind of record"),
+    )  # fmt: skip
+    object_id = models.PositiveBigIntegerField(_("record id"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_inbox_idx"),
+            models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class Alert(models.Model):
+    """That an alert was raised for one object at one level, so it is raised once, ever (每个对象每个级别一次).
+
+    The unique constraint is the guarantee: a second scan inserting the same
+    (kind, object, level) conflicts and is skipped, whoever runs it and when.
+    """
+
+    kind = models.CharField(_("kind"), max_length=40)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+", verbose_name=_("kind of record")
+    )
+    object_id = models.PositiveBigIntegerField(_("record id"))
+    level = models.CharField(_("level"), max_length=20)
+    raised_at = models.DateTimeField(_("raised at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "content_type", "object_id", "level"], name="alert_once_per_level"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id} {self.level}"

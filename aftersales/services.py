@@ -55,3 +55,26 @@ def sequence_take(*, name: str, count: int = 1) -> range:
         sequence.last_value += count
         sequence.save(update_fields=["last_value"])
     return range(first, first + count)
+
+
+def notification_email_send(*, notification_id: int) -> str:
+    """E-mail an inbox message to its recipient once; a message already e-mailed is not sent again."""
+    from django.core.mail import EmailMultiAlternatives
+    from django.utils import timezone
+
+    from aftersales.models import Notification
+
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update().select_related("recipient").filter(pk=notification_id).first()
+        )
+        if notification is None or notification.emailed_at is not None or not notification.recipient.email:
+            return "skipped"
+        message = EmailMultiAlternatives(
+            subject=notification.subject, body=notification.body, to=[notification.recipient.email]
+        )
+        if notification.body_html:
+            message.attach_alternative(notification.body_html, "text/html")
+        message.send()
+        Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+    return "sent"

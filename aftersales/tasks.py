@@ -1,0 +1,20 @@
+"""Project-wide tasks: e-mailing notifications."""
+
+from __future__ import annotations
+
+from smtplib import SMTPException
+
+from celery import shared_task
+
+
+@shared_task(
+    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=5,
+)
+def notification_email_task(notification_id: int) -> str:
+    """E-mail one inbox message (retried with backoff only when the mail server is unreachable)."""
+    from aftersales.services import notification_email_send
+
+    return notification_email_send(notification_id=notification_id)
