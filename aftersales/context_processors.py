@@ -70,6 +70,25 @@ def workflow_links(user) -> list[dict]:
         if has_role_permission(user, "repairs.view_stockmovement"):
             center.append(("repairs:stockmovement_list", _("Stock ledger")))
         sections.append({"key": "center", "label": _("Service center"), "links": center})
+    recalls = [
+        ("cases:recallcandidate_list", _("Recall candidates")),
+        ("cases:recall_list", _("Batch recalls")),
+        ("cases:recallnotice_list", _("Recall notices")),
+    ]
+    sections.append({"key": "recalls", "label": _("Batch recalls"), "links": recalls})
+    # Each page checks the user's roles itself; the menu lists what the user's roles may open.
+    month_end = []
+    if has_role_permission(user, "reports.view_writeofflist"):
+        month_end.append(("reports:writeofflist_list", _("Write-off lists")))
+    if has_role_permission(user, "reports.view_lossreport"):
+        month_end.append(("reports:lossreport_list", _("Loss reports")))
+    if has_role_permission(user, "reports.view_chargebackstatement"):
+        month_end.append(("reports:chargeback_list", _("Chargeback statements")))
+    if Role.SUPPLIER_USER in roles:
+        month_end.append(("reports:supplier_units", _("Our scrapped units")))
+    if has_role_permission(user, "reports.view_reportrun"):
+        month_end.append(("reports:reportrun_list", _("Monthly reports")))
+    sections.append({"key": "month-end", "label": _("Month end"), "links": month_end})
     for section in sections:
         section["links"] = [
             {"label": label, "url": url, "url_name": name}

@@ -54,16 +54,22 @@ _STORE_SIDE = [
 ]
 _CENTER = [*_STORE_SIDE, "repairs.view_sparepart", "repairs.view_stockmovement"]
 
+# Month-end documents addressed to a party (rows are scoped: a store its own, a supplier its own), and the
+# monthly reports (whose figures are cut to the viewer's stores or supplier).
+_PARTY_DOCUMENTS = ["reports.view_lossreport", "reports.view_chargebackstatement", "reports.view_reportrun"]
+# The write-off list is the center's own paperwork.
+_MONTH_END = [*_PARTY_DOCUMENTS, "reports.view_writeofflist"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.STORE_STAFF: list(_STORE_SIDE),
-    Role.REGION_MANAGER: list(_STORE_SIDE),
-    Role.TECHNICIAN: list(_CENTER),
+    Role.STORE_STAFF: [*_STORE_SIDE, *_PARTY_DOCUMENTS],
+    Role.REGION_MANAGER: [*_STORE_SIDE, *_PARTY_DOCUMENTS],
+    Role.TECHNICIAN: [*_CENTER, *_MONTH_END],
     Role.HOTLINE_AGENT: list(_CENTER),
-    Role.QA_MANAGER: list(_CENTER),
-    Role.LOGISTICS_MANAGER: list(_CENTER),
-    Role.PRODUCTION_VP: list(_CENTER),
-    Role.FINANCE: list(_CENTER),
-    Role.SUPPLIER_USER: [*_CATALOGUE, *_RETURNS, "suppliers.view_supplier"],
+    Role.QA_MANAGER: [*_CENTER, *_PARTY_DOCUMENTS],
+    Role.LOGISTICS_MANAGER: [*_CENTER, *_MONTH_END],
+    Role.PRODUCTION_VP: [*_CENTER, *_MONTH_END],
+    Role.FINANCE: [*_CENTER, *_MONTH_END],
+    Role.SUPPLIER_USER: [*_CATALOGUE, *_RETURNS, "suppliers.view_supplier", *_PARTY_DOCUMENTS],
 }
 
 

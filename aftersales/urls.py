@@ -20,4 +20,5 @@ urlpatterns = [
     path("master-data/", include("inspection.urls")),
     path("", include("repairs.urls")),
     path("", include("cases.urls")),
+    path("month-end/", include("reports.urls")),
 ]

@@ -1,0 +1,1 @@
+"""Selectors of the month end, one module per document: writeoffs, chargebacks, runs (monthly reports)."""

@@ -1,0 +1,1 @@
+"""Services of the month end, one module per document: writeoffs, chargebacks, runs (monthly reports)."""

@@ -1,0 +1,1 @@
+"""Pages of the month end, one module per document: write-off lists and loss reports, chargebacks, report runs."""

@@ -1,0 +1,3 @@
+"""Pages: see the package docstring."""
+
+urlpatterns: list = []
