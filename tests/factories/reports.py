@@ -1,0 +1,162 @@
+"""Factories for the month-end documents: write-off lists 报废清单, loss reports 报损单, chargebacks 扣款单, runs.
+
+Like the other factories they skip the services, to set a document up in any
+state in one step; tests of the rules themselves go through ``reports.services``.
+``ScrapPendingReturnFactory`` is a unit judged unrepairable 待报废, the raw
+material of a write-off list.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from cases.choices import ReturnState
+from inspection.choices import Responsibility, Verdict
+from reports.choices import (
+    ChargebackLineKind,
+    LossReportState,
+    PartyType,
+    ReportKind,
+    ReportRunStatus,
+    StatementState,
+    WriteOffListState,
+)
+from reports.models import (
+    ChargebackLine,
+    ChargebackStatement,
+    DestructionPhoto,
+    LossReport,
+    PartyMixin,
+    ReportRun,
+    WriteOffLine,
+    WriteOffList,
+)
+from tests.factories.cases import ReturnFactory
+from tests.factories.stores import StoreFactory, UserFactory
+from tests.factories.suppliers import SupplierFactory
+
+
+def first_of_last_month() -> dt.date:
+    today = timezone.localdate()
+    return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+
+class ScrapPendingReturnFactory(ReturnFactory):
+    """A unit inspected as unrepairable 待报废 (by default yesterday, the supplier at fault)."""
+
+    state = ReturnState.SCRAP_PENDING
+    verdict = Verdict.UNREPAIRABLE
+    responsibility = Responsibility.SUPPLIER
+    shipped_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=5))
+    received_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=3))
+    inspected_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
+
+
+class WriteOffListFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WriteOffList
+        django_get_or_create = ["period"]
+
+    period = factory.LazyFunction(first_of_last_month)
+    number = factory.LazyAttribute(lambda o: f"WO-{o.period:%Y%m}")
+    state = WriteOffListState.DRAFT
+    total_cost = Decimal("0.00")
+
+
+class WriteOffLineFactory(factory.django.DjangoModelFactory):
+    """A live line copying its Return's style, year, cost, responsibility and store (as the build does)."""
+
+    class Meta:
+        model = WriteOffLine
+
+    writeoff_list = factory.SubFactory(WriteOffListFactory)
+    return_item = factory.SubFactory(ScrapPendingReturnFactory)
+    style_no = factory.LazyAttribute(lambda o: o.return_item.style.style_no)
+    production_year = factory.LazyAttribute(lambda o: o.return_item.production_year)
+    unit_cost = factory.LazyAttribute(lambda o: o.return_item.style.unit_cost)
+    responsibility = factory.LazyAttribute(lambda o: o.return_item.responsibility)
+    supplier = factory.LazyAttribute(
+        lambda o: o.return_item.style.supplier if o.return_item.responsibility == Responsibility.SUPPLIER else None
+    )
+    store = factory.LazyAttribute(lambda o: o.return_item.store)
+
+
+class DestructionPhotoFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DestructionPhoto
+
+    writeoff_list = factory.SubFactory(WriteOffListFactory, state=WriteOffListState.DESTROYED)
+    file = factory.django.FileField(filename="photo.png", data=b"\x89PNG\r\n\x1a\n")
+    original_name = "photo.png"
+    content_type = "image/png"
+    size = 8
+    sha256 = factory.Sequence(lambda n: f"{n:064x}")
+    uploaded_by = factory.SubFactory(UserFactory)
+
+
+class _PartyFactory(factory.django.DjangoModelFactory):
+    """A party document; pass ``supplier=`` (type supplier, the default), ``store=`` with ``party_type="store"``,
+    or ``party_type="hq"`` with neither."""
+
+    class Meta:
+        abstract = True
+
+    party_type = PartyType.SUPPLIER
+    supplier = factory.Maybe(
+        factory.LazyAttribute(lambda o: o.party_type == PartyType.SUPPLIER),
+        yes_declaration=factory.SubFactory(SupplierFactory),
+        no_declaration=None,
+    )
+    store = factory.Maybe(
+        factory.LazyAttribute(lambda o: o.party_type == PartyType.STORE),
+        yes_declaration=factory.SubFactory(StoreFactory),
+        no_declaration=None,
+    )
+    party_key = factory.LazyAttribute(lambda o: PartyMixin.key_for(o.party_type, supplier=o.supplier, store=o.store))
+
+
+class LossReportFactory(_PartyFactory):
+    class Meta:
+        model = LossReport
+
+    writeoff_list = factory.SubFactory(WriteOffListFactory, state=WriteOffListState.APPROVED)
+    period = factory.SelfAttribute("writeoff_list.period")
+    number = factory.Sequence(lambda n: f"LR-209901-{n:03d}")
+    total_cost = Decimal("0.00")
+    state = LossReportState.ISSUED
+
+
+class ChargebackStatementFactory(_PartyFactory):
+    class Meta:
+        model = ChargebackStatement
+
+    period = factory.LazyFunction(first_of_last_month)
+    number = factory.Sequence(lambda n: f"CB-209901-{n:03d}")
+    version = 1
+    state = StatementState.DRAFT
+    total = Decimal("0.00")
+
+
+class ChargebackLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChargebackLine
+
+    statement = factory.SubFactory(ChargebackStatementFactory)
+    kind = ChargebackLineKind.SCRAP
+    return_item = factory.SubFactory(ReturnFactory, state=ReturnState.WRITTEN_OFF)
+    description = factory.LazyAttribute(lambda o: o.return_item.number if o.return_item else "")
+    style_no = factory.LazyAttribute(lambda o: o.return_item.style.style_no if o.return_item else "")
+    production_year = factory.LazyAttribute(lambda o: o.return_item.production_year if o.return_item else None)
+    amount = Decimal("100.00")
+    position = factory.Sequence(lambda n: n)
+
+
+class ReportRunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReportRun
+
+    kind = ReportKind.SCRAP
+    period = factory.LazyFunction(first_of_last_month)
+    status = ReportRunStatus.QUEUED
