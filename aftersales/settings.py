@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -247,12 +248,52 @@ CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# A task is acknowledged when it has finished, and a worker killed mid-task
+# hands it back: every task is idempotent (ids or YYYY-MM in, unique keys in
+# the services), so running one twice is safe, losing one is not.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The longest task is a monthly report build (minutes at a million Returns).
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 1800, minimum=10)
+CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 120
+# Redis hands an unacknowledged task to another worker after the visibility
+# timeout: it must outlast the longest task, or a running build would start twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 1800, minimum=1)
+}
+CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# A cron run missed while beat was down is still sent if beat is back within 3 hours.
+CELERY_BEAT_CRON_STARTING_DEADLINE = 3 * 3600
+# The single schedule table (Asia/Shanghai). `sync_schedules` (run after every
+# migrate) copies it into django-celery-beat's PeriodicTask rows, where the
+# admin may change times afterwards; see the README ("Scheduled work").
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "turnaround-alerts": {
+        "task": "cases.tasks.turnaround_alerts_task",
+        "schedule": crontab(minute="0", hour="8"),
+        "options": {"expires": 6 * 3600},
+    },
+    "recall-candidates": {
+        "task": "cases.tasks.recall_candidates_notify_task",
+        "schedule": crontab(minute="30", hour="7"),
+        "options": {"expires": 6 * 3600},
+    },
+    "recall-deadline-reminders": {
+        "task": "cases.tasks.recall_deadline_reminders_task",
+        "schedule": crontab(minute="0", hour="9"),
+        "options": {"expires": 6 * 3600},
+    },
+    # For the month before (the task's default period).
+    "monthly-reports": {
+        "task": "reports.tasks.monthly_build_task",
+        "schedule": crontab(minute="0", hour="2", day_of_month="1"),
+        "options": {"expires": 7 * 24 * 3600},
+    },
+}
 
 # --- Logging ----------------------------------------------------------------
 

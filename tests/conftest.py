@@ -13,6 +13,9 @@ from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+# The real Celery worker of the PostgreSQL + Redis pass (skipped on SQLite).
+from tests.celery_worker import celery_worker, celery_worker_factory, celery_worker_process  # noqa: F401
+
 DEMO_PASSWORD = "demo12345"
 
 
