@@ -51,6 +51,9 @@ _STORE_SIDE = [
     "stores.view_store",
     "suppliers.view_supplier",
     "cases.view_shipment",
+    # Batch recalls 整款退货: a store sees those it was notified of and its own notices.
+    "cases.view_recall",
+    "cases.view_recallnotice",
 ]
 _CENTER = [*_STORE_SIDE, "repairs.view_sparepart", "repairs.view_stockmovement"]
 
@@ -69,7 +72,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.LOGISTICS_MANAGER: [*_CENTER, *_MONTH_END],
     Role.PRODUCTION_VP: [*_CENTER, *_MONTH_END],
     Role.FINANCE: [*_CENTER, *_MONTH_END],
-    Role.SUPPLIER_USER: [*_CATALOGUE, *_RETURNS, "suppliers.view_supplier", *_PARTY_DOCUMENTS],
+    Role.SUPPLIER_USER: [*_CATALOGUE, *_RETURNS, "suppliers.view_supplier", "cases.view_recall", *_PARTY_DOCUMENTS],
 }
 
 

@@ -172,6 +172,8 @@ if EMAIL_USE_SSL and EMAIL_USE_TLS:
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "aftersales@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The site's address as users reach it: links in e-mails are built from it.
+AFTERSALES_SITE_URL = env_str("AFTERSALES_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Server errors are mailed to these addresses (comma-separated).
 ADMINS = [(address, address) for address in env_list("DJANGO_ADMINS", [])]
 
@@ -257,12 +259,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The longest task is a monthly report build (minutes at a million Returns).
-CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 1800, minimum=10)
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("AFTERSALES_TASK_SOFT_TIME_LIMIT", 1800, minimum=10)
 CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 120
 # Redis hands an unacknowledged task to another worker after the visibility
 # timeout: it must outlast the longest task, or a running build would start twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 1800, minimum=1)
+    "visibility_timeout": env_int("AFTERSALES_TASK_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 1800, minimum=1)
 }
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -324,6 +326,11 @@ AFTERSALES_LABOUR_RATE_PER_HOUR = env_decimal("AFTERSALES_LABOUR_RATE_PER_HOUR",
 AFTERSALES_RECALL_MIN_RETURNS = env_int("AFTERSALES_RECALL_MIN_RETURNS", 5, minimum=1)
 AFTERSALES_RECALL_MIN_STORES = env_int("AFTERSALES_RECALL_MIN_STORES", 3, minimum=1)
 AFTERSALES_RECALL_WINDOW_DAYS = env_int("AFTERSALES_RECALL_WINDOW_DAYS", 30, minimum=1)
+# Days before a recall's deadline at which stores that have not answered in full are reminded (once per level).
+AFTERSALES_RECALL_REMINDER_DAYS = sorted(
+    {int(days) for days in env_list("AFTERSALES_RECALL_REMINDER_DAYS", ["3", "1"]) if days.strip().isdigit()},
+    reverse=True,
+)
 AFTERSALES_SLA_FIRST_RESPONSE_HOURS = env_int("AFTERSALES_SLA_FIRST_RESPONSE_HOURS", 24, minimum=1)
 AFTERSALES_SLA_ONSITE_IN_PROVINCE_HOURS = env_int("AFTERSALES_SLA_ONSITE_IN_PROVINCE_HOURS", 24, minimum=1)
 AFTERSALES_SLA_ONSITE_OUT_OF_PROVINCE_HOURS = env_int("AFTERSALES_SLA_ONSITE_OUT_OF_PROVINCE_HOURS", 48, minimum=1)

@@ -40,6 +40,12 @@ class OnsiteHandling(models.TextChoices):
     REFUND = "refund", _("Refund")
     EXCHANGE = "exchange", _("Exchange")
     LOCAL_REPAIR = "local_repair", _("Local repair")
+    # Goods taken off the shelf for a batch recall 整款退货: no customer, no counter handling.
+    RECALL = "recall", _("Recalled from stock")
+
+
+# What a store can do for a customer at the counter (a recall's goods are logged by the recall's own form).
+COUNTER_HANDLING_CHOICES = [(value, label) for value, label in OnsiteHandling.choices if value != OnsiteHandling.RECALL]
 
 
 class ShipmentDirection(models.TextChoices):
@@ -75,3 +81,57 @@ class DueStatus(models.TextChoices):
     ON_TRACK = "on_track", _("On track")
     DUE_SOON = "due_soon", _("Due soon")
     OVERDUE = "overdue", _("Overdue")
+
+
+class RecallState(models.TextChoices):
+    """States of a batch recall 整款退货 (domain.md); the names are part of the API."""
+
+    PROPOSED = "proposed", _("Proposed")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    NOTICE_ISSUED = "notice_issued", _("Notice issued")
+    COLLECTING = "collecting", _("Collecting")
+    SHIPPED_TO_SUPPLIER = "shipped_to_supplier", _("Shipped to supplier")
+    CLOSED = "closed", _("Closed")
+
+
+# A recall still under way: its style and defect code are not proposed again as a candidate.
+RECALL_OPEN_STATES = (
+    RecallState.PROPOSED,
+    RecallState.APPROVED,
+    RecallState.NOTICE_ISSUED,
+    RecallState.COLLECTING,
+    RecallState.SHIPPED_TO_SUPPLIER,
+)
+# Stores log recall Returns only once they have been told, and until the goods leave for the supplier.
+RECALL_COLLECTING_STATES = (RecallState.NOTICE_ISSUED, RecallState.COLLECTING)
+
+
+class RecallReturnMethod(models.TextChoices):
+    """How the stores' goods reach the supplier, as agreed with it."""
+
+    WEEKLY_SHIPMENT = "weekly_shipment", _("With the weekly shipment to the service center")
+    DEDICATED_SHIPMENT = "dedicated_shipment", _("A dedicated shipment to the service center")
+    SUPPLIER_PICKUP = "supplier_pickup", _("Collected by the supplier at the service center")
+
+
+class RecallCostBearer(models.TextChoices):
+    """Who bears the cost of the recall 费用承担."""
+
+    SUPPLIER = "supplier", _("Supplier")
+    HQ = "hq", _("Head office")
+    SHARED = "shared", _("Shared by supplier and head office")
+
+
+class RecallNoticeState(models.TextChoices):
+    NOTIFIED = "notified", _("Notified")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+
+
+class RecallOutcome(models.TextChoices):
+    """What became of a recalled unit at the supplier."""
+
+    PENDING = "", _("Not yet known")
+    REPAIRED_BY_FACTORY = "repaired_by_factory", _("Repaired by the factory")
+    UNREPAIRABLE = "unrepairable", _("Unrepairable (supplier's cost)")
+    OUR_FAULT = "our_fault", _("Our own fault")

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.choices import OnsiteHandling
+from cases.choices import COUNTER_HANDLING_CHOICES
 from cases.models import MIN_PRODUCTION_YEAR
 from inspection.models import DefectCode
 from stores.models import Store
@@ -72,7 +72,7 @@ class ReceiptForm(BootstrapMixin, forms.Form):
     receipt_no = NoNulCharField(label=_("Receipt number"), max_length=60)
     purchase_date = forms.DateField(label=_("Purchase date"), widget=forms.DateInput(attrs={"type": "date"}))
     onsite_handling = forms.ChoiceField(
-        label=_("On-site handling"), choices=OnsiteHandling.choices, widget=forms.RadioSelect
+        label=_("On-site handling"), choices=COUNTER_HANDLING_CHOICES, widget=forms.RadioSelect
     )
     customer_name = NoNulCharField(label=_("Customer name"), max_length=60, required=False)
     customer_phone = NoNulCharField(label=_("Customer phone"), max_length=20, required=False)

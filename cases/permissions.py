@@ -22,6 +22,11 @@ def is_technician(instance, user) -> bool:
     return getattr(user, "is_authenticated", False) and Role.TECHNICIAN in roles_of(user)
 
 
+def is_qa_manager(instance, user) -> bool:
+    """QA 质量管理部: approves or rejects batch recalls and issues their notices."""
+    return getattr(user, "is_authenticated", False) and Role.QA_MANAGER in roles_of(user)
+
+
 def nobody(instance, user) -> bool:
     """System transitions (``write_off``, ``charge_back``): fired on approval or issue, never by a person."""
     return False

@@ -44,6 +44,7 @@ class ReturnUnit:
     defect_description: str
     batch_no: str = ""
     reported_defect: Any = None  # inspection.DefectCode or None
+    recall: Any = None  # cases.Recall the unit is returned for, or None
 
 
 def policy_problem(*, style: Style, purchase_date: dt.date, onsite_handling: str, today: dt.date) -> str | None:
@@ -133,6 +134,7 @@ def return_log(
     errors = _check_receipt(purchase_date=purchase_date, onsite_handling=onsite_handling, units=units, today=today)
     if errors:
         raise ValidationError(errors)
+    _check_recall(store=store, onsite_handling=onsite_handling, units=units)
     problems = [
         problem
         for unit in units
@@ -169,6 +171,7 @@ def return_log(
             defect_description=unit.defect_description.strip(),
             reported_defect=unit.reported_defect,
             onsite_handling=onsite_handling,
+            recall=unit.recall,
             customer_name=customer_name.strip(),
             customer_phone=customer_phone.strip(),
             policy_exception=flagged,
@@ -180,6 +183,21 @@ def return_log(
         log_event(item, "log", user=user, payload={"receipt_no": item.receipt_no, "policy_exception": flagged})
         created.append(item)
     return created
+
+
+def _check_recall(*, store: Store, onsite_handling: str, units: Sequence[ReturnUnit]) -> None:
+    """A unit logged against a batch recall must be one the store was notified of, while the recall collects."""
+    from cases.recalls import recall_return_problems
+
+    problems: list[str] = []
+    for recall in {unit.recall.pk: unit.recall for unit in units if unit.recall is not None}.values():
+        styles = {unit.style.pk for unit in units if unit.recall is not None and unit.recall.pk == recall.pk}
+        for style_id in sorted(styles):
+            problems.extend(recall_return_problems(recall=recall, store=store, style_id=style_id))
+    if onsite_handling == OnsiteHandling.RECALL and any(unit.recall is None for unit in units):
+        problems.append(_("Goods recalled from stock are logged against a batch recall."))
+    if problems:
+        raise ValidationError({"recall": sorted(set(problems))})
 
 
 def store_proxy(store: Store):

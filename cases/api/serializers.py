@@ -15,7 +15,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from aftersales.api.fields import MAX_ID, AvailableTransitionsMixin, ScopedSlugRelatedField
-from cases.choices import AttachmentKind, DueStatus, OnsiteHandling, ShipmentDirection, ShipmentState
+from cases.choices import COUNTER_HANDLING_CHOICES, AttachmentKind, DueStatus, ShipmentDirection, ShipmentState
 from cases.models import MIN_PRODUCTION_YEAR, Attachment, Return, Shipment, ShipmentLine
 from cases.permissions import customer_contact_for
 from inspection.api.serializers import ReturnInspectionSerializer
@@ -126,7 +126,7 @@ class ReturnCreateInputSerializer(serializers.Serializer):
     reported_defect = ScopedSlugRelatedField(
         DefectCode, slug_field="code", only_active=True, required=False, allow_null=True, default=None
     )
-    onsite_handling = serializers.ChoiceField(choices=OnsiteHandling.choices)
+    onsite_handling = serializers.ChoiceField(choices=COUNTER_HANDLING_CHOICES)
     customer_name = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     customer_phone = serializers.RegexField(
         r"^[0-9+\- ]*$",

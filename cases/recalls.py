@@ -1,0 +1,617 @@
+"""Writes of batch recalls 整款退货: opening, QA's decision, the notices, stores' answers, the supplier, the outcome.
+
+Kept beside ``cases.services`` (Returns and shipments) so neither module
+grows past the house limit; recall Returns are still logged by
+``cases.services.return_log``, so they ride the normal weekly shipment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.fsm import TransitionForbidden, TransitionStateConflict, fire, log_event, require_state
+from aftersales.models import Alert
+from aftersales.notifications import notify
+from aftersales.roles import Role
+from aftersales.services import sequence_take
+from aftersales.validation import reject_nul_bytes
+from cases import permissions
+from cases.choices import (
+    RECALL_COLLECTING_STATES,
+    RECALL_OPEN_STATES,
+    OnsiteHandling,
+    RecallCostBearer,
+    RecallNoticeState,
+    RecallOutcome,
+    RecallReturnMethod,
+    RecallState,
+    ReturnState,
+)
+from cases.models import Recall, RecallAttachment, RecallNotice, RecallUnit, Return
+from stores.models import Region, Store
+from suppliers.models import Style
+
+MAX_RECALL_UNITS_PER_REQUEST = 500
+# Returns that ended at the store or were voided never travel, so they need no outcome.
+NEVER_SHIPPED_STATES = (ReturnState.CANCELLED, ReturnState.RESOLVED_AT_STORE)
+
+
+def _url(name: str, *args) -> str:
+    # The recall pages are built separately; a message without its link is still a message.
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+# --- opening 立项 ---
+
+
+@transaction.atomic
+def recall_open(
+    *,
+    user,
+    style: Style,
+    defect_code,
+    test_report: str,
+    handling_plan: str = "",
+    deadline: dt.date | None = None,
+    return_method: str = "",
+    cost_bearer: str = "",
+    reported_return_ids: Sequence[int] | None = None,
+) -> Recall:
+    """Open a batch recall 整款退货 with the style test report 检测报告 (technicians only).
+
+    The Returns other stores reported are linked: those given, or by default
+    the Returns behind the current candidate for this style and code. A
+    style and defect code already under an open recall are refused, and so
+    is a proposed deadline in the past.
+    """
+    if not permissions.is_technician(None, user):
+        raise TransitionForbidden(_("Only service-center technicians open batch recalls."), transition="open")
+    reject_nul_bytes(test_report=test_report, handling_plan=handling_plan)
+    errors: dict[str, list[str]] = {}
+    if not test_report.strip():
+        errors["test_report"] = [_("Describe the tests run on the style and their results.")]
+    if deadline is not None and deadline < _today():
+        errors["deadline"] = [_("The deadline cannot be in the past.")]
+    if return_method and return_method not in RecallReturnMethod.values:
+        errors["return_method"] = [_("Unknown return method.")]
+    if cost_bearer and cost_bearer not in RecallCostBearer.values:
+        errors["cost_bearer"] = [_("Unknown cost bearer.")]
+    if Recall.objects.filter(style=style, defect_code=defect_code, state__in=RECALL_OPEN_STATES).exists():
+        errors["style"] = [_("This style already has an open recall for this defect code.")]
+    reported: list[Return] = []
+    if reported_return_ids is None:
+        from cases.selectors import recall_candidates
+
+        for candidate in recall_candidates():
+            if candidate.style.pk == style.pk and candidate.defect_code.pk == defect_code.pk:
+                reported = candidate.returns
+    else:
+        wanted = list(dict.fromkeys(reported_return_ids))
+        reported = list(Return.objects.filter(pk__in=wanted, style=style))
+        if len(reported) != len(wanted):
+            errors["reported_returns"] = [_("Link only Returns of this style.")]
+    if errors:
+        raise ValidationError(errors)
+    period = timezone.localtime().strftime("%Y%m")
+    number = sequence_take(name=f"RC-{period}")[0]
+    recall = Recall(
+        number=f"RC-{period}-{number:03d}",
+        style=style,
+        defect_code=defect_code,
+        test_report=test_report.strip(),
+        handling_plan=handling_plan.strip(),
+        deadline=deadline,
+        return_method=return_method,
+        cost_bearer=cost_bearer,
+        opened_by=user,
+    )
+    recall.full_clean(exclude=["state"])
+    recall.save()
+    recall.reported_returns.set(reported)
+    log_event(recall, "open", user=user, payload={"reported_returns": [item.number for item in reported]})
+    return recall
+
+
+def _may_edit_test_report(recall: Recall, user) -> bool:
+    return permissions.is_technician(recall, user) or permissions.is_qa_manager(recall, user)
+
+
+@transaction.atomic
+def recall_attachment_add(*, user, recall: Recall, name: str, content: bytes) -> RecallAttachment:
+    """Attach a photo or PDF to the style test report 检测报告 (technicians and QA, until the recall ends)."""
+    from cases.services import _image_is_readable, sniff_content_type
+
+    if not _may_edit_test_report(recall, user):
+        raise TransitionForbidden(_("You may not add files to this recall."), transition="attach")
+    require_state(recall, RECALL_OPEN_STATES, action="attach")
+    limit = settings.AFTERSALES_MAX_UPLOAD_BYTES
+    if not content:
+        raise ValidationError({"file": [_("The file is empty.")]})
+    if len(content) > limit:
+        raise ValidationError({"file": [_("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)}]})
+    content_type = sniff_content_type(content[:16])
+    if content_type is None or (content_type.startswith("image/") and not _image_is_readable(content)):
+        raise ValidationError({"file": [_("Only photos (JPEG, PNG, GIF, WebP) and PDF files can be attached.")]})
+    reject_nul_bytes(name=name)
+    attachment = RecallAttachment(
+        recall=recall,
+        original_name=(name or "file")[-200:],
+        content_type=content_type,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=user,
+    )
+    attachment.file.save("upload", ContentFile(content), save=False)
+    attachment.full_clean()
+    attachment.save()
+    return attachment
+
+
+# --- QA's decision ---
+
+
+@transaction.atomic
+def recall_approve(
+    *,
+    user,
+    recall: Recall,
+    deadline: dt.date | None = None,
+    return_method: str = "",
+    handling_plan: str = "",
+    cost_bearer: str = "",
+) -> Recall:
+    """QA approves the recall with the handling agreed with the supplier (qa_manager only).
+
+    Return method, deadline, plan and who bears the cost are required; what
+    the technician proposed stands where nothing new is given. A deadline in
+    the past is refused.
+    """
+    reject_nul_bytes(handling_plan=handling_plan)
+    # Filled by ``check`` from the locked row: ``fire`` reads both only after calling it.
+    arguments: dict[str, Any] = {}
+    agreed: dict[str, Any] = {}
+
+    def check(row: Recall) -> None:
+        agreed["deadline"] = deadline or row.deadline
+        agreed["return_method"] = return_method or row.return_method
+        agreed["handling_plan"] = handling_plan.strip() or row.handling_plan
+        agreed["cost_bearer"] = cost_bearer or row.cost_bearer
+        errors: dict[str, list[str]] = {}
+        if agreed["deadline"] is None:
+            errors["deadline"] = [_("Set the deadline by which stores return the goods.")]
+        elif agreed["deadline"] < _today():
+            errors["deadline"] = [_("The deadline cannot be in the past.")]
+        if agreed["return_method"] not in RecallReturnMethod.values:
+            errors["return_method"] = [_("Choose how the goods are returned.")]
+        if not agreed["handling_plan"]:
+            errors["handling_plan"] = [_("Record the handling plan agreed with the supplier.")]
+        if agreed["cost_bearer"] not in RecallCostBearer.values:
+            errors["cost_bearer"] = [_("Choose who bears the cost.")]
+        if errors:
+            raise ValidationError(errors)
+        arguments.update(by=user, at=timezone.now(), **agreed)
+
+    return fire(recall, "approve", user=user, before=check, arguments=arguments, payload=agreed)
+
+
+@transaction.atomic
+def recall_reject(*, user, recall: Recall, reason: str) -> Recall:
+    """QA rejects the proposed recall, saying why (qa_manager only)."""
+    reject_nul_bytes(reason=reason)
+
+    def check(row: Recall) -> None:
+        if not reason.strip():
+            raise ValidationError({"reason": [_("Say why the recall is rejected.")]})
+
+    return fire(
+        recall,
+        "reject",
+        user=user,
+        before=check,
+        arguments={"by": user, "at": timezone.now(), "reason": reason.strip()},
+        payload={"reason": reason.strip()},
+    )
+
+
+# --- the notice 通知 ---
+
+
+def store_staff_of(stores: Iterable[Store]) -> list:
+    """The people who act for these stores: their store staff and designated contacts."""
+    store_ids = [store.pk for store in stores]
+    users = get_user_model().objects.filter(
+        store_memberships__store__in=store_ids, groups__name=Role.STORE_STAFF, is_active=True
+    )
+    contacts = get_user_model().objects.filter(contact_for_stores__in=store_ids, is_active=True)
+    return list((users | contacts).distinct().order_by("pk"))
+
+
+@transaction.atomic
+def recall_issue_notice(*, user, recall: Recall, regions: Sequence[Region] | None = None) -> Recall:
+    """Issue the recall notice to every active store of the chosen regions (all regions when none is chosen).
+
+    Each store gets a notice to acknowledge, and its staff a message in the
+    inbox and by e-mail.
+    """
+    chosen: list[Region] = list(regions or []) or list(Region.objects.order_by("code"))
+    stores: list[Store] = []
+    payload: dict[str, Any] = {}
+
+    def check(row: Recall) -> None:
+        stores.extend(Store.objects.filter(region__in=chosen, active=True).order_by("code"))
+        if not stores:
+            raise ValidationError({"regions": [_("The chosen regions have no active store.")]})
+        payload.update(regions=[region.code for region in chosen], stores=[store.code for store in stores])
+
+    row = fire(recall, "issue_notice", user=user, before=check, arguments={"at": timezone.now()}, payload=payload)
+    row.regions.set(chosen)
+    url = _url("cases:recallnotice_list")
+    notices = RecallNotice.objects.bulk_create(RecallNotice(recall=row, store=store) for store in stores)
+    for notice in notices:
+        notice.full_clean(exclude=["state"])
+    notify(
+        recipients=store_staff_of(stores),
+        kind="recall_notice",
+        template="recall_notice",
+        context={"recall": row, "style": row.style, "defect_code": row.defect_code, "url": url},
+        url=url,
+        target=row,
+    )
+    return row
+
+
+def _start_collecting(recall_id: int) -> None:
+    """The first store's answer starts the collection (a system transition, logged without a person)."""
+    recall = Recall.objects.select_for_update().get(pk=recall_id)
+    if recall.state == RecallState.NOTICE_ISSUED:
+        fire(recall, "start_collecting", user=None, arguments={"at": timezone.now()}, locked=True)
+
+
+@transaction.atomic
+def recallnotice_acknowledge(*, user, notice: RecallNotice, on_hand: int) -> RecallNotice:
+    """The store acknowledges the recall notice 确认 with the units of the style it holds (its own staff only)."""
+
+    def check(row: RecallNotice) -> None:
+        recall = Recall.objects.get(pk=row.recall_id)
+        if recall.state not in RECALL_COLLECTING_STATES:
+            raise TransitionStateConflict(
+                _("The recall is “%(state)s”: its notice can no longer be acknowledged.")
+                % {"state": recall.get_state_display()},
+                transition="acknowledge",
+            )
+        if isinstance(on_hand, bool) or not isinstance(on_hand, int) or on_hand < 0:
+            raise ValidationError({"on_hand": [_("Enter the number of units on hand (0 or more).")]})
+
+    row = fire(
+        notice,
+        "acknowledge",
+        user=user,
+        before=check,
+        arguments={"by": user, "at": timezone.now(), "on_hand": on_hand},
+        payload={"on_hand": on_hand},
+    )
+    _start_collecting(row.recall_id)
+    return row
+
+
+def recall_return_problems(*, recall: Recall, store: Store, style_id: int) -> list[str]:
+    """Why a store may not log a unit of ``style_id`` against ``recall`` now (empty when it may)."""
+    problems = []
+    current = Recall.objects.filter(pk=recall.pk).values_list("state", "style_id").first()
+    state, recall_style_id = current if current else (recall.state, recall.style_id)
+    if state not in RECALL_COLLECTING_STATES:
+        problems.append(
+            _("Recall %(number)s is “%(state)s”: it takes no returns now.")
+            % {"number": recall.number, "state": RecallState(state).label}
+        )
+    if not RecallNotice.objects.filter(recall_id=recall.pk, store_id=store.pk).exists():
+        problems.append(
+            _("Store %(store)s was not notified of recall %(number)s.") % {"store": store.code, "number": recall.number}
+        )
+    if style_id != recall_style_id:
+        problems.append(_("Recall %(number)s is for another style.") % {"number": recall.number})
+    return problems
+
+
+@transaction.atomic
+def recall_returns_log(*, notice: RecallNotice, user, lines: Sequence[dict], document_no: str) -> list[Return]:
+    """Log a store's recall Returns in bulk 整款退货登记: ``quantity`` units per colour and size.
+
+    Each unit is a Return of the recall's style logged through
+    ``return_log`` with the store's system return document number, so the
+    units go to the center with the store's weekly shipment. Refused, with
+    nothing created, for another store, a recall not taking returns, or a
+    quantity that is not a whole number above zero.
+    """
+    from cases.services import ReturnUnit, return_log
+
+    if not permissions.is_store_staff_of(notice, user):
+        raise TransitionForbidden(_("Only the notified store's own staff may return its goods."), transition="log")
+    reject_nul_bytes(document_no=document_no, **{f"lines.{i}": [str(line.get("color", "")), str(line.get("size", ""))]
+                                                 for i, line in enumerate(lines)})  # fmt: skip
+    recall = Recall.objects.select_related("style", "defect_code").get(pk=notice.recall_id)
+    errors: dict[str, list[str]] = {}
+    if not document_no.strip():
+        errors["document_no"] = [_("Enter the store system's return document number.")]
+    if not lines:
+        errors["lines"] = [_("Add at least one colour and size.")]
+    total = 0
+    for index, line in enumerate(lines, start=1):
+        quantity = line.get("quantity")
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity <= 0:
+            errors.setdefault("lines", []).append(
+                _("Line %(line)s: the quantity must be a whole number above zero.") % {"line": index}
+            )
+            continue
+        if not str(line.get("color", "")).strip() or not str(line.get("size", "")).strip():
+            errors.setdefault("lines", []).append(_("Line %(line)s: give the colour and size.") % {"line": index})
+        total += quantity
+    if total > MAX_RECALL_UNITS_PER_REQUEST:
+        errors.setdefault("lines", []).append(
+            _("At most %(max)s units at once.") % {"max": MAX_RECALL_UNITS_PER_REQUEST}
+        )
+    problems = recall_return_problems(recall=recall, store=notice.store, style_id=recall.style_id)
+    if problems:
+        errors["recall"] = problems
+    if errors:
+        raise ValidationError(errors)
+    today = _today()
+    description = _("Batch recall %(number)s: %(defect)s") % {
+        "number": recall.number,
+        "defect": recall.defect_code.name,
+    }
+    units = [
+        ReturnUnit(
+            style=recall.style,
+            color=str(line["color"]).strip(),
+            size=str(line["size"]).strip(),
+            production_year=max(2000, min(recall.style.year, today.year)),
+            defect_description=description,
+            reported_defect=recall.defect_code,
+            recall=recall,
+        )
+        for line in lines
+        for _unit in range(line["quantity"])
+    ]
+    created = return_log(
+        user=user,
+        store=notice.store,
+        receipt_no=document_no,
+        purchase_date=today,
+        onsite_handling=OnsiteHandling.RECALL,
+        units=units,
+    )
+    log_event(
+        recall,
+        "recall_returns",
+        user=user,
+        payload={"store": notice.store.code, "document_no": document_no.strip(), "units": len(created)},
+    )
+    _start_collecting(recall.pk)
+    return created
+
+
+# --- the supplier 工厂 ---
+
+
+@transaction.atomic
+def recall_ship_to_supplier(*, user, recall: Recall, carrier: str, tracking_no: str) -> Recall:
+    """Send the collected units received at the center to the supplier in one shipment with tracking (technicians).
+
+    Every recall Return the center has received goes; each becomes a
+    recalled unit awaiting its outcome.
+    """
+    reject_nul_bytes(carrier=carrier, tracking_no=tracking_no)
+    shipped: list[Return] = []
+    payload: dict[str, Any] = {}
+
+    def check(row: Recall) -> None:
+        errors: dict[str, list[str]] = {}
+        if not carrier.strip():
+            errors["carrier"] = [_("Enter the carrier.")]
+        if not tracking_no.strip():
+            errors["tracking_no"] = [_("Enter the tracking number.")]
+        shipped.extend(row.returns.filter(state=ReturnState.RECEIVED, recall_unit__isnull=True).order_by("id"))
+        if not shipped:
+            errors["returns"] = [_("No recalled unit has been received at the service center yet.")]
+        if errors:
+            raise ValidationError(errors)
+        payload.update(
+            carrier=carrier.strip(), tracking_no=tracking_no.strip(), returns=[item.number for item in shipped]
+        )
+
+    row = fire(
+        recall,
+        "ship_to_supplier",
+        user=user,
+        before=check,
+        arguments={"at": timezone.now(), "carrier": carrier.strip(), "tracking_no": tracking_no.strip()},
+        payload=payload,
+    )
+    RecallUnit.objects.bulk_create(RecallUnit(recall=row, return_item=item) for item in shipped)
+    return row
+
+
+@transaction.atomic
+def recall_record_outcome(
+    *, user, recall: Recall, return_ids: Sequence[int], outcome: str, note: str = ""
+) -> list[RecallUnit]:
+    """Record what the supplier found for some recalled units (per unit or per group; technicians).
+
+    Repaired by the factory (the unit comes back to the center, then to its
+    store), unrepairable (the supplier's cost), or our own fault, which needs
+    the accountability note 责任追究. A later record corrects an earlier one
+    until the recall is closed.
+    """
+    if not permissions.is_technician(recall, user):
+        raise TransitionForbidden(_("Only service-center technicians record outcomes."), transition="record_outcome")
+    require_state(recall, [RecallState.SHIPPED_TO_SUPPLIER], action="record_outcome")
+    reject_nul_bytes(note=note)
+    errors: dict[str, list[str]] = {}
+    if outcome not in RecallOutcome.values or outcome == RecallOutcome.PENDING:
+        errors["outcome"] = [_("Choose repaired by the factory, unrepairable or our own fault.")]
+    if outcome == RecallOutcome.OUR_FAULT and not note.strip():
+        errors["note"] = [_("Record the accountability: who was at fault and what follows.")]
+    wanted = list(dict.fromkeys(return_ids))
+    if not wanted:
+        errors["returns"] = [_("Choose at least one unit.")]
+    units = list(RecallUnit.objects.select_for_update().filter(recall=recall, return_item_id__in=wanted).order_by("pk"))
+    strangers = sorted(set(wanted) - {unit.return_item_id for unit in units})
+    if strangers:
+        errors["returns"] = [
+            _("Not sent to the supplier with this recall: %(ids)s.") % {"ids": ", ".join(map(str, strangers))}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    for unit in units:
+        unit.outcome = outcome
+        unit.outcome_note = note.strip()
+        unit.outcome_recorded_at = now
+        unit.outcome_recorded_by = user
+        unit.full_clean()
+    RecallUnit.objects.bulk_update(units, ["outcome", "outcome_note", "outcome_recorded_at", "outcome_recorded_by"])
+    log_event(recall, "record_outcome", user=user, payload={"returns": wanted, "outcome": outcome, "note": note})
+    return units
+
+
+def recall_open_units(recall: Recall) -> list[str]:
+    """Numbers of the recall's units whose outcome is not known yet (never shipped, or no outcome recorded)."""
+    never_shipped = (
+        recall.returns.exclude(state__in=NEVER_SHIPPED_STATES)
+        .filter(recall_unit__isnull=True)
+        .values_list("number", flat=True)
+    )
+    pending = recall.units.filter(outcome=RecallOutcome.PENDING).values_list("return_item__number", flat=True)
+    return sorted({*never_shipped, *pending})
+
+
+@transaction.atomic
+def recall_close(*, user, recall: Recall, note: str = "") -> Recall:
+    """Close the recall once every unit's outcome is known (QA)."""
+    reject_nul_bytes(note=note)
+
+    def check(row: Recall) -> None:
+        open_units = recall_open_units(row)
+        if open_units:
+            shown = ", ".join(open_units[:20]) + ("…" if len(open_units) > 20 else "")
+            raise ValidationError({"returns": [_("These units have no outcome yet: %(units)s.") % {"units": shown}]})
+
+    return fire(recall, "close", user=user, before=check, arguments={"at": timezone.now(), "note": note.strip()})
+
+
+# --- daily work 每日任务 ---
+
+
+def _raise_once(*, kind: str, target, level: str) -> bool:
+    """Record that this alert was raised; False if it had been already (the unique constraint decides)."""
+    try:
+        with transaction.atomic():
+            Alert.objects.create(
+                kind=kind,
+                content_type=ContentType.objects.get_for_model(type(target)),
+                object_id=target.pk,
+                level=level[:20],
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def qa_managers() -> list:
+    return list(get_user_model().objects.filter(groups__name=Role.QA_MANAGER, is_active=True).order_by("pk"))
+
+
+@transaction.atomic
+def recall_candidates_notify(*, now: dt.datetime | None = None) -> int:
+    """Tell QA of every new recall candidate, once per style and defect code; returns how many were new."""
+    from cases.selectors import recall_candidates
+
+    new = [
+        candidate
+        for candidate in recall_candidates(now=now)
+        if _raise_once(kind="recall_candidate", target=candidate.style, level=candidate.defect_code.code)
+    ]
+    recipients = qa_managers()
+    url = _url("cases:recallcandidate_list")
+    for candidate in new:
+        notify(
+            recipients=recipients,
+            kind="recall_candidate",
+            template="recall_candidate",
+            context={
+                "candidate": candidate,
+                "style": candidate.style,
+                "defect_code": candidate.defect_code,
+                "url": url,
+            },
+            url=url,
+            target=candidate.style,
+        )
+    return len(new)
+
+
+@transaction.atomic
+def recall_deadline_reminders(*, now: dt.datetime | None = None) -> int:
+    """Remind stores that have not answered in full as a recall's deadline nears, once per notice per lead time.
+
+    A store has answered in full once it has acknowledged and returned as
+    many units as it had on hand. Of the lead times (days before the
+    deadline), a notice gets the nearest one it has reached, so a notice
+    issued two days before the deadline is reminded once, not twice.
+    """
+    from cases.selectors import recall_returned_count
+
+    today = timezone.localdate(now)
+    leads = sorted(settings.AFTERSALES_RECALL_REMINDER_DAYS)
+    if not leads:
+        return 0
+    notices = (
+        RecallNotice.objects.filter(
+            recall__state__in=RECALL_COLLECTING_STATES,
+            recall__deadline__gte=today,
+            recall__deadline__lte=today + dt.timedelta(days=max(leads)),
+        )
+        .select_related("recall__style", "store")
+        .annotate(returned=recall_returned_count())
+        .order_by("pk")
+    )
+    reminded = 0
+    url = _url("cases:recallnotice_list")
+    for notice in notices:
+        if notice.state == RecallNoticeState.ACKNOWLEDGED and notice.returned >= (notice.on_hand or 0):
+            continue
+        days_left = (notice.recall.deadline - today).days
+        lead = min(lead for lead in leads if lead >= days_left)
+        if not _raise_once(kind="recall_deadline", target=notice, level=f"{lead}d"):
+            continue
+        notify(
+            recipients=store_staff_of([notice.store]),
+            kind="recall_deadline",
+            template="recall_deadline",
+            context={"notice": notice, "recall": notice.recall, "days_left": days_left, "url": url},
+            url=url,
+            target=notice,
+        )
+        reminded += 1
+    return reminded
