@@ -238,6 +238,8 @@ SPECTACULAR_SETTINGS = {
         "AttachmentKindEnum": "cases.choices.AttachmentKind",
         "StoreKindEnum": "stores.choices.StoreKind",
         "ResponsibilityEnum": "inspection.choices.Responsibility",
+        "WriteOffListStateEnum": "reports.choices.WriteOffListState",
+        "LossReportStateEnum": "reports.choices.LossReportState",
     },
 }
 
@@ -310,6 +312,9 @@ LOGGING = {
 # --- Domain knobs (values of domain.md) ------------------------------------
 
 AFTERSALES_COMPANY_NAME = env_str("AFTERSALES_COMPANY_NAME", "卡宾服饰 售后服务中心")
+# Printed under the name in the header of PDF documents (扣款单, 报损单, 报废清单); empty lines are left out.
+AFTERSALES_COMPANY_ADDRESS = env_str("AFTERSALES_COMPANY_ADDRESS", "")
+AFTERSALES_COMPANY_PHONE = env_str("AFTERSALES_COMPANY_PHONE", "")
 # 15-day turnaround from the store's dispatch to the unit being back in the store.
 AFTERSALES_TURNAROUND_DAYS = env_int("AFTERSALES_TURNAROUND_DAYS", 15, minimum=1)
 AFTERSALES_DUE_SOON_DAY = env_int("AFTERSALES_DUE_SOON_DAY", 12, minimum=1)

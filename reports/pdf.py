@@ -1,0 +1,384 @@
+"""Paper documents as PDF (WeasyPrint): chargeback statements 扣款单, loss reports 报损单, the write-off list 报废清单.
+
+``render_pdf`` is the one WeasyPrint entry point of the project:
+
+- A4 pages in Simplified Chinese (``Noto Sans CJK SC`` from fonts-noto-cjk), print CSS from
+  ``static/pdf/``, the company header from settings, a ``第 N 页 / 共 M 页`` footer from CSS counters.
+- WeasyPrint fetches nothing but the project's own static files: ``StaticOnlyURLFetcher`` serves
+  ``{% static %}`` URLs from the staticfiles finders or ``STATIC_ROOT`` (no path traversal) and
+  ``data:`` URLs, and refuses everything else (http, https, ftp, ``file://`` outside the static
+  folders) without opening a connection or a file. User text is autoescaped by the templates.
+- Output is deterministic: no creation date is written (WeasyPrint dates a PDF only from a
+  ``dcterms.created`` meta, which the templates never carry), the PDF identifier is derived from
+  the content, and every date printed comes from the document, never from the clock. An issued
+  statement's PDF is stored with its SHA-256, so two renders of the same statement are
+  byte-identical (tested).
+
+The documents are official forms filed on paper in China, so they are rendered in Simplified
+Chinese whatever the viewer's language: their labels are fixed Chinese form text with an English
+gloss in the templates (not gettext), and choice labels come from the fixed tables below. That also
+keeps an issued document's bytes independent of who issued it in which UI language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import mimetypes
+from collections.abc import Iterable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from aftersales.money import rmb_capital
+from reports.choices import ChargebackLineKind, PartyType, StatementState, WriteOffListState
+
+logger = logging.getLogger(__name__)
+
+PDF_CONTENT_TYPE = "application/pdf"
+#: Relative URLs in a template resolve against this origin. ``.invalid`` is reserved (RFC 2606): the
+#: name never resolves, and the fetcher answers it from the static folders without any network.
+INTERNAL_ORIGIN = "https://aftersales.invalid"
+DEFAULT_BASE_URL = INTERNAL_ORIGIN + "/"
+
+KIND_LABELS = {
+    ChargebackLineKind.SCRAP: "报废",
+    ChargebackLineKind.REPAIR: "维修费",
+    ChargebackLineKind.EXTRA_SHIPMENT: "超额寄件费",
+    ChargebackLineKind.RECALL: "召回费用",
+}
+PARTY_TYPE_LABELS = {PartyType.SUPPLIER: "供应商", PartyType.STORE: "门店", PartyType.HQ: "总公司"}
+STATEMENT_STATE_LABELS = {
+    StatementState.DRAFT: "草稿",
+    StatementState.ISSUED: "已开具",
+    StatementState.ACKNOWLEDGED: "已确认",
+    StatementState.DISPUTED: "有异议",
+    StatementState.SETTLED: "已结算",
+}
+WRITEOFF_STATE_LABELS = {
+    WriteOffListState.DRAFT: "草稿",
+    WriteOffListState.SUBMITTED: "已提交",
+    WriteOffListState.CONFIRMED: "已确认",
+    WriteOffListState.APPROVED: "已审批",
+    WriteOffListState.DESTROYED: "已销毁",
+}
+RESPONSIBILITY_LABELS = {"supplier": "供应商", "store": "门店", "hq": "总公司"}
+
+
+class RefusedURL(ValueError):
+    """A URL the PDF renderer may not fetch (WeasyPrint logs it and leaves the resource out)."""
+
+
+def _static_roots() -> list[Path]:
+    """Every folder static files are served from: STATICFILES_DIRS, the apps' ``static/``, STATIC_ROOT."""
+    roots: list[Path] = []
+    for finder in finders.get_finders():
+        for storage in getattr(finder, "storages", {}).values():
+            location = getattr(storage, "location", None)
+            if location:
+                roots.append(Path(location).resolve())
+    if settings.STATIC_ROOT:
+        roots.append(Path(settings.STATIC_ROOT).resolve())
+    return roots
+
+
+def _static_prefixes() -> list[str]:
+    """The URL prefixes a template's ``{% static %}`` produces, made absolute against the internal origin."""
+    static_url = settings.STATIC_URL or "/static/"
+    return [urljoin(DEFAULT_BASE_URL, static_url if "://" in static_url else "/" + static_url.lstrip("/"))]
+
+
+def resolve_static(relative: str) -> Path | None:
+    """The file a static path names, or None: found by the staticfiles finders, else under STATIC_ROOT.
+
+    Refuses absolute paths and any ``..``: a resolved file must sit inside one of the static folders.
+    """
+    relative = unquote(relative)
+    parts = Path(relative).parts
+    if not relative or relative.startswith(("/", "\\")) or ".." in parts or "\x00" in relative:
+        return None
+    candidates = []
+    found = finders.find(relative)
+    if found:
+        candidates.append(Path(found))
+    if settings.STATIC_ROOT:
+        candidates.append(Path(settings.STATIC_ROOT) / relative)
+    roots = _static_roots()
+    for candidate in candidates:
+        resolved = candidate.resolve()
+        if resolved.is_file() and any(resolved.is_relative_to(root) for root in roots):
+            return resolved
+    return None
+
+
+class StaticOnlyURLFetcher(URLFetcher):
+    """WeasyPrint's fetcher restricted to the project's own static files and ``data:`` URLs.
+
+    Anything else raises ``RefusedURL`` before any socket or file is opened; WeasyPrint then logs a
+    warning and renders without the resource. ``refused`` keeps the URLs turned away (for tests and logs).
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(allowed_protocols=("data", "https", "file"), allow_redirects=False, **kwargs)
+        self.refused: list[str] = []
+        self.served: list[str] = []
+
+    def _refuse(self, url: str, why: str) -> RefusedURL:
+        self.refused.append(url)
+        logger.warning("PDF rendering refused to fetch %s: %s", url[:200], why)
+        return RefusedURL(f"{why}: {url[:200]}")
+
+    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        scheme = urlsplit(url).scheme.lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file":
+            path = Path(unquote(urlsplit(url).path))
+            resolved = path.resolve()
+            if not any(resolved.is_relative_to(root) for root in _static_roots()) or not resolved.is_file():
+                raise self._refuse(url, "not a static file of the project")
+            return self._serve(url, resolved)
+        for prefix in _static_prefixes():
+            if url.startswith(prefix):
+                relative = urlsplit(url[len(prefix) :]).path
+                found = resolve_static(relative)
+                if found is None:
+                    raise self._refuse(url, "no such static file")
+                return self._serve(url, found)
+        raise self._refuse(url, "only the project's static files may be fetched")
+
+    def _serve(self, url: str, path: Path) -> URLFetcherResponse:
+        self.served.append(url)
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+
+
+def render_pdf(template_name: str, context: dict, *, base_url: str | None = None) -> bytes:
+    """Render a ``templates/pdf/`` template to A4 PDF bytes with the restricted fetcher (see the module)."""
+    context = {
+        "company_name": settings.AFTERSALES_COMPANY_NAME,
+        "company_address": getattr(settings, "AFTERSALES_COMPANY_ADDRESS", ""),
+        "company_phone": getattr(settings, "AFTERSALES_COMPANY_PHONE", ""),
+        **context,
+    }
+    # The forms are Chinese whatever the viewer's language (module docstring); number and date
+    # formatting then follow zh-hans too, so the bytes never depend on the request.
+    with translation.override("zh-hans"):
+        html = render_to_string(template_name, context)
+        document = HTML(string=html, base_url=base_url or DEFAULT_BASE_URL, url_fetcher=StaticOnlyURLFetcher())
+        return document.write_pdf()
+
+
+# --- Shared formatting --------------------------------------------------------
+
+
+def money(amount: Decimal | None) -> str:
+    """An amount as printed in the tables: ``¥1,757.50``; negative amounts keep their minus sign."""
+    if amount is None:
+        return ""
+    return f"¥{amount:,.2f}" if amount >= 0 else f"-¥{-amount:,.2f}"
+
+
+def period_text(period: dt.date) -> str:
+    return f"{period.year}年{period.month}月"
+
+
+def date_text(value: dt.date | dt.datetime | None) -> str:
+    """A date (a datetime shown on its Shanghai calendar day) as ``2026年11月23日``; empty for None."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def person(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def party_name(document) -> str:
+    """The party's Chinese name: the supplier's or store's name, 总公司 for HQ."""
+    if document.party_type == PartyType.HQ:
+        return PARTY_TYPE_LABELS[PartyType.HQ]
+    party = document.party
+    return party.name if party is not None else ""
+
+
+def party_code(document) -> str:
+    party = document.party
+    return getattr(party, "code", "") if party is not None else ""
+
+
+def _totals(amounts: Iterable[Decimal]) -> Decimal:
+    return sum(amounts, Decimal("0.00"))
+
+
+# --- 扣款单 ---------------------------------------------------------------------
+
+
+def chargeback_lines(statement) -> list:
+    """The statement's lines in print order, with their Return and shipment in the same query."""
+    return list(statement.lines.select_related("return_item", "shipment").order_by("position", "id"))
+
+
+def line_reference(line) -> str:
+    """The Return number or shipment number a chargeback line is for (empty for a line with neither)."""
+    # A nullable foreign key with no id answers None without a query; set ones come from select_related.
+    if line.return_item is not None:
+        return line.return_item.number
+    if line.shipment is not None:
+        return line.shipment.number
+    return ""
+
+
+def chargeback_context(statement, lines: list | None = None) -> dict:
+    """What the 扣款单 template prints: lines as plain tuples of text (lean cells, see bench/RESULTS.md)."""
+    lines = chargeback_lines(statement) if lines is None else lines
+    total = _totals(line.amount for line in lines)
+    rows = [
+        (
+            index,
+            KIND_LABELS.get(line.kind, line.kind),
+            line_reference(line),
+            line.style_no,
+            line.description,
+            line.production_year or "",
+            money(line.amount),
+        )
+        for index, line in enumerate(lines, start=1)
+    ]
+    return {
+        "title": "扣款单",
+        "title_en": "Chargeback statement",
+        "document": statement,
+        "number": statement.number,
+        "version": statement.version,
+        "party_name": party_name(statement),
+        "party_code": party_code(statement),
+        "party_type": PARTY_TYPE_LABELS.get(statement.party_type, statement.party_type),
+        "period": period_text(statement.period),
+        "state": STATEMENT_STATE_LABELS.get(statement.state, statement.state),
+        "draft": statement.state == StatementState.DRAFT,
+        "issued_on": date_text(statement.issued_at),
+        "preparer": person(statement.issued_by) if statement.issued_by_id else "",
+        "rows": rows,
+        "line_count": len(rows),
+        "total": money(total),
+        "total_capital": rmb_capital(total),
+        "previous": statement.previous.number if statement.previous_id else "",
+    }
+
+
+def chargeback_pdf(statement, *, lines: list | None = None) -> bytes:
+    """扣款单 as PDF: header, party, period, number and version, lines, totals with 大写金额, signatures.
+
+    A draft carries a 草稿 / DRAFT watermark. ``lines`` (unsaved lines, in order) is for previews and
+    the benchmark; by default the statement's lines are read in position order.
+    """
+    return render_pdf("pdf/chargeback.html", chargeback_context(statement, lines))
+
+
+# --- 报损单 ---------------------------------------------------------------------
+
+
+def writeoff_rows(lines: Iterable) -> tuple[list[tuple], Decimal]:
+    rows, total = [], Decimal("0.00")
+    for index, line in enumerate(lines, start=1):
+        total += line.unit_cost
+        rows.append(
+            (
+                index,
+                line.return_item.number,
+                line.style_no,
+                line.production_year,
+                RESPONSIBILITY_LABELS.get(line.responsibility, line.responsibility),
+                line.supplier.name if line.supplier_id else "",
+                line.store.name,
+                money(line.unit_cost),
+            )
+        )
+    return rows, total
+
+
+def lossreport_context(loss_report) -> dict:
+    lines = loss_report.lines.select_related("return_item", "supplier", "store").order_by("id")
+    rows, total = writeoff_rows(lines)
+    return {
+        "title": "报损单",
+        "title_en": "Loss report",
+        "document": loss_report,
+        "number": loss_report.number,
+        "party_name": party_name(loss_report),
+        "party_code": party_code(loss_report),
+        "party_type": PARTY_TYPE_LABELS.get(loss_report.party_type, loss_report.party_type),
+        "period": period_text(loss_report.period),
+        "list_number": loss_report.writeoff_list.number,
+        "approved_on": date_text(loss_report.writeoff_list.approved_at),
+        "rows": rows,
+        "line_count": len(rows),
+        "total": money(total),
+        "total_capital": rmb_capital(total),
+        "signed_by": person(loss_report.acknowledged_by) if loss_report.acknowledged_by_id else "",
+        "signed_on": date_text(loss_report.acknowledged_at),
+    }
+
+
+def lossreport_pdf(loss_report) -> bytes:
+    """报损单 as PDF: the party's scrapped units of one write-off list, total with 大写金额, the party's signature."""
+    return render_pdf("pdf/lossreport.html", lossreport_context(loss_report))
+
+
+# --- 报废清单 -------------------------------------------------------------------
+
+
+def writeofflist_context(writeoff_list) -> dict:
+    lines = (
+        writeoff_list.lines.filter(removed_at__isnull=True)
+        .select_related("return_item", "supplier", "store")
+        .order_by("id")
+    )
+    rows, total = writeoff_rows(lines)
+    approvals = [
+        ("提交 Submitted", person(writeoff_list.submitted_by), date_text(writeoff_list.submitted_at)),
+        ("确认 Confirmed", person(writeoff_list.confirmed_by), date_text(writeoff_list.confirmed_at)),
+        ("审批 Approved", person(writeoff_list.approved_by), date_text(writeoff_list.approved_at)),
+    ]
+    destruction = None
+    if writeoff_list.destroyed_on:
+        destruction = {
+            "on": date_text(writeoff_list.destroyed_on),
+            "method": writeoff_list.destruction_method,
+            "warehouse_person": writeoff_list.warehouse_person,
+            "witness": writeoff_list.witness,
+            "recorded_by": person(writeoff_list.destruction_recorded_by),
+        }
+    return {
+        "title": "报废清单",
+        "title_en": "Write-off list",
+        "document": writeoff_list,
+        "number": writeoff_list.number,
+        "period": period_text(writeoff_list.period),
+        "state": WRITEOFF_STATE_LABELS.get(writeoff_list.state, writeoff_list.state),
+        "draft": writeoff_list.state == WriteOffListState.DRAFT,
+        "rows": rows,
+        "line_count": len(rows),
+        "total": money(total),
+        "total_capital": rmb_capital(total),
+        "approvals": approvals,
+        "destruction": destruction,
+    }
+
+
+def writeofflist_pdf(writeoff_list) -> bytes:
+    """报废清单 as PDF: live lines, total with 大写金额, who submitted/confirmed/approved when, and the destruction."""
+    return render_pdf("pdf/writeofflist.html", writeofflist_context(writeoff_list))
