@@ -135,8 +135,11 @@ class WriteOffList(ConcurrentTransitionMixin, TimeStampedModel):
 
     @transition(field=state, source=WriteOffListState.APPROVED, target=WriteOffListState.DESTROYED,
                 permission=permissions.is_technician)  # fmt: skip
-    def record_destruction(self, destroyed_on: dt.date, method: str, warehouse_person: str, witness: str, by) -> None:
-        self.destroyed_on, self.destruction_method = destroyed_on, method
+    def record_destruction(
+        self, destroyed_on: dt.date, destruction_method: str, warehouse_person: str, witness: str, by
+    ) -> None:
+        # Not ``method``: django-fsm's change_state takes the transition method under that name.
+        self.destroyed_on, self.destruction_method = destroyed_on, destruction_method
         self.warehouse_person, self.witness = warehouse_person, witness
         self.destruction_recorded_by = by
 

@@ -160,3 +160,18 @@ class ReportRunFactory(factory.django.DjangoModelFactory):
     kind = ReportKind.SCRAP
     period = factory.LazyFunction(first_of_last_month)
     status = ReportRunStatus.QUEUED
+
+
+def scrapped_unit(*, store_code: str = "S001", style_no: str = "226101JK001", responsibility=None, inspected_at=None):
+    """A demo unit (``demo`` fixture's stores and styles) judged unrepairable during last month, supplier at fault."""
+    from reports.periods import period_bounds, previous_period
+    from stores.models import Store
+    from suppliers.models import Style
+
+    start, _end = period_bounds(previous_period())
+    return ScrapPendingReturnFactory(
+        store=Store.objects.get(code=store_code),
+        style=Style.objects.get(style_no=style_no),
+        responsibility=responsibility or Responsibility.SUPPLIER,
+        inspected_at=inspected_at or start + dt.timedelta(days=2),
+    )

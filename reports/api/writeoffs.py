@@ -1,0 +1,483 @@
+"""``/api/v1/writeoff-lists/`` and ``/api/v1/loss-reports/`` (api-contract.md).
+
+POST ``{"period": "YYYY-MM"}`` builds the month's write-off list 报废清单 or
+answers the existing one (201 vs 200). Transitions ``submit``, ``confirm``,
+``approve``, ``reject``, ``record_destruction`` and the line removal
+``remove_line`` are explicit actions: input serializer → service → the
+list's detail. Loss reports 报损单 are read and signed (``acknowledge``) by
+their party. ``/pdf/`` and ``/xlsx/`` render the document on demand, for
+whoever may see it (404 for anyone else).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+
+from aftersales.api.fields import MAX_ID, AvailableTransitionsMixin
+from aftersales.fsm import TransitionForbidden
+from cases.api.views import REFUSALS, ScopedWorkflowViewSet, transition_schema
+from reports.choices import PartyType
+from reports.filters.writeoffs import LossReportFilter, WriteOffListFilter
+from reports.models import DestructionPhoto, LossReport, WriteOffLine, WriteOffList
+from reports.periods import parse_period, require_not_future
+from reports.permissions import is_technician
+from reports.selectors.writeoffs import (
+    lossreport_get,
+    lossreport_lines,
+    lossreport_list,
+    writeofflist_get,
+    writeofflist_list,
+)
+from reports.services import writeoffs as services
+
+PDF_CONTENT_TYPE = "application/pdf"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def document_download(document, fmt: str) -> HttpResponse:
+    """The write-off list or loss report as PDF or XLSX, rendered now, named by its number."""
+    if isinstance(document, WriteOffList):
+        if fmt == "pdf":
+            from reports.pdf import writeofflist_pdf as render
+        else:
+            from reports.xlsx import writeofflist_xlsx as render
+    elif fmt == "pdf":
+        from reports.pdf import lossreport_pdf as render
+    else:
+        from reports.xlsx import lossreport_xlsx as render
+    content = render(document)
+    response = HttpResponse(content, content_type=PDF_CONTENT_TYPE if fmt == "pdf" else XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{document.number}.{fmt}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class MoneyField(serializers.DecimalField):
+    """CNY as a decimal string with two places (``"1757.50"``)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=14, decimal_places=2, coerce_to_string=True, read_only=True, **kwargs)
+
+
+class PeriodLabelField(serializers.Field):
+    """A period as the contract writes it: ``YYYY-MM``."""
+
+    def to_representation(self, value: dt.date) -> str:
+        return f"{value:%Y-%m}"
+
+
+PeriodLabelField = extend_schema_field(OpenApiTypes.STR)(PeriodLabelField)
+
+
+class WriteOffLineSerializer(serializers.ModelSerializer):
+    """One unit on the list, with what was copied at build time."""
+
+    return_id = serializers.IntegerField(source="return_item_id", read_only=True, min_value=1, max_value=MAX_ID)
+    number = serializers.CharField(source="return_item.number", read_only=True)
+    style = serializers.CharField(source="style_no", read_only=True)
+    unit_cost = MoneyField()
+    store = serializers.CharField(source="store.code", read_only=True)
+    party = serializers.SerializerMethodField()
+    removed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = WriteOffLine
+        fields = [
+            "id",
+            "return_id",
+            "number",
+            "style",
+            "production_year",
+            "unit_cost",
+            "responsibility",
+            "party",
+            "store",
+            "removed_at",
+            "removed_by",
+            "removal_reason",
+        ]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_party(self, line) -> str | None:
+        """The code of the supplier or store charged for the unit; null for HQ or the customer."""
+        if line.responsibility == PartyType.SUPPLIER and line.supplier_id:
+            return line.supplier.code
+        if line.responsibility == PartyType.STORE:
+            return line.store.code
+        return None
+
+
+class ApprovalSerializer(serializers.Serializer):
+    step = serializers.CharField()
+    by = serializers.CharField(allow_null=True)
+    at = serializers.DateTimeField(allow_null=True)
+
+
+class DestructionPhotoSerializer(serializers.ModelSerializer):
+    uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = DestructionPhoto
+        fields = ["id", "original_name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at"]
+
+
+class LossReportSummarySerializer(serializers.ModelSerializer):
+    party = serializers.SerializerMethodField()
+    total = MoneyField(source="total_cost")
+
+    class Meta:
+        model = LossReport
+        fields = ["id", "number", "party_type", "party", "state", "total"]
+
+    def get_party(self, report) -> str:
+        return report.supplier.code if report.party_type == PartyType.SUPPLIER else report.store.code
+
+
+class WriteOffListSerializer(AvailableTransitionsMixin, serializers.ModelSerializer):
+    """A write-off list as a list row shows it."""
+
+    period = PeriodLabelField(read_only=True)
+    total = MoneyField(source="total_cost")
+    unit_count = serializers.IntegerField(read_only=True, min_value=0, max_value=MAX_ID)
+
+    class Meta:
+        model = WriteOffList
+        fields = ["id", "number", "period", "state", "total", "unit_count", "available_transitions"]
+
+
+class WriteOffListDetailSerializer(WriteOffListSerializer):
+    """A write-off list with its units, approvals, destruction record and loss reports."""
+
+    lines = serializers.SerializerMethodField()
+    removed_lines = serializers.SerializerMethodField()
+    approvals = serializers.SerializerMethodField()
+    destruction = serializers.SerializerMethodField()
+    loss_reports = LossReportSummarySerializer(many=True, read_only=True)
+
+    class Meta(WriteOffListSerializer.Meta):
+        fields = [
+            *WriteOffListSerializer.Meta.fields,
+            "rejection_reason",
+            "lines",
+            "removed_lines",
+            "approvals",
+            "destruction",
+            "loss_reports",
+        ]
+
+    @extend_schema_field(WriteOffLineSerializer(many=True))
+    def get_lines(self, obj):
+        return WriteOffLineSerializer([line for line in obj.lines.all() if line.removed_at is None], many=True).data
+
+    @extend_schema_field(WriteOffLineSerializer(many=True))
+    def get_removed_lines(self, obj):
+        return WriteOffLineSerializer([line for line in obj.lines.all() if line.removed_at], many=True).data
+
+    @extend_schema_field(ApprovalSerializer(many=True))
+    def get_approvals(self, obj):
+        steps = [
+            ("submitted", obj.submitted_by, obj.submitted_at),
+            ("confirmed", obj.confirmed_by, obj.confirmed_at),
+            ("approved", obj.approved_by, obj.approved_at),
+        ]
+        rows = [{"step": step, "by": by.username if by else None, "at": at} for step, by, at in steps if at]
+        return ApprovalSerializer(rows, many=True).data
+
+    @extend_schema_field(
+        serializers.DictField(allow_null=True, help_text="destroyed_on, method, warehouse_person, witness, photos")
+    )
+    def get_destruction(self, obj):
+        if obj.destroyed_on is None:
+            return None
+        return {
+            "destroyed_on": obj.destroyed_on.isoformat(),
+            "method": obj.destruction_method,
+            "warehouse_person": obj.warehouse_person,
+            "witness": obj.witness,
+            "recorded_by": obj.destruction_recorded_by.username if obj.destruction_recorded_by else None,
+            "photos": DestructionPhotoSerializer(obj.photos.all(), many=True).data,
+        }
+
+
+class WriteOffListBuildInputSerializer(serializers.Serializer):
+    period = serializers.CharField(max_length=7, help_text="YYYY-MM")
+
+    def validate_period(self, value: str) -> dt.date:
+        try:
+            return require_not_future(parse_period(value))
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from error
+
+
+class EmptyInputSerializer(serializers.Serializer):
+    """No input."""
+
+
+class WriteOffListSubmitInputSerializer(EmptyInputSerializer):
+    pass
+
+
+class WriteOffListConfirmInputSerializer(EmptyInputSerializer):
+    pass
+
+
+class WriteOffListApproveInputSerializer(EmptyInputSerializer):
+    pass
+
+
+class WriteOffListRejectInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class WriteOffListRecordDestructionInputSerializer(serializers.Serializer):
+    destroyed_on = serializers.DateField()
+    method = serializers.CharField(max_length=200)
+    warehouse_person = serializers.CharField(max_length=60)
+    witness = serializers.CharField(max_length=60)
+    photos = serializers.ListField(child=serializers.FileField(), required=False, default=list, max_length=20)
+
+
+class WriteOffLineRemoveInputSerializer(serializers.Serializer):
+    line = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    reason = serializers.CharField(max_length=2000)
+
+
+DOWNLOAD_RESPONSES = {
+    (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="The document."),
+    401: REFUSALS[401],
+    403: REFUSALS[403],
+    404: REFUSALS[404],
+}
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List write-off lists 报废清单, newest month first"),
+    retrieve=extend_schema(summary="A write-off list with its units, approvals and the transitions you may fire"),
+)
+class WriteOffListViewSet(ScopedWorkflowViewSet):
+    """Monthly write-off lists 报废清单: built and submitted by technicians, confirmed by logistics, approved by
+    the production VP, closed by the destruction record."""
+
+    selector = staticmethod(writeofflist_list)
+    getter = staticmethod(writeofflist_get)
+    serializer_class = WriteOffListSerializer
+    detail_serializer_class = WriteOffListDetailSerializer
+    filterset_class = WriteOffListFilter
+    queryset_model = WriteOffList
+    cursor_ordering = "-period"
+
+    @extend_schema(
+        summary="Build the month's draft, or answer the existing list (201 when built, 200 when it existed)",
+        request=WriteOffListBuildInputSerializer,
+        responses={
+            201: WriteOffListDetailSerializer,
+            200: WriteOffListDetailSerializer,
+            **{code: REFUSALS[code] for code in (400, 401, 403)},
+        },
+    )
+    def create(self, request, *args, **kwargs):
+        if not is_technician(None, request.user):
+            raise TransitionForbidden(
+                _("Only the service center's technicians build the write-off list."), transition="build"
+            )
+        data = self.read_input(WriteOffListBuildInputSerializer)
+        writeoff_list, created = services.writeofflist_build(period=data["period"], user=request.user)
+        return self.detail_response(
+            writeoff_list.pk, status_code=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+    @transition_schema(WriteOffListSubmitInputSerializer, WriteOffListDetailSerializer, "Submit the draft (technician)")
+    @action(detail=True, methods=["post"], url_path="submit")
+    def submit(self, request, pk=None):
+        obj = self.get_object()
+        self.read_input(WriteOffListSubmitInputSerializer, obj, transition="submit")
+        services.writeofflist_submit(writeoff_list=obj, user=request.user)
+        return self.detail_response(obj.pk)
+
+    @transition_schema(
+        WriteOffListConfirmInputSerializer,
+        WriteOffListDetailSerializer,
+        "Confirm 确认 the submitted list (a logistics manager other than the submitter)",
+    )
+    @action(detail=True, methods=["post"], url_path="confirm")
+    def confirm(self, request, pk=None):
+        obj = self.get_object()
+        self.read_input(WriteOffListConfirmInputSerializer, obj, transition="confirm")
+        services.writeofflist_confirm(writeoff_list=obj, user=request.user)
+        return self.detail_response(obj.pk)
+
+    @transition_schema(
+        WriteOffListApproveInputSerializer,
+        WriteOffListDetailSerializer,
+        "Approve 审批 the confirmed list: every unit is written off, all or none, and loss reports are issued "
+        "(a production VP who neither submitted nor confirmed it)",
+    )
+    @action(detail=True, methods=["post"], url_path="approve")
+    def approve(self, request, pk=None):
+        obj = self.get_object()
+        self.read_input(WriteOffListApproveInputSerializer, obj, transition="approve")
+        services.writeofflist_approve(writeoff_list=obj, user=request.user)
+        return self.detail_response(obj.pk)
+
+    @transition_schema(
+        WriteOffListRejectInputSerializer,
+        WriteOffListDetailSerializer,
+        "Send the list back to draft with a reason (whoever holds the approval it waits for)",
+    )
+    @action(detail=True, methods=["post"], url_path="reject")
+    def reject(self, request, pk=None):
+        obj = self.get_object()
+        data = self.read_input(WriteOffListRejectInputSerializer, obj, transition="reject")
+        services.writeofflist_reject(writeoff_list=obj, user=request.user, reason=data["reason"])
+        return self.detail_response(obj.pk)
+
+    @transition_schema(
+        WriteOffListRecordDestructionInputSerializer,
+        WriteOffListDetailSerializer,
+        "Record the destruction 销毁记录 of the approved list, with optional photos (technician)",
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="record_destruction",
+        parser_classes=[JSONParser, MultiPartParser, FormParser],
+    )
+    def record_destruction(self, request, pk=None):
+        from django.conf import settings
+
+        obj = self.get_object()
+        data = self.read_input(WriteOffListRecordDestructionInputSerializer, obj, transition="record_destruction")
+        limit = settings.AFTERSALES_MAX_UPLOAD_BYTES
+        # One byte over the limit is enough for the service to refuse; the rest is never read into memory.
+        photos = [(upload.name or "", upload.read(limit + 1)) for upload in data["photos"]]
+        services.writeofflist_record_destruction(
+            writeoff_list=obj,
+            user=request.user,
+            destroyed_on=data["destroyed_on"],
+            method=data["method"],
+            warehouse_person=data["warehouse_person"],
+            witness=data["witness"],
+            photos=photos,
+        )
+        return self.detail_response(obj.pk)
+
+    @transition_schema(
+        WriteOffLineRemoveInputSerializer,
+        WriteOffListDetailSerializer,
+        "Take a unit off the draft with a reason; it waits for next month's list (technician)",
+    )
+    @action(detail=True, methods=["post"], url_path="remove_line")
+    def remove_line(self, request, pk=None):
+        obj = self.get_object()
+        data = self.read_input(
+            WriteOffLineRemoveInputSerializer,
+            refuse=lambda: services.writeoffline_remove_refusal(writeoff_list=obj, user=request.user),
+        )
+        line = next((line for line in obj.lines.all() if line.pk == data["line"]), None)
+        if line is None:
+            services.writeoffline_remove_refusal(writeoff_list=obj, user=request.user)
+            raise serializers.ValidationError({"line": [_("That line is not on this list.")]})
+        services.writeoffline_remove(line=line, user=request.user, reason=data["reason"])
+        return self.detail_response(obj.pk)
+
+    @extend_schema(summary="The list as PDF (rendered now)", responses=DOWNLOAD_RESPONSES)
+    @action(detail=True, methods=["get"], url_path="pdf", filterset_class=None)
+    def pdf(self, request, pk=None):
+        return document_download(self.get_object(), "pdf")
+
+    @extend_schema(summary="The list as XLSX (rendered now)", responses=DOWNLOAD_RESPONSES)
+    @action(detail=True, methods=["get"], url_path="xlsx", filterset_class=None)
+    def xlsx(self, request, pk=None):
+        return document_download(self.get_object(), "xlsx")
+
+
+class LossReportSerializer(AvailableTransitionsMixin, serializers.ModelSerializer):
+    """A loss report 报损单 as a list row shows it."""
+
+    period = PeriodLabelField(read_only=True)
+    party = serializers.SerializerMethodField()
+    party_name = serializers.CharField(read_only=True)
+    total = MoneyField(source="total_cost")
+    writeoff_list = serializers.CharField(source="writeoff_list.number", read_only=True)
+    acknowledged_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = LossReport
+        fields = [
+            "id",
+            "number",
+            "period",
+            "writeoff_list",
+            "party_type",
+            "party",
+            "party_name",
+            "state",
+            "total",
+            "acknowledged_by",
+            "acknowledged_at",
+            "available_transitions",
+        ]
+
+    def get_party(self, report) -> str:
+        return report.supplier.code if report.party_type == PartyType.SUPPLIER else report.store.code
+
+
+class LossReportDetailSerializer(LossReportSerializer):
+    lines = serializers.SerializerMethodField()
+
+    class Meta(LossReportSerializer.Meta):
+        fields = [*LossReportSerializer.Meta.fields, "lines"]
+
+    @extend_schema_field(WriteOffLineSerializer(many=True))
+    def get_lines(self, report):
+        return WriteOffLineSerializer(lossreport_lines(report), many=True).data
+
+
+class LossReportAcknowledgeInputSerializer(EmptyInputSerializer):
+    pass
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List the loss reports 报损单 you may see (a supplier or store its own)"),
+    retrieve=extend_schema(summary="A loss report with its scrapped units"),
+)
+class LossReportViewSet(ScopedWorkflowViewSet):
+    """Loss reports 报损单: one per responsible supplier or store of an approved write-off list, signed by it."""
+
+    selector = staticmethod(lossreport_list)
+    getter = staticmethod(lossreport_get)
+    serializer_class = LossReportSerializer
+    detail_serializer_class = LossReportDetailSerializer
+    filterset_class = LossReportFilter
+    queryset_model = LossReport
+    cursor_ordering = "-id"
+
+    @transition_schema(
+        LossReportAcknowledgeInputSerializer, LossReportDetailSerializer, "Sign 签收 the loss report (its party)"
+    )
+    @action(detail=True, methods=["post"], url_path="acknowledge")
+    def acknowledge(self, request, pk=None):
+        obj = self.get_object()
+        self.read_input(LossReportAcknowledgeInputSerializer, obj, transition="acknowledge")
+        services.lossreport_acknowledge(loss_report=obj, user=request.user)
+        return self.detail_response(obj.pk)
+
+    @extend_schema(summary="The loss report as PDF (rendered now)", responses=DOWNLOAD_RESPONSES)
+    @action(detail=True, methods=["get"], url_path="pdf", filterset_class=None)
+    def pdf(self, request, pk=None):
+        return document_download(self.get_object(), "pdf")
+
+    @extend_schema(summary="The loss report as XLSX (rendered now)", responses=DOWNLOAD_RESPONSES)
+    @action(detail=True, methods=["get"], url_path="xlsx", filterset_class=None)
+    def xlsx(self, request, pk=None):
+        return document_download(self.get_object(), "xlsx")

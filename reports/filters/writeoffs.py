@@ -1,0 +1,64 @@
+"""Filters of the write-off lists 报废清单 and loss reports 报损单 (``?period=2026-10&state=draft``)."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.filters import SearchFilterSet
+from reports.choices import LossReportState, PartyType, WriteOffListState
+from reports.models import LossReport, WriteOffList
+from reports.periods import parse_period
+
+
+class PeriodField(forms.CharField):
+    """A month typed as ``YYYY-MM``; anything else is an error naming the expected form."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "YYYY-MM", "size": 8}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_period(value)
+        except ValidationError as error:
+            raise ValidationError(error.messages, code="invalid_period") from error
+
+
+class PeriodFilter(django_filters.Filter):
+    field_class = PeriodField
+
+
+class WriteOffListFilter(SearchFilterSet):
+    """Filters of the write-off lists page and ``/api/v1/writeoff-lists/``."""
+
+    search_fields = ("number",)
+
+    period = PeriodFilter(field_name="period", label=_("Period (YYYY-MM)"))
+    state = django_filters.MultipleChoiceFilter(choices=WriteOffListState.choices, label=_("State"))
+
+    class Meta:
+        model = WriteOffList
+        fields = ["q", "period", "state"]
+
+
+class LossReportFilter(SearchFilterSet):
+    """Filters of the loss reports page and ``/api/v1/loss-reports/``."""
+
+    search_fields = ("number",)
+
+    period = PeriodFilter(field_name="period", label=_("Period (YYYY-MM)"))
+    state = django_filters.MultipleChoiceFilter(choices=LossReportState.choices, label=_("State"))
+    party_type = django_filters.ChoiceFilter(
+        choices=[(PartyType.SUPPLIER, PartyType.SUPPLIER.label), (PartyType.STORE, PartyType.STORE.label)],
+        label=_("Party type"),
+    )
+
+    class Meta:
+        model = LossReport
+        fields = ["q", "period", "state", "party_type"]

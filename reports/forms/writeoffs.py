@@ -1,0 +1,43 @@
+"""Browser forms of the write-off list 报废清单: build, transitions, line removal, destruction record.
+
+Forms only parse and shape input; the rules (future month, reasons, photos'
+bytes, dates) live in ``reports.services.writeoffs``.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cases.forms import BootstrapMixin, MultipleFileField, NoNulCharField
+from reports.filters.writeoffs import PeriodField
+
+
+class WriteOffListBuildForm(BootstrapMixin, forms.Form):
+    period = PeriodField(label=_("Month (YYYY-MM)"), max_length=7)
+
+
+class NoInputForm(BootstrapMixin, forms.Form):
+    """A transition that needs only the button."""
+
+
+class WriteOffListRejectForm(BootstrapMixin, forms.Form):
+    reason = NoNulCharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class WriteOffListDestructionForm(BootstrapMixin, forms.Form):
+    destroyed_on = forms.DateField(label=_("Destroyed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    method = NoNulCharField(label=_("Method of destruction"), max_length=200)
+    warehouse_person = NoNulCharField(label=_("Warehouse person"), max_length=60)
+    witness = NoNulCharField(label=_("Supervising witness (administration)"), max_length=60)
+    photos = MultipleFileField(label=_("Photos of the destruction"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["photos"].widget.attrs["accept"] = "image/*"
+
+
+class WriteOffLineRemoveForm(BootstrapMixin, forms.Form):
+    reason = NoNulCharField(
+        label=_("Why is this unit taken off the list?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
