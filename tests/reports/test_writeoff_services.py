@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from PIL import Image
 
-from aftersales.fsm import TransitionForbidden, TransitionInvalid, TransitionStateConflict
+from aftersales.fsm import TransitionForbidden, TransitionStateConflict
 from aftersales.models import Notification, TransitionLog
 from cases.choices import ReturnState
 from cases.models import Return
