@@ -409,8 +409,21 @@ class ChargebackStatement(ConcurrentTransitionMixin, PartyMixin, TimeStampedMode
         self.settlement_reference, self.settled_by, self.settled_at = reference, by, at
 
 
+class LiveChargebackLineManager(models.Manager):
+    """Only the lines that are charged: a line finance removed from a draft keeps its row (who, when, why, and so
+    a rebuild does not bring it back) but is no charge, so ``statement.lines`` and every document leave it out."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(removed_at__isnull=True)
+
+
 class ChargebackLine(models.Model):
-    """One charge on a statement, with what it was for copied at build time (never re-read from master data)."""
+    """One charge on a statement, with what it was for copied at build time (never re-read from master data).
+
+    Its source (the Return for scrap, repair and recall lines, the shipment for an extra-dispatch fee) is
+    what the monthly build matches on, so building twice updates the same row. Finance may adjust the amount
+    or remove the line while the statement is a draft, always with a reason; a rebuild keeps both.
+    """
 
     statement = models.ForeignKey(
         ChargebackStatement, on_delete=models.CASCADE, related_name="lines", verbose_name=_("statement")
@@ -429,9 +442,23 @@ class ChargebackLine(models.Model):
     production_year = models.PositiveSmallIntegerField(_("production year"), null=True, blank=True)
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     position = models.PositiveIntegerField(_("position"), default=0)
+    # Set when finance changed the amount on a draft: what the build computed, and why it was changed.
+    built_amount = models.DecimalField(_("amount as built"), max_digits=12, decimal_places=2, null=True, blank=True)
+    adjustment_reason = models.TextField(_("reason for the adjustment"), max_length=2000, blank=True)
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("removed by"),
+    )  # fmt: skip
+    removal_reason = models.TextField(_("reason for removal"), max_length=2000, blank=True)
+
+    # The first manager is the default one, which related managers (``statement.lines``) and prefetches use.
+    objects = LiveChargebackLineManager()
+    all_objects = models.Manager()
 
     class Meta:
         ordering = ["statement", "position", "id"]
+        base_manager_name = "all_objects"
         verbose_name = _("chargeback line")
         verbose_name_plural = _("chargeback lines")
         constraints = [

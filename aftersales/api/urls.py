@@ -7,6 +7,7 @@ from aftersales.api.views import TokenObtainView
 from cases.api.views import ReturnAttachmentFileView, ReturnViewSet, ShipmentViewSet
 from inspection.api.views import DefectCodeViewSet, InspectionReportViewSet
 from repairs.api.views import RepairTicketViewSet, SparePartViewSet, StockMovementViewSet
+from reports.api.chargebacks import ChargebackStatementViewSet
 from reports.api.writeoffs import LossReportViewSet, WriteOffListViewSet
 from stores.api.views import RegionViewSet, StoreViewSet
 from suppliers.api.views import CategoryViewSet, StyleViewSet, SupplierViewSet
@@ -24,6 +25,7 @@ router.register("shipments", ShipmentViewSet, basename="shipment")
 router.register("inspections", InspectionReportViewSet, basename="inspectionreport")
 router.register("repair-tickets", RepairTicketViewSet, basename="repairticket")
 router.register("stock-movements", StockMovementViewSet, basename="stockmovement")
+router.register("chargebacks", ChargebackStatementViewSet, basename="chargeback")
 router.register("writeoff-lists", WriteOffListViewSet, basename="writeofflist")
 router.register("loss-reports", LossReportViewSet, basename="lossreport")
 
