@@ -211,3 +211,23 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id} {self.level}"
+
+
+class UserPreference(models.Model):
+    """A user's own settings 个人设置: the language e-mails and notifications are written in.
+
+    Set when the user switches the language in the menu, so a message
+    rendered later by a worker (with no request) speaks the user's language.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference", verbose_name=_("user")
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
+
+    class Meta:
+        verbose_name = _("user preference")
+        verbose_name_plural = _("user preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.language or '-'}"

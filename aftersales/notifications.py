@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -20,9 +21,41 @@ from aftersales.models import Notification
 
 
 def language_of(user) -> str:
-    """The language a user reads messages in (Chinese unless they chose otherwise)."""
-    chosen = getattr(user, "preferred_language", "") or ""
+    """The language a user reads messages in: the one last picked in the menu, else Chinese.
+
+    Load recipients with ``select_related("preference")`` to avoid a query per user.
+    """
+    try:
+        chosen = user.preference.language
+    except ObjectDoesNotExist:
+        chosen = ""
+    except AttributeError:  # an unsaved or anonymous user
+        chosen = ""
     return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def absolute_url(path: str) -> str:
+    """A link for an e-mail: the site's address (``AFTERSALES_SITE_URL``) plus the path."""
+    if not path or "://" in path:
+        return path
+    return f"{settings.AFTERSALES_SITE_URL}{path}"
+
+
+def notification_list(user, *, unread: bool | None = None):
+    """The user's own inbox 收件箱, newest first (nobody sees anyone else's messages)."""
+    notifications = Notification.objects.for_user(user)
+    if unread is True:
+        notifications = notifications.unread()
+    elif unread is False:
+        notifications = notifications.filter(read_at__isnull=False)
+    return notifications
+
+
+def notification_unread_count(user) -> int:
+    """How many unread messages the menu badge shows (one COUNT on the partial unread index)."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.for_user(user).unread().count()
 
 
 def render_message(template: str, context: dict[str, Any], *, language: str) -> tuple[str, str, str]:
@@ -57,7 +90,11 @@ def notify(
         if user.pk in seen or not user.is_active:
             continue
         seen.add(user.pk)
-        subject, text, html = render_message(template, {**context, "recipient": user}, language=language_of(user))
+        subject, text, html = render_message(
+            template,
+            {**context, "recipient": user, "link": absolute_url(url), "site_url": settings.AFTERSALES_SITE_URL},
+            language=language_of(user),
+        )
         rows.append(
             Notification(
                 recipient=user,

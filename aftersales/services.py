@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models, transaction
+
+if TYPE_CHECKING:
+    from aftersales.models import Notification
 
 ModelT = TypeVar("ModelT", bound=models.Model)
 
@@ -78,3 +81,47 @@ def notification_email_send(*, notification_id: int) -> str:
         message.send()
         Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
     return "sent"
+
+
+@transaction.atomic
+def notification_mark_read(*, user, notification_id: int) -> Notification:
+    """Mark one of the user's own inbox messages read 标为已读 (reading it twice keeps the first time).
+
+    Another user's message is not found (``Notification.DoesNotExist``), so its existence does not leak.
+    """
+    from django.utils import timezone
+
+    from aftersales.models import Notification
+
+    notification = Notification.objects.for_user(user).select_for_update().get(pk=notification_id)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.full_clean()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+@transaction.atomic
+def notification_mark_all_read(*, user) -> int:
+    """Mark every unread message of the user's inbox read 全部已读; returns how many changed."""
+    from django.utils import timezone
+
+    from aftersales.models import Notification
+
+    return Notification.objects.for_user(user).unread().update(read_at=timezone.now())
+
+
+@transaction.atomic
+def userpreference_set_language(*, user, language: str) -> None:
+    """Remember the language the user picked 语言偏好, for messages rendered without a request (e-mails)."""
+    from django.conf import settings
+
+    from aftersales.models import UserPreference
+
+    if not getattr(user, "is_authenticated", False) or language not in dict(settings.LANGUAGES):
+        return
+    preference, _created = UserPreference.objects.get_or_create(user=user)
+    if preference.language != language:
+        preference.language = language
+        preference.full_clean()
+        preference.save(update_fields=["language"])

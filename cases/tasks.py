@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 
 @shared_task
@@ -19,3 +20,17 @@ def recall_deadline_reminders_task() -> dict:
     from cases.recalls import recall_deadline_reminders
 
     return {"reminded": recall_deadline_reminders()}
+
+
+@shared_task(
+    # The scan is one transaction: a lost database connection rolls it back whole, so a retry is safe.
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=5,
+)
+def turnaround_alerts_task() -> dict:
+    """Daily 08:00: the 15-day turnaround alerts 周转预警 (due soon, overdue) as one digest per recipient."""
+    from cases.alerts import turnaround_alerts_scan
+
+    return turnaround_alerts_scan()
