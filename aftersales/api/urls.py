@@ -8,6 +8,7 @@ from cases.api.views import ReturnAttachmentFileView, ReturnViewSet, ShipmentVie
 from inspection.api.views import DefectCodeViewSet, InspectionReportViewSet
 from repairs.api.views import RepairTicketViewSet, SparePartViewSet, StockMovementViewSet
 from reports.api.chargebacks import ChargebackStatementViewSet
+from reports.api.runs import ReportRunViewSet
 from reports.api.writeoffs import LossReportViewSet, WriteOffListViewSet
 from stores.api.views import RegionViewSet, StoreViewSet
 from suppliers.api.views import CategoryViewSet, StyleViewSet, SupplierViewSet
@@ -25,6 +26,7 @@ router.register("shipments", ShipmentViewSet, basename="shipment")
 router.register("inspections", InspectionReportViewSet, basename="inspectionreport")
 router.register("repair-tickets", RepairTicketViewSet, basename="repairticket")
 router.register("stock-movements", StockMovementViewSet, basename="stockmovement")
+router.register("reports", ReportRunViewSet, basename="reportrun")
 router.register("chargebacks", ChargebackStatementViewSet, basename="chargeback")
 router.register("writeoff-lists", WriteOffListViewSet, basename="writeofflist")
 router.register("loss-reports", LossReportViewSet, basename="lossreport")

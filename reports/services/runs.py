@@ -430,10 +430,9 @@ def monthly_build(*, period=None) -> dict:
     period = _clean_period(period) if period is not None else previous_period()
     summary: dict = {"period": f"{period:%Y-%m}"}
     # Drafts first: the supplier quality report counts the month's chargebacks.
-    writeoff = writeofflist_build(period=period, user=None)
-    summary["writeoff_list"] = getattr(writeoff[0] if isinstance(writeoff, tuple) else writeoff, "pk", None)
-    statements = chargeback_build(period=period, user=None)
-    summary["chargebacks"] = len(statements[0] if isinstance(statements, tuple) else statements or [])
+    writeoff_list, _created = writeofflist_build(period=period, user=None)
+    summary["writeoff_list"] = writeoff_list.pk
+    summary["chargebacks"] = len(chargeback_build(period=period, user=None))
     runs = {}
     for kind in ReportKind.values:
         run, created = reportrun_request(kind=kind, period=period, user=None)
