@@ -223,8 +223,9 @@ class DestructionPhoto(models.Model):
 class PartyDocumentQuerySet(ScopedQuerySet):
     """A supplier sees its own documents, a store its own, a region manager its stores'; HQ's only the center."""
 
+    # No region lookup: a store user's scope names its store's region too, which would show it every store of
+    # the region; a region manager's store_ids already hold the managed regions' stores.
     store_lookup = "store"
-    region_lookup = "store__region"
     supplier_lookup = "supplier"
 
 
