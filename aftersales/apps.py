@@ -12,9 +12,17 @@ class AftersalesConfig(AppConfig):
         # every migrate. aftersales is the last installed app, so every other
         # app's permissions exist by the time this sender fires.
         post_migrate.connect(_sync_roles_after_migrate, sender=self)
+        # And the beat schedule's rows with settings.CELERY_BEAT_SCHEDULE (admin edits kept).
+        post_migrate.connect(_sync_schedules_after_migrate, sender=self)
 
 
 def _sync_roles_after_migrate(sender, using="default", **kwargs) -> None:
     from aftersales.roles import sync_roles
 
     sync_roles(using=using)
+
+
+def _sync_schedules_after_migrate(sender, using="default", **kwargs) -> None:
+    from aftersales.schedules import schedules_sync
+
+    schedules_sync(using=using)

@@ -105,7 +105,11 @@ def navigation(request) -> dict:
     labels = role_labels(user)
     if user.is_superuser:
         labels.insert(0, _("System administrator"))
+    from aftersales.notifications import notification_unread_count
+
     return {
+        # One COUNT on the partial index of unread messages.
+        "nav_unread_count": notification_unread_count(user),
         "nav_master_data": master_data_links(user),
         "nav_workflow": workflow_links(user),
         "nav_role_labels": labels,

@@ -3,6 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from aftersales.api.notifications import NotificationViewSet
 from aftersales.api.views import TokenObtainView
 from cases.api.views import ReturnAttachmentFileView, ReturnViewSet, ShipmentViewSet
 from inspection.api.views import DefectCodeViewSet, InspectionReportViewSet
@@ -22,6 +23,7 @@ router.register("styles", StyleViewSet, basename="style")
 router.register("defect-codes", DefectCodeViewSet, basename="defectcode")
 router.register("spare-parts", SparePartViewSet, basename="sparepart")
 router.register("returns", ReturnViewSet, basename="return")
+router.register("notifications", NotificationViewSet, basename="notification")
 router.register("shipments", ShipmentViewSet, basename="shipment")
 router.register("inspections", InspectionReportViewSet, basename="inspectionreport")
 router.register("repair-tickets", RepairTicketViewSet, basename="repairticket")
