@@ -240,6 +240,8 @@ SPECTACULAR_SETTINGS = {
         "ResponsibilityEnum": "inspection.choices.Responsibility",
         "WriteOffListStateEnum": "reports.choices.WriteOffListState",
         "LossReportStateEnum": "reports.choices.LossReportState",
+        "StatementStateEnum": "reports.choices.StatementState",
+        "ChargebackLineKindEnum": "reports.choices.ChargebackLineKind",
     },
 }
 
