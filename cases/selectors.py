@@ -308,12 +308,14 @@ class RecallCompliance:
     totals: dict
 
 
-def recall_compliance(recall: Recall, *, today: dt.date | None = None) -> RecallCompliance:
+def recall_compliance(recall: Recall, *, user=None, today: dt.date | None = None) -> RecallCompliance:
     """Per store notified: acknowledged (when), on hand, returned, late; then per region and overall.
 
     A store is late once the deadline has passed and it has not acknowledged,
     or has returned fewer units than it said it had on hand. Figures come
     from the database (one query per table of figures), not from a loop.
+    Given a ``user``, only the stores within the user's scope are shown (a
+    region manager its region's); the service center sees every store.
     """
     today = today or timezone.localdate()
     overdue = recall.deadline is not None and recall.deadline < today
@@ -329,7 +331,8 @@ def recall_compliance(recall: Recall, *, today: dt.date | None = None) -> Recall
         else Value(False, output_field=BooleanField())
     )
     stores = (
-        RecallNotice.objects.filter(recall=recall)
+        (RecallNotice.objects.visible_to(user) if user is not None else RecallNotice.objects.all())
+        .filter(recall=recall)
         .select_related("store__region", "acknowledged_by")
         .annotate(returned=recall_returned_count())
         .annotate(late=late)
@@ -356,7 +359,8 @@ def recall_compliance(recall: Recall, *, today: dt.date | None = None) -> Recall
         }
         for row in regions
     ]
-    totals = stores.order_by().aggregate(**figures)
+    # The overall figures add up the few region rows the database grouped.
+    totals = {name: sum(row[name] for row in regions) for name in figures}
     return RecallCompliance(recall=recall, stores=stores, regions=regions, totals=totals)
 
 

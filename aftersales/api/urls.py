@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from aftersales.api.notifications import NotificationViewSet
 from aftersales.api.views import TokenObtainView
+from cases.api.recalls import RecallAttachmentFileView, RecallCandidateView, RecallNoticeViewSet, RecallViewSet
 from cases.api.views import ReturnAttachmentFileView, ReturnViewSet, ShipmentViewSet
 from inspection.api.views import DefectCodeViewSet, InspectionReportViewSet
 from repairs.api.views import RepairTicketViewSet, SparePartViewSet, StockMovementViewSet
@@ -25,6 +26,8 @@ router.register("spare-parts", SparePartViewSet, basename="sparepart")
 router.register("returns", ReturnViewSet, basename="return")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("shipments", ShipmentViewSet, basename="shipment")
+router.register("recalls", RecallViewSet, basename="recall")
+router.register("recall-notices", RecallNoticeViewSet, basename="recallnotice")
 router.register("inspections", InspectionReportViewSet, basename="inspectionreport")
 router.register("repair-tickets", RepairTicketViewSet, basename="repairticket")
 router.register("stock-movements", StockMovementViewSet, basename="stockmovement")
@@ -40,6 +43,12 @@ urlpatterns = [
         "returns/<int:return_pk>/attachments/<int:pk>/file/",
         ReturnAttachmentFileView.as_view(),
         name="return-attachment-file",
+    ),
+    path("recall-candidates/", RecallCandidateView.as_view(), name="recall-candidates"),
+    path(
+        "recalls/<int:recall_pk>/attachments/<int:pk>/file/",
+        RecallAttachmentFileView.as_view(),
+        name="recall-attachment-file",
     ),
     path("", include(router.urls)),
 ]

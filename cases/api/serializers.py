@@ -16,7 +16,7 @@ from rest_framework.reverse import reverse
 
 from aftersales.api.fields import MAX_ID, AvailableTransitionsMixin, ScopedSlugRelatedField
 from cases.choices import COUNTER_HANDLING_CHOICES, AttachmentKind, DueStatus, ShipmentDirection, ShipmentState
-from cases.models import MIN_PRODUCTION_YEAR, Attachment, Return, Shipment, ShipmentLine
+from cases.models import MIN_PRODUCTION_YEAR, Attachment, Recall, Return, Shipment, ShipmentLine
 from cases.permissions import customer_contact_for
 from inspection.api.serializers import ReturnInspectionSerializer
 from inspection.models import DefectCode
@@ -28,6 +28,19 @@ MAX_UNITS_PER_SHIPMENT = 500
 
 
 # --- Returns ---
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A reference by id among the rows the requesting user may see: one outside reads like an unknown one."""
+
+    def __init__(self, model, **kwargs):
+        self.model = model
+        kwargs.setdefault("queryset", model.objects.none())
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return self.model.objects.visible_to(getattr(request, "user", None))
 
 
 class ReturnSerializer(AvailableTransitionsMixin, serializers.ModelSerializer):
@@ -81,6 +94,7 @@ class ReturnSerializer(AvailableTransitionsMixin, serializers.ModelSerializer):
             "due_status",
             "inspection",
             "repair_ticket",
+            "recall",
             "available_transitions",
         ]
         read_only_fields = fields
@@ -137,6 +151,13 @@ class ReturnCreateInputSerializer(serializers.Serializer):
         error_messages={"invalid": _("Enter digits only (a leading + and spaces or dashes are allowed).")},
     )
     policy_exception_reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    recall = ScopedPrimaryKeyRelatedField(
+        Recall,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("The batch recall this unit is returned for (its id), if any."),
+    )
 
 
 class ReturnResolveAtStoreInputSerializer(serializers.Serializer):

@@ -155,6 +155,7 @@ class ReturnViewSet(ScopedWorkflowViewSet):
             production_year=data["production_year"],
             defect_description=data["defect_description"],
             reported_defect=data["reported_defect"],
+            recall=data["recall"],
         )
         created = services.return_log(
             user=request.user,
