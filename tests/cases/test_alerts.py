@@ -1,10 +1,12 @@
 """The daily 15-day turnaround alerts 周转预警 (cases.alerts): selection, once-only, digests, language."""
 
 import datetime as dt
+import threading
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.db import connection, connections
 
 from aftersales.models import Alert, Notification, UserPreference
 from cases.alerts import turnaround_alerts_scan, turnaround_candidates
@@ -241,3 +243,36 @@ def test_candidate_selection_is_one_query(s001, django_assert_num_queries):
     # when the candidates are read, then it takes one query
     with django_assert_num_queries(1):
         assert len(list(turnaround_candidates(now=shanghai(2026, 11, 14, 8)))) == 5
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: writers cannot race on SQLite")
+@pytest.mark.django_db(transaction=True)
+def test_two_scans_at_once_alert_each_unit_once(s001):
+    # given two overdue units and two scans (say beat's and a manual run) released at the same moment
+    units = [dispatched(shanghai(2026, 10, 20, 12), store=s001) for _ in range(2)]
+    barrier = threading.Barrier(2, timeout=60)
+    results: list = [None, None]
+
+    def scan(index: int) -> None:
+        try:
+            barrier.wait()
+            results[index] = turnaround_alerts_scan(now=shanghai(2026, 11, 14, SCAN_HOUR))
+        except Exception as error:  # noqa: BLE001 - the test inspects what each scan got
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=scan, args=(index,)) for index in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=90)
+
+    # then between them they raised each alert once and sent one set of digests
+    assert all(isinstance(result, dict) for result in results), results
+    assert sum(result["overdue"] for result in results) == len(units)
+    assert Alert.objects.count() == len(units)
+    digests = Notification.objects.filter(kind="turnaround_digest")
+    assert digests.count() == sum(result["digests"] for result in results)
+    assert digests.values("recipient").distinct().count() == digests.count()
