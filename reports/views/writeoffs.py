@@ -27,6 +27,7 @@ from django_fsm import ConcurrentTransition
 from aftersales.exports import Column
 from aftersales.fsm import CONCURRENT_CHANGE_MESSAGE, TransitionError, available_transitions
 from aftersales.views import ScopedListView, TransitionViewMixin
+from inspection.choices import Responsibility
 from reports.api.writeoffs import document_download
 from reports.choices import LossReportState, WriteOffListState
 from reports.filters.writeoffs import LossReportFilter, WriteOffListFilter
@@ -53,6 +54,10 @@ TIMELINE_LABELS = {
     "remove_line": gettext_lazy("Unit taken off the list"),
 }
 DOWNLOAD_FORMATS = ("pdf", "xlsx")
+
+
+def responsibility_label(value: str) -> str:
+    return str(Responsibility(value).label) if value in Responsibility.values else value
 
 
 def state_label(value: str) -> str:
@@ -167,6 +172,7 @@ def writeofflist_panel_context(request, writeoff_list, *, name: str = "", form=N
         "live_lines": [
             {
                 "line": line,
+                "responsibility": responsibility_label(line.responsibility),
                 "remove_form": line_forms.get(line.pk)
                 or writeoff_forms.WriteOffLineRemoveForm(prefix=f"line{line.pk}"),
             }
