@@ -246,6 +246,8 @@ SPECTACULAR_SETTINGS = {
         "ShipmentLineOutcomeEnum": "cases.choices.ShipmentLineOutcome",
         "StatementStateEnum": "reports.choices.StatementState",
         "ChargebackLineKindEnum": "reports.choices.ChargebackLineKind",
+        "ReportKindEnum": "reports.choices.ReportKind",
+        "ReportRunStatusEnum": "reports.choices.ReportRunStatus",
     },
 }
 

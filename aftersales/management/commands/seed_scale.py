@@ -300,6 +300,7 @@ class Command(BaseCommand):
                 "received_at": _stamp(stamps.get("receive"), zone),
                 "inspected_at": _stamp(stamps.get("inspect"), zone),
                 "returned_at": _stamp(stamps.get("confirm_returned"), zone),
+                "recall_id": None,  # ordinary returns; batch recalls are not seeded at scale
             }
             next_id += 1
             yield row, steps
