@@ -276,16 +276,6 @@ class PartyMixin(models.Model):
         return party.name if party is not None else str(_("Head office"))
 
 
-class LossReportQuerySet(PartyDocumentQuerySet):
-    """A store's staff see their own store's loss reports only, not their region's.
-
-    A store login's scope carries its store's region (``scope_for``), so a region lookup would show a store the
-    other stores' reports; region managers reach their stores' reports through ``store_ids`` instead.
-    """
-
-    region_lookup = None
-
-
 class LossReport(ConcurrentTransitionMixin, PartyMixin, TimeStampedModel):
     """报损单: the scrapped units of one approved write-off list charged to one supplier or one store.
 
@@ -307,7 +297,7 @@ class LossReport(ConcurrentTransitionMixin, PartyMixin, TimeStampedModel):
     )  # fmt: skip
     acknowledged_at = models.DateTimeField(_("signed at"), null=True, blank=True)
 
-    objects = LossReportQuerySet.as_manager()
+    objects = PartyDocumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-period", "party_key"]
