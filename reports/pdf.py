@@ -25,7 +25,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import mimetypes
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -177,6 +178,151 @@ def render_pdf(template_name: str, context: dict, *, base_url: str | None = None
         return document.write_pdf()
 
 
+# --- Long tables -----------------------------------------------------------------
+#
+# WeasyPrint spends most of a long table's time on per-cell work: computing styles, building and
+# laying out a block box per <td>, drawing it. A 5,000-line statement laid out one <td> per value
+# took about 35 s and 830 MiB here (bench/RESULTS.md). So the lines are printed as "stacked"
+# rows: one <tr> per LINES_PER_CHUNK lines, each <td> holding one column's values for those lines,
+# one per visual line (``white-space: pre-line``). WeasyPrint splits such rows across pages and
+# repeats the <thead> as usual. For the columns to stay aligned every value must take exactly the
+# lines we decide, so values are wrapped here, conservatively, from the font's advance widths, and
+# the shorter cells of a line are padded with no-break spaces (an empty line could collapse).
+
+LINES_PER_CHUNK = 40
+#: Size of the lines tables' text and the height of one visual line (static/pdf/document.css).
+TABLE_FONT_PT = 8.5
+CELL_PADDING_MM = 1.0
+PT_PER_MM = 72 / 25.4
+#: Pango must never wrap a line we measured as fitting: keep a margin for rounding and fallbacks.
+WIDTH_SAFETY = 0.92
+#: Advance widths (1/1000 em) of printable ASCII in Noto Sans CJK SC Regular, U+0020..U+007E.
+#: Everything else counts as a full em, as wide as an ideograph, which it never exceeds in this font.
+ASCII_WIDTHS = (
+    224, 323, 474, 555, 555, 921, 680, 278, 338, 338, 467, 555, 278, 347, 278, 392, 555, 555, 555, 555,
+    555, 555, 555, 555, 555, 555, 278, 278, 555, 555, 555, 474, 946, 608, 657, 638, 688, 589, 552, 689,
+    728, 293, 535, 646, 543, 812, 723, 742, 633, 742, 635, 596, 599, 721, 575, 878, 573, 531, 603, 338,
+    392, 338, 555, 559, 606, 563, 618, 510, 620, 554, 325, 564, 607, 275, 275, 552, 284, 926, 610, 606,
+    620, 620, 388, 468, 377, 607, 521, 802, 498, 521, 475, 338, 270, 338, 555,
+)  # fmt: skip
+NBSP = "\u00a0"
+
+
+@dataclass(frozen=True)
+class PdfColumn:
+    """A column of a lines table: its header, width on paper, alignment."""
+
+    header: str
+    width_mm: float
+    right: bool = False
+
+    @property
+    def capacity(self) -> float:
+        """How many ems of text fit on one visual line of this column."""
+        usable_pt = (self.width_mm - 2 * CELL_PADDING_MM) * PT_PER_MM
+        return usable_pt / TABLE_FONT_PT * WIDTH_SAFETY
+
+
+def char_width(char: str) -> float:
+    code = ord(char)
+    if 32 <= code < 127:
+        return ASCII_WIDTHS[code - 32] / 1000
+    return 1.0
+
+
+def text_width(text: str) -> float:
+    return sum(char_width(char) for char in text)
+
+
+def wrap_text(text: str, capacity: float) -> list[str]:
+    """``text`` as visual lines no wider than ``capacity`` ems.
+
+    Whitespace collapses as ``pre-line`` collapses it; a Latin word is moved whole to the next line
+    when it fits there, ideographs break anywhere (as Chinese is set).
+    """
+    lines: list[str] = []
+    for paragraph in str(text).replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        current, width = "", 0.0
+        for char in " ".join(paragraph.split()):
+            advance = char_width(char)
+            if current and width + advance > capacity:
+                if char == " ":
+                    lines.append(current)
+                    current, width = "", 0.0
+                    continue
+                space = current.rfind(" ")
+                tail = current[space + 1 :]
+                if space > 0 and char.isascii() and tail.isascii() and text_width(tail) + advance <= capacity:
+                    lines.append(current[:space])
+                    current = tail
+                else:
+                    lines.append(current.rstrip())
+                    current = ""
+                width = text_width(current)
+            current += char
+            width += advance
+        lines.append(current.rstrip())
+    return lines
+
+
+def stacked_chunks(rows: Iterable[Sequence[Any]], columns: Sequence[PdfColumn]) -> list[list[str]]:
+    """Rows of values as chunks of stacked cells: ``[[column 1 text, column 2 text, ...], ...]``.
+
+    Each chunk covers up to LINES_PER_CHUNK rows; a row takes as many visual lines as its tallest
+    wrapped value, and the other cells of that row are padded to the same count.
+    """
+    chunks: list[list[str]] = []
+    cells: list[list[str]] = [[] for _ in columns]
+    count = 0
+    for row in rows:
+        wrapped = [
+            wrap_text("" if value is None else value, column.capacity)
+            for value, column in zip(row, columns, strict=True)
+        ]
+        height = max(len(lines) for lines in wrapped)
+        for column_lines, lines in zip(cells, wrapped, strict=True):
+            padded = [line or NBSP for line in lines] + [NBSP] * (height - len(lines))
+            column_lines.extend(padded)
+        count += 1
+        if count == LINES_PER_CHUNK:
+            chunks.append(["\n".join(lines) for lines in cells])
+            cells, count = [[] for _ in columns], 0
+    if count:
+        chunks.append(["\n".join(lines) for lines in cells])
+    return chunks
+
+
+def lines_table(rows: Iterable[Sequence[Any]], columns: Sequence[PdfColumn]) -> dict:
+    """What ``templates/pdf/_lines.html`` prints: column headers and widths, and the stacked chunks
+    as ``(text, css class)`` cells."""
+    classes = ["r" if column.right else "" for column in columns]
+    return {
+        "columns": [(column.header, f"{column.width_mm:g}mm", "r" if column.right else "") for column in columns],
+        "chunks": [list(zip(chunk, classes, strict=True)) for chunk in stacked_chunks(rows, columns)],
+    }
+
+
+CHARGEBACK_COLUMNS = (
+    PdfColumn("序号", 11, right=True),
+    PdfColumn("类别", 19),
+    PdfColumn("退货/寄送单号", 31),
+    PdfColumn("款号", 25),
+    PdfColumn("说明", 57),
+    PdfColumn("生产年份", 15),
+    PdfColumn("金额", 28, right=True),
+)
+WRITEOFF_COLUMNS = (
+    PdfColumn("序号", 11, right=True),
+    PdfColumn("退货单号", 31),
+    PdfColumn("款号", 25),
+    PdfColumn("生产年份", 15),
+    PdfColumn("责任", 13),
+    PdfColumn("供应商", 35),
+    PdfColumn("门店", 32),
+    PdfColumn("成本", 24, right=True),
+)
+
+
 # --- Shared formatting --------------------------------------------------------
 
 
@@ -271,7 +417,7 @@ def chargeback_context(statement, lines: list | None = None) -> dict:
         "draft": statement.state == StatementState.DRAFT,
         "issued_on": date_text(statement.issued_at),
         "preparer": person(statement.issued_by) if statement.issued_by_id else "",
-        "rows": rows,
+        **lines_table(rows, CHARGEBACK_COLUMNS),
         "line_count": len(rows),
         "total": money(total),
         "total_capital": rmb_capital(total),
@@ -324,7 +470,7 @@ def lossreport_context(loss_report) -> dict:
         "period": period_text(loss_report.period),
         "list_number": loss_report.writeoff_list.number,
         "approved_on": date_text(loss_report.writeoff_list.approved_at),
-        "rows": rows,
+        **lines_table(rows, WRITEOFF_COLUMNS),
         "line_count": len(rows),
         "total": money(total),
         "total_capital": rmb_capital(total),
@@ -370,7 +516,7 @@ def writeofflist_context(writeoff_list) -> dict:
         "period": period_text(writeoff_list.period),
         "state": WRITEOFF_STATE_LABELS.get(writeoff_list.state, writeoff_list.state),
         "draft": writeoff_list.state == WriteOffListState.DRAFT,
-        "rows": rows,
+        **lines_table(rows, WRITEOFF_COLUMNS),
         "line_count": len(rows),
         "total": money(total),
         "total_capital": rmb_capital(total),

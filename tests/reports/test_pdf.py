@@ -324,3 +324,45 @@ def test_writeoff_list_pdf_shows_lines_approvals_and_destruction(tmp_path):
     for name in ("李技术", "张物流", "陈副总", "赵仓管", "孙行政", "粉碎"):
         assert name in text
     assert "2026年11月3日" in text and "2026年11月5日" in text and "2026年11月10日" in text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "拉链断裂，无法修复",
+        "退货 <b>拉链损坏</b> 第0件 这是一个很长的描述需要换行因为它超过了栏宽 and some English words here for testing",
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXYZ WWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWW",
+        "line one\nline two\r\nline three",
+        "",
+    ],
+)
+def test_wrapped_values_fit_their_column_and_lose_no_text(text):
+    # given a narrow and a wide column
+    for column in (pdf.PdfColumn("款号", 25), pdf.PdfColumn("说明", 57)):
+        # when a value is wrapped for it
+        lines = pdf.wrap_text(text, column.capacity)
+
+        # then every visual line fits and the words are all there, in order
+        assert all(pdf.text_width(line) <= column.capacity for line in lines)
+        assert "".join("".join(lines).split()) == "".join(text.split())
+
+
+@pytest.mark.django_db
+def test_a_wrapped_description_keeps_the_columns_of_every_line_aligned(tmp_path):
+    # given a statement whose second line has a description of several visual lines
+    long_description = "面料起球严重，" * 12 + "整件报废"
+    statement = issued_statement(lines=3)
+    second = statement.lines.order_by("position")[1]
+    second.description = long_description
+    second.save()
+
+    # when it is rendered
+    data = pdf.chargeback_pdf(statement)
+    text = pdf_text(data, tmp_path)
+
+    # then each line's style number and amount stand on the same printed line, after the long one too
+    for index, line in enumerate(statement.lines.order_by("position")):
+        printed = next(row for row in text.splitlines() if f"PDF{index:04d}" in row)
+        assert f"¥{line.amount:,.2f}" in printed
+    # and the whole description is printed (in content order, a column's cell is one run of text)
+    assert flat(pdf_text(data, tmp_path, raw=True)).count("面料起球严重，") == 12
