@@ -381,20 +381,28 @@ def chargeback_issue(*, statement: ChargebackStatement, user) -> ChargebackState
     _recompute_total(row)
     pdf_bytes = chargeback_pdf(row)
     xlsx_bytes = chargeback_xlsx(row)
-    row.pdf.save(document_name(row, "pdf"), ContentFile(pdf_bytes), save=False)
-    row.pdf_sha256 = hashlib.sha256(pdf_bytes).hexdigest()
-    row.xlsx.save(document_name(row, "xlsx"), ContentFile(xlsx_bytes), save=False)
-    row.xlsx_sha256 = hashlib.sha256(xlsx_bytes).hexdigest()
-    row.save(update_fields=["pdf", "pdf_sha256", "xlsx", "xlsx_sha256", "updated_at"])
-    log_event(
-        row, "documents_stored", user=user, payload={"pdf_sha256": row.pdf_sha256, "xlsx_sha256": row.xlsx_sha256}
-    )
-
-    scrap_ids = ChargebackLine.objects.filter(
-        statement=row, kind=ChargebackLineKind.SCRAP, return_item__state=ReturnState.WRITTEN_OFF
-    ).values_list("return_item_id", flat=True)
-    for unit in lock(Return, scrap_ids):
-        fire(unit, "charge_back", user=None, locked=True, payload={"statement": row.pk})
+    try:
+        row.pdf.save(document_name(row, "pdf"), ContentFile(pdf_bytes), save=False)
+        row.pdf_sha256 = hashlib.sha256(pdf_bytes).hexdigest()
+        row.xlsx.save(document_name(row, "xlsx"), ContentFile(xlsx_bytes), save=False)
+        row.xlsx_sha256 = hashlib.sha256(xlsx_bytes).hexdigest()
+        row.save(update_fields=["pdf", "pdf_sha256", "xlsx", "xlsx_sha256", "updated_at"])
+        log_event(
+            row, "documents_stored", user=user, payload={"pdf_sha256": row.pdf_sha256, "xlsx_sha256": row.xlsx_sha256}
+        )
+        scrap_ids = list(
+            ChargebackLine.objects.filter(
+                statement=row, kind=ChargebackLineKind.SCRAP, return_item__state=ReturnState.WRITTEN_OFF
+            ).values_list("return_item_id", flat=True)
+        )
+        for unit in lock(Return, scrap_ids):
+            fire(unit, "charge_back", user=None, locked=True, payload={"statement": row.pk})
+    except BaseException:
+        # The transaction rolls back; files are not transactional, so a refused issue leaves none behind.
+        for stored in (row.pdf, row.xlsx):
+            if stored.name:
+                stored.storage.delete(stored.name)
+        raise
     _notify(row, party_users(row), "issued")
     return row
 

@@ -102,7 +102,10 @@ class ChargebackListView(ScopedListView):
         user = self.request.user
         totals = []
         if self.filterset.is_valid():
-            totals = selectors.chargeback_month_totals(user, {k: v for k, v in self.request.GET.items() if k != "page"})
+            filters = self.request.GET.copy()
+            filters.pop("page", None)
+            filters.pop("export", None)
+            totals = selectors.chargeback_month_totals(user, filters)
         context.update(
             totals=totals,
             may_build=permissions.is_finance(None, user),

@@ -509,3 +509,40 @@ def test_a_party_type_always_names_its_party(demo):
     )  # fmt: skip
     with pytest.raises(ValidationError):
         statement.full_clean(exclude=["state"])
+
+
+def test_issue_is_all_or_nothing(demo, demo_user, fast_documents, monkeypatch):
+    # given: charging back a unit fails after the documents were stored
+    import reports.services.chargebacks as module
+
+    real_fire = module.fire
+
+    def failing_fire(instance, name, **kwargs):
+        if name == "charge_back":
+            raise RuntimeError("storage or database failure")
+        return real_fire(instance, name, **kwargs)
+
+    monkeypatch.setattr(module, "fire", failing_fire)
+    month = charged_month()
+    chargeback_build(period=month.period)
+    sup01 = statement_of(month.period, "supplier:SUP01")
+    before = snapshot(sup01)
+    stored: list[str] = []
+    real_save = ChargebackStatement.pdf.field.attr_class.save
+
+    def remember(self, name, content, save=True):
+        real_save(self, name, content, save=save)
+        stored.append(self.name)
+
+    monkeypatch.setattr(ChargebackStatement.pdf.field.attr_class, "save", remember)
+
+    # when
+    with pytest.raises(RuntimeError):
+        chargeback_issue(statement=sup01, user=demo_user("finance1"))
+
+    # then
+    assert snapshot(sup01) == before
+    month.units.sup01.refresh_from_db()
+    assert month.units.sup01.state == ReturnState.WRITTEN_OFF
+    assert len(stored) == 2
+    assert not any(sup01.pdf.storage.exists(name) for name in stored)
