@@ -178,13 +178,27 @@ def collect_extra_shipments(period: dt.date) -> list[Charge]:
 
 
 def collect_recall_costs(period: dt.date) -> list[Charge]:
-    """Recall costs 整款退货费用 charged to the supplier — the slot for the batch-recall feature.
+    """Recall costs 整款退货费用: recalled units the factory found unrepairable in the month, at the style's unit
+    cost, charged to the style's supplier (``cases.selectors.recall_cost_units``), one line per unit."""
+    from cases.selectors import recall_cost_units
 
-    The recall feature (cases.Recall) is built in parallel; its integrator replaces this body with the
-    month's recall charges: one ``Charge(kind=ChargebackLineKind.RECALL, return_item=<the recall Return>,
-    ...)`` per unit, so the line is matched by its Return like scrap and repair lines.
-    """
-    return []
+    charges = []
+    for unit in recall_cost_units(period):
+        recall = unit.recall or unit.recall_unit.recall
+        charges.append(
+            Charge(
+                kind=ChargebackLineKind.RECALL,
+                party_type=PartyType.SUPPLIER,
+                supplier=unit.style.supplier,
+                store=None,
+                amount=money(unit.amount),
+                description=f"{recall.number} {unit.number} {unit.color}/{unit.size}",
+                style_no=unit.style.style_no,
+                production_year=unit.production_year,
+                return_item=unit,
+            )
+        )
+    return charges
 
 
 COLLECTORS: list[Callable[[dt.date], Iterable[Charge]]] = [

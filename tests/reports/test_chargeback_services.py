@@ -546,3 +546,38 @@ def test_issue_is_all_or_nothing(demo, demo_user, fast_documents, monkeypatch):
     assert month.units.sup01.state == ReturnState.WRITTEN_OFF
     assert len(stored) == 2
     assert not any(sup01.pdf.storage.exists(name) for name in stored)
+
+
+def test_recalled_units_found_unrepairable_in_the_month_are_charged_to_the_supplier(demo):
+    # given
+    from cases.choices import RecallOutcome
+    from tests.factories.cases import RecallUnitFactory
+
+    period = first_of_last_month()
+    style = Style.objects.get(style_no="226201TS008")  # SUP01, unit cost 86.00
+    charged = RecallUnitFactory(
+        recall__style=style,
+        return_item__production_year=2024,
+        outcome=RecallOutcome.UNREPAIRABLE,
+        outcome_recorded_at=in_period(period, 15),
+    )
+    RecallUnitFactory(
+        recall=charged.recall, outcome=RecallOutcome.REPAIRED_BY_FACTORY, outcome_recorded_at=in_period(period)
+    )
+    RecallUnitFactory(
+        recall=charged.recall,
+        outcome=RecallOutcome.UNREPAIRABLE,
+        outcome_recorded_at=in_period(period) + dt.timedelta(days=40),
+    )
+
+    # when
+    chargeback_build(period=period)
+    chargeback_build(period=period)
+
+    # then
+    statement = statement_of(period, "supplier:SUP01")
+    assert [(line.kind, line.return_item_id, line.amount, line.production_year) for line in statement.lines.all()] == [
+        (ChargebackLineKind.RECALL, charged.return_item_id, Decimal("86.00"), 2024)
+    ]
+    assert charged.recall.number in statement.lines.get().description
+    assert statement.total == Decimal("86.00")
