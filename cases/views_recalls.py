@@ -1,0 +1,699 @@
+"""Browser pages of batch recalls 整款退货: candidates and the opening with the test report (technicians), QA's
+review, approval and notice, the consolidation and outcomes, the stores' notices with their acknowledgement and
+bulk recall return, and the compliance view with its Excel download.
+
+Reads go through ``cases.selectors`` (so out of scope is 404), writes through ``cases.recalls``; transitions
+use ``aftersales.views.TransitionViewMixin`` like the Return's page (htmx swaps the panel).
+"""
+
+from __future__ import annotations
+
+import io
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+
+from aftersales.exports import XLSX_CONTENT_TYPE, Column
+from aftersales.exports import _excel_value as excel_value
+from aftersales.fsm import TransitionError, TransitionForbidden, TransitionStateConflict, available_transitions
+from aftersales.roles import Role, roles_of, sees_everything
+from aftersales.views import ScopedListView, TransitionViewMixin
+from cases import forms_recalls as recall_forms
+from cases import permissions, recalls, selectors
+from cases.choices import RECALL_COLLECTING_STATES, RECALL_OPEN_STATES, RecallState, ReturnState
+from cases.filters import RecallFilter, RecallNoticeFilter
+from cases.models import Recall, RecallNotice
+from cases.recall_planning import recall_regions_plan
+from inspection.models import DefectCode
+from stores.access import scope_for
+from suppliers.models import Style
+
+RECALL_EVENT_LABELS = {
+    "open": gettext_lazy("Opened with the test report"),
+    "approve": gettext_lazy("Approved by QA"),
+    "reject": gettext_lazy("Rejected by QA"),
+    "plan_regions": gettext_lazy("Regions to notify chosen"),
+    "issue_notice": gettext_lazy("Notice issued to the stores"),
+    "start_collecting": gettext_lazy("Collection started"),
+    "recall_returns": gettext_lazy("A store returned units"),
+    "ship_to_supplier": gettext_lazy("Shipped to the supplier"),
+    "record_outcome": gettext_lazy("Outcome recorded"),
+    "close": gettext_lazy("Closed"),
+}
+RECALL_ACTION_LABELS = {
+    "approve": gettext_lazy("Approve"),
+    "reject": gettext_lazy("Reject"),
+    "issue_notice": gettext_lazy("Issue the notice"),
+    "ship_to_supplier": gettext_lazy("Ship to the supplier"),
+    "record_outcome": gettext_lazy("Record outcomes"),
+    "close": gettext_lazy("Close the recall"),
+}
+NOTICE_ACTION_LABELS = {
+    "acknowledge": gettext_lazy("Acknowledge"),
+    "recall_returns": gettext_lazy("Return the recalled goods"),
+}
+
+
+def is_technician(user) -> bool:
+    return Role.TECHNICIAN in roles_of(user)
+
+
+def require_center(user) -> None:
+    """Compliance figures across stores are the service center's (QA included)."""
+    if not sees_everything(user):
+        raise PermissionDenied
+
+
+def recall_state_label(value: str) -> str:
+    return str(RecallState(value).label) if value in RecallState.values else value
+
+
+class ExtraActionsMixin(TransitionViewMixin):
+    """``TransitionViewMixin`` plus actions that are not FSM transitions (outcomes, photos, bulk returns).
+
+    Those are refused in the same order (409 wrong state, then 403 wrong
+    person) by ``extra_refusal`` before their form is read; the services
+    check again under the lock.
+    """
+
+    extra_forms: dict[str, type] = {}
+
+    def extra_refusal(self, name: str, obj) -> TransitionError | None:
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        from django_fsm import ConcurrentTransition
+
+        from aftersales.fsm import CONCURRENT_CHANGE_MESSAGE
+
+        name = kwargs["name"]
+        if name not in self.extra_forms:
+            return super().post(request, *args, **kwargs)
+        obj = self.get_object()
+        refused = self.extra_refusal(name, obj)
+        if refused is not None:
+            return self.refused(obj, refused.status, refused.message)
+        form = self.extra_forms[name](request.POST, request.FILES, **self.get_form_kwargs(name, obj))
+        if not form.is_valid():
+            return self.render_panel(obj, status=400, name=name, form=form, full_page=not self.is_htmx)
+        try:
+            with transaction.atomic():
+                message = self.perform(name, obj, form)
+        except TransitionError as error:
+            return self.refused(self.get_object(), error.status, error.message)
+        except ConcurrentTransition:
+            return self.refused(self.get_object(), 409, str(CONCURRENT_CHANGE_MESSAGE))
+        except ValidationError as error:
+            self.add_service_errors(form, error)
+            return self.render_panel(self.get_object(), status=400, name=name, form=form, full_page=not self.is_htmx)
+        obj = self.get_object()
+        if self.is_htmx:
+            return self.render_panel(obj, alert=("success", message))
+        messages.success(request, message)
+        return HttpResponseRedirect(self.detail_url(obj))
+
+
+# --- candidates 整款退货候选 ---
+
+
+class RecallCandidateListView(LoginRequiredMixin, TemplateView):
+    """Styles with the same defect code from several stores lately, with the Returns behind each (technicians, QA)."""
+
+    template_name = "cases/recallcandidate_list.html"
+
+    def get(self, request, *args, **kwargs):
+        if not selectors.may_see_recall_candidates(request.user):
+            raise PermissionDenied
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            title=_("Recall candidates"),
+            candidates=selectors.recall_candidate_list(self.request.user),
+            may_open=is_technician(self.request.user),
+            thresholds={
+                "returns": settings.AFTERSALES_RECALL_MIN_RETURNS,
+                "stores": settings.AFTERSALES_RECALL_MIN_STORES,
+                "days": settings.AFTERSALES_RECALL_WINDOW_DAYS,
+            },
+        )
+        return context
+
+
+# --- recalls ---
+
+
+class RecallListView(ScopedListView):
+    """Batch recalls the user may see: the service center all, a store those it was notified of, a supplier its."""
+
+    selector = staticmethod(selectors.recall_list)
+    filterset_class = RecallFilter
+    template_name = "cases/recall_list.html"
+    title = gettext_lazy("Batch recalls")
+    export_name = "recalls"
+    columns = [
+        Column(gettext_lazy("Number"), "number"),
+        Column(gettext_lazy("Style"), "style.style_no"),
+        Column(gettext_lazy("Defect code"), "defect_code.code"),
+        Column(gettext_lazy("State"), "get_state_display"),
+        Column(gettext_lazy("Deadline for stores"), "deadline"),
+        Column(gettext_lazy("Opened by"), "opened_by.username"),
+        Column(gettext_lazy("Opened at"), "created_at"),
+    ]
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("-id")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["may_open"] = is_technician(self.request.user)
+        return context
+
+
+class RecallCreateView(LoginRequiredMixin, View):
+    """Open a recall 立项 with the style test report 检测报告 (technicians); prefilled from a candidate."""
+
+    template_name = "cases/recall_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not is_technician(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def reported_for(self, style_id, code_id) -> list:
+        """The Returns behind the current candidate for this style and code: what other stores reported."""
+        if not (str(style_id).isdigit() and str(code_id).isdigit()):
+            return []
+        for candidate in selectors.recall_candidate_list(self.request.user):
+            if candidate.style.pk == int(style_id) and candidate.defect_code.pk == int(code_id):
+                return candidate.returns
+        return []
+
+    def build_form(self, data=None, files=None, *, initial=None):
+        source = data if data is not None else (initial or {})
+        reported = self.reported_for(source.get("style", ""), source.get("defect_code", ""))
+        form = recall_forms.RecallOpenForm(
+            data,
+            files,
+            initial=initial,
+            styles=Style.objects.visible_to(self.request.user).order_by("style_no"),
+            defect_codes=DefectCode.objects.filter(active=True).order_by("code"),
+            reported=reported,
+        )
+        return form, reported
+
+    def render_form(self, form, reported, *, status=200, errors=()):
+        if form.is_bound:
+            checked = {int(value) for value in self.request.POST.getlist("reported_returns") if value.isdigit()}
+        else:
+            checked = {item.pk for item in reported}
+        context = {
+            "title": _("Open a batch recall"),
+            "form": form,
+            "reported": reported,
+            "checked": checked,
+            "errors": errors,
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, *args, **kwargs):
+        initial = {key: request.GET[key] for key in ("style", "defect_code") if request.GET.get(key, "").isdigit()}
+        form, reported = self.build_form(initial=initial)
+        return self.render_form(form, reported)
+
+    def post(self, request, *args, **kwargs):
+        form, reported = self.build_form(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_form(form, reported, status=400)
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                recall = recalls.recall_open(
+                    user=request.user,
+                    style=data["style"],
+                    defect_code=data["defect_code"],
+                    test_report=data["test_report"],
+                    handling_plan=data["handling_plan"],
+                    deadline=data["deadline"],
+                    return_method=data["return_method"],
+                    cost_bearer=data["cost_bearer"],
+                    reported_return_ids=data["reported_returns"] if "reported_returns" in form.fields else None,
+                )
+                for upload in data["photos"]:
+                    attach(request.user, recall, upload)
+        except TransitionError as error:
+            raise PermissionDenied(error.message) from error
+        except ValidationError as error:
+            loose = []
+            for key, problems in error.message_dict.items() if hasattr(error, "error_dict") else [("", error.messages)]:
+                field = "photos" if key == "file" else key
+                if field in form.fields:
+                    form.add_error(field, problems)
+                else:
+                    loose.extend(problems)
+            return self.render_form(form, reported, status=400, errors=loose)
+        messages.success(request, _("Recall %(number)s is proposed; QA will review it.") % {"number": recall.number})
+        return HttpResponseRedirect(reverse("cases:recall_detail", args=[recall.pk]))
+
+
+def attach(user, recall: Recall, upload) -> None:
+    # Read at most one byte past the limit: the service refuses anything longer without holding a huge file.
+    upload.seek(0)
+    content = upload.read(settings.AFTERSALES_MAX_UPLOAD_BYTES + 1)
+    recalls.recall_attachment_add(user=user, recall=recall, name=upload.name or "", content=content)
+
+
+def recall_extra_refusal(name: str, recall: Recall, user) -> TransitionError | None:
+    """Why ``user`` may not record outcomes or add test-report photos now (409, then 403), or None."""
+    if name == "record_outcome":
+        if recall.state != RecallState.SHIPPED_TO_SUPPLIER:
+            return TransitionStateConflict(
+                _("Outcomes are recorded once the units are at the supplier; the recall is “%(state)s”.")
+                % {"state": recall.get_state_display()},
+                transition=name,
+            )
+        if not permissions.is_technician(recall, user):
+            return TransitionForbidden(_("Only service-center technicians record outcomes."), transition=name)
+        return None
+    if recall.state not in RECALL_OPEN_STATES:
+        return TransitionStateConflict(
+            _("The recall is “%(state)s”: its test report is final.") % {"state": recall.get_state_display()},
+            transition=name,
+        )
+    if not (permissions.is_technician(recall, user) or permissions.is_qa_manager(recall, user)):
+        return TransitionForbidden(_("You may not add files to this recall."), transition=name)
+    return None
+
+
+def _in_scope(items, store_of, user) -> list:
+    # Other stores' Returns stay with the service center: a store sees only its own among them.
+    scope = scope_for(user)
+    if scope.everything:
+        return list(items)
+    return [item for item in items if store_of(item) in scope.store_ids]
+
+
+def recall_panel_context(request, recall: Recall, *, name: str = "", form=None, alert=None) -> dict:
+    """Everything the recall's page shows, and the forms of what this user may do now."""
+    user = request.user
+    view = RecallTransitionView
+    units = _in_scope(recall.units.all(), lambda unit: unit.return_item.store_id, user)
+    names = [item for item in available_transitions(recall, user) if item in view.forms]
+    if recall_extra_refusal("record_outcome", recall, user) is None:
+        names.append("record_outcome")
+    actions = []
+    for action in names:
+        bound = form if action == name and form is not None else None
+        if bound is None:
+            bound = view.all_forms()[action](
+                initial=view.initial_for(action, recall), **view.form_kwargs_for(action, recall)
+            )
+        actions.append(
+            {
+                "name": action,
+                "label": RECALL_ACTION_LABELS.get(action, action),
+                "form": bound,
+                "open": bound.is_bound,
+                "url": reverse("cases:recall_transition", args=[recall.pk, action]),
+            }
+        )
+    timeline = [
+        {
+            "entry": entry,
+            "label": RECALL_EVENT_LABELS.get(entry.transition, entry.transition),
+            "source": recall_state_label(entry.source_state),
+            "target": recall_state_label(entry.target_state),
+        }
+        for entry in selectors.recall_timeline(recall)
+    ]
+    center = sees_everything(user)
+    collected = None
+    if center:
+        returns = recall.returns.exclude(state=ReturnState.CANCELLED)
+        collected = {
+            "logged": returns.count(),
+            "at_center": returns.filter(state=ReturnState.RECEIVED, recall_unit__isnull=True).count(),
+        }
+    may_attach = recall_extra_refusal("attach", recall, user) is None
+    attach_form = form if name == "attach" and form is not None else recall_forms.RecallAttachForm()
+    return {
+        "recall": recall,
+        "actions": actions,
+        "alert": alert,
+        "timeline": timeline,
+        "reported_returns": _in_scope(recall.reported_returns.all(), lambda item: item.store_id, user),
+        "units": units,
+        "notices": selectors.recallnotice_list(user).filter(recall=recall).order_by("store__code"),
+        "collected": collected,
+        "center": center,
+        "may_attach": may_attach,
+        "attach_form": attach_form,
+    }
+
+
+class RecallDetailView(LoginRequiredMixin, TemplateView):
+    """A recall's page: state, timeline, test report and photos, handling plan, notices, units, outcomes."""
+
+    template_name = "cases/recall_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        recall = selectors.recall_get(self.request.user, kwargs["pk"])
+        context.update(recall_panel_context(self.request, recall), title=recall.number)
+        return context
+
+
+class RecallTransitionView(ExtraActionsMixin, View):
+    """QA approves, rejects, issues the notice and closes; technicians ship to the supplier and record outcomes."""
+
+    forms = {
+        "approve": recall_forms.RecallApproveForm,
+        "reject": recall_forms.RecallRejectForm,
+        "issue_notice": recall_forms.RecallIssueNoticeForm,
+        "ship_to_supplier": recall_forms.RecallShipToSupplierForm,
+        "close": recall_forms.RecallCloseForm,
+    }
+    extra_forms = {
+        "record_outcome": recall_forms.RecallRecordOutcomeForm,
+        "attach": recall_forms.RecallAttachForm,
+    }
+
+    @classmethod
+    def all_forms(cls) -> dict[str, type]:
+        return {**cls.forms, **cls.extra_forms}
+
+    @staticmethod
+    def initial_for(name: str, recall: Recall) -> dict:
+        if name == "approve":
+            return {
+                "return_method": recall.return_method,
+                "deadline": recall.deadline,
+                "handling_plan": recall.handling_plan,
+                "cost_bearer": recall.cost_bearer,
+                "regions": [region.pk for region in recall.regions.all()],
+            }
+        if name == "issue_notice":
+            return {"regions": [region.pk for region in recall.regions.all()]}
+        return {}
+
+    @staticmethod
+    def form_kwargs_for(name: str, recall: Recall) -> dict:
+        if name == "record_outcome":
+            return {"units": list(recall.units.all())}
+        return {}
+
+    def get_form_kwargs(self, name: str, obj) -> dict:
+        return self.form_kwargs_for(name, obj)
+
+    def get_object(self):
+        return selectors.recall_get(self.request.user, self.kwargs["pk"])
+
+    def detail_url(self, obj) -> str:
+        return reverse("cases:recall_detail", args=[obj.pk])
+
+    def extra_refusal(self, name: str, obj) -> TransitionError | None:
+        return recall_extra_refusal(name, obj, self.request.user)
+
+    def perform(self, name: str, obj, form) -> str:
+        data = form.cleaned_data
+        user = self.request.user
+        if name == "approve":
+            recalls.recall_approve(
+                user=user,
+                recall=obj,
+                deadline=data["deadline"],
+                return_method=data["return_method"],
+                handling_plan=data["handling_plan"],
+                cost_bearer=data["cost_bearer"],
+            )
+            if data["regions"]:
+                recall_regions_plan(user=user, recall=obj, regions=list(data["regions"]))
+            return _("Approved. Issue the notice to the stores when it is ready.")
+        if name == "reject":
+            recalls.recall_reject(user=user, recall=obj, reason=data["reason"])
+            return _("The recall was rejected.")
+        if name == "issue_notice":
+            row = recalls.recall_issue_notice(user=user, recall=obj, regions=list(data["regions"]))
+            count = RecallNotice.objects.filter(recall=row).count()
+            return _("The notice went to %(count)s store(s).") % {"count": count}
+        if name == "ship_to_supplier":
+            recalls.recall_ship_to_supplier(
+                user=user, recall=obj, carrier=data["carrier"], tracking_no=data["tracking_no"]
+            )
+            return _("Shipped to the supplier. Record each unit's outcome when the supplier answers.")
+        if name == "record_outcome":
+            units = recalls.recall_record_outcome(
+                user=user, recall=obj, return_ids=data["returns"], outcome=data["outcome"], note=data["note"]
+            )
+            return _("Outcome recorded for %(count)s unit(s).") % {"count": len(units)}
+        if name == "attach":
+            for upload in data["photos"]:
+                attach(user, obj, upload)
+            return _("The files were added to the test report.")
+        recalls.recall_close(user=user, recall=obj, note=data["note"])
+        return _("The recall is closed.")
+
+    def render_panel(self, obj, *, status=200, name="", form=None, alert=None, full_page=False):
+        context = recall_panel_context(self.request, obj, name=name, form=form, alert=alert)
+        template = "cases/recall_detail.html" if full_page else "cases/partials/_recall_panel.html"
+        return render(self.request, template, {**context, "title": obj.number}, status=status)
+
+
+# --- notices to stores 整款退货通知 ---
+
+
+class RecallNoticeListView(ScopedListView):
+    """Recall notices: a store its own (to acknowledge and answer), the service center every store's."""
+
+    selector = staticmethod(selectors.recallnotice_list)
+    filterset_class = RecallNoticeFilter
+    template_name = "cases/recallnotice_list.html"
+    title = gettext_lazy("Recall notices")
+    export_name = "recall-notices"
+    columns = [
+        Column(gettext_lazy("Recall"), "recall.number"),
+        Column(gettext_lazy("Style"), "recall.style.style_no"),
+        Column(gettext_lazy("Defect code"), "recall.defect_code.code"),
+        Column(gettext_lazy("Store"), "store.code"),
+        Column(gettext_lazy("State"), "get_state_display"),
+        Column(gettext_lazy("Acknowledged at"), "acknowledged_at"),
+        Column(gettext_lazy("On hand"), "on_hand"),
+        Column(gettext_lazy("Returned"), "returned"),
+        Column(gettext_lazy("Deadline for stores"), "recall.deadline"),
+    ]
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("-id")
+
+
+def notice_extra_refusal(name: str, notice: RecallNotice, user) -> TransitionError | None:
+    # Whether the recall still takes returns is the service's to say (400 with its message), not a refusal.
+    if not permissions.is_store_staff_of(notice, user):
+        return TransitionForbidden(_("Only the notified store's own staff may return its goods."), transition=name)
+    return None
+
+
+def notice_panel_context(request, notice: RecallNotice, *, name: str = "", form=None, alert=None) -> dict:
+    user = request.user
+    view = RecallNoticeTransitionView
+    names = [item for item in available_transitions(notice, user) if item in view.forms]
+    if notice.recall.state in RECALL_COLLECTING_STATES and notice_extra_refusal("recall_returns", notice, user) is None:
+        names.append("recall_returns")
+    if name and name not in names and form is not None:
+        # A refused or failed answer still shows its form with the message.
+        names.append(name)
+    actions = []
+    for action in names:
+        bound = form if action == name and form is not None else None
+        actions.append(
+            {
+                "name": action,
+                "label": NOTICE_ACTION_LABELS.get(action, action),
+                "form": bound or view.all_forms()[action](),
+                "open": True,
+                "url": reverse("cases:recallnotice_transition", args=[notice.pk, action]),
+            }
+        )
+    returns = selectors.return_list(user).filter(recall_id=notice.recall_id, store_id=notice.store_id).order_by("id")
+    return {"notice": notice, "recall": notice.recall, "actions": actions, "alert": alert, "returns": returns}
+
+
+class RecallNoticeDetailView(LoginRequiredMixin, TemplateView):
+    """One store's recall notice: what to do and by when, the acknowledgement, and its recall Returns."""
+
+    template_name = "cases/recallnotice_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        notice = selectors.recallnotice_get(self.request.user, kwargs["pk"])
+        context.update(notice_panel_context(self.request, notice), title=notice.recall.number)
+        return context
+
+
+class RecallNoticeTransitionView(ExtraActionsMixin, View):
+    """The store acknowledges with its on-hand quantity, then logs its recall Returns in bulk."""
+
+    forms = {"acknowledge": recall_forms.RecallNoticeAcknowledgeForm}
+    extra_forms = {"recall_returns": recall_forms.RecallReturnsForm}
+
+    @classmethod
+    def all_forms(cls) -> dict[str, type]:
+        return {**cls.forms, **cls.extra_forms}
+
+    def get_object(self):
+        return selectors.recallnotice_get(self.request.user, self.kwargs["pk"])
+
+    def detail_url(self, obj) -> str:
+        return reverse("cases:recallnotice_detail", args=[obj.pk])
+
+    def extra_refusal(self, name: str, obj) -> TransitionError | None:
+        return notice_extra_refusal(name, obj, self.request.user)
+
+    def perform(self, name: str, obj, form) -> str:
+        data = form.cleaned_data
+        user = self.request.user
+        if name == "acknowledge":
+            recalls.recallnotice_acknowledge(user=user, notice=obj, on_hand=data["on_hand"])
+            return _("Acknowledged with %(count)s unit(s) on hand.") % {"count": data["on_hand"]}
+        created = recalls.recall_returns_log(
+            notice=obj, user=user, lines=data["lines"], document_no=data["document_no"]
+        )
+        return _(
+            "Logged %(count)s recall return(s). They go to the service center with the store's weekly shipment."
+        ) % {"count": len(created)}
+
+    def render_panel(self, obj, *, status=200, name="", form=None, alert=None, full_page=False):
+        context = notice_panel_context(self.request, obj, name=name, form=form, alert=alert)
+        template = "cases/recallnotice_detail.html" if full_page else "cases/partials/_recallnotice_panel.html"
+        return render(self.request, template, {**context, "title": obj.recall.number}, status=status)
+
+
+# --- compliance 执行情况 ---
+
+
+class RecallComplianceView(LoginRequiredMixin, TemplateView):
+    """Per store notified: acknowledged (when), on hand, returned, late; per region and overall (center only)."""
+
+    template_name = "cases/recall_compliance.html"
+
+    def get(self, request, *args, **kwargs):
+        require_center(request.user)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        recall = selectors.recall_get(self.request.user, kwargs["pk"])
+        compliance = selectors.recall_compliance(recall, user=self.request.user)
+        context.update(
+            title=_("Compliance of %(number)s") % {"number": recall.number},
+            recall=recall,
+            stores=list(compliance.stores),
+            regions=compliance.regions,
+            totals=compliance.totals,
+        )
+        return context
+
+
+class RecallComplianceXlsxView(LoginRequiredMixin, View):
+    """The compliance view as an Excel workbook: one sheet per store, one per region with the overall total."""
+
+    def get(self, request, *args, **kwargs):
+        require_center(request.user)
+        recall = selectors.recall_get(request.user, kwargs["pk"])
+        compliance = selectors.recall_compliance(recall, user=request.user)
+        content = compliance_xlsx(recall, compliance)
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{recall.number}-compliance-{stamp}.xlsx"'
+        return response
+
+
+def compliance_xlsx(recall: Recall, compliance) -> bytes:
+    """Two sheets, headers bold and frozen: the stores (one row each), then the regions and the overall total."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    yes, no = _("Yes"), _("No")
+    workbook = Workbook()
+    stores_sheet = workbook.active
+    stores_sheet.title = str(_("Stores"))[:31]
+    heading = [
+        f"{recall.number} {recall.style.style_no} {recall.style.name}",
+        f"{recall.defect_code.code} {recall.defect_code.name}",
+        str(_("Deadline for stores")),
+        recall.deadline,
+    ]
+    stores_sheet.append([excel_value(value) for value in heading])
+    stores_sheet.append(
+        [
+            str(header)
+            for header in (
+                _("Region"),
+                _("Store code"),
+                _("Store"),
+                _("Acknowledged"),
+                _("Acknowledged at"),
+                _("On hand"),
+                _("Returned"),
+                _("Late"),
+            )
+        ]
+    )
+    for notice in compliance.stores:
+        stores_sheet.append(
+            [
+                notice.store.region.code,
+                notice.store.code,
+                notice.store.name,
+                yes if notice.acknowledged_at else no,
+                excel_value(notice.acknowledged_at),
+                notice.on_hand,
+                notice.returned,
+                yes if notice.late else no,
+            ]
+        )
+    regions_sheet = workbook.create_sheet(str(_("Regions"))[:31])
+    figures = ("notified", "acknowledged", "on_hand", "returned", "late")
+    regions_sheet.append(
+        [
+            str(header)
+            for header in (
+                _("Region"),
+                _("Region name"),
+                _("Notified"),
+                _("Acknowledged"),
+                _("On hand"),
+                _("Returned"),
+                _("Late"),
+            )
+        ]
+    )
+    for row in compliance.regions:
+        regions_sheet.append([row["region"], row["region_name"], *(row[name] for name in figures)])
+    regions_sheet.append([str(_("Total")), "", *(compliance.totals[name] for name in figures)])
+    for sheet, header_row in ((stores_sheet, 2), (regions_sheet, 1)):
+        for cell in sheet[header_row]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = f"A{header_row + 1}"
+    stores_sheet["A1"].font = Font(bold=True, size=13)
+    for cell in regions_sheet[regions_sheet.max_row]:
+        cell.font = Font(bold=True)
+    for row in stores_sheet.iter_rows(min_row=3, min_col=5, max_col=5):
+        for cell in row:
+            cell.number_format = "yyyy-mm-dd hh:mm"
+    stores_sheet["D1"].number_format = "yyyy-mm-dd"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
