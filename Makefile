@@ -2,6 +2,7 @@
 # `make run`  — set up and serve the app with demo data on http://127.0.0.1:8000
 # `make test` — set up and run the whole test suite (SQLite, in-process tasks)
 # `make bench` — load a million Returns into PostgreSQL and measure the return lists (bench/README.md)
+# `make bench-pdf` — render a 5,000-line chargeback statement to PDF, time and peak memory (bench/README.md)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -18,7 +19,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 CI_DB := aftersales_ci_$(shell echo $$$$)
 
-.PHONY: run test test-postgres bench lint check-deploy schema docs messages system-packages system-packages-test venv venv-dev clean
+.PHONY: run test test-postgres bench bench-pdf lint check-deploy schema docs messages system-packages system-packages-test venv venv-dev clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +77,12 @@ bench: $(VENV)/.installed
 	psql "$(PG_URL)/postgres" -qtAc "SELECT 1 FROM pg_database WHERE datname = '$(BENCH_DB)'" | grep -q 1 || \
 		psql "$(PG_URL)/postgres" -qc "CREATE DATABASE $(BENCH_DB)"
 	DATABASE_URL="$(PG_URL)/$(BENCH_DB)" $(PY) bench/bench_returns.py --ensure $(BENCH_RETURNS)
+
+# The PDF benchmark (bench/bench_pdf.py): a 5,000-line chargeback statement 扣款单 rendered to PDF in a fresh
+# process, wall and CPU time and peak memory; no database. Record the figures in bench/RESULTS.md by hand.
+BENCH_PDF_LINES ?= 5000
+bench-pdf: system-packages $(VENV)/.installed
+	$(PY) bench/bench_pdf.py --lines $(BENCH_PDF_LINES)
 
 lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .

@@ -206,6 +206,7 @@ ASCII_WIDTHS = (
     620, 620, 388, 468, 377, 607, 521, 802, 498, 521, 475, 338, 270, 338, 555,
 )  # fmt: skip
 NBSP = "\u00a0"
+NBSP_WIDTH = ASCII_WIDTHS[0] / 1000  # the same advance as a space in this font
 
 
 @dataclass(frozen=True)
@@ -265,14 +266,36 @@ def wrap_text(text: str, capacity: float) -> list[str]:
     return lines
 
 
-def stacked_chunks(rows: Iterable[Sequence[Any]], columns: Sequence[PdfColumn]) -> list[list[str]]:
-    """Rows of values as chunks of stacked cells: ``[[column 1 text, column 2 text, ...], ...]``.
+def _merge_fields(fields: Sequence[str], columns: Sequence[PdfColumn]) -> str:
+    """One visual line of several narrow columns printed in one cell: each field padded with no-break
+    spaces to where its own column would start (within half a space, about 0.3 mm)."""
+    text, width, offset = "", 0.0, 0.0
+    last = max((index for index, field in enumerate(fields) if field), default=-1)
+    for index, (field, column) in enumerate(zip(fields, columns, strict=True)):
+        if index > last:
+            break
+        if index:
+            gap = round((offset - width) / NBSP_WIDTH)
+            text += NBSP * max(gap, 1)
+            width += max(gap, 1) * NBSP_WIDTH
+        text += field
+        width += text_width(field)
+        offset += column.width_mm * PT_PER_MM / TABLE_FONT_PT
+    return text
+
+
+def stacked_chunks(rows: Iterable[Sequence[Any]], columns: Sequence[PdfColumn], *, merged: int = 1) -> list[list[str]]:
+    """Rows of values as chunks of stacked cells: ``[[cell 1 text, cell 2 text, ...], ...]``.
 
     Each chunk covers up to LINES_PER_CHUNK rows; a row takes as many visual lines as its tallest
-    wrapped value, and the other cells of that row are padded to the same count.
+    wrapped value, and the other cells of that row are padded to the same count. The first
+    ``merged`` columns (short, left-aligned values such as numbers and codes) share one cell: every
+    cell costs WeasyPrint a line box per visual line, so fewer cells per line is the main saving.
     """
+    merged = max(merged, 1)
+    cell_count = len(columns) - merged + 1
     chunks: list[list[str]] = []
-    cells: list[list[str]] = [[] for _ in columns]
+    cells: list[list[str]] = [[] for _ in range(cell_count)]
     count = 0
     for row in rows:
         wrapped = [
@@ -280,30 +303,38 @@ def stacked_chunks(rows: Iterable[Sequence[Any]], columns: Sequence[PdfColumn]) 
             for value, column in zip(row, columns, strict=True)
         ]
         height = max(len(lines) for lines in wrapped)
-        for column_lines, lines in zip(cells, wrapped, strict=True):
-            padded = [line or NBSP for line in lines] + [NBSP] * (height - len(lines))
-            column_lines.extend(padded)
+        padded = [lines + [""] * (height - len(lines)) for lines in wrapped]
+        if merged > 1:
+            padded[:merged] = [
+                [_merge_fields(fields, columns[:merged]) for fields in zip(*padded[:merged], strict=True)]
+            ]
+        for cell_lines, lines in zip(cells, padded, strict=True):
+            cell_lines.extend(line or NBSP for line in lines)
         count += 1
         if count == LINES_PER_CHUNK:
             chunks.append(["\n".join(lines) for lines in cells])
-            cells, count = [[] for _ in columns], 0
+            cells, count = [[] for _ in range(cell_count)], 0
     if count:
         chunks.append(["\n".join(lines) for lines in cells])
     return chunks
 
 
-def lines_table(rows: Iterable[Sequence[Any]], columns: Sequence[PdfColumn]) -> dict:
+def lines_table(rows: Iterable[Sequence[Any]], columns: Sequence[PdfColumn], *, merged: int = 1) -> dict:
     """What ``templates/pdf/_lines.html`` prints: column headers and widths, and the stacked chunks
-    as ``(text, css class)`` cells."""
-    classes = ["r" if column.right else "" for column in columns]
+    as ``(text, css class, colspan)`` cells (the first spans the ``merged`` columns)."""
+    merged = max(merged, 1)
+    layout = [("", merged)] + [("r" if column.right else "", 1) for column in columns[merged:]]
     return {
         "columns": [(column.header, f"{column.width_mm:g}mm", "r" if column.right else "") for column in columns],
-        "chunks": [list(zip(chunk, classes, strict=True)) for chunk in stacked_chunks(rows, columns)],
+        "chunks": [
+            [(text, css, span) for text, (css, span) in zip(chunk, layout, strict=True)]
+            for chunk in stacked_chunks(rows, columns, merged=merged)
+        ],
     }
 
 
 CHARGEBACK_COLUMNS = (
-    PdfColumn("序号", 11, right=True),
+    PdfColumn("序号", 11),
     PdfColumn("类别", 19),
     PdfColumn("退货/寄送单号", 31),
     PdfColumn("款号", 25),
@@ -312,7 +343,7 @@ CHARGEBACK_COLUMNS = (
     PdfColumn("金额", 28, right=True),
 )
 WRITEOFF_COLUMNS = (
-    PdfColumn("序号", 11, right=True),
+    PdfColumn("序号", 11),
     PdfColumn("退货单号", 31),
     PdfColumn("款号", 25),
     PdfColumn("生产年份", 15),
@@ -417,7 +448,7 @@ def chargeback_context(statement, lines: list | None = None) -> dict:
         "draft": statement.state == StatementState.DRAFT,
         "issued_on": date_text(statement.issued_at),
         "preparer": person(statement.issued_by) if statement.issued_by_id else "",
-        **lines_table(rows, CHARGEBACK_COLUMNS),
+        **lines_table(rows, CHARGEBACK_COLUMNS, merged=4),
         "line_count": len(rows),
         "total": money(total),
         "total_capital": rmb_capital(total),
@@ -470,7 +501,7 @@ def lossreport_context(loss_report) -> dict:
         "period": period_text(loss_report.period),
         "list_number": loss_report.writeoff_list.number,
         "approved_on": date_text(loss_report.writeoff_list.approved_at),
-        **lines_table(rows, WRITEOFF_COLUMNS),
+        **lines_table(rows, WRITEOFF_COLUMNS, merged=5),
         "line_count": len(rows),
         "total": money(total),
         "total_capital": rmb_capital(total),
@@ -516,7 +547,7 @@ def writeofflist_context(writeoff_list) -> dict:
         "period": period_text(writeoff_list.period),
         "state": WRITEOFF_STATE_LABELS.get(writeoff_list.state, writeoff_list.state),
         "draft": writeoff_list.state == WriteOffListState.DRAFT,
-        **lines_table(rows, WRITEOFF_COLUMNS),
+        **lines_table(rows, WRITEOFF_COLUMNS, merged=5),
         "line_count": len(rows),
         "total": money(total),
         "total_capital": rmb_capital(total),

@@ -1,6 +1,7 @@
 """PDFs of the month-end documents (reports.pdf): content, page footer, repeated header, fetcher, escaping."""
 
 import datetime as dt
+import re
 import socket
 import subprocess
 from decimal import Decimal
@@ -366,3 +367,21 @@ def test_a_wrapped_description_keeps_the_columns_of_every_line_aligned(tmp_path)
         assert f"¥{line.amount:,.2f}" in printed
     # and the whole description is printed (in content order, a column's cell is one run of text)
     assert flat(pdf_text(data, tmp_path, raw=True)).count("面料起球严重，") == 12
+
+
+@pytest.mark.django_db
+def test_values_printed_in_the_shared_cell_start_under_their_own_column_header(tmp_path):
+    # given a statement whose lines have references of different lengths (the first four columns share a cell)
+    statement = issued_statement(lines=4)
+    path = tmp_path / "statement.pdf"
+    path.write_bytes(pdf.chargeback_pdf(statement))
+
+    # when the words' positions are read back
+    html = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, check=True, text=True).stdout
+    words = [(float(x), word) for x, word in re.findall(r'<word xMin="([\d.]+)" [^>]*>([^<]*)</word>', html)]
+    header_x = next(x for x, word in words if word == "款号")
+
+    # then every style number starts within a millimetre of its column header
+    style_xs = [x for x, word in words if word.startswith("PDF0")]
+    assert len(style_xs) == 4
+    assert all(abs(x - header_x) < 72 / 25.4 for x in style_xs), (header_x, style_xs)
