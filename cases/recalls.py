@@ -248,12 +248,15 @@ def store_staff_of(stores: Iterable[Store]) -> list:
 
 @transaction.atomic
 def recall_issue_notice(*, user, recall: Recall, regions: Sequence[Region] | None = None) -> Recall:
-    """Issue the recall notice to every active store of the chosen regions (all regions when none is chosen).
+    """Issue the recall notice to every active store of the chosen regions (QA's plan, or all, when none given).
 
     Each store gets a notice to acknowledge, and its staff a message in the
     inbox and by e-mail.
     """
-    chosen: list[Region] = list(regions or []) or list(Region.objects.order_by("code"))
+    # Regions given here, else those QA planned at approval, else every region.
+    chosen: list[Region] = (
+        list(regions or []) or list(recall.regions.order_by("code")) or list(Region.objects.order_by("code"))
+    )
     stores: list[Store] = []
     payload: dict[str, Any] = {}
 

@@ -622,3 +622,61 @@ def test_recall_and_notice_lists_cost_a_fixed_number_of_queries(api_as, demo, dj
         assert len(store.get("/api/v1/recall-notices/").json()["results"]) == 3
     with django_assert_max_num_queries(8):
         assert len(qa.get("/api/v1/recall-notices/?page_size=100").json()["results"]) == 3 * Store.objects.count()
+
+
+# --- outcomes and test-report photos (writes that are not transitions) ---
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("login", "expected"),
+    [(None, 401), ("tech1", 200), ("qa1", 403), ("store1", 403), ("store101", 404), ("supplier1", 403)],
+)
+def test_record_outcome_matrix(api_as, demo, login, expected):
+    # Given a recall at the supplier with its units
+    recall = shipped()
+    unit_ids = list(recall.units.values_list("return_item_id", flat=True))
+    # When a login records them unrepairable
+    response = client_for(api_as, login).post(
+        f"/api/v1/recalls/{recall.pk}/record_outcome/", {"returns": unit_ids, "outcome": "unrepairable"},
+        format="json",
+    )  # fmt: skip
+    # Then only a technician may; otherwise no outcome is recorded
+    assert response.status_code == expected, response.content
+    recorded = set(RecallUnit.objects.filter(recall=recall).values_list("outcome", flat=True))
+    assert recorded == ({"unrepairable"} if expected == 200 else {""})
+
+
+def png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.mark.django_db
+def test_test_report_photos_are_attached_by_the_center_and_served_within_scope(api_as, demo, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    recall = issued()
+    url = f"/api/v1/recalls/{recall.pk}/attachments/"
+    # A store may not add to the test report; a text file is not a photo
+    denied = api_as("store1").post(url, {"file": SimpleUploadedFile("a.png", png())}, format="multipart")
+    assert denied.status_code == 403
+    bad = api_as("tech1").post(url, {"file": SimpleUploadedFile("a.png", b"not an image")}, format="multipart")
+    assert bad.status_code == 400
+    # A technician attaches a photo
+    created = api_as("tech1").post(url, {"file": SimpleUploadedFile("拉力测试.png", png())}, format="multipart")
+    assert created.status_code == 201, created.content
+    file_url = created.json()["url"]
+    assert (
+        api_as("qa1").get(f"/api/v1/recalls/{recall.pk}/").json()["attachments"][0]["original_name"] == "拉力测试.png"
+    )
+    # The file is served to those who see the recall, and is 404 for a store not notified
+    assert api_as("store1").get(file_url).status_code == 200
+    assert api_as("store101").get(file_url).status_code == 404
+    assert APIClient().get(file_url).status_code == 401

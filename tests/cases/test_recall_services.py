@@ -231,3 +231,19 @@ def test_a_late_issued_notice_is_reminded_once(demo):
     assert recalls.recall_deadline_reminders() == 1
     assert recalls.recall_deadline_reminders() == 0
     assert list(Alert.objects.filter(kind="recall_deadline").values_list("level", flat=True)) == ["1d"]
+
+
+@pytest.mark.django_db
+def test_the_notice_goes_to_the_regions_qa_planned_when_none_are_given(demo, demo_user):
+    # Given an approved recall whose regions QA planned at approval (R02)
+    from stores.models import Region
+
+    recall = RecallFactory(style=Style.objects.get(style_no="226101JK001"), state=RecallState.APPROVED)
+    recall.regions.set([Region.objects.get(code="R02")])
+    # When the notice is issued without naming regions
+    recalls.recall_issue_notice(user=demo_user("qa1"), recall=recall)
+    # Then exactly R02's active stores are notified, and their staff told
+    notified = set(recall.notices.values_list("store__code", flat=True))
+    assert notified == set(Store.objects.filter(region__code="R02", active=True).values_list("code", flat=True))
+    assert Notification.objects.filter(kind="recall_notice", recipient__username="store101").exists()
+    assert not Notification.objects.filter(kind="recall_notice", recipient__username="store1").exists()
