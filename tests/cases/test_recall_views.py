@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -170,6 +171,12 @@ def test_recall_transition_matrix_through_the_pages(name, client, demo_user):
     response = post_transition(client, recall, name, data)
     assert response.status_code == 403
     assert snapshot(recall) == before
+    # and through htmx the panel comes back with the refusal in it
+    response = client.post(reverse("cases:recall_transition", args=[recall.pk, name]), data, **HTMX)
+    assert response.status_code == 403
+    assert response.content.decode().startswith('<div id="recall-panel"')
+    assert 'data-testid="panel-alert"' in response.content.decode()
+    assert snapshot(recall) == before
 
     # when in the wrong state: 409, nothing changed
     other, other_data = wrong_state_setup()
@@ -205,9 +212,10 @@ def test_approval_through_the_page_records_the_plan_and_the_regions_and_htmx_get
     assert recall.state == RecallState.APPROVED
     assert recall.deadline.isoformat() == data["deadline"]
     assert sorted(recall.regions.values_list("code", flat=True)) == ["R01", "R02"]
-    assert f'value="{r01.pk}" id="id_regions_0" checked' in page.replace("\n", "") or (
-        f'name="regions" value="{r01.pk}"' in page and "checked" in page
-    )
+    issue_form = page[page.index('data-action="issue_notice"') :]
+    assert re.search(rf'name="regions" value="{r01.pk}"[^>]*checked', issue_form)
+    r03 = Region.objects.get(code="R03")
+    assert not re.search(rf'name="regions" value="{r03.pk}"[^>]*checked', issue_form)
     assert list(TransitionLog.objects.for_object(recall).order_by("id").values_list("transition", flat=True)) == [
         "approve",
         "plan_regions",
@@ -282,6 +290,42 @@ def test_close_refused_while_a_unit_has_no_outcome(client, demo_user):
         response.content.decode()
     )
     assert snapshot(recall) == before
+
+
+def test_test_report_photos_through_the_page(client, demo_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def upload():
+        return {"photos": SimpleUploadedFile("report.png", png_bytes(), content_type="image/png")}
+
+    # given a proposed recall and a closed one
+    recall = recall_in(RecallState.PROPOSED)
+    other = DefectCode.objects.exclude(pk=recall.defect_code_id).first()
+    closed = recall_in(RecallState.CLOSED, defect_code=other)
+    url = reverse("cases:recall_transition", args=[recall.pk, "attach"])
+
+    # a store never told of it: 404; a region manager neither; nothing attached
+    for login in ("store1", "region1"):
+        client.force_login(demo_user(login))
+        assert client.post(url, upload()).status_code == 404
+    # a hotline agent sees it but may not add files: 403
+    client.force_login(demo_user("hotline1"))
+    assert client.post(url, upload()).status_code == 403
+    # a closed recall's report is final: 409
+    client.force_login(demo_user("tech1"))
+    assert client.post(reverse("cases:recall_transition", args=[closed.pk, "attach"]), upload()).status_code == 409
+    # a file that is not a photo: 400 with the message
+    bad = {"photos": SimpleUploadedFile("report.png", b"not an image at all", content_type="image/png")}
+    response = client.post(url, bad)
+    assert response.status_code == 400
+    assert RecallAttachment.objects.count() == 0
+
+    # the technician's photo is attached and shown
+    assert client.post(url, upload()).status_code == 302
+    attachment = RecallAttachment.objects.get()
+    assert attachment.recall_id == recall.pk and attachment.uploaded_by.username == "tech1"
+    page = client.get(reverse("cases:recall_detail", args=[recall.pk])).content.decode()
+    assert reverse("recall-attachment-file", args=[recall.pk, attachment.pk]) in page
 
 
 def test_ship_to_supplier_records_carrier_and_tracking(client, demo_user):
@@ -381,6 +425,9 @@ def test_store_bulk_recall_return_creates_returns_of_the_recall(client, demo_use
     assert created[0].number in page
     listing = client.get(reverse("cases:return_list")).content.decode()
     assert created[0].number in listing
+    # and they are offered for the store's weekly shipment to the center
+    packing = client.get(reverse("cases:shipment_create"), {"direction": "to_center"}).content.decode()
+    assert all(item.number in packing for item in created)
 
 
 LINE_QUANTITY = ("Line %(line)s: the quantity must be a whole number above zero.", {"line": 1})
@@ -632,8 +679,6 @@ EXPECTED_REGIONS = {"R01": (3, 2, 5, 4, 2), "R02": (2, 2, 4, 2, 1), "total": (5,
 
 
 def test_compliance_page_figures_match_the_hand_computed_fixture(compliance_fixture, client, demo_user):
-    import re
-
     client.force_login(demo_user("qa1"))
     page = client.get(reverse("cases:recall_compliance", args=[compliance_fixture.pk])).content.decode()
 
