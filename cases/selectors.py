@@ -283,12 +283,28 @@ def recall_returned_count():
     )
 
 
-def recallnotice_list(user) -> QuerySet[RecallNotice]:
-    """Recall notices the user may see (a store its own), with what each store has returned so far."""
+def recall_late(today: dt.date):
+    """Late 逾期: the deadline has passed and the store has not acknowledged, or returned less than it had on hand.
+
+    Reads the ``returned`` annotation (``recall_returned_count``), so annotate that first.
+    """
+    return Case(
+        When(
+            Q(recall__deadline__lt=today) & (~Q(state=RecallNoticeState.ACKNOWLEDGED) | Q(on_hand__gt=F("returned"))),
+            then=Value(True),
+        ),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
+def recallnotice_list(user, *, today: dt.date | None = None) -> QuerySet[RecallNotice]:
+    """Recall notices the user may see (a store its own), with what each store has returned so far and if late."""
     return (
         RecallNotice.objects.visible_to(user)
         .select_related("recall__style", "recall__defect_code", "store__region", "acknowledged_by")
         .annotate(returned=recall_returned_count())
+        .annotate(late=recall_late(today or timezone.localdate()))
     )
 
 
@@ -318,24 +334,13 @@ def recall_compliance(recall: Recall, *, user=None, today: dt.date | None = None
     region manager its region's); the service center sees every store.
     """
     today = today or timezone.localdate()
-    overdue = recall.deadline is not None and recall.deadline < today
     acknowledged = Q(state=RecallNoticeState.ACKNOWLEDGED)
-    late = (
-        Case(
-            When(~acknowledged, then=Value(True)),
-            When(on_hand__gt=F("returned"), then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        )
-        if overdue
-        else Value(False, output_field=BooleanField())
-    )
     stores = (
         (RecallNotice.objects.visible_to(user) if user is not None else RecallNotice.objects.all())
         .filter(recall=recall)
         .select_related("store__region", "acknowledged_by")
         .annotate(returned=recall_returned_count())
-        .annotate(late=late)
+        .annotate(late=recall_late(today))
         .order_by("store__region__code", "store__code")
     )
     figures = {

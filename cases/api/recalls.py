@@ -288,6 +288,9 @@ class RecallNoticeSerializer(AvailableTransitionsMixin, serializers.ModelSeriali
     store = serializers.SlugRelatedField(slug_field="code", read_only=True)
     acknowledged_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     returned = serializers.IntegerField(read_only=True, min_value=0, max_value=MAX_ID)
+    late = serializers.BooleanField(
+        read_only=True, help_text=gettext_lazy("The deadline has passed and the store has not answered in full.")
+    )
 
     class Meta:
         model = RecallNotice
@@ -307,6 +310,7 @@ class RecallNoticeSerializer(AvailableTransitionsMixin, serializers.ModelSeriali
             "acknowledged_by",
             "on_hand",
             "returned",
+            "late",
             "available_transitions",
         ]
         read_only_fields = fields

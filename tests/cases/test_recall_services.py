@@ -164,6 +164,11 @@ def test_the_compliance_endpoint_returns_the_same_figures(compliance_fixture, ap
     # store1 sees the recall it was notified of, but only its own line
     mine = api_as("store1").get(f"/api/v1/recalls/{compliance_fixture.pk}/compliance/").json()
     assert [row["store"] for row in mine["stores"]] == ["S001"]
+    # And each notice carries the same late flag and returned count
+    notices = api_as("qa1").get(f"/api/v1/recall-notices/?recall={compliance_fixture.pk}").json()["results"]
+    assert {row["store"]: (row["returned"], row["late"]) for row in notices} == {
+        "S001": (3, False), "S002": (2, True), "S003": (0, True), "S101": (0, False), "S102": (1, True),
+    }  # fmt: skip
 
 
 # --- the supplier's cost ---
