@@ -455,7 +455,7 @@ class ChargebackLine(models.Model):
 
     # The first manager is the default one, which related managers (``statement.lines``) and prefetches use.
     objects = LiveChargebackLineManager()
-    all_objects = models.Manager()
+    all_objects = models.Manager()  # noqa: DJ012 - the unfiltered manager must come second
 
     class Meta:
         ordering = ["statement", "position", "id"]
