@@ -30,7 +30,7 @@ from aftersales.roles import has_role_permission, sees_everything
 from reports.choices import ReportKind, ReportRunStatus
 from reports.models import ReportRun, document_path
 from reports.periods import parse_period, previous_period, require_not_future
-from reports.selectors.runs import EVERYTHING, ReportScope, report_figures
+from reports.selectors.runs import EVERYTHING, report_figures
 
 logger = logging.getLogger(__name__)
 
@@ -178,7 +178,7 @@ def _store(run: ReportRun, field: str, content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def reportrun_build(*, run_id: int, scope: ReportScope = EVERYTHING) -> str:
+def reportrun_build(*, run_id: int) -> str:
     """Build a report run 生成报表: figures in the database, then the PDF and XLSX, then ``done``.
 
     Returns the run's status. A done run is left as it is (a redelivered
@@ -201,7 +201,7 @@ def reportrun_build(*, run_id: int, scope: ReportScope = EVERYTHING) -> str:
                 paused = True
                 _pause_for_tests(run.pk)
 
-        figures = report_figures(run.kind, run.period, scope, on_section=on_section)
+        figures = report_figures(run.kind, run.period, EVERYTHING, on_section=on_section)
         pdf = report_pdf(run, figures)
         _set_progress(run.pk, 90)
         xlsx = report_xlsx(run, figures)

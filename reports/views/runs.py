@@ -83,6 +83,7 @@ def chart_data(kind: str, figures: dict) -> dict:
         charts["top_defects"] = {
             "type": "bar",
             "horizontal": True,
+            "integer": True,
             "label": _("Units scrapped"),
             "labels": [f"{row['code']} {row['name_zh'] or ''}".strip() for row in coded],
             "values": [row["units"] for row in coded],

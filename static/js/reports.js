@@ -15,7 +15,8 @@
         return;
       }
       var line = spec.type === "line";
-      var valueAxis = { beginAtZero: true };
+      // Counts get whole-number ticks; money and shares keep decimals.
+      var valueAxis = { beginAtZero: true, ticks: spec.integer ? { precision: 0 } : {} };
       if (spec.max) {
         valueAxis.max = spec.max;
       }
