@@ -492,6 +492,7 @@ class RecallNoticeListView(ScopedListView):
         Column(gettext_lazy("On hand"), "on_hand"),
         Column(gettext_lazy("Returned"), "returned"),
         Column(gettext_lazy("Deadline for stores"), "recall.deadline"),
+        Column(gettext_lazy("Late"), "late"),
     ]
 
     def get_queryset(self):

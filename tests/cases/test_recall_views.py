@@ -736,6 +736,20 @@ def test_compliance_of_an_unknown_recall_is_404(client, demo_user):
     assert client.get(reverse("cases:recall_compliance", args=[999999])).status_code == 404
 
 
+def test_store_sees_its_late_notice_marked(compliance_fixture, client, demo_user):
+    # given S002 acknowledged 2 on hand but returned 1 by a deadline now passed, S001 returned all 3
+    client.force_login(demo_user("store2"))
+    late = RecallNotice.objects.get(recall=compliance_fixture, store__code="S002")
+
+    # then its list and notice page mark it late; S001's list does not
+    listing = client.get(reverse("cases:recallnotice_list")).content.decode()
+    assert 'data-testid="late"><span class="badge text-bg-danger">' in listing
+    assert 'data-testid="late"' in client.get(reverse("cases:recallnotice_detail", args=[late.pk])).content.decode()
+    client.force_login(demo_user("store1"))
+    listing = client.get(reverse("cases:recallnotice_list")).content.decode()
+    assert 'data-testid="late">—' in listing
+
+
 # --- fixed query counts ---
 
 
