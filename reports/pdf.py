@@ -91,10 +91,10 @@ def _static_roots() -> list[Path]:
     return roots
 
 
-def _static_prefixes() -> list[str]:
-    """The URL prefixes a template's ``{% static %}`` produces, made absolute against the internal origin."""
+def _static_prefixes(base_url: str = DEFAULT_BASE_URL) -> list[str]:
+    """The absolute URL prefixes a template's ``{% static %}`` URLs resolve to against ``base_url``."""
     static_url = settings.STATIC_URL or "/static/"
-    return [urljoin(DEFAULT_BASE_URL, static_url if "://" in static_url else "/" + static_url.lstrip("/"))]
+    return [urljoin(base_url, static_url if "://" in static_url else "/" + static_url.lstrip("/"))]
 
 
 def resolve_static(relative: str) -> Path | None:
@@ -127,8 +127,11 @@ class StaticOnlyURLFetcher(URLFetcher):
     warning and renders without the resource. ``refused`` keeps the URLs turned away (for tests and logs).
     """
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(allowed_protocols=("data", "https", "file"), allow_redirects=False, **kwargs)
+    def __init__(self, *, base_url: str = DEFAULT_BASE_URL, **kwargs: Any) -> None:
+        super().__init__(allowed_protocols=("data",), allow_redirects=False, **kwargs)
+        # Static URLs under the caller's base URL (a site's own address) are read from disk too,
+        # never requested over the network.
+        self.prefixes = sorted({*_static_prefixes(), *_static_prefixes(base_url)})
         self.refused: list[str] = []
         self.served: list[str] = []
 
@@ -147,7 +150,7 @@ class StaticOnlyURLFetcher(URLFetcher):
             if not any(resolved.is_relative_to(root) for root in _static_roots()) or not resolved.is_file():
                 raise self._refuse(url, "not a static file of the project")
             return self._serve(url, resolved)
-        for prefix in _static_prefixes():
+        for prefix in self.prefixes:
             if url.startswith(prefix):
                 relative = urlsplit(url[len(prefix) :]).path
                 found = resolve_static(relative)
@@ -174,7 +177,8 @@ def render_pdf(template_name: str, context: dict, *, base_url: str | None = None
     # formatting then follow zh-hans too, so the bytes never depend on the request.
     with translation.override("zh-hans"):
         html = render_to_string(template_name, context)
-        document = HTML(string=html, base_url=base_url or DEFAULT_BASE_URL, url_fetcher=StaticOnlyURLFetcher())
+        base_url = base_url or DEFAULT_BASE_URL
+        document = HTML(string=html, base_url=base_url, url_fetcher=StaticOnlyURLFetcher(base_url=base_url))
         return document.write_pdf()
 
 
@@ -448,7 +452,7 @@ def chargeback_context(statement, lines: list | None = None) -> dict:
         "draft": statement.state == StatementState.DRAFT,
         "issued_on": date_text(statement.issued_at),
         "preparer": person(statement.issued_by) if statement.issued_by_id else "",
-        **lines_table(rows, CHARGEBACK_COLUMNS, merged=4),
+        **lines_table(rows, CHARGEBACK_COLUMNS, merged=6),
         "line_count": len(rows),
         "total": money(total),
         "total_capital": rmb_capital(total),
@@ -468,7 +472,8 @@ def chargeback_pdf(statement, *, lines: list | None = None) -> bytes:
 # --- 报损单 ---------------------------------------------------------------------
 
 
-def writeoff_rows(lines: Iterable) -> tuple[list[tuple], Decimal]:
+def writeoff_values(lines: Iterable) -> tuple[list[tuple], Decimal]:
+    """Write-off lines as printed values (cost still a Decimal) and their total: shared by PDF and XLSX."""
     rows, total = [], Decimal("0.00")
     for index, line in enumerate(lines, start=1):
         total += line.unit_cost
@@ -481,10 +486,15 @@ def writeoff_rows(lines: Iterable) -> tuple[list[tuple], Decimal]:
                 RESPONSIBILITY_LABELS.get(line.responsibility, line.responsibility),
                 line.supplier.name if line.supplier_id else "",
                 line.store.name,
-                money(line.unit_cost),
+                line.unit_cost,
             )
         )
     return rows, total
+
+
+def writeoff_rows(lines: Iterable) -> tuple[list[tuple], Decimal]:
+    values, total = writeoff_values(lines)
+    return [(*row[:-1], money(row[-1])) for row in values], total
 
 
 def lossreport_context(loss_report) -> dict:
@@ -501,7 +511,7 @@ def lossreport_context(loss_report) -> dict:
         "period": period_text(loss_report.period),
         "list_number": loss_report.writeoff_list.number,
         "approved_on": date_text(loss_report.writeoff_list.approved_at),
-        **lines_table(rows, WRITEOFF_COLUMNS, merged=5),
+        **lines_table(rows, WRITEOFF_COLUMNS, merged=7),
         "line_count": len(rows),
         "total": money(total),
         "total_capital": rmb_capital(total),
@@ -547,7 +557,7 @@ def writeofflist_context(writeoff_list) -> dict:
         "period": period_text(writeoff_list.period),
         "state": WRITEOFF_STATE_LABELS.get(writeoff_list.state, writeoff_list.state),
         "draft": writeoff_list.state == WriteOffListState.DRAFT,
-        **lines_table(rows, WRITEOFF_COLUMNS, merged=5),
+        **lines_table(rows, WRITEOFF_COLUMNS, merged=7),
         "line_count": len(rows),
         "total": money(total),
         "total_capital": rmb_capital(total),

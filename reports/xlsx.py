@@ -223,22 +223,8 @@ _WRITEOFF_COLUMNS = [
 
 
 def _writeoff_rows(lines: Iterable) -> tuple[list[tuple], Decimal]:
-    rows, total = [], Decimal("0.00")
-    for index, line in enumerate(lines, start=1):
-        total += line.unit_cost
-        rows.append(
-            (
-                index,
-                line.return_item.number,
-                line.style_no,
-                line.production_year,
-                pdf.RESPONSIBILITY_LABELS.get(line.responsibility, line.responsibility),
-                line.supplier.name if line.supplier_id else "",
-                line.store.name,
-                _money(line.unit_cost),
-            )
-        )
-    return rows, total
+    values, total = pdf.writeoff_values(lines)
+    return [(*row[:-1], _money(row[-1])) for row in values], total
 
 
 def lossreport_xlsx(loss_report) -> bytes:
