@@ -70,11 +70,14 @@ def workflow_links(user) -> list[dict]:
         if has_role_permission(user, "repairs.view_stockmovement"):
             center.append(("repairs:stockmovement_list", _("Stock ledger")))
         sections.append({"key": "center", "label": _("Service center"), "links": center})
-    recalls = [
-        ("cases:recallcandidate_list", _("Recall candidates")),
-        ("cases:recall_list", _("Batch recalls")),
-        ("cases:recallnotice_list", _("Recall notices")),
-    ]
+    recalls = []
+    # Candidates are the center's work (technicians open recalls, QA reviews them); notices are the stores'.
+    if roles & {Role.TECHNICIAN, Role.QA_MANAGER} or user.is_superuser:
+        recalls.append(("cases:recallcandidate_list", _("Recall candidates")))
+    if has_role_permission(user, "cases.view_recall"):
+        recalls.append(("cases:recall_list", _("Batch recalls")))
+    if Role.STORE_STAFF in roles and scope_for(user).staff_store_ids:
+        recalls.append(("cases:recallnotice_list", _("Recall notices")))
     sections.append({"key": "recalls", "label": _("Batch recalls"), "links": recalls})
     # Each page checks the user's roles itself; the menu lists what the user's roles may open.
     month_end = []

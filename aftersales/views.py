@@ -97,8 +97,86 @@ class HomeView(LoginRequiredMixin, TemplateView):
         context["master_data"] = [{**link, "count": link["selector"](user).count()} for link in master_data_links(user)]
         from cases.views import work_summary
 
-        context["work_summary"] = work_summary(user)
+        context["work_summary"] = work_summary(user) + month_end_and_recall_tiles(user)
         return context
+
+
+def month_end_and_recall_tiles(user) -> list[dict]:
+    """What waits for this user at the month end and in batch recalls 待办: approvals, signatures, answers, notices."""
+    from django.urls import reverse
+    from django.utils.http import urlencode
+    from django.utils.translation import gettext as _
+
+    from aftersales.roles import Role, roles_of
+    from cases.choices import RecallNoticeState, RecallState
+    from cases.selectors import recall_list, recallnotice_list
+    from reports.choices import LossReportState, StatementState
+    from reports.selectors.chargebacks import chargeback_list
+    from reports.selectors.writeoffs import lossreport_list, writeofflist_awaiting
+
+    roles = roles_of(user)
+    party = bool(roles & {Role.STORE_STAFF, Role.SUPPLIER_USER})
+    tiles: list[tuple[str, int, str, bool]] = []
+    if roles & {Role.TECHNICIAN, Role.LOGISTICS_MANAGER, Role.PRODUCTION_VP}:
+        awaiting = writeofflist_awaiting(user).count()
+        tiles.append((_("Write-off lists awaiting you"), awaiting, "reports:writeofflist_awaiting", ""))
+    if party:
+        tiles += [
+            (
+                _("Loss reports to sign"),
+                lossreport_list(user).filter(state=LossReportState.ISSUED).count(),
+                "reports:lossreport_list",
+                urlencode({"state": LossReportState.ISSUED}),
+            ),
+            (
+                _("Chargeback statements to answer"),
+                chargeback_list(user).filter(state=StatementState.ISSUED).exclude(party_type="hq").count(),
+                "reports:chargeback_list",
+                urlencode({"state": StatementState.ISSUED}),
+            ),
+        ]
+    if Role.FINANCE in roles:
+        tiles += [
+            (
+                _("Statements to settle"),
+                chargeback_list(user).filter(state=StatementState.ACKNOWLEDGED).count(),
+                "reports:chargeback_list",
+                urlencode({"state": StatementState.ACKNOWLEDGED}),
+            ),
+            (
+                _("Disputed statements"),
+                chargeback_list(user).filter(state=StatementState.DISPUTED, revision__isnull=True).count(),
+                "reports:chargeback_list",
+                urlencode({"state": StatementState.DISPUTED}),
+            ),
+        ]
+    if Role.QA_MANAGER in roles:
+        tiles.append(
+            (
+                _("Recalls to review"),
+                recall_list(user).filter(state=RecallState.PROPOSED).count(),
+                "cases:recall_list",
+                urlencode({"state": RecallState.PROPOSED}),
+            )
+        )
+    if Role.STORE_STAFF in roles:
+        tiles.append(
+            (
+                _("Recall notices to acknowledge"),
+                recallnotice_list(user).filter(state=RecallNoticeState.NOTIFIED).count(),
+                "cases:recallnotice_list",
+                urlencode({"state": RecallNoticeState.NOTIFIED}),
+            )
+        )
+    return [
+        {
+            "label": label,
+            "count": count,
+            "url": reverse(url_name) + (f"?{query}" if query else ""),
+            "attention": count > 0,
+        }
+        for label, count, url_name, query in tiles
+    ]
 
 
 def healthz(request):
