@@ -18,8 +18,13 @@ due soon, second dispatches in one week that carry the store's fee, and
 returns outside the policy with a written reason. Nothing happens after the
 start of today, so the history never reaches into the future.
 
-``written_off`` and ``charged_back`` are not produced here: they come from the
-monthly write-off list and chargeback statement, which a later issue builds.
+Each month that ended inside the window then goes through the month end 月结
+as the people would have done it in the first days of the next month: the
+monthly schedule drafts the write-off list 报废清单, tech1 submits it,
+logistics1 confirms, vp1 approves (``written_off``), the destruction is
+recorded, finance builds and issues the chargeback statements 扣款单
+(``charged_back``), and the parties sign or dispute them; the older month is
+settled. The last month's reports are built by the monthly schedule.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from aftersales import demo_data
+from aftersales.validation import add_months
 from cases import services as cases_services
 from cases.choices import OnsiteHandling, ShipmentDirection
 from cases.models import Return, Shipment
@@ -46,8 +52,26 @@ from inspection.models import DefectCode
 from inspection.services import return_inspect
 from repairs.models import SparePart
 from repairs.services import repairticket_complete, repairticket_update, sparepart_receive
-from stores.models import Store
-from suppliers.models import Style
+from reports.choices import LossReportState, PartyType, StatementState, WriteOffListState
+from reports.models import ChargebackStatement, LossReport, WriteOffList
+from reports.services.chargebacks import (
+    chargeback_acknowledge,
+    chargeback_build,
+    chargeback_dispute,
+    chargeback_issue,
+    chargeback_settle,
+)
+from reports.services.runs import monthly_build
+from reports.services.writeoffs import (
+    lossreport_acknowledge,
+    writeofflist_approve,
+    writeofflist_build,
+    writeofflist_confirm,
+    writeofflist_record_destruction,
+    writeofflist_submit,
+)
+from stores.models import Store, StoreMembership
+from suppliers.models import Style, SupplierMembership
 
 DAYS = 91  # the last three months
 TARGET_RETURNS = 300
@@ -160,6 +184,7 @@ class HistoryBuilder:
         while days_back <= DAYS:
             self.at(self.day(days_back, 14), self._ship_back_run)
             days_back += 3 if days_back % 2 else 4
+        self._plan_month_ends()
 
     # --- store staff at the counter ---
 
@@ -431,6 +456,128 @@ class HistoryBuilder:
             cases_services.shipment_confirm_received(user=self.staff[code], shipment=shipment)
 
         return confirm
+
+    # --- the month end 月结: write-off list, loss reports, chargeback statements, monthly reports ---
+
+    def _plan_month_ends(self) -> None:
+        """Close every month that ended inside the window; the last one is left with answers still open."""
+        today = timezone.localdate(self.end)
+        last = add_months(today.replace(day=1), -1)
+        period = add_months(timezone.localdate(self.start).replace(day=1), 1)
+        while period <= last:
+            first = add_months(period, 1)
+            is_last = period == last
+            self.at(self._on(first, 0, 2), self._month_build(period, reports=is_last))
+            self.at(self._on(first, 1, 10), self._writeoff_step(period, "submit", "tech1"))
+            self.at(self._on(first, 2, 11), self._writeoff_step(period, "confirm", "logistics1"))
+            self.at(self._on(first, 3, 15), self._writeoff_step(period, "approve", "vp1"))
+            self.at(self._on(first, 5, 10), self._destroy(period))
+            self.at(self._on(first, 6, 9), self._issue_statements(period))
+            self.at(self._on(first, 8, 14), self._answer_documents(period, settle=not is_last))
+            period = first
+
+    def _on(self, first: dt.date, days: int, hour: int) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(first + dt.timedelta(days=days), dt.time(hour, 15)))
+
+    def _user(self, username: str):
+        return get_user_model().objects.get(username=username)
+
+    def _month_build(self, period: dt.date, *, reports: bool) -> Callable[[], None]:
+        def build() -> None:
+            if reports:
+                # What the monthly schedule does on the 1st (eager without a broker): drafts and the three reports.
+                monthly_build(period=period)
+            else:
+                writeofflist_build(period=period, user=None)
+
+        return build
+
+    def _writeoff_step(self, period: dt.date, step: str, username: str) -> Callable[[], None]:
+        def act() -> None:
+            writeoff_list = WriteOffList.objects.get(period=period)
+            if step == "submit" and not writeoff_list.lines.filter(removed_at=None).exists():
+                return
+            if step != "submit" and writeoff_list.state == WriteOffListState.DRAFT:
+                return
+            service = {"submit": writeofflist_submit, "confirm": writeofflist_confirm, "approve": writeofflist_approve}
+            service[step](writeoff_list=writeoff_list, user=self._user(username))
+
+        return act
+
+    def _destroy(self, period: dt.date) -> Callable[[], None]:
+        def destroy() -> None:
+            writeoff_list = WriteOffList.objects.get(period=period)
+            if writeoff_list.state != WriteOffListState.APPROVED:
+                return
+            writeofflist_record_destruction(
+                writeoff_list=writeoff_list,
+                user=self._user("tech2"),
+                destroyed_on=timezone.localdate(),
+                method="剪碎后交环卫部门焚烧处理",
+                warehouse_person="仓库 周敏",
+                witness="行政部 郑丽",
+                photos=[("销毁现场.png", _demo_photo())],
+            )
+
+        return destroy
+
+    def _issue_statements(self, period: dt.date) -> Callable[[], None]:
+        def issue() -> None:
+            finance = self._user("finance1")
+            for statement in chargeback_build(period=period, user=finance):
+                if statement.state == StatementState.DRAFT and statement.lines.exists():
+                    chargeback_issue(statement=statement, user=finance)
+
+        return issue
+
+    def _answer_documents(self, period: dt.date, *, settle: bool) -> Callable[[], None]:
+        """The parties answer: suppliers and stores sign their loss reports and statements, one store disputes."""
+
+        def answer() -> None:
+            finance = self._user("finance1")
+            for report in LossReport.objects.filter(period=period, state=LossReportState.ISSUED):
+                signer = self._party_signer(report)
+                if signer is not None:
+                    lossreport_acknowledge(loss_report=report, user=signer)
+            statements = ChargebackStatement.objects.filter(period=period, state=StatementState.ISSUED)
+            for statement in statements.order_by("party_key"):
+                signer = finance if statement.party_type == PartyType.HQ else self._party_signer(statement)
+                if signer is None:
+                    continue
+                if not settle and statement.party_key == "store:S002":
+                    chargeback_dispute(
+                        statement=statement, user=signer, reason="其中一件为顾客穿着不当所致，非本店责任，请复核。"
+                    )
+                    continue
+                statement = chargeback_acknowledge(statement=statement, user=signer)
+                if settle:
+                    chargeback_settle(
+                        statement=statement, user=finance, reference=f"KK-{period:%Y%m}-{statement.pk:04d}"
+                    )
+
+        return answer
+
+    def _party_signer(self, document):
+        """A user who signs for the document's party: a supplier's login or the store's staff (none for HQ)."""
+        if document.party_type == PartyType.SUPPLIER:
+            membership = SupplierMembership.objects.filter(supplier=document.supplier_id).select_related("user")
+        elif document.party_type == PartyType.STORE:
+            membership = StoreMembership.objects.filter(store=document.store_id).select_related("user")
+        else:
+            return None
+        first = membership.order_by("user__username").first()
+        return first.user if first is not None else None
+
+
+def _demo_photo() -> bytes:
+    """A small grey PNG standing in for the destruction photo 销毁现场照片."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (64, 48), (150, 150, 150)).save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def history_build(*, today: dt.date | None = None, target: int = TARGET_RETURNS, seed: int = SEED) -> HistorySummary:
