@@ -11,6 +11,7 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    DecimalField,
     F,
     OuterRef,
     Prefetch,
@@ -28,6 +29,7 @@ from aftersales.models import TransitionLog
 from aftersales.roles import Role, roles_of
 from cases.choices import (
     RECALL_OPEN_STATES,
+    RecallCostBearer,
     RecallNoticeState,
     RecallOutcome,
     ReturnState,
@@ -370,21 +372,31 @@ def recall_compliance(recall: Recall, *, user=None, today: dt.date | None = None
 
 
 def recall_cost_units(period: dt.date) -> QuerySet[Return]:
-    """Recalled units found unrepairable in ``period`` (a month): the supplier's cost, at the style's unit cost.
+    """Recalled units found unrepairable in ``period`` (a month): the supplier's cost, as agreed at approval.
 
     The month-end chargeback build adds one ``recall`` line per unit to the
-    style's supplier's statement; ``amount`` is the unit cost (Decimal, CNY).
+    style's supplier's statement; ``amount`` (Decimal, CNY) is the style's unit
+    cost when the supplier bears the recall's cost, half of it when the cost is
+    shared with head office; a recall whose cost head office bears charges nothing.
     """
     from reports.periods import period_bounds
 
     start, end = period_bounds(period)
+    recall_of_unit = "recall_unit__recall__cost_bearer"
     return (
         Return.objects.filter(
             recall_unit__outcome=RecallOutcome.UNREPAIRABLE,
             recall_unit__outcome_recorded_at__gte=start,
             recall_unit__outcome_recorded_at__lt=end,
         )
+        .exclude(**{recall_of_unit: RecallCostBearer.HQ})
         .select_related("style__supplier", "store", "recall", "recall_unit")
-        .annotate(amount=F("style__unit_cost"))
+        .annotate(
+            amount=Case(
+                When(**{recall_of_unit: RecallCostBearer.SHARED}, then=F("style__unit_cost") / Value(2)),
+                default=F("style__unit_cost"),
+                output_field=DecimalField(max_digits=12, decimal_places=2),
+            )
+        )
         .order_by("style__supplier_id", "id")
     )

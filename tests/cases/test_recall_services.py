@@ -14,7 +14,7 @@ from django.utils import timezone
 from aftersales.fsm import VIA, transitions_of
 from aftersales.models import Alert, Notification
 from cases import recalls
-from cases.choices import RecallNoticeState, RecallOutcome, RecallState, ReturnState
+from cases.choices import RecallCostBearer, RecallNoticeState, RecallOutcome, RecallState, ReturnState
 from cases.models import Recall
 from cases.selectors import recall_compliance, recall_cost_units
 from cases.tasks import recall_deadline_reminders_task
@@ -195,6 +195,23 @@ def test_recall_cost_units_are_the_unrepairable_units_recorded_in_the_month(demo
     assert [(item.pk, item.amount, item.style.supplier.code) for item in costs] == [
         (inside.return_item_id, Decimal("268.00"), "SUP01")
     ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("cost_bearer", "charged"),
+    [(RecallCostBearer.SUPPLIER, [Decimal("268.00")]), (RecallCostBearer.SHARED, [Decimal("134.00")]),
+     (RecallCostBearer.HQ, [])],
+)  # fmt: skip
+def test_recall_cost_follows_who_bears_the_cost_as_agreed_at_approval(demo, cost_bearer, charged):
+    # Given an unrepairable unit of a recall whose cost the supplier, both, or head office bear
+    style = Style.objects.get(style_no="226101JK001")  # unit cost 268.00
+    recall = RecallFactory(style=style, state=RecallState.SHIPPED_TO_SUPPLIER, cost_bearer=cost_bearer)
+    RecallUnitFactory(
+        recall=recall, outcome=RecallOutcome.UNREPAIRABLE, outcome_recorded_at=dt.datetime(2026, 10, 9, tzinfo=SHANGHAI)
+    )
+    # When October's recall cost is read / Then the supplier is charged in full, half, or not at all
+    assert [item.amount for item in recall_cost_units(parse_period("2026-10"))] == charged
 
 
 # --- deadline reminders ---
