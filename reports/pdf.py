@@ -186,7 +186,7 @@ def render_pdf(template_name: str, context: dict, *, base_url: str | None = None
 #
 # WeasyPrint spends most of a long table's time on per-cell work: computing styles, building and
 # laying out a block box per <td>, drawing it. A 5,000-line statement laid out one <td> per value
-# took about 35 s and 830 MiB here (bench/RESULTS.md). So the lines are printed as "stacked"
+# took four times the CPU and 834 MiB against 269 (bench/RESULTS.md). So the lines are printed as "stacked"
 # rows: one <tr> per LINES_PER_CHUNK lines, each <td> holding one column's values for those lines,
 # one per visual line (``white-space: pre-line``). WeasyPrint splits such rows across pages and
 # repeats the <thead> as usual. For the columns to stay aligned every value must take exactly the
