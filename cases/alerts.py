@@ -129,32 +129,47 @@ def _recipients(store_ids: set[int]) -> list[tuple[object, frozenset[int] | None
     return recipients
 
 
-def _units(alerted: list[tuple[int, str]]) -> list[dict]:
-    """What a digest lists of each alerted unit, overdue first, then by due date (one query)."""
+def _units(alerted: list[tuple[int, str]]) -> list[tuple]:
+    """The alerted units as light rows, overdue first, then by due date (one query).
+
+    (overdue?, due_at, number, id, store_id, store code, store name, style number); a first scan on a
+    large database may raise tens of thousands of alerts, so rows become dicts only when a digest shows them.
+    """
     levels = dict(alerted)
-    zone = ZoneInfo(settings.TIME_ZONE)
     rows = (
         Return.objects.filter(pk__in=sorted(levels))
         .order_by()
-        .values("pk", "number", "due_at", "store_id", "store__code", "store__name", "style__style_no")
+        .values_list("pk", "number", "due_at", "store_id", "store__code", "store__name", "style__style_no")
     )
     units = [
-        {
-            "id": row["pk"],
-            "number": row["number"],
-            "store_id": row["store_id"],
-            "store_code": row["store__code"],
-            "store_name": row["store__name"],
-            "style_no": row["style__style_no"],
-            "due_date": timezone.localtime(row["due_at"], zone).date(),
-            "level": levels[row["pk"]],
-            "overdue": levels[row["pk"]] == DueStatus.OVERDUE,
-            "url": absolute_url(reverse("cases:return_detail", args=[row["pk"]])),
-        }
-        for row in rows
+        (levels[pk] == DueStatus.OVERDUE, due_at, number, pk, store_id, store_code, store_name, style_no)
+        for pk, number, due_at, store_id, store_code, store_name, style_no in rows
     ]
-    units.sort(key=lambda unit: (not unit["overdue"], unit["due_date"], unit["number"]))
+    units.sort(key=lambda unit: (not unit[0], unit[1], unit[2]))
     return units
+
+
+def _shown(units: list[tuple]) -> list[dict]:
+    """The first ``DIGEST_MAX_UNITS`` units as a digest lists them, each with its link."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    # One reverse() for the pattern, not one per unit.
+    placeholder = 999_999_999_999
+    detail_url = absolute_url(reverse("cases:return_detail", args=[placeholder])).replace(str(placeholder), "{}")
+    return [
+        {
+            "id": pk,
+            "number": number,
+            "store_id": store_id,
+            "store_code": store_code,
+            "store_name": store_name,
+            "style_no": style_no,
+            "due_date": timezone.localtime(due_at, zone).date(),
+            "level": DueStatus.OVERDUE.value if overdue else DueStatus.DUE_SOON.value,
+            "overdue": overdue,
+            "url": detail_url.format(pk),
+        }
+        for overdue, due_at, number, pk, store_id, store_code, store_name, style_no in units[:DIGEST_MAX_UNITS]
+    ]
 
 
 @transaction.atomic
@@ -177,12 +192,20 @@ def turnaround_alerts_scan(*, now: dt.datetime | None = None) -> dict:
     if not alerted:
         return summary
     units = _units(alerted)
+    by_store: dict[int, list[tuple]] = defaultdict(list)
+    for unit in units:
+        by_store[unit[4]].append(unit)
     list_url = reverse("cases:return_list")
-    for recipient, store_ids in _recipients({unit["store_id"] for unit in units}):
-        own = units if store_ids is None else [unit for unit in units if unit["store_id"] in store_ids]
+    for recipient, store_ids in _recipients(set(by_store)):
+        if store_ids is None:
+            own = units
+        else:
+            own = [unit for store_id in sorted(store_ids) for unit in by_store.get(store_id, ())]
+            if len(store_ids) > 1:
+                own.sort(key=lambda unit: (not unit[0], unit[1], unit[2]))
         if not own:
             continue
-        overdue = sum(1 for unit in own if unit["overdue"])
+        overdue = sum(1 for unit in own if unit[0])
         level = DueStatus.OVERDUE if overdue else DueStatus.DUE_SOON
         notify(
             recipients=[recipient],
@@ -190,7 +213,7 @@ def turnaround_alerts_scan(*, now: dt.datetime | None = None) -> dict:
             template="turnaround_digest",
             context={
                 "date": today,
-                "units": own[:DIGEST_MAX_UNITS],
+                "units": _shown(own),
                 "more": max(0, len(own) - DIGEST_MAX_UNITS),
                 "total": len(own),
                 "overdue_count": overdue,
