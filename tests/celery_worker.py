@@ -240,9 +240,12 @@ def celery_worker_factory(transactional_db, tmp_path, settings) -> Iterator[Call
     finally:
         for worker in workers:
             worker.stop()
-        # Leave nothing behind in the shared Redis database.
+        # Leave nothing behind in the shared Redis database: the queue and kombu's binding record of it.
         with app.connection_for_write() as conn:
             conn.default_channel.queue_delete(queue)
+        import redis
+
+        redis.Redis.from_url(os.environ["REDIS_URL"]).delete(f"_kombu.binding.{queue}")
         for key, value in previous.items():
             app.conf[key] = value
 
