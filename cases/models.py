@@ -148,7 +148,9 @@ class Return(ConcurrentTransitionMixin, TimeStampedModel):
             # Service-center queues sort open units by due date.
             models.Index(fields=["state", "due_at", "id"], name="return_state_due_idx"),
             # The daily turnaround scan reads only open repair-path units by due date (a partial index).
-            models.Index(fields=["due_at"], condition=Q(state__in=TURNAROUND_OPEN_STATES), name="return_open_due_idx"),
+            models.Index(
+                fields=["due_at", "id"], condition=Q(state__in=TURNAROUND_OPEN_STATES), name="return_open_due_idx"
+            ),
             models.Index(fields=["receipt_no"], name="return_receipt_idx"),
             models.Index(fields=["style", "reported_defect", "created_at"], name="return_style_defect_idx"),
         ]
