@@ -29,7 +29,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-DEFAULT_TIMEOUT_MS = 10_000
+# Generous: CI runs two test workers on two cores, and a page can wait seconds for a core.
+DEFAULT_TIMEOUT_MS = 20_000
 DEMO_PASSWORD = "demo12345"
 E2E_DIR = Path(__file__).resolve().parent
 
