@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class WriteOffListState(models.TextChoices):
@@ -58,4 +59,5 @@ class ReportRunStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
+    # "Failed" alone reads as a failed quality check (不合格) in Chinese: a build fails (失败).
+    FAILED = "failed", pgettext_lazy("report run", "Failed")

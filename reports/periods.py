@@ -8,10 +8,13 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from aftersales.validation import add_months
 
 PERIOD_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
+# The refusal of a month that has not begun (tests read it translated, as people do).
+FUTURE_PERIOD_MESSAGE = gettext_noop("%(period)s has not begun yet; pick this month or an earlier one.")
 
 
 def parse_period(value) -> dt.date:
@@ -32,11 +35,20 @@ def previous_period(now: dt.datetime | None = None) -> dt.date:
     return add_months(current_period(now), -1)
 
 
+def future_period_message(period: str, *, language: str | None = None) -> str:
+    """The refusal of a future month as a user reading ``language`` (default: the site's) sees it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return _(FUTURE_PERIOD_MESSAGE) % {"period": period}
+
+
 def require_not_future(period: dt.date, now: dt.datetime | None = None) -> dt.date:
     """Refuse a month that has not begun: nothing can have happened in it yet."""
     if period > current_period(now):
         raise ValidationError(
-            _("%(period)s has not begun yet; pick this month or an earlier one.") % {"period": f"{period:%Y-%m}"},
+            _(FUTURE_PERIOD_MESSAGE) % {"period": f"{period:%Y-%m}"},
             code="future_period",
         )
     return period

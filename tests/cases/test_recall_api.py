@@ -11,8 +11,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from rest_framework.test import APIClient
 
 from aftersales.models import Notification, TransitionLog
@@ -498,7 +500,9 @@ def test_a_counter_return_against_the_recall_from_a_notified_store(api_as, demo)
     wrong = api_as("store1").post(
         "/api/v1/returns/", counter_return(recall.pk, store="S001", style="226101JK002"), format="json"
     )
-    assert wrong.status_code == 400 and "another style" in str(wrong.json())
+    with translation.override(settings.LANGUAGE_CODE):
+        another_style = gettext("Recall %(number)s is for another style.") % {"number": recall.number}
+    assert wrong.status_code == 400 and another_style in str(wrong.json())
     right = api_as("store1").post("/api/v1/returns/", counter_return(recall.pk, store="S001"), format="json")
     assert right.status_code == 201, right.json()
     assert right.json()["recall"] == recall.pk

@@ -14,6 +14,7 @@ from inspection.choices import Responsibility, Verdict
 from inspection.models import DefectCode, InspectionReport
 from reports.choices import ReportKind, ReportRunStatus
 from reports.models import ReportRun
+from reports.periods import future_period_message
 from reports.services.runs import reportrun_build
 from stores.models import Store
 from suppliers.models import Style
@@ -201,7 +202,7 @@ def test_building_on_demand_from_the_page(browser_as, demo, django_capture_on_co
 @pytest.mark.parametrize(
     ("user", "data", "status", "message"),
     [
-        ("tech1", {"kind": "scrap", "period": "2999-01"}, 400, "has not begun yet"),
+        ("tech1", {"kind": "scrap", "period": "2999-01"}, 400, future_period_message("2999-01")),
         ("tech1", {"kind": "scrap", "period": "13/2025"}, 400, "YYYY-MM"),
         ("tech1", {"kind": "nope", "period": "2025-01"}, 400, "nope"),
         ("store1", {"kind": "scrap", "period": "2025-01"}, 403, ""),

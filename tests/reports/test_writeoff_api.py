@@ -13,7 +13,7 @@ from cases.choices import ReturnState
 from cases.models import Return
 from reports.choices import WriteOffListState
 from reports.models import LossReport, WriteOffLine, WriteOffList
-from reports.periods import previous_period
+from reports.periods import future_period_message, previous_period
 from tests.factories.reports import WriteOffLineFactory, WriteOffListFactory, scrapped_unit
 from tests.factories.stores import UserFactory
 
@@ -77,7 +77,7 @@ def test_post_builds_then_answers_the_existing_list(units, api_as):
 
 @pytest.mark.parametrize(
     ("period", "message"),
-    [("2026-13", "YYYY-MM"), ("26-10", "YYYY-MM"), ("", ""), ("2999-01", "has not begun yet")],
+    [("2026-13", "YYYY-MM"), ("26-10", "YYYY-MM"), ("", ""), ("2999-01", future_period_message("2999-01"))],
 )
 def test_bad_or_future_period_is_400_with_a_message(demo, api_as, period, message):
     response = api_as("tech1").post(URL, {"period": period}, format="json")
