@@ -11,7 +11,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from aftersales.models import ScopedQuerySet, TimeStampedModel
+from cases.models import MIN_PRODUCTION_YEAR
 from reports import permissions
 from reports.choices import (
     ChargebackLineKind,
@@ -31,6 +32,8 @@ from reports.choices import (
 )
 
 ZERO = Decimal("0.00")
+# A Return's bounds (the copy on a line is the Return's year); they also keep the API schema the same on every database.
+PRODUCTION_YEAR_BOUNDS = [MinValueValidator(MIN_PRODUCTION_YEAR), MaxValueValidator(2100)]
 
 
 def period_label(period: dt.date) -> str:
@@ -158,7 +161,7 @@ class WriteOffLine(models.Model):
         "cases.Return", on_delete=models.PROTECT, related_name="writeoff_lines", verbose_name=_("return")
     )
     style_no = models.CharField(_("style number"), max_length=40)
-    production_year = models.PositiveSmallIntegerField(_("production year"))
+    production_year = models.PositiveSmallIntegerField(_("production year"), validators=PRODUCTION_YEAR_BOUNDS)
     unit_cost = models.DecimalField(_("unit cost"), max_digits=12, decimal_places=2)
     responsibility = models.CharField(_("responsibility"), max_length=10)
     supplier = models.ForeignKey(
@@ -440,7 +443,9 @@ class ChargebackLine(models.Model):
     )  # fmt: skip
     description = models.CharField(_("description"), max_length=300)
     style_no = models.CharField(_("style number"), max_length=40, blank=True)
-    production_year = models.PositiveSmallIntegerField(_("production year"), null=True, blank=True)
+    production_year = models.PositiveSmallIntegerField(
+        _("production year"), null=True, blank=True, validators=PRODUCTION_YEAR_BOUNDS
+    )
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     position = models.PositiveIntegerField(_("position"), default=0)
     # Set when finance changed the amount on a draft: what the build computed, and why it was changed.
