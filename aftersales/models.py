@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -231,3 +234,41 @@ class UserPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.language or '-'}"
+
+
+def temporary_upload_path(instance: TemporaryUpload, filename: str) -> str:
+    # The stored name is ours, not the uploader's: no path tricks, no clashes.
+    return f"temporary/{instance.created_at:%Y/%m/%d}/{instance.token.hex}"
+
+
+class TemporaryUpload(models.Model):
+    """A photo chosen on a form before the form is submitted 临时上传.
+
+    Uploaded as soon as it is chosen, so a form that fails validation comes
+    back with its photos; the successful submit claims it (its bytes become
+    the record's attachment). Only its owner may view or claim it. Unclaimed
+    uploads older than a day are removed by the daily cleanup task.
+    """
+
+    token = models.UUIDField(_("token"), unique=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("owner")
+    )
+    file = models.FileField(_("file"), upload_to=temporary_upload_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=60)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("temporary upload")
+        verbose_name_plural = _("temporary uploads")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

@@ -736,3 +736,29 @@ class RecallAttachment(models.Model):
 
     extension = Attachment.extension
     is_image = Attachment.is_image
+
+
+class ReceiptSubmission(models.Model):
+    """One submitted 登记退货 form, by the one-time token the form carried.
+
+    The unique token makes a second submit of the same form (Back, then
+    submit) create nothing, even when both arrive at once: the second insert
+    fails on the constraint. It remembers the Returns the first submit logged,
+    so the clerk can be sent to them.
+    """
+
+    token = models.UUIDField(_("form token"), unique=True)
+    store = models.ForeignKey("stores.Store", on_delete=models.PROTECT, related_name="+", verbose_name=_("store"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by")
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    returns = models.ManyToManyField(Return, related_name="+", verbose_name=_("returns"))
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("receipt submission")
+        verbose_name_plural = _("receipt submissions")
+
+    def __str__(self) -> str:
+        return str(self.token)
