@@ -24,10 +24,11 @@ class PartyType(models.TextChoices):
 
 
 class LossReportState(models.TextChoices):
-    """报损单: issued when the write-off list is approved, then signed by the party."""
+    """报损单: issued when the write-off list is approved, then signed or disputed (with a reason) by the party."""
 
     ISSUED = "issued", _("Awaiting signature")
     ACKNOWLEDGED = "acknowledged", _("Signed")
+    DISPUTED = "disputed", _("Disputed")
 
 
 class StatementState(models.TextChoices):

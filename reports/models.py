@@ -282,7 +282,7 @@ class PartyMixin(models.Model):
 class LossReport(ConcurrentTransitionMixin, PartyMixin, TimeStampedModel):
     """报损单: the scrapped units of one approved write-off list charged to one supplier or one store.
 
-    Created when the list is approved; the party signs it in the product.
+    Created when the list is approved; the party signs it in the product, or disputes it with a reason.
     """
 
     number = models.CharField(_("number"), max_length=24, unique=True, editable=False)
@@ -299,6 +299,12 @@ class LossReport(ConcurrentTransitionMixin, PartyMixin, TimeStampedModel):
         verbose_name=_("signed by"),
     )  # fmt: skip
     acknowledged_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    disputed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("disputed by"),
+    )  # fmt: skip
+    disputed_at = models.DateTimeField(_("disputed at"), null=True, blank=True)
+    dispute_reason = models.TextField(_("reason for the dispute"), max_length=2000, blank=True)
 
     objects = PartyDocumentQuerySet.as_manager()
 
@@ -325,6 +331,12 @@ class LossReport(ConcurrentTransitionMixin, PartyMixin, TimeStampedModel):
                 permission=permissions.is_party)  # fmt: skip
     def acknowledge(self, by, at: dt.datetime) -> None:
         self.acknowledged_by, self.acknowledged_at = by, at
+
+    # Like a statement's dispute: the party refuses to sign, with a reason the center reads and answers.
+    @transition(field=state, source=LossReportState.ISSUED, target=LossReportState.DISPUTED,
+                permission=permissions.is_party)  # fmt: skip
+    def dispute(self, reason: str, by, at: dt.datetime) -> None:
+        self.disputed_by, self.disputed_at, self.dispute_reason = by, at, reason
 
 
 class ChargebackStatement(ConcurrentTransitionMixin, PartyMixin, TimeStampedModel):

@@ -425,6 +425,7 @@ class LossReportSerializer(AvailableTransitionsMixin, serializers.ModelSerialize
             "total",
             "acknowledged_by",
             "acknowledged_at",
+            "dispute_reason",
             "available_transitions",
         ]
 
@@ -445,6 +446,10 @@ class LossReportDetailSerializer(LossReportSerializer):
 
 class LossReportAcknowledgeInputSerializer(EmptyInputSerializer):
     pass
+
+
+class LossReportDisputeInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
 
 
 @extend_schema_view(
@@ -470,6 +475,16 @@ class LossReportViewSet(ScopedWorkflowViewSet):
         obj = self.get_object()
         self.read_input(LossReportAcknowledgeInputSerializer, obj, transition="acknowledge")
         services.lossreport_acknowledge(loss_report=obj, user=request.user)
+        return self.detail_response(obj.pk)
+
+    @transition_schema(
+        LossReportDisputeInputSerializer, LossReportDetailSerializer, "Dispute 异议 with a reason instead of signing"
+    )
+    @action(detail=True, methods=["post"], url_path="dispute")
+    def dispute(self, request, pk=None):
+        obj = self.get_object()
+        data = self.read_input(LossReportDisputeInputSerializer, obj, transition="dispute")
+        services.lossreport_dispute(loss_report=obj, user=request.user, reason=data["reason"])
         return self.detail_response(obj.pk)
 
     @extend_schema(summary="The loss report as PDF (rendered now)", responses=DOWNLOAD_RESPONSES)

@@ -35,7 +35,14 @@ class ChargebackIssueForm(forms.Form):
 
 
 class ChargebackAcknowledgeForm(forms.Form):
-    """No input: the party accepts the statement."""
+    """The party accepts the statement, which is final: it ticks that it has checked the lines and the total (the
+    page also asks the browser to confirm; this is the same check without JavaScript). The API needs neither."""
+
+    checked = forms.BooleanField(
+        label=_("I have checked the lines and the total."),
+        error_messages={"required": _("Tick the box to confirm you have checked the lines and the total.")},
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
 
 
 class ChargebackDisputeForm(forms.Form):

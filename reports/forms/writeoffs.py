@@ -21,6 +21,22 @@ class NoInputForm(BootstrapMixin, forms.Form):
     """A transition that needs only the button."""
 
 
+class LossReportAcknowledgeForm(BootstrapMixin, forms.Form):
+    """Signing is final: the party ticks that it has checked the units and the total (the page also asks the
+    browser to confirm; this is the same check without JavaScript). The API caller is explicit and needs neither."""
+
+    checked = forms.BooleanField(
+        label=_("I have checked the units and the total."),
+        error_messages={"required": _("Tick the box to confirm you have checked the units and the total.")},
+    )
+
+
+class LossReportDisputeForm(BootstrapMixin, forms.Form):
+    reason = NoNulCharField(
+        label=_("Why do you dispute it?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
 class WriteOffListRejectForm(BootstrapMixin, forms.Form):
     reason = NoNulCharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -432,3 +432,44 @@ def writeoffline_remove(*, line: WriteOffLine, user, reason: str) -> WriteOffLin
 def lossreport_acknowledge(*, loss_report: LossReport, user) -> LossReport:
     """The party signs its loss report 签收报损单: the supplier's user or the store's staff."""
     return fire(loss_report, "acknowledge", user=user, arguments={"by": user, "at": timezone.now()}, payload={})
+
+
+def lossreport_dispute_recipients(report: LossReport) -> list:
+    """Who answers a disputed loss report at the center: finance (who charges it) and the technician who
+    submitted the list (who knows the units)."""
+    from reports.services.chargebacks import finance_users
+
+    recipients = finance_users()
+    submitter = report.writeoff_list.submitted_by
+    if submitter is not None:
+        recipients.append(submitter)
+    return recipients
+
+
+@transaction.atomic
+def lossreport_dispute(*, loss_report: LossReport, user, reason: str) -> LossReport:
+    """The party disputes 异议 its loss report with a reason instead of signing it; the center is told."""
+    reason = (reason or "").strip()
+
+    def check(row) -> None:
+        if not reason:
+            raise ValidationError({"reason": [_("Say why the loss report is disputed.")]})
+
+    row = fire(
+        loss_report,
+        "dispute",
+        user=user,
+        before=check,
+        arguments={"reason": reason, "by": user, "at": timezone.now()},
+        payload={"reason": reason},
+    )
+    url = reverse("reports:lossreport_detail", args=[row.pk])
+    notify(
+        recipients=lossreport_dispute_recipients(row),
+        kind="lossreport_disputed",
+        template="lossreport_disputed",
+        context={"loss_report": row, "url": url, "actor": user},
+        url=url,
+        target=row,
+    )
+    return row

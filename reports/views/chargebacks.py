@@ -45,6 +45,12 @@ ACTION_LABELS = {
     "dispute": gettext_lazy("Dispute"),
     "settle": gettext_lazy("Record the deduction"),
 }
+# Asked by the browser before an irreversible step (htmx ``hx-confirm``); the form's checkbox asks without JavaScript.
+CONFIRM_QUESTIONS = {
+    "acknowledge": gettext_lazy(
+        "Acknowledge this statement? It is final: the total is deducted from what you are paid."
+    ),
+}
 EVENT_LABELS = {
     "build": gettext_lazy("Built"),
     "issue": gettext_lazy("Issued"),
@@ -163,6 +169,7 @@ def chargeback_panel_context(request, statement, *, name: str = "", form=None, a
                 "label": ACTION_LABELS.get(action, action),
                 "form": bound or ChargebackTransitionView.forms[action](),
                 "open": bound is not None,
+                "confirm": CONFIRM_QUESTIONS.get(action, ""),
                 "url": reverse("reports:chargeback_transition", args=[statement.pk, action]),
             }
         )

@@ -43,6 +43,11 @@ ACTION_LABELS = {
     "reject": gettext_lazy("Send back to draft"),
     "record_destruction": gettext_lazy("Record the destruction"),
     "acknowledge": gettext_lazy("Sign the loss report"),
+    "dispute": gettext_lazy("Dispute"),
+}
+# Asked by the browser before an irreversible step (htmx ``hx-confirm``); the form's checkbox asks without JavaScript.
+CONFIRM_QUESTIONS = {
+    "acknowledge": gettext_lazy("Sign this loss report? Signing is final: the units and the total are charged to you."),
 }
 TIMELINE_LABELS = {
     "build": gettext_lazy("Built"),
@@ -359,23 +364,28 @@ class LossReportListView(ScopedListView):
     ]
 
 
-def lossreport_panel_context(request, loss_report, *, alert=None) -> dict:
-    names = [
-        name for name in available_transitions(loss_report, request.user) if name in LossReportTransitionView.forms
-    ]
+def lossreport_panel_context(request, loss_report, *, name: str = "", form=None, alert=None) -> dict:
+    forms = LossReportTransitionView.forms
+    names = [action for action in available_transitions(loss_report, request.user) if action in forms]
+    actions = []
+    for action in names:
+        bound = form if action == name and form is not None else None
+        actions.append(
+            {
+                "name": action,
+                "label": ACTION_LABELS.get(action, action),
+                "form": bound or forms[action](),
+                "open": bound is not None,
+                "confirm": CONFIRM_QUESTIONS.get(action, ""),
+                "url": reverse("reports:lossreport_transition", args=[loss_report.pk, action]),
+            }
+        )
     return {
         "loss_report": loss_report,
         "lines": list(selectors.lossreport_lines(loss_report)),
-        "actions": [
-            {
-                "name": name,
-                "label": ACTION_LABELS.get(name, name),
-                "form": writeoff_forms.NoInputForm(),
-                "url": reverse("reports:lossreport_transition", args=[loss_report.pk, name]),
-            }
-            for name in names
-        ],
+        "actions": actions,
         "signed": loss_report.state == LossReportState.ACKNOWLEDGED,
+        "disputed": loss_report.state == LossReportState.DISPUTED,
         "alert": alert,
         "title": loss_report.number,
     }
@@ -392,9 +402,9 @@ class LossReportDetailView(LoginRequiredMixin, TemplateView):
 
 
 class LossReportTransitionView(TransitionViewMixin, View):
-    """The party signs its loss report 签收."""
+    """The party signs its loss report 签收, or disputes it with a reason."""
 
-    forms = {"acknowledge": writeoff_forms.NoInputForm}
+    forms = {"acknowledge": writeoff_forms.LossReportAcknowledgeForm, "dispute": writeoff_forms.LossReportDisputeForm}
 
     def get_object(self):
         return selectors.lossreport_get(self.request.user, self.kwargs["pk"])
@@ -403,11 +413,14 @@ class LossReportTransitionView(TransitionViewMixin, View):
         return reverse("reports:lossreport_detail", args=[obj.pk])
 
     def perform(self, name: str, obj, form) -> str:
+        if name == "dispute":
+            services.lossreport_dispute(loss_report=obj, user=self.request.user, reason=form.cleaned_data["reason"])
+            return _("Disputed; the service center has been told.")
         services.lossreport_acknowledge(loss_report=obj, user=self.request.user)
         return _("Signed.")
 
     def render_panel(self, obj, *, status=200, name="", form=None, alert=None, full_page=False):
-        context = lossreport_panel_context(self.request, obj, alert=alert)
+        context = lossreport_panel_context(self.request, obj, name=name, form=form, alert=alert)
         template = "reports/lossreport_detail.html" if full_page else "reports/partials/_writeoff_lossreport_panel.html"
         return render(self.request, template, context, status=status)
 

@@ -201,7 +201,8 @@ def test_downloads_serve_the_stored_bytes_and_a_draft_has_none(month, browser_as
         ("issue", "draft", "tech1", {}, 403),
         ("issue", "issued", "finance1", {}, 409),
         ("acknowledge", "issued", "finance1", {}, 403),
-        ("acknowledge", "issued", "supplier1", {}, 200),
+        ("acknowledge", "issued", "supplier1", {}, 400),
+        ("acknowledge", "issued", "supplier1", {"checked": "on"}, 200),
         ("dispute", "issued", "supplier1", {"reason": ""}, 400),
         ("dispute", "issued", "supplier1", {"reason": "单价有误"}, 200),
         ("settle", "draft", "finance1", {"reference": "PZ-9"}, 409),
@@ -234,7 +235,7 @@ def test_store_staff_acknowledge_their_store_statement(month, browser_as, demo_u
 
     # when
     response = browser_as("store1").post(
-        reverse("reports:chargeback_transition", args=[statement.pk, "acknowledge"]), **HTMX
+        reverse("reports:chargeback_transition", args=[statement.pk, "acknowledge"]), {"checked": "on"}, **HTMX
     )
 
     # then
@@ -308,3 +309,28 @@ def test_line_edits_on_an_issued_statement_are_409(month, browser_as, demo_user)
     # then
     assert response.status_code == 409
     assert snapshot(statement) == unchanged
+
+
+def test_acknowledging_asks_for_confirmation_and_refuses_an_unticked_form(month, browser_as, demo_user):
+    """Acknowledging is final: the page asks the browser to confirm, and without JavaScript the form's checkbox is
+    the confirmation; a form without it changes nothing and says why."""
+    # given an issued statement on its party's page
+    statement = statement_of(month.period, "supplier:SUP01")
+    state_after(statement, StatementState.ISSUED, demo_user)
+    client = browser_as("supplier1")
+    page = client.get(reverse("reports:chargeback_detail", args=[statement.pk])).content.decode()
+    assert "hx-confirm=" in page and 'name="checked"' in page
+    unchanged = snapshot(statement)
+
+    # when the form is sent without the tick (a plain POST, as without JavaScript)
+    url = reverse("reports:chargeback_transition", args=[statement.pk, "acknowledge"])
+    response = client.post(url, {})
+
+    # then nothing changes and the page says why
+    assert response.status_code == 400
+    assert "请勾选" in response.content.decode()
+    assert snapshot(statement) == unchanged
+    # and with the tick it is acknowledged
+    assert client.post(url, {"checked": "on"}).status_code == 302
+    statement.refresh_from_db()
+    assert statement.state == StatementState.ACKNOWLEDGED

@@ -56,7 +56,11 @@ def test_supplier1_sees_only_sup01s_reports(reports, api_as):
     rows = client.get(URL).json()["results"]
     assert [row["number"] for row in rows] == [own.number]
     detail = client.get(f"{URL}{own.pk}/").json()
-    assert (detail["party"], detail["total"], detail["available_transitions"]) == ("SUP01", "354.00", ["acknowledge"])
+    assert (detail["party"], detail["total"], detail["available_transitions"]) == (
+        "SUP01",
+        "354.00",
+        ["acknowledge", "dispute"],
+    )
     assert {line["style"] for line in detail["lines"]} == {"226101JK001", "226201TS008"}
     # and another supplier's or a store's report is 404 on the API, the download and the page
     for report in (other, reports["store:S001"]):
@@ -125,11 +129,102 @@ def test_supplier_signs_on_the_page(reports, browser_as):
     client = browser_as("supplier1")
     page = client.get(f"/month-end/loss-reports/{report.pk}/").content.decode()
     assert 'data-testid="submit-acknowledge"' in page
-    response = client.post(f"/month-end/loss-reports/{report.pk}/acknowledge/", HTTP_HX_REQUEST="true")
+    response = client.post(
+        f"/month-end/loss-reports/{report.pk}/acknowledge/", {"checked": "on"}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 200
     assert 'data-state="acknowledged"' in response.content.decode()
-    again = client.post(f"/month-end/loss-reports/{report.pk}/acknowledge/", HTTP_HX_REQUEST="true")
+    again = client.post(f"/month-end/loss-reports/{report.pk}/acknowledge/", {"checked": "on"}, HTTP_HX_REQUEST="true")
     assert again.status_code == 409
+
+
+def test_signing_on_the_page_asks_for_confirmation_and_refuses_an_unticked_form(reports, browser_as):
+    """Signing is final: the page asks the browser to confirm (hx-confirm), and the form's checkbox is the same
+    question without JavaScript; unticked, nothing changes and the page says why."""
+    report = reports["supplier:SUP01"]
+    client = browser_as("supplier1")
+    page = client.get(f"/month-end/loss-reports/{report.pk}/").content.decode()
+    assert "hx-confirm=" in page and 'name="checked"' in page
+    response = client.post(f"/month-end/loss-reports/{report.pk}/acknowledge/", {})
+    assert response.status_code == 400
+    assert "请勾选" in response.content.decode()
+    report.refresh_from_db()
+    assert (report.state, report.acknowledged_by) == (LossReportState.ISSUED, None)
+
+
+def test_supplier_disputes_on_the_page_with_a_reason_and_the_center_is_told(reports, browser_as, demo_user):
+    from aftersales.models import Notification
+
+    report = reports["supplier:SUP01"]
+    client = browser_as("supplier1")
+    page = client.get(f"/month-end/loss-reports/{report.pk}/").content.decode()
+    assert 'data-testid="submit-dispute"' in page
+    url = f"/month-end/loss-reports/{report.pk}/dispute/"
+    # without a reason: refused, nothing changes
+    empty = client.post(url, {"reason": "  "}, HTTP_HX_REQUEST="true")
+    assert empty.status_code == 400
+    report.refresh_from_db()
+    assert (report.state, report.dispute_reason) == (LossReportState.ISSUED, "")
+    assert not Notification.objects.filter(kind="lossreport_disputed").exists()
+    # with a reason: disputed, shown on the page, and finance and the list's submitter are told
+    response = client.post(url, {"reason": "226101JK001 不是我方责任"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'data-state="disputed"' in body and "226101JK001 不是我方责任" in body
+    report.refresh_from_db()
+    assert (report.state, report.disputed_by, report.acknowledged_by) == (
+        LossReportState.DISPUTED,
+        demo_user("supplier1"),
+        None,
+    )
+    told = set(Notification.objects.filter(kind="lossreport_disputed").values_list("recipient__username", flat=True))
+    assert {"finance1", "tech1"} <= told and "supplier1" not in told
+
+
+@pytest.mark.parametrize(
+    ("party_key", "username", "state", "expected"),
+    [
+        ("supplier:SUP01", None, "issued", 401),
+        ("supplier:SUP01", "tech1", "issued", 403),
+        ("supplier:SUP01", "finance1", "issued", 403),
+        ("supplier:SUP01", "store1", "issued", 404),
+        ("supplier:SUP02", "supplier1", "issued", 404),
+        ("store:S001", "store2", "issued", 404),
+        ("store:S001", "region1", "issued", 403),
+        ("supplier:SUP01", "supplier1", "acknowledged", 409),
+        ("supplier:SUP01", "supplier1", "disputed", 409),
+        ("supplier:SUP01", "supplier1", "issued", 200),
+        ("store:S001", "store1", "issued", 200),
+    ],
+)
+def test_dispute_permission_matrix(reports, api_as, demo_user, party_key, username, state, expected):
+    report = reports[party_key]
+    if state != "issued":
+        LossReport.objects.filter(pk=report.pk).update(state=state)
+    before = LossReport.objects.values().get(pk=report.pk)
+    client = api_as(username) if username else APIClient()
+    response = client.post(f"{URL}{report.pk}/dispute/", {"reason": "数量不对"}, format="json")
+    assert response.status_code == expected
+    if expected == 200:
+        assert (response.json()["state"], response.json()["dispute_reason"]) == ("disputed", "数量不对")
+        assert "dispute" not in response.json()["available_transitions"]
+    else:
+        # a refusal changes nothing
+        assert LossReport.objects.values().get(pk=report.pk) == before
+
+
+def test_dispute_over_the_api_needs_a_reason(reports, api_as):
+    report = reports["supplier:SUP01"]
+    response = api_as("supplier1").post(f"{URL}{report.pk}/dispute/", {"reason": ""}, format="json")
+    assert response.status_code == 400
+    report.refresh_from_db()
+    assert report.state == LossReportState.ISSUED
+
+
+def test_acknowledge_over_the_api_needs_no_checkbox(reports, api_as):
+    # The API caller is explicit: the page's confirmation is not part of the contract.
+    report = reports["supplier:SUP01"]
+    assert api_as("supplier1").post(f"{URL}{report.pk}/acknowledge/", {}, format="json").status_code == 200
 
 
 def test_lists_use_a_fixed_number_of_queries(demo, api_as, browser_as, django_assert_max_num_queries):
