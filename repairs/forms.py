@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from repairs.models import MAX_LABOUR_MINUTES, MAX_STOCK, RepairTicket, SparePart
-from repairs.selectors import PartUsed, sparepart_choices
+from repairs.selectors import PartUsed, sparepart_choices, sparepart_list
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -39,9 +39,10 @@ class PartChoiceField(forms.ModelChoiceField):
 class RepairPartsForm(forms.Form):
     """The spare-parts picker: the total of each part the repair used, and one more part to add.
 
-    Every listed part has a ``quantity_<id>`` field (0, or the remove button,
-    gives the units back to stock); ``add_part``/``add_quantity`` add to the
-    total of that part.
+    Every listed part has a ``quantity_<id>`` field (0 gives the units back to
+    stock); ``add_part``/``add_quantity`` add to the total of that part. The
+    row's 移除 button is not part of this form (``RemovePartForm``): Enter in a
+    field submits this form's first submit button, which must be the save.
     """
 
     add_part = PartChoiceField(
@@ -84,18 +85,28 @@ class RepairPartsForm(forms.Form):
 
     def parts(self) -> list[tuple[SparePart, int]]:
         """What the repair used in all, part by part, as ``repairticket_update`` takes it."""
-        removed = self.data.get("remove", "")
         totals: dict[int, int] = {}
         parts: dict[int, SparePart] = {}
         for line in self.held:
             parts[line.part.pk] = line.part
             quantity = self.cleaned_data[self.quantity_field(line.part)]
-            totals[line.part.pk] = 0 if removed == str(line.part.pk) else quantity
+            totals[line.part.pk] = quantity
         added = self.cleaned_data.get("add_part")
         if added is not None and self.cleaned_data.get("add_quantity"):
             parts.setdefault(added.pk, added)
             totals[added.pk] = totals.get(added.pk, 0) + self.cleaned_data["add_quantity"]
         return [(parts[pk], quantity) for pk, quantity in totals.items()]
+
+
+class RemovePartForm(forms.Form):
+    """Give one part back to stock in full: the part and the quantity the technician confirmed removing."""
+
+    part = forms.ModelChoiceField(queryset=SparePart.objects.none(), widget=forms.HiddenInput)
+    quantity = forms.IntegerField(min_value=1, max_value=MAX_STOCK, widget=forms.HiddenInput)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["part"].queryset = sparepart_list(user)
 
 
 QC_NOT_CHECKED, QC_PASS, QC_FAIL = "", "pass", "fail"

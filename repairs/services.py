@@ -197,6 +197,39 @@ def repairticket_update(
 
 
 @transaction.atomic
+def repairticket_remove_part(*, user, ticket: RepairTicket, part: SparePart, quantity: int) -> RepairTicket:
+    """Give one part the repair used back to stock in full (移除), the other parts untouched.
+
+    ``quantity`` is the figure the technician confirmed; if the ticket holds
+    another number of that part by now (a colleague changed it), nothing is
+    given back and the technician is told the current figure.
+    """
+    row = lock(RepairTicket, [ticket.pk])[0]
+    require_state(row, [RepairTicketState.OPEN], action="update")
+    if not is_technician(row, user):
+        raise TransitionForbidden(_("Only service-center technicians record repairs."), transition="update")
+    held = consumed_parts(row)
+    if not held.get(part.pk):
+        raise ValidationError({"parts": [_("This repair does not use %(part)s.") % {"part": part.part_no}]})
+    if held[part.pk] != quantity:
+        raise ValidationError(
+            {
+                "parts": [
+                    _("The repair now uses %(held)s of %(part)s, not %(quantity)s: check the list and try again.")
+                    % {"held": held[part.pk], "part": part.part_no, "quantity": quantity}
+                ]
+            }
+        )
+    # ``parts`` is what the repair uses in all, so every other part is listed with what it holds now.
+    in_use = SparePart.objects.in_bulk(list(held))
+    parts = [(in_use[pk], 0 if pk == part.pk else units) for pk, units in held.items()]
+    _apply(row, user=user, parts=parts, labour_minutes=None, work_done=None, qc_passed=None, qc_notes=None)
+    row.full_clean(exclude=["state"])
+    row.save()
+    return row
+
+
+@transaction.atomic
 def repairticket_complete(
     *,
     user,

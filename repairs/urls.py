@@ -12,6 +12,7 @@ urlpatterns = [
     path("repairs/stock-ledger/", views.StockMovementListView.as_view(), name="stockmovement_list"),
     path("repairs/<int:pk>/", views.RepairTicketDetailView.as_view(), name="repairticket_detail"),
     path("repairs/<int:pk>/parts/", views.RepairTicketPartsView.as_view(), name="repairticket_parts"),
+    path("repairs/<int:pk>/parts/remove/", views.RepairTicketRemovePartView.as_view(), name="repairticket_remove_part"),
     path("repairs/<int:pk>/work/", views.RepairTicketWorkView.as_view(), name="repairticket_work"),
     path("repairs/<int:pk>/complete/", views.RepairTicketCompleteView.as_view(), name="repairticket_complete"),
 ]

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -37,7 +38,7 @@ from cases.choices import DueStatus
 from cases.permissions import is_technician
 from repairs import services
 from repairs.filters import RepairTicketFilter, SparePartFilter, StockMovementFilter
-from repairs.forms import RepairPartsForm, RepairWorkForm, StockReceiveForm, add_service_errors
+from repairs.forms import RemovePartForm, RepairPartsForm, RepairWorkForm, StockReceiveForm, add_service_errors
 from repairs.models import RepairTicket, RepairTicketState, SparePart
 from repairs.selectors import (
     repairticket_get,
@@ -196,6 +197,12 @@ class RepairTicketDetailView(PanelView):
         held = repairticket_parts(ticket)
         can_edit = ticket.state == RepairTicketState.OPEN and is_technician(ticket, user)
         parts_form = failed_form if isinstance(failed_form, RepairPartsForm) else None
+        # A refused removal shows its reason above the parts list it concerns.
+        remove_errors = (
+            [error for errors in failed_form.errors.values() for error in errors]
+            if isinstance(failed_form, RemovePartForm)
+            else []
+        )
         work_form = failed_form if isinstance(failed_form, RepairWorkForm) else None
         if can_edit:
             parts_form = parts_form or RepairPartsForm(user=user, held=held)
@@ -207,6 +214,7 @@ class RepairTicketDetailView(PanelView):
             "return_item": item,
             "parts_used": held,
             "parts_form": parts_form,
+            "remove_errors": remove_errors,
             "work_form": work_form,
             "can_edit": can_edit,
             "can_complete": can_edit and ticket.qc_passed is True,
@@ -249,6 +257,40 @@ class RepairTicketPartsView(RepairTicketDetailView):
             form=form,
             call=lambda: services.repairticket_update(user=request.user, ticket=ticket, parts=form.parts()),
             success=gettext("Spare parts saved."),
+            checks=self.editable(ticket, "update"),
+        )
+
+
+class RepairTicketRemovePartView(RepairTicketDetailView):
+    """The row's 移除 (its own form, confirmed): give that part back to stock in full, the others untouched."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        ticket = repairticket_get(request.user, pk)
+        form = RemovePartForm(request.POST, user=request.user)
+
+        def call():
+            services.repairticket_remove_part(
+                user=request.user, ticket=ticket, part=form.cleaned_data["part"], quantity=form.cleaned_data["quantity"]
+            )
+
+        def success() -> str:
+            # Read once the form is valid (only a success shows it).
+            part = form.cleaned_data["part"]
+            return gettext(
+                "Removed %(quantity)s %(unit)s of %(part)s from the repair and put them back into stock."
+            ) % {
+                "quantity": form.cleaned_data["quantity"],
+                "unit": part.unit,
+                "part": part.part_no,
+            }
+
+        return self.answer(
+            ticket,
+            form=form,
+            call=call,
+            success=lazy(success, str)(),
             checks=self.editable(ticket, "update"),
         )
 

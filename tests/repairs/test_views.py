@@ -215,11 +215,11 @@ def test_picking_parts_with_htmx_takes_them_from_stock_and_answers_the_panel(dem
     assert SparePart.objects.get(pk=part.pk).stock_quantity == 7
     assert StockMovement.objects.get(part=part).balance_after == 7
 
-    # When the listed total is raised to 5 and another 1 added, then 2 removed
+    # When the listed total is raised to 5 and another 1 added, then the part removed (its own action, for 6)
     field = f"quantity_{part.pk}"
     client.post(action_url(ticket, "parts"), {field: 5, "add_part": "P-PICK", "add_quantity": 1}, **HTMX)
     assert SparePart.objects.get(pk=part.pk).stock_quantity == 4
-    client.post(action_url(ticket, "parts"), {field: 6, "remove": part.pk}, **HTMX)
+    client.post(action_url(ticket, "remove_part"), {"part": part.pk, "quantity": 6}, **HTMX)
 
     # Then the part is given back in full
     assert SparePart.objects.get(pk=part.pk).stock_quantity == 10
@@ -615,3 +615,152 @@ def test_the_ticket_page_runs_the_same_queries_for_one_part_or_many(demo_user, b
     # Then the number of queries does not grow with the parts listed
     assert counts[0][0] == 1 and counts[1][0] == 6
     assert counts[0][1] == counts[1][1]
+
+
+# --- Enter in the parts picker (issue 11, item 1) -------------------------------------------------------------
+
+
+def submit_on_enter(html: str, testid: str, values: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """What a browser posts when Enter is pressed in a field of the form ``data-testid=testid``.
+
+    Implicit submission presses the form's default button: the first submit button in document order whose
+    form owner is that form (its ``form`` attribute, else the form around it); its name and value are sent.
+    """
+    import tinyhtml5
+
+    def tag(element) -> str:
+        return element.tag.rsplit("}", 1)[-1]
+
+    root = tinyhtml5.parse(html)
+    parents = {child: parent for parent in root.iter() for child in parent}
+    form = next(e for e in root.iter() if tag(e) == "form" and e.get("data-testid") == testid)
+
+    def owner(element):
+        if element.get("form"):
+            return next((e for e in root.iter() if tag(e) == "form" and e.get("id") == element.get("form")), None)
+        while element is not None and tag(element) != "form":
+            element = parents.get(element)
+        return element
+
+    data: dict[str, str] = {}
+    default_button = None
+    for element in root.iter():
+        if tag(element) not in {"input", "select", "textarea", "button"} or owner(element) is not form:
+            continue
+        kind = (element.get("type") or ("submit" if tag(element) == "button" else "text")).lower()
+        name = element.get("name")
+        if kind == "submit":
+            if default_button is None:
+                default_button = element
+            continue
+        if (
+            not name
+            or kind in {"button", "reset"}
+            or (kind in {"checkbox", "radio"} and element.get("checked") is None)
+        ):
+            continue
+        if tag(element) == "select":
+            chosen = [o for o in element.iter() if tag(o) == "option" and o.get("selected") is not None]
+            data[name] = chosen[0].get("value", "") if chosen else ""
+        elif tag(element) == "textarea":
+            data[name] = element.text or ""
+        else:
+            data[name] = element.get("value", "")
+    data.update(values)
+    if default_button is not None and default_button.get("name"):
+        data[default_button.get("name")] = default_button.get("value", "")
+    return form.get("hx-post") or form.get("action"), data
+
+
+@pytest.mark.django_db
+def test_enter_in_the_quantity_adds_the_part_and_keeps_the_ones_already_used(demo_user, browser_as):
+    # Given a ticket already holding 2 × P-FIRST, and P-NEW with 10 in stock
+    (ticket,) = open_tickets(demo_user)
+    first = SparePartFactory(part_no="P-FIRST", stock_quantity=10)
+    new = SparePartFactory(part_no="P-NEW", stock_quantity=10)
+    repairticket_update(user=demo_user("tech1"), ticket=ticket, parts=[(first, 2)])
+    client = browser_as("tech1")
+
+    # When the technician picks P-NEW, types 1 in 数量 and presses Enter
+    page = client.get(detail_url(ticket)).content.decode()
+    url, data = submit_on_enter(page, "parts-form", {"add_part": "P-NEW", "add_quantity": "1"})
+    response = client.post(url, data, **HTMX)
+
+    # Then P-NEW is added and P-FIRST is still used: stock only went down
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'data-part="P-FIRST"' in body and 'data-part="P-NEW"' in body
+    assert SparePart.objects.get(pk=first.pk).stock_quantity == 8
+    assert SparePart.objects.get(pk=new.pk).stock_quantity == 9
+    assert not StockMovement.objects.filter(quantity__gt=0).exists()
+
+
+@pytest.mark.django_db
+def test_removing_a_part_is_its_own_confirmed_action_and_keeps_the_others(demo_user, browser_as):
+    # Given a ticket holding 2 × P-KEEP and 3 × P-GONE
+    (ticket,) = open_tickets(demo_user)
+    keep = SparePartFactory(part_no="P-KEEP", name="拉链头", stock_quantity=10)
+    gone = SparePartFactory(part_no="P-GONE", name="纽扣", stock_quantity=10)
+    repairticket_update(user=demo_user("tech1"), ticket=ticket, parts=[(keep, 2), (gone, 3)])
+    client = browser_as("tech1")
+
+    # Then each row's 移除 submits a form of its own, which asks first, naming the part and the quantity
+    page = client.get(detail_url(ticket)).content.decode()
+    assert f'form="remove-part-{gone.pk}"' in page
+    confirm = f'hx-confirm="确定从本维修单移除 P-GONE 纽扣 共 3 {gone.unit}，并退回库存吗？"'
+    assert confirm in page
+    assert page.count('data-testid="remove-part-form"') == 2
+
+    # When an old page posts the parts form with a row's remove button, nothing is removed
+    client.post(
+        action_url(ticket, "parts"), {f"quantity_{keep.pk}": 2, f"quantity_{gone.pk}": 3, "remove": gone.pk}, **HTMX
+    )
+    assert [SparePart.objects.get(pk=p.pk).stock_quantity for p in (keep, gone)] == [8, 7]
+
+    # When the technician confirms removing 3 × P-GONE
+    response = client.post(action_url(ticket, "remove_part"), {"part": gone.pk, "quantity": 3}, **HTMX)
+
+    # Then P-GONE goes back to stock, P-KEEP stays, and the panel says so
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'data-part="P-KEEP"' in body and 'data-part="P-GONE"' not in body
+    assert f"已从本维修单移除 P-GONE 共 3 {gone.unit}，并退回库存。" in body
+    assert [SparePart.objects.get(pk=p.pk).stock_quantity for p in (keep, gone)] == [8, 10]
+
+
+@pytest.mark.parametrize(("part_no", "quantity"), [("P-KEEP", 1), ("P-UNUSED", 1), ("P-KEEP", 0)])
+@pytest.mark.django_db
+def test_a_removal_that_does_not_match_the_ticket_is_refused_and_changes_nothing(
+    demo_user, browser_as, part_no, quantity
+):
+    # Given a ticket holding 2 × P-KEEP (a colleague changed it after the page was opened, say)
+    (ticket,) = open_tickets(demo_user)
+    keep = SparePartFactory(part_no="P-KEEP", stock_quantity=10)
+    unused = SparePartFactory(part_no="P-UNUSED", stock_quantity=10)
+    repairticket_update(user=demo_user("tech1"), ticket=ticket, parts=[(keep, 2)])
+    before = snapshot(ticket, keep, unused)
+    part = {"P-KEEP": keep, "P-UNUSED": unused}[part_no]
+
+    # When a removal for another quantity, or of a part not used, is posted
+    response = browser_as("tech1").post(
+        action_url(ticket, "remove_part"), {"part": part.pk, "quantity": quantity}, **HTMX
+    )
+
+    # Then it is a 400 shown above the parts, and nothing changed
+    assert response.status_code == 400
+    assert 'data-testid="parts-error"' in response.content.decode()
+    assert snapshot(ticket, keep, unused) == before
+
+
+@pytest.mark.parametrize(("username", "status"), [("finance1", 403), ("store1", 403), ("store2", 404)])
+@pytest.mark.django_db
+def test_only_technicians_may_remove_a_part(demo_user, browser_as, username, status):
+    (ticket,) = open_tickets(demo_user)
+    part = SparePartFactory(part_no="P-KEEP", stock_quantity=10)
+    repairticket_update(user=demo_user("tech1"), ticket=ticket, parts=[(part, 2)])
+    before = snapshot(ticket, part)
+
+    response = browser_as(username).post(action_url(ticket, "remove_part"), {"part": part.pk, "quantity": 2}, **HTMX)
+
+    assert response.status_code == status
+    assert snapshot(ticket, part) == before
