@@ -26,6 +26,12 @@ class SearchFilterSet(django_filters.FilterSet):
                 if isinstance(field.widget, forms.NullBooleanSelect):
                     # "Unknown" reads oddly as the no-filter choice of a yes/no filter.
                     field.widget.choices = [("unknown", _("All")), ("true", _("Yes")), ("false", _("No"))]
+                if isinstance(field.widget, forms.SelectMultiple):
+                    # A list box needs Ctrl-click to pick several values and cannot be used by touch: tick boxes
+                    # instead (the filter bar folds them into a small drop-down). The query string is the same.
+                    field.widget = forms.CheckboxSelectMultiple(choices=field.widget.choices)
+                    field.widget.attrs["class"] = "form-check-input"
+                    continue
                 is_select = isinstance(field.widget, forms.Select)
                 field.widget.attrs.setdefault(
                     "class", "form-select form-select-sm" if is_select else "form-control form-control-sm"
