@@ -7,8 +7,10 @@ remember the choice (``UserPreference``) for e-mails rendered by the worker.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import LoginView, LogoutView
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -19,6 +21,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 from django.views.i18n import set_language
 
+from aftersales.middleware import LANGUAGE_SESSION_KEY
 from aftersales.models import Notification
 from aftersales.notifications import notification_list
 from aftersales.pagination import CappedPaginator
@@ -103,11 +106,67 @@ class NotificationReadAllView(LoginRequiredMixin, View):
 
 
 def language_set(request):
-    """Django's language switch, remembering the choice for the user's e-mails and notifications."""
+    """Django's language switch, remembering the choice for the user's pages (this session), e-mails and
+    notifications (``UserPreference``, read again at the next login on any device)."""
     response = set_language(request)
-    if request.method == "POST" and request.user.is_authenticated:
-        userpreference_set_language(user=request.user, language=request.POST.get("language", ""))
+    language = request.POST.get("language", "")
+    if request.method == "POST" and request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        userpreference_set_language(user=request.user, language=language)
+        request.session[LANGUAGE_SESSION_KEY] = language
     return response
+
+
+class LanguageRestoringLoginView(LoginView):
+    """The login page; signing in restores the user's saved language for the pages (the messages already use it).
+
+    Without a saved preference, a language picked on the login page just before is the user's choice and is
+    saved; otherwise the product speaks Chinese. The browser's cookie is set to the user's language, so the
+    next person at a shared counter PC does not inherit it unseen (their own login restores theirs).
+    """
+
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.get_user()
+        saved = saved_language(user)
+        if not saved:
+            picked = self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+            saved = picked if picked in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+            if picked == saved:
+                userpreference_set_language(user=user, language=saved)
+        self.request.session[LANGUAGE_SESSION_KEY] = saved
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            saved,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+        return response
+
+
+class LanguageForgettingLogoutView(LogoutView):
+    """Logging out forgets the language in the browser, so the next person at a shared PC starts in Chinese
+    (or in the language they pick on the login page) and never inherits the previous user's choice."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response.delete_cookie(
+            settings.LANGUAGE_COOKIE_NAME, path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN
+        )
+        return response
+
+
+def saved_language(user) -> str:
+    """The language the user saved with the switch, or "" when they never chose one."""
+    from aftersales.models import UserPreference
+
+    language = UserPreference.objects.filter(user=user).values_list("language", flat=True).first() or ""
+    return language if language in dict(settings.LANGUAGES) else ""
 
 
 app_name = "inbox"

@@ -7,9 +7,12 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import trans_real
 
+#: The signed-in user's language, copied from ``UserPreference`` at login and on each switch.
+LANGUAGE_SESSION_KEY = "aftersales_language"
+
 
 class PreferredLanguageMiddleware:
-    """Activate the language the user picked with the switch, else Chinese.
+    """Activate the signed-in user's saved language, else the one picked with the switch, else Chinese.
 
     Django's own LocaleMiddleware follows the browser's Accept-Language, which
     would show English to a store whose PC happens to run an English browser;
@@ -32,6 +35,12 @@ class PreferredLanguageMiddleware:
 
     @staticmethod
     def _language_for(request) -> str:
+        # Signed in: the user's saved preference (put in the session at login and on every switch) is the one
+        # source of truth, for the pages as for the messages; the browser's cookie may be another user's choice.
+        session = getattr(request, "session", None)
+        chosen = session.get(LANGUAGE_SESSION_KEY) if session is not None else None
+        if chosen in dict(settings.LANGUAGES):
+            return chosen
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if chosen:
             try:

@@ -21,7 +21,7 @@ Only exact amounts are accepted: a ``Decimal`` (or an ``int``) in whole 分. A f
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 DIGITS = "零壹贰叁肆伍陆柒捌玖"
 PLACES = ("", "拾", "佰", "仟")
@@ -92,3 +92,32 @@ def rmb_capital(amount: Decimal) -> str:
     else:
         words += "整"
     return sign + words
+
+
+def to_amount(value) -> Decimal:
+    """An amount as an exact Decimal in whole 分 (half up), from a Decimal, an int or a decimal string.
+
+    A float is refused (``TypeError``): SQLite hands sums of money back as REAL, and printing that float is how
+    ``¥2391.90000000000`` reached a page. Sum with ``output_field=DecimalField`` and quantize at the source instead.
+    """
+    if isinstance(value, (bool, float)):
+        raise TypeError(f"Money must be a Decimal, not {type(value).__name__}")
+    if isinstance(value, str):
+        value = Decimal(value)
+    if not isinstance(value, (Decimal, int)):
+        raise TypeError(f"Money must be a Decimal, not {type(value).__name__}")
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def format_money(value) -> str:
+    """Money as every page, document, export and message prints it: ``¥2,391.90``, ``-¥15.00``; ``—`` for none.
+
+    The one place that decides the look of an amount (two places, thousands separators, the yuan sign before the
+    digits and a minus before the sign), so pages, PDFs, e-mails and notifications cannot drift apart.
+    """
+    if value is None or value == "":
+        return "—"
+    amount = to_amount(value)
+    if amount < 0:
+        return f"-¥{-amount:,.2f}"
+    return f"¥{amount:,.2f}"

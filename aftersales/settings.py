@@ -88,6 +88,9 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "aftersales.context_processors.navigation",
             ],
+            # |money, |date_text, |datetime_text and |person in every template, pages, PDFs and e-mails alike,
+            # so no template prints an amount, a date or a user its own way for want of a {% load %}.
+            "builtins": ["aftersales.templatetags.display"],
         },
     },
 ]

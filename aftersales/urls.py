@@ -1,15 +1,15 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from aftersales.inbox import LanguageForgettingLogoutView, LanguageRestoringLoginView
 from aftersales.views import HomeView, healthz
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("healthz/", healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", LanguageRestoringLoginView.as_view(), name="login"),
+    path("accounts/logout/", LanguageForgettingLogoutView.as_view(), name="logout"),
     # The inbox, and the language switch that remembers the choice (before Django's own at the same address).
     path("", include("aftersales.inbox")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.money import format_money
 from cases.choices import COUNTER_HANDLING_CHOICES
 from cases.models import MIN_PRODUCTION_YEAR
 from inspection.models import DefectCode
@@ -222,8 +223,8 @@ class DispatchForm(BootstrapMixin, forms.Form):
         value = self.cleaned_data.get("confirm_extra_fee")
         if self.extra_fee is not None and not value:
             raise ValidationError(
-                _("This is an extra dispatch this week: tick the box to accept the fee of ¥%(fee)s.")
-                % {"fee": f"{self.extra_fee:,.2f}"}
+                _("This is an extra dispatch this week: tick the box to accept the fee of %(fee)s.")
+                % {"fee": format_money(self.extra_fee)}
             )
         return value
 

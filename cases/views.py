@@ -22,6 +22,7 @@ from django.views.generic import TemplateView
 
 from aftersales.exports import XLSX_CONTENT_TYPE, Column, xlsx_bytes
 from aftersales.fsm import TransitionError, available_transitions
+from aftersales.money import format_money
 from aftersales.roles import Role, has_role_permission, roles_of, sees_everything
 from aftersales.views import ScopedListView, TransitionViewMixin
 from cases import forms as case_forms
@@ -745,8 +746,8 @@ class ShipmentTransitionView(TransitionViewMixin, View):
                 user=user, shipment=obj, carrier=data["carrier"], tracking_no=data["tracking_no"]
             )
             if row.extra_fee is not None:
-                return _("Dispatched. An extra dispatch fee of ¥%(fee)s was recorded.") % {
-                    "fee": f"{row.extra_fee:,.2f}"
+                return _("Dispatched. An extra dispatch fee of %(fee)s was recorded.") % {
+                    "fee": format_money(row.extra_fee)
                 }
             return _("Dispatched.")
         if name == "receive":

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
+from aftersales.money import to_amount
 from aftersales.roles import sees_everything
 from reports.choices import StatementState
 from reports.filters.chargebacks import ChargebackFilter
@@ -60,7 +61,8 @@ def chargeback_month_totals(user, filters=None) -> list[dict]:
         .annotate(statements=Count("id"), total=Sum("total"))
         .order_by("-period", "party_type")
     )
-    return list(rows)
+    # SQLite sums money as REAL and Django hands it back unquantized (Decimal("2391.90000000000")): back to 分 here.
+    return [{**row, "total": to_amount(row["total"] or 0)} for row in rows]
 
 
 def supplier_scrapped_units(user):

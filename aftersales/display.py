@@ -1,0 +1,45 @@
+"""How people, dates and times read on every page, document, export and message (money is in ``money.py``).
+
+One format in both languages, chosen so a date sorts and compares at a glance and never depends on the
+language someone picked last: ``2026-12-17`` for a date and ``2026-12-17 08:36`` for a moment, on the
+service center's clock (Asia/Shanghai). A person is shown by name as the product knows them
+(``刘洋（售后服务部）``), never by login, which only the admin site and the API use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+DATE_FORMAT = "%Y-%m-%d"
+DATETIME_FORMAT = "%Y-%m-%d %H:%M"
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    return timezone.localtime(value) if timezone.is_aware(value) else value
+
+
+def format_date(value: dt.date | dt.datetime | None) -> str:
+    """``2026-12-17``; a moment is shown on its calendar day in Shanghai; empty for none."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.datetime):
+        value = _local(value).date()
+    return value.strftime(DATE_FORMAT)
+
+
+def format_datetime(value: dt.datetime | dt.date | None) -> str:
+    """``2026-12-17 08:36`` in Shanghai time; a bare date is shown as a date; empty for none."""
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, dt.datetime):
+        return format_date(value)
+    return _local(value).strftime(DATETIME_FORMAT)
+
+
+def display_name(user) -> str:
+    """The name a person goes by in the product (``刘洋（售后服务部）``), the login only when no name is set."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()

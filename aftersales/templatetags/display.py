@@ -1,0 +1,35 @@
+"""``{% load display %}``: the one way a template prints money, dates, moments and people.
+
+``{{ amount|money }}`` → ``¥2,391.90``; ``{{ day|date_text }}`` → ``2026-12-17``;
+``{{ moment|datetime_text }}`` → ``2026-12-17 08:36``; ``{{ user|person }}`` → ``刘洋（售后服务部）``.
+A test reads every template and refuses an amount, a date or a user printed any other way.
+"""
+
+from __future__ import annotations
+
+from django import template
+
+from aftersales.display import display_name, format_date, format_datetime
+from aftersales.money import format_money
+
+register = template.Library()
+
+
+@register.filter
+def money(value) -> str:
+    return format_money(value)
+
+
+@register.filter
+def date_text(value) -> str:
+    return format_date(value)
+
+
+@register.filter
+def datetime_text(value) -> str:
+    return format_datetime(value)
+
+
+@register.filter
+def person(user) -> str:
+    return display_name(user)
