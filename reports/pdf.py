@@ -34,12 +34,14 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.db import models
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from aftersales.money import rmb_capital
+from inspection.choices import Responsibility
 from reports.choices import ChargebackLineKind, PartyType, StatementState, WriteOffListState
 
 logger = logging.getLogger(__name__)
@@ -71,7 +73,19 @@ WRITEOFF_STATE_LABELS = {
     WriteOffListState.APPROVED: "已审批",
     WriteOffListState.DESTROYED: "已销毁",
 }
-RESPONSIBILITY_LABELS = {"supplier": "供应商", "store": "门店", "hq": "总公司"}
+RESPONSIBILITY_LABELS = {"supplier": "供应商", "store": "门店", "customer": "顾客", "hq": "总公司"}
+
+
+def label(table: dict, choices: type[models.TextChoices], value: str) -> str:
+    """A choice's Chinese label as the paper forms print it: the fixed table's wording, else the choice's own
+    label in Simplified Chinese. Never the stored code: a value the table misses (a choice added later) still
+    prints as words (tests/reports/test_document_choices.py renders every value of every choice)."""
+    if value in table:
+        return table[value]
+    if value in choices.values:
+        with translation.override("zh-hans"):
+            return str(choices(value).label)
+    return value
 
 
 class RefusedURL(ValueError):
@@ -429,7 +443,7 @@ def chargeback_context(statement, lines: list | None = None) -> dict:
     rows = [
         (
             index,
-            KIND_LABELS.get(line.kind, line.kind),
+            label(KIND_LABELS, ChargebackLineKind, line.kind),
             line_reference(line),
             line.style_no,
             line.description,
@@ -446,9 +460,9 @@ def chargeback_context(statement, lines: list | None = None) -> dict:
         "version": statement.version,
         "party_name": party_name(statement),
         "party_code": party_code(statement),
-        "party_type": PARTY_TYPE_LABELS.get(statement.party_type, statement.party_type),
+        "party_type": label(PARTY_TYPE_LABELS, PartyType, statement.party_type),
         "period": period_text(statement.period),
-        "state": STATEMENT_STATE_LABELS.get(statement.state, statement.state),
+        "state": label(STATEMENT_STATE_LABELS, StatementState, statement.state),
         "draft": statement.state == StatementState.DRAFT,
         "issued_on": date_text(statement.issued_at),
         "preparer": person(statement.issued_by) if statement.issued_by_id else "",
@@ -483,7 +497,7 @@ def writeoff_values(lines: Iterable) -> tuple[list[tuple], Decimal]:
                 line.return_item.number,
                 line.style_no,
                 line.production_year,
-                RESPONSIBILITY_LABELS.get(line.responsibility, line.responsibility),
+                label(RESPONSIBILITY_LABELS, Responsibility, line.responsibility),
                 line.supplier.name if line.supplier_id else "",
                 line.store.name,
                 line.unit_cost,
@@ -507,7 +521,7 @@ def lossreport_context(loss_report) -> dict:
         "number": loss_report.number,
         "party_name": party_name(loss_report),
         "party_code": party_code(loss_report),
-        "party_type": PARTY_TYPE_LABELS.get(loss_report.party_type, loss_report.party_type),
+        "party_type": label(PARTY_TYPE_LABELS, PartyType, loss_report.party_type),
         "period": period_text(loss_report.period),
         "list_number": loss_report.writeoff_list.number,
         "approved_on": date_text(loss_report.writeoff_list.approved_at),
@@ -555,7 +569,7 @@ def writeofflist_context(writeoff_list) -> dict:
         "document": writeoff_list,
         "number": writeoff_list.number,
         "period": period_text(writeoff_list.period),
-        "state": WRITEOFF_STATE_LABELS.get(writeoff_list.state, writeoff_list.state),
+        "state": label(WRITEOFF_STATE_LABELS, WriteOffListState, writeoff_list.state),
         "draft": writeoff_list.state == WriteOffListState.DRAFT,
         **lines_table(rows, WRITEOFF_COLUMNS, merged=7),
         "line_count": len(rows),

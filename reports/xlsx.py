@@ -29,6 +29,7 @@ from openpyxl.writer.excel import ExcelWriter
 from aftersales.exports import CNY_FORMAT, XLSX_CONTENT_TYPE
 from aftersales.exports import _excel_value as excel_value
 from reports import pdf
+from reports.choices import ChargebackLineKind, StatementState, WriteOffListState
 from reports.models import period_label
 
 __all__ = [
@@ -177,7 +178,7 @@ def chargeback_xlsx(statement, *, lines: list | None = None) -> bytes:
     rows = (
         (
             index,
-            pdf.KIND_LABELS.get(line.kind, line.kind),
+            pdf.label(pdf.KIND_LABELS, ChargebackLineKind, line.kind),
             pdf.line_reference(line),
             line.style_no,
             line.description,
@@ -197,7 +198,7 @@ def chargeback_xlsx(statement, *, lines: list | None = None) -> bytes:
             ["责任方 Party", f"{party}（{code}）" if code else party, "", "期间 Period", statement.period_label],
             [
                 "状态 State",
-                pdf.STATEMENT_STATE_LABELS.get(statement.state, statement.state),
+                pdf.label(pdf.STATEMENT_STATE_LABELS, StatementState, statement.state),
                 "",
                 "开具日期 Issued on",
                 pdf.date_text(statement.issued_at) or "—",
@@ -272,7 +273,7 @@ def writeofflist_xlsx(writeoff_list) -> bytes:
                 writeoff_list.period_label,
                 "",
                 "状态 State",
-                pdf.WRITEOFF_STATE_LABELS.get(writeoff_list.state, writeoff_list.state),
+                pdf.label(pdf.WRITEOFF_STATE_LABELS, WriteOffListState, writeoff_list.state),
             ],
             [
                 "提交 Submitted",

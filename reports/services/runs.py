@@ -247,6 +247,14 @@ TITLES = {
 RESPONSIBILITY = {"supplier": "供应商", "store": "门店", "customer": "顾客", "hq": "总公司", "": "—"}
 
 
+def responsibility_label(value: str) -> str:
+    """Words, never the stored code, for a responsibility (a choice added later prints its Chinese label)."""
+    from inspection.choices import Responsibility
+    from reports.pdf import label
+
+    return label(RESPONSIBILITY, Responsibility, value)
+
+
 @dataclass(frozen=True)
 class Table:
     """One table of a report: a sheet of the XLSX and a section of the PDF. Money cells are Decimal."""
@@ -288,12 +296,12 @@ def report_tables(kind: str, figures: dict) -> list[Table]:
             by("by_region", "按区域 By region", ["代码 Code", "区域 Region"], lambda r: [r["code"], r["name"]]),
             by(
                 "by_defect", "按缺陷代码 By defect code", ["代码 Code", "缺陷 Defect"],
-                lambda r: [r["code"] or "—", r["name_zh"] or "未编码 no code"],
+                lambda r: [r["code"] or "—", r["name_zh"] or "未编码"],
             ),
             by("by_year", "按生产年份 By production year", ["生产年份 Year"], lambda r: [r["year"]]),
             by(
                 "by_responsibility", "按责任方 By responsibility", ["责任方 Party"],
-                lambda r: [RESPONSIBILITY.get(r["responsibility"], r["responsibility"])],
+                lambda r: [responsibility_label(r["responsibility"])],
             ),
         ]  # fmt: skip
     if kind == ReportKind.SUPPLIER_QUALITY:
