@@ -33,6 +33,7 @@ from cases.models import Return, Shipment
 from cases.permissions import customer_contact_for
 from inspection.forms import InspectForm
 from inspection.models import DefectCode
+from repairs.selectors import repairticket_parts_from_ledger
 from stores.access import scope_for
 from stores.models import Store
 from suppliers.models import Style
@@ -410,6 +411,8 @@ def return_panel_context(request, item: Return, *, name: str = "", form=None, al
         "customer_phone": customer_phone,
         "inspection": inspection,
         "repair_ticket": repair_ticket,
+        # Net per part (taken minus put back), as the repair ticket shows it; from the prefetched ledger.
+        "repair_parts": repairticket_parts_from_ledger(repair_ticket) if repair_ticket else [],
         "timeline": timeline,
         "alert": alert,
         "may_attach": services.may_attach(item, user),

@@ -75,6 +75,24 @@ def repairticket_parts(ticket: RepairTicket) -> list[PartUsed]:
     return [PartUsed(part=part, quantity=totals[part.pk][0], cost=totals[part.pk][1]) for part in parts]
 
 
+def repairticket_parts_from_ledger(ticket: RepairTicket) -> list[PartUsed]:
+    """As ``repairticket_parts``, from the ticket's prefetched ledger lines (``stock_movements__part``), no query.
+
+    A ledger line is a movement (taken: negative, put back: positive), not a
+    part used: the parts used are the net per part, and a part put back in
+    full is not listed.
+    """
+    lines: dict[int, PartUsed] = {}
+    for movement in ticket.stock_movements.all():
+        line = lines.get(movement.part_id) or PartUsed(part=movement.part, quantity=0, cost=Decimal("0"))
+        lines[movement.part_id] = PartUsed(
+            part=line.part,
+            quantity=line.quantity - movement.quantity,
+            cost=line.cost - movement.quantity * movement.unit_cost,
+        )
+    return sorted((line for line in lines.values() if line.quantity > 0), key=lambda line: line.part.part_no)
+
+
 def stockmovement_list(user) -> QuerySet[StockMovement]:
     """The stock ledger 备件台账, newest first, with the part, the repair's Return and who booked it joined in."""
     return StockMovement.objects.visible_to(user).select_related("part", "repair_ticket__return_item", "moved_by")
