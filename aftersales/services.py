@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models, transaction
@@ -125,3 +126,105 @@ def userpreference_set_language(*, user, language: str) -> None:
         preference.language = language
         preference.full_clean()
         preference.save(update_fields=["language"])
+
+
+# --- temporary uploads 临时上传 ---
+
+TEMPORARY_UPLOAD_MAX_AGE = dt.timedelta(days=1)
+
+
+@transaction.atomic
+def temporary_upload_create(*, user, name: str, content: bytes):
+    """Keep a photo chosen on a form until the form is submitted; checked by its bytes like any attachment."""
+    from django.core.files.base import ContentFile
+
+    from aftersales.models import TemporaryUpload
+    from aftersales.validation import reject_nul_bytes
+    from cases.services import upload_content_type
+
+    content_type = upload_content_type(content)
+    reject_nul_bytes(name=name)
+    upload = TemporaryUpload(
+        owner=user,
+        original_name=(name or "file")[-200:],
+        content_type=content_type,
+        size=len(content),
+    )
+    upload.file.save("upload", ContentFile(content), save=False)
+    upload.save()
+    return upload
+
+
+def temporary_uploads_of(*, user, tokens) -> list:
+    """The user's own unclaimed uploads of ``tokens``, in that order; another's, a claimed or an unknown one refuses."""
+    import uuid
+
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from aftersales.models import TemporaryUpload
+
+    wanted = []
+    for token in tokens:
+        try:
+            wanted.append(uuid.UUID(str(token)))
+        except ValueError:
+            raise ValidationError(_("A photo uploaded earlier is no longer available: attach it again.")) from None
+    wanted = list(dict.fromkeys(wanted))
+    if not wanted:
+        return []
+    found = {
+        upload.token: upload
+        for upload in TemporaryUpload.objects.filter(
+            token__in=wanted, owner_id=getattr(user, "pk", None), claimed_at=None
+        )
+    }
+    if len(found) != len(wanted):
+        raise ValidationError(_("A photo uploaded earlier is no longer available: attach it again."))
+    return [found[token] for token in wanted]
+
+
+@transaction.atomic
+def temporary_upload_claim(*, user, uploads) -> None:
+    """Mark the uploads claimed by the record they were attached to, in the caller's transaction.
+
+    The update only touches the user's still-unclaimed rows, so two submits
+    racing for one upload cannot both claim it: the second one fails and its
+    whole transaction is rolled back. The temporary file goes once committed
+    (its bytes now live in the record's attachment).
+    """
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from aftersales.models import TemporaryUpload
+
+    ids = {upload.pk for upload in uploads}
+    if not ids:
+        return
+    rows = TemporaryUpload.objects.filter(pk__in=ids, owner_id=user.pk, claimed_at=None)
+    names = list(rows.values_list("file", flat=True))
+    if rows.update(claimed_at=timezone.now(), file="") != len(ids):
+        raise ValidationError(_("A photo uploaded earlier is no longer available: attach it again."))
+    storage = TemporaryUpload._meta.get_field("file").storage
+    transaction.on_commit(lambda: [storage.delete(name) for name in names if name])
+
+
+def temporary_upload_cleanup(*, now=None) -> int:
+    """Remove unclaimed uploads older than a day, and their files; claimed and fresh ones stay. Returns the count."""
+    from django.utils import timezone
+
+    from aftersales.models import TemporaryUpload
+
+    cutoff = (now or timezone.now()) - TEMPORARY_UPLOAD_MAX_AGE
+    removed = 0
+    storage = TemporaryUpload._meta.get_field("file").storage
+    for upload in TemporaryUpload.objects.filter(claimed_at=None, created_at__lt=cutoff).iterator():
+        # Delete the row first: a file without a row is harmless, a row without its file is not.
+        name = upload.file.name
+        deleted, _details = TemporaryUpload.objects.filter(pk=upload.pk, claimed_at=None).delete()
+        if deleted:
+            if name:
+                storage.delete(name)
+            removed += 1
+    return removed

@@ -302,6 +302,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(minute="0", hour="9"),
         "options": {"expires": 6 * 3600},
     },
+    # Photos uploaded on a form that was never submitted (older than a day).
+    "temporary-upload-cleanup": {
+        "task": "aftersales.tasks.temporary_upload_cleanup_task",
+        "schedule": crontab(minute="30", hour="3"),
+        "options": {"expires": 6 * 3600},
+    },
     # For the month before (the task's default period).
     "monthly-reports": {
         "task": "reports.tasks.monthly_build_task",

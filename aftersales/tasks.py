@@ -18,3 +18,11 @@ def notification_email_task(notification_id: int) -> str:
     from aftersales.services import notification_email_send
 
     return notification_email_send(notification_id=notification_id)
+
+
+@shared_task
+def temporary_upload_cleanup_task() -> str:
+    """Daily: remove photos uploaded on a form that was never submitted (older than a day)."""
+    from aftersales.services import temporary_upload_cleanup
+
+    return f"removed {temporary_upload_cleanup()} temporary upload(s)"

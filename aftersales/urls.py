@@ -13,6 +13,8 @@ urlpatterns = [
     # The inbox, and the language switch that remembers the choice (before Django's own at the same address).
     path("", include("aftersales.inbox")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Photos uploaded on selection, kept across a failed form (aftersales/uploads.py).
+    path("", include("aftersales.uploads")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("aftersales.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

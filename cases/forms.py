@@ -4,12 +4,17 @@ and shipment's transition inputs. Forms only parse and shape input; the rules li
 
 from __future__ import annotations
 
+import re
+import uuid
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.money import format_money
+from aftersales.uploads import MultipleFileField, MultipleFileInput, TemporaryUploadField  # noqa: F401
 from cases.choices import COUNTER_HANDLING_CHOICES
 from cases.models import MIN_PRODUCTION_YEAR
 from inspection.models import DefectCode
@@ -43,22 +48,30 @@ class NoNulCharField(forms.CharField):
         return super().clean(value)
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
+# Shared by every form that takes files (inspection, recalls, write-offs import them from here): a form that
+# comes back with errors says its files must be chosen again; the return form keeps them (TemporaryUploadField).
+
+# A Chinese mobile (1[3-9] and nine more digits, optionally after +86) or a landline with its area code
+# (0 and 2–3 digits, then a 7–8 digit number), read without the spaces and dashes people type between groups.
+PHONE_PATTERN = re.compile(r"(?:\+?86)?1[3-9]\d{9}|0\d{2,3}\d{7,8}")
 
 
-class MultipleFileField(forms.FileField):
-    """Several photos in one input; each file is checked by ``attachment_add`` (bytes, size)."""
+class PhoneField(NoNulCharField):
+    """A phone number: the numeric keypad on phones and tablets, and only a mobile or a landline with area code."""
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
+    widget = forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"})
 
-    def clean(self, data, initial=None):
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
-        return [super().clean(data, initial)] if data else []
+    def clean(self, value):
+        value = (super().clean(value) or "").strip()
+        if value and not PHONE_PATTERN.fullmatch(re.sub(r"[\s-]", "", value)):
+            raise ValidationError(
+                _(
+                    "Enter a mobile number (11 digits starting with 1) "
+                    "or a landline with its area code, such as 010-12345678."
+                ),
+                code="phone",
+            )
+        return value
 
 
 class StyleChoiceField(forms.ModelChoiceField):
@@ -69,6 +82,8 @@ class StyleChoiceField(forms.ModelChoiceField):
 class ReceiptForm(BootstrapMixin, forms.Form):
     """What is shared by every unit of one receipt 小票: store, receipt, purchase, handling and customer."""
 
+    # One-time token issued with the form: the same form submitted twice (Back, then submit) logs nothing twice.
+    form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
     store = forms.ModelChoiceField(queryset=None, label=_("Store"), empty_label=None)
     receipt_no = NoNulCharField(label=_("Receipt number"), max_length=60)
     purchase_date = forms.DateField(label=_("Purchase date"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -76,7 +91,7 @@ class ReceiptForm(BootstrapMixin, forms.Form):
         label=_("On-site handling"), choices=COUNTER_HANDLING_CHOICES, widget=forms.RadioSelect
     )
     customer_name = NoNulCharField(label=_("Customer name"), max_length=60, required=False)
-    customer_phone = NoNulCharField(label=_("Customer phone"), max_length=20, required=False)
+    customer_phone = PhoneField(label=_("Customer phone"), max_length=20, required=False)
     policy_exception_reason = NoNulCharField(
         label=_("Reason for logging outside the policy"),
         max_length=2000,
@@ -84,10 +99,17 @@ class ReceiptForm(BootstrapMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when the purchase is outside the category's return windows or warranty."),
     )
-    photos = MultipleFileField(label=_("Photos of the receipt or goods"))
+    photos = TemporaryUploadField(label=_("Photos of the receipt or goods"))
+    # Ticked after the warning that this receipt number already has units logged at the store today.
+    confirm_same_receipt = forms.BooleanField(
+        label=_("Log anyway: these are other units of that receipt"), required=False
+    )
 
-    def __init__(self, *args, stores, **kwargs):
+    def __init__(self, *args, stores, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["photos"].owner = user
+        if not self.is_bound:
+            self.initial.setdefault("form_token", uuid.uuid4())
         self.fields["store"].queryset = Store.objects.filter(pk__in=[store.pk for store in stores]).order_by("code")
         self.fields["onsite_handling"].widget.attrs["class"] = "form-check-input"
         self.single_store = stores[0] if len(stores) == 1 else None
@@ -112,6 +134,7 @@ class UnitForm(BootstrapMixin, forms.Form):
     """One returned unit of the receipt: what differs from unit to unit."""
 
     style = StyleChoiceField(queryset=Style.objects.none(), label=_("Style"))
+    # Free text (domain.md), with the values already used for the style offered (a datalist filled by htmx).
     color = NoNulCharField(label=_("Colour"), max_length=40)
     size = NoNulCharField(label=_("Size"), max_length=20)
     batch_no = NoNulCharField(label=_("Batch number"), max_length=40, required=False)
@@ -122,10 +145,23 @@ class UnitForm(BootstrapMixin, forms.Form):
     reported_defect = forms.ModelChoiceField(
         queryset=DefectCode.objects.none(), label=_("Defect code"), required=False, empty_label=_("— none —")
     )
-    photos = MultipleFileField(label=_("Photos of this unit"))
+    photos = TemporaryUploadField(label=_("Photos of this unit"))
 
-    def __init__(self, *args, styles=None, defect_codes=None, **kwargs):
+    def __init__(self, *args, styles=None, defect_codes=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["photos"].owner = user
+        for name in ("color", "size"):
+            # The datalist's id follows the input's, so a unit added in the browser gets its own list.
+            self.fields[name].widget.attrs["list"] = f"{self.auto_id % self.add_prefix(name)}-list"
+            self.fields[name].widget.attrs["autocomplete"] = "off"
+        self.fields["style"].widget.attrs.update(
+            {
+                "hx-get": reverse_lazy("cases:return_style_values"),
+                "hx-trigger": "change, load",
+                "hx-target": "next .style-values",
+                "hx-swap": "innerHTML",
+            }
+        )
         self.fields["style"].queryset = styles if styles is not None else Style.objects.none()
         self.fields["reported_defect"].queryset = (
             defect_codes if defect_codes is not None else DefectCode.objects.none()

@@ -90,6 +90,18 @@ def return_timeline(item) -> QuerySet[TransitionLog]:
     return TransitionLog.objects.for_object(item).select_related("actor")
 
 
+def style_known_values(style: Style, field: str, *, limit: int = 30) -> list[str]:
+    """The colours (``field="color"``) or sizes already logged for ``style``, the most used first."""
+    assert field in ("color", "size")
+    return list(
+        Return.objects.filter(style=style)
+        .exclude(**{field: ""})
+        .values_list(field, flat=True)
+        .annotate(uses=Count("pk"))
+        .order_by("-uses", field)[:limit]
+    )
+
+
 def shipment_list(user) -> QuerySet[Shipment]:
     return Shipment.objects.visible_to(user).select_related("store", "created_by")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -12,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +29,7 @@ from cases.choices import (
     ShipmentLineOutcome,
     ShipmentState,
 )
-from cases.models import Attachment, Return, Shipment, ShipmentLine
+from cases.models import Attachment, ReceiptSubmission, Return, Shipment, ShipmentLine
 from stores.models import Store
 from suppliers.models import Style
 
@@ -45,6 +46,47 @@ class ReturnUnit:
     batch_no: str = ""
     reported_defect: Any = None  # inspection.DefectCode or None
     recall: Any = None  # cases.Recall the unit is returned for, or None
+
+
+class ReceiptAlreadyLogged(Exception):
+    """The same form was submitted again (its one-time token was used): nothing more is logged.
+
+    ``returns`` are the Returns the first submit logged, to send the clerk to them.
+    """
+
+    def __init__(self, returns: Sequence[Return]):
+        super().__init__("receipt already logged")
+        self.returns = list(returns)
+
+
+class SameReceiptToday(Exception):
+    """The receipt number already has units logged at the store today: log more only when the clerk confirms.
+
+    ``returns`` are those units (not cancelled), to link to them.
+    """
+
+    def __init__(self, returns: Sequence[Return]):
+        super().__init__("receipt number already logged today")
+        self.returns = list(returns)
+
+
+def receipt_submission_returns(*, token: str) -> list[Return] | None:
+    """The Returns logged by the form that carried ``token``, or None when no form with it was submitted yet."""
+    try:
+        token = uuid.UUID(str(token))
+    except ValueError:
+        return None
+    submission = ReceiptSubmission.objects.filter(token=token).first()
+    return None if submission is None else list(submission.returns.order_by("id"))
+
+
+def returns_of_receipt_today(*, store: Store, receipt_no: str, today: dt.date) -> list[Return]:
+    """The units of ``receipt_no`` logged at ``store`` on ``today`` (local date), cancelled ones left out."""
+    return list(
+        Return.objects.filter(store=store, receipt_no=receipt_no.strip(), created_at__date=today)
+        .exclude(state=ReturnState.CANCELLED)
+        .order_by("id")
+    )
 
 
 def policy_problem(*, style: Style, purchase_date: dt.date, onsite_handling: str, today: dt.date) -> str | None:
@@ -107,6 +149,8 @@ def return_log(
     customer_name: str = "",
     customer_phone: str = "",
     policy_exception_reason: str = "",
+    form_token: uuid.UUID | None = None,
+    warn_same_receipt: bool = False,
 ) -> list[Return]:
     """Log the Returns 退货登记 of one receipt: one Return per unit, numbered ``RT-YYYYMM-NNNNNN``.
 
@@ -114,9 +158,24 @@ def return_log(
     each unit's category windows and warranty; a unit outside them needs a
     written reason and is flagged. Numbers come from a locked per-month
     sequence, so concurrent logging never collides and no number is reused.
+
+    ``form_token`` is the one-time token of the browser form: a second submit
+    with it logs nothing and raises ``ReceiptAlreadyLogged``. It is recorded
+    under a unique constraint (not checked first), so two submits arriving at
+    once cannot both log. With ``warn_same_receipt``, a receipt number that
+    already has units logged at the store today raises ``SameReceiptToday``
+    instead of logging (the form asks the clerk to confirm).
     """
     if not permissions.is_store_staff_of(store_proxy(store), user):
         raise TransitionForbidden(_("Only the store's own staff may log its returns."), transition="log")
+    submission = None
+    if form_token is not None:
+        try:
+            with transaction.atomic():
+                submission = ReceiptSubmission.objects.create(token=form_token, store=store, submitted_by=user)
+        except IntegrityError:
+            earlier = ReceiptSubmission.objects.filter(token=form_token).first()
+            raise ReceiptAlreadyLogged(earlier.returns.order_by("id") if earlier else []) from None
     if not units:
         raise ValidationError({"units": [_("Add at least one unit.")]})
     reject_nul_bytes(
@@ -150,6 +209,9 @@ def return_log(
             {"policy_exception_reason": [*sorted(set(problems)), _("Give a written reason to log it anyway.")]}
         )
 
+    if warn_same_receipt and (earlier := returns_of_receipt_today(store=store, receipt_no=receipt_no, today=today)):
+        raise SameReceiptToday(earlier)
+
     period = timezone.localtime(now).strftime("%Y%m")
     numbers = sequence_take(name=f"RT-{period}", count=len(units))
     created = []
@@ -182,6 +244,8 @@ def return_log(
         item.save()
         log_event(item, "log", user=user, payload={"receipt_no": item.receipt_no, "policy_exception": flagged})
         created.append(item)
+    if submission is not None:
+        submission.returns.set(created)
     return created
 
 
@@ -280,6 +344,19 @@ def _image_is_readable(content: bytes) -> bool:
     return True
 
 
+def upload_content_type(content: bytes) -> str:
+    """The type of an uploaded photo or PDF, checked by its bytes; refuses empty, too large or other files."""
+    limit = settings.AFTERSALES_MAX_UPLOAD_BYTES
+    if not content:
+        raise ValidationError({"file": [_("The file is empty.")]})
+    if len(content) > limit:
+        raise ValidationError({"file": [_("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)}]})
+    content_type = sniff_content_type(content[:16])
+    if content_type is None or (content_type.startswith("image/") and not _image_is_readable(content)):
+        raise ValidationError({"file": [_("Only photos (JPEG, PNG, GIF, WebP) and PDF files can be attached.")]})
+    return content_type
+
+
 def may_attach(return_item: Return, user) -> bool:
     """The store's staff (photos at logging) and technicians (inspection, repair) add photos."""
     return permissions.is_store_staff_of(return_item, user) or permissions.is_technician(return_item, user)
@@ -290,14 +367,7 @@ def attachment_add(*, user, return_item: Return, name: str, content: bytes, kind
     """Attach a photo or PDF to a Return, checked by its bytes, at most ``AFTERSALES_MAX_UPLOAD_MB``."""
     if not may_attach(return_item, user):
         raise TransitionForbidden(_("You may not add files to this return."), transition="attach")
-    limit = settings.AFTERSALES_MAX_UPLOAD_BYTES
-    if not content:
-        raise ValidationError({"file": [_("The file is empty.")]})
-    if len(content) > limit:
-        raise ValidationError({"file": [_("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)}]})
-    content_type = sniff_content_type(content[:16])
-    if content_type is None or (content_type.startswith("image/") and not _image_is_readable(content)):
-        raise ValidationError({"file": [_("Only photos (JPEG, PNG, GIF, WebP) and PDF files can be attached.")]})
+    content_type = upload_content_type(content)
     if not kind:
         kind = AttachmentKind.LOGGING if permissions.is_store_staff_of(return_item, user) else AttachmentKind.INSPECTION
     if kind not in AttachmentKind.values:

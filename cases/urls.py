@@ -7,6 +7,7 @@ urlpatterns = [
     path("returns/", views.ReturnListView.as_view(), name="return_list"),
     path("returns/new/", views.ReturnCreateView.as_view(), name="return_create"),
     path("returns/new/policy/", views.PolicyHintView.as_view(), name="return_policy_hint"),
+    path("returns/new/style-values/", views.StyleValuesView.as_view(), name="return_style_values"),
     path("returns/<int:pk>/", views.ReturnDetailView.as_view(), name="return_detail"),
     path("returns/<int:pk>/attachments/", views.ReturnAttachmentAddView.as_view(), name="return_attachment_add"),
     path("returns/<int:pk>/<slug:name>/", views.ReturnTransitionView.as_view(), name="return_transition"),

@@ -24,6 +24,8 @@ from aftersales.exports import XLSX_CONTENT_TYPE, Column, xlsx_bytes
 from aftersales.fsm import TransitionError, available_transitions
 from aftersales.money import format_money
 from aftersales.roles import Role, has_role_permission, roles_of, sees_everything
+from aftersales.services import temporary_upload_claim
+from aftersales.uploads import temporary_uploads_in
 from aftersales.views import ScopedListView, TransitionViewMixin
 from cases import forms as case_forms
 from cases import selectors, services
@@ -246,19 +248,30 @@ class ReturnCreateView(LoginRequiredMixin, View):
         return {"styles": styles, "defect_codes": codes}
 
     def build_forms(self, data=None, files=None):
-        receipt = case_forms.ReceiptForm(data, files, stores=self.stores)
-        units = case_forms.UnitFormSet(data, files, prefix="unit", form_kwargs=self.unit_kwargs())
+        receipt = case_forms.ReceiptForm(data, files, stores=self.stores, user=self.request.user)
+        units = case_forms.UnitFormSet(
+            data, files, prefix="unit", form_kwargs={**self.unit_kwargs(), "user": self.request.user}
+        )
         return receipt, units
 
-    def render_form(self, receipt, units, *, status=200, errors=(), policy_problems=()):
+    def render_form(
+        self, receipt, units, *, status=200, errors=(), policy_problems=(), already_logged=None, same_receipt=None
+    ):
         context = {
             "title": _("Log a return"),
             "form": receipt,
             "units": units,
             "errors": errors,
             "policy_problems": policy_problems,
+            # The Returns an earlier submit of this very form logged, or logged today with this receipt number.
+            "already_logged": already_logged,
+            "same_receipt": same_receipt,
         }
         return render(self.request, self.template_name, context, status=status)
+
+    def visible(self, returns) -> list[Return]:
+        store_ids = {store.pk for store in self.stores}
+        return [item for item in returns if item.store_id in store_ids]
 
     def get(self, request, *args, **kwargs):
         receipt, units = self.build_forms()
@@ -266,6 +279,11 @@ class ReturnCreateView(LoginRequiredMixin, View):
 
     def post(self, request, *args, **kwargs):
         receipt, units = self.build_forms(request.POST, request.FILES)
+        # A form already submitted (Back, then submit) is answered before its fields are checked: its photos
+        # were claimed by the first submit. The service's unique token is what keeps a race from logging twice.
+        earlier = services.receipt_submission_returns(token=request.POST.get("form_token", ""))
+        if earlier is not None:
+            return self.render_form(receipt, units, status=409, already_logged=self.visible(earlier))
         if not (receipt.is_valid() and units.is_valid()):
             return self.render_form(receipt, units, status=400)
         data = receipt.cleaned_data
@@ -284,6 +302,8 @@ class ReturnCreateView(LoginRequiredMixin, View):
                     customer_name=data["customer_name"],
                     customer_phone=data["customer_phone"],
                     policy_exception_reason=data["policy_exception_reason"],
+                    form_token=data["form_token"],
+                    warn_same_receipt=not data["confirm_same_receipt"],
                     units=[
                         services.ReturnUnit(
                             style=form.cleaned_data["style"],
@@ -300,8 +320,15 @@ class ReturnCreateView(LoginRequiredMixin, View):
                 for item, form in zip(created, unit_forms, strict=True):
                     for upload in [*form.cleaned_data["photos"], *data["photos"]]:
                         attach(request.user, item, upload)
+                # The photos uploaded while filling the form now belong to the Returns (same transaction).
+                kept = [upload for form in unit_forms for upload in temporary_uploads_in(form.cleaned_data["photos"])]
+                temporary_upload_claim(user=request.user, uploads=[*kept, *temporary_uploads_in(data["photos"])])
         except TransitionError as error:
             raise PermissionDenied(error.message) from error
+        except services.ReceiptAlreadyLogged as error:
+            return self.render_form(receipt, units, status=409, already_logged=self.visible(error.returns))
+        except services.SameReceiptToday as error:
+            return self.render_form(receipt, units, status=409, same_receipt=self.visible(error.returns))
         except ValidationError as error:
             return self.render_form(
                 receipt, units, status=400, errors=map_receipt_errors(receipt, error), policy_problems=problems
@@ -365,6 +392,27 @@ class PolicyHintView(LoginRequiredMixin, View):
             styles = Style.objects.visible_to(request.user).filter(pk__in=style_ids).select_related("category")
             problems = policy_problems(list(styles), purchase_date, handling)
         return render(request, "cases/partials/_policy_hint.html", {"policy_problems": problems})
+
+
+class StyleValuesView(LoginRequiredMixin, View):
+    """htmx: the colours and sizes already used for the chosen style, as datalists for one unit of the form.
+
+    The unit's fields stay free text (domain.md); the lists only save typing and keep spellings alike.
+    """
+
+    def get(self, request, *args, **kwargs):
+        key = next((key for key in request.GET if key.startswith("unit-") and key.endswith("-style")), "")
+        prefix = key.removesuffix("-style")
+        value = request.GET.get(key, "")
+        style = None
+        if prefix[len("unit-") :].isdigit() and value.isdigit():
+            style = Style.objects.visible_to(request.user).filter(pk=int(value)).first()
+        context = {
+            "prefix": prefix if style is not None else "",
+            "colors": selectors.style_known_values(style, "color") if style is not None else [],
+            "sizes": selectors.style_known_values(style, "size") if style is not None else [],
+        }
+        return render(request, "cases/partials/_style_values.html", context)
 
 
 # --- one Return ---

@@ -18,6 +18,7 @@ SCHEDULE = {
     "recall-candidates": ("cases.tasks.recall_candidates_notify_task", "30", "7", "*"),
     "recall-deadline-reminders": ("cases.tasks.recall_deadline_reminders_task", "0", "9", "*"),
     "monthly-reports": ("reports.tasks.monthly_build_task", "0", "2", "1"),
+    "temporary-upload-cleanup": ("aftersales.tasks.temporary_upload_cleanup_task", "30", "3", "*"),
 }
 
 
