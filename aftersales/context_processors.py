@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.roles import has_role_permission, role_labels, view_permission
+from aftersales.roles import has_role_permission, role_labels, uses_api, view_permission
 
 
 def master_data_links(user) -> list[dict]:
@@ -116,6 +116,7 @@ def navigation(request) -> dict:
         "nav_master_data": master_data_links(user),
         "nav_workflow": workflow_links(user),
         "nav_role_labels": labels,
+        "nav_api_docs": uses_api(user),
         "nav_current_url_name": f"{request.resolver_match.namespace}:{request.resolver_match.url_name}"
         if request.resolver_match and request.resolver_match.namespace
         else "",

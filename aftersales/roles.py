@@ -40,6 +40,10 @@ CENTER_ROLES = frozenset(
     }
 )
 STORE_ROLES = frozenset({Role.STORE_STAFF, Role.REGION_MANAGER})
+# Roles whose departments run programs against the API (api-contract.md: the warehouse system, finance scripts,
+# the service desk's and QA's tools); the menu links the API docs for them only. Store staff and suppliers work in
+# the pages (a store's point-of-sale is set up by the center), and the VP only approves.
+API_ROLES = frozenset({Role.TECHNICIAN, Role.HOTLINE_AGENT, Role.QA_MANAGER, Role.LOGISTICS_MANAGER, Role.FINANCE})
 
 _CATALOGUE = ["suppliers.view_category", "suppliers.view_style", "inspection.view_defectcode"]
 # A Return with what happened to it (rows are then scoped: a store its own, a supplier the units charged to it).
@@ -115,6 +119,11 @@ def has_role_permission(user, permission: str) -> bool:
     if user.is_superuser:
         return True
     return any(permission in ROLE_PERMISSIONS.get(role, ()) for role in roles_of(user))
+
+
+def uses_api(user) -> bool:
+    """Whether the menu offers the API docs: superusers and the roles in ``API_ROLES``."""
+    return bool(getattr(user, "is_superuser", False)) or bool(roles_of(user) & API_ROLES)
 
 
 def sees_everything(user) -> bool:

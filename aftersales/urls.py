@@ -1,12 +1,21 @@
 from django.contrib import admin
+from django.http import HttpResponseRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from aftersales.inbox import LanguageForgettingLogoutView, LanguageRestoringLoginView
 from aftersales.views import HomeView, healthz
 
+
+def favicon(request):
+    # Browsers ask for /favicon.ico whatever the page links; send them to the SVG icon rather than a 404.
+    return HttpResponseRedirect(static("img/favicon.svg"))
+
+
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
+    path("favicon.ico", favicon, name="favicon"),
     path("healthz/", healthz, name="healthz"),
     path("accounts/login/", LanguageRestoringLoginView.as_view(), name="login"),
     path("accounts/logout/", LanguageForgettingLogoutView.as_view(), name="logout"),
