@@ -208,7 +208,8 @@ class TransitionViewMixin(LoginRequiredMixin):
     page with a message on success, or gets the whole page with the error.
 
     Subclasses set ``forms`` ({transition name: form class}) and implement
-    ``get_object``, ``perform`` (returns the success message) and
+    ``get_object``, ``perform`` (returns the success message, or
+    ``("warning", message)`` for a result that needs a look) and
     ``render_panel``.
     """
 
@@ -258,10 +259,13 @@ class TransitionViewMixin(LoginRequiredMixin):
         except ValidationError as error:
             self.add_service_errors(form, error)
             return self.render_panel(self.get_object(), status=400, name=name, form=form, full_page=not self.is_htmx)
+        # ``perform`` may answer ("warning", message) when the action went through but left something to
+        # look at (a parcel received with units missing): it must not read as a plain green success.
+        level, message = message if isinstance(message, tuple) else ("success", message)
         obj = self.get_object()
         if self.is_htmx:
-            return self.render_panel(obj, alert=("success", message))
-        messages.success(request, message)
+            return self.render_panel(obj, alert=(level, message))
+        messages.add_message(request, messages.WARNING if level == "warning" else messages.SUCCESS, message)
         return HttpResponseRedirect(self.detail_url(obj))
 
     @property

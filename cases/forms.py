@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from aftersales.money import format_money
 from aftersales.uploads import MultipleFileField, MultipleFileInput, TemporaryUploadField  # noqa: F401
@@ -266,15 +267,46 @@ class DispatchForm(BootstrapMixin, forms.Form):
 
 
 class ReceiveForm(BootstrapMixin, forms.Form):
-    """The receiving checklist 签收: ticked units arrived, the others are missing."""
+    """The receiving checklist 签收: ticked units arrived, the others are missing.
+
+    One click on 签收 with nothing ticked used to record a whole parcel missing. On the page, units left
+    unticked are recorded missing only with ``confirm_missing`` sent (the page asks first, naming the count);
+    without it the form refuses and comes back with its ticks. The API has no such field: its caller lists
+    the received units explicitly, so the service keeps the contract's "the rest become missing".
+    """
 
     received = forms.TypedMultipleChoiceField(
         label=_("Units in the parcel"), coerce=int, widget=forms.CheckboxSelectMultiple, required=False, choices=()
     )
+    confirm_missing = forms.BooleanField(label=_("Record the unticked units as missing"), required=False)
 
     def __init__(self, *args, lines, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["received"].choices = [(line.return_item_id, line.return_item.number) for line in lines]
+        self.unit_count = len(lines)
+
+    @property
+    def unticked_count(self) -> int:
+        """How many units the submitted checklist leaves unticked (after ``is_valid``)."""
+        return self.unit_count - len(set(self.cleaned_data.get("received") or ()))
+
+    def clean(self):
+        cleaned = super().clean()
+        if "received" in cleaned and not cleaned.get("confirm_missing"):
+            unticked = self.unticked_count
+            if unticked:
+                self.add_error(
+                    "confirm_missing",
+                    ngettext(
+                        "%(count)s unit is not ticked and would be recorded as missing. Tick the units that are "
+                        "in the parcel, or confirm that the unticked one is missing.",
+                        "%(count)s units are not ticked and would be recorded as missing. Tick the units that "
+                        "are in the parcel, or confirm that the unticked ones are missing.",
+                        unticked,
+                    )
+                    % {"count": unticked},
+                )
+        return cleaned
 
 
 class ConfirmReceivedForm(BootstrapMixin, forms.Form):

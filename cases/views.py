@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -803,9 +803,12 @@ class ShipmentTransitionView(TransitionViewMixin, View):
             return _("Dispatched.")
         if name == "receive":
             services.shipment_receive(user=user, shipment=obj, received_ids=data["received"])
-            missing = len(obj.lines.all()) - len(set(data["received"]))
+            missing = form.unticked_count
             if missing:
-                return _("Received; %(count)s unit(s) were missing.") % {"count": missing}
+                # A warning, not a success: the store is told and the units are chased.
+                return "warning", ngettext(
+                    "Received; %(count)s unit was missing.", "Received; %(count)s units were missing.", missing
+                ) % {"count": missing}
             return _("Received; every unit was in the parcel.")
         if name == "confirm_received":
             services.shipment_confirm_received(user=user, shipment=obj)

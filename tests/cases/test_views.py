@@ -415,8 +415,10 @@ def test_receive_checklist_marks_the_unticked_missing_and_both_sides_see_it(brow
     tech = browser_as("tech1")
     # then it is in the technician's inbound list
     assert shipment.number in tech.get("/center/inbound/").content.decode()
-    # when tech1 ticks only the first
-    response = tech.post(f"/shipments/{shipment.pk}/receive/", {"received": [first.pk]}, **HTMX)
+    # when tech1 ticks only the first and confirms the other as missing
+    response = tech.post(
+        f"/shipments/{shipment.pk}/receive/", {"received": [first.pk], "confirm_missing": "on"}, **HTMX
+    )
     # then the first is received, the second missing, and the discrepancy shows
     assert response.status_code == 200
     assert Return.objects.get(pk=first.pk).state == ReturnState.RECEIVED
