@@ -38,6 +38,17 @@ def format_datetime(value: dt.datetime | dt.date | None) -> str:
     return _local(value).strftime(DATETIME_FORMAT)
 
 
+def format_document_date(value: dt.date | dt.datetime | None) -> str:
+    """``2026年12月17日``: the date written beside a signature on the Chinese paper forms (statements, loss
+    reports, write-off lists), as the forms have always printed it; empty for none. Pages and exports use
+    ``format_date``."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.datetime):
+        value = _local(value).date()
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
 def display_name(user) -> str:
     """The name a person goes by in the product (``刘洋（售后服务部）``), the login only when no name is set."""
     if user is None:

@@ -16,7 +16,13 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from aftersales.display import format_date, format_datetime
+from aftersales.money import format_money
+
 CNY_FORMAT = '"¥"#,##0.00'
+# Excel's spelling of aftersales.display's formats: a date or a moment reads the same in a sheet as on a page.
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -51,7 +57,12 @@ class Column:
         if isinstance(value, bool):
             return _("Yes") if value else _("No")
         if isinstance(value, Decimal) and self.money:
-            return f"¥{value:,.2f}"
+            return format_money(value)
+        # Localized formats would print 2026年12月17日 08:36 in Chinese: dates read the same everywhere.
+        if isinstance(value, datetime):
+            return format_datetime(value)
+        if isinstance(value, date):
+            return format_date(value)
         return str(localize(value))
 
 
@@ -77,9 +88,14 @@ def xlsx_bytes(*, title: str, columns: list[Column], rows: Iterable[Any]) -> byt
     for row in rows:
         cells = []
         for column in columns:
-            cell = WriteOnlyCell(sheet, value=_excel_value(column.value(row)))
+            value = _excel_value(column.value(row))
+            cell = WriteOnlyCell(sheet, value=value)
             if column.money:
                 cell.number_format = CNY_FORMAT
+            elif isinstance(value, datetime):
+                cell.number_format = DATETIME_FORMAT
+            elif isinstance(value, date):
+                cell.number_format = DATE_FORMAT
             cells.append(cell)
         sheet.append(cells)
     buffer = io.BytesIO()

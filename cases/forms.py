@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
 from aftersales.money import format_money
 from aftersales.uploads import MultipleFileField, MultipleFileInput, TemporaryUploadField  # noqa: F401
@@ -180,6 +180,16 @@ class UnitForm(BootstrapMixin, forms.Form):
 
 
 class BaseUnitFormSet(forms.BaseFormSet):
+    # Django's own wording ("Please submit at least 1 form.") speaks of forms; the clerk logs units.
+    default_error_messages = {
+        "too_few_forms": ngettext_lazy(
+            "Log at least %(num)d returned unit.", "Log at least %(num)d returned units.", "num"
+        ),
+        "too_many_forms": ngettext_lazy(
+            "One receipt takes at most %(num)d unit.", "One receipt takes at most %(num)d units.", "num"
+        ),
+    }
+
     def clean(self):
         super().clean()
         if any(self.errors):

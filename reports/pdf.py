@@ -36,11 +36,12 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.db import models
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from aftersales.money import rmb_capital
+from aftersales.display import display_name, format_document_date
+from aftersales.money import format_money, rmb_capital
 from inspection.choices import Responsibility
 from reports.choices import ChargebackLineKind, PartyType, StatementState, WriteOffListState
 
@@ -58,7 +59,7 @@ KIND_LABELS = {
     ChargebackLineKind.EXTRA_SHIPMENT: "超额寄件费",
     ChargebackLineKind.RECALL: "召回费用",
 }
-PARTY_TYPE_LABELS = {PartyType.SUPPLIER: "供应商", PartyType.STORE: "门店", PartyType.HQ: "总公司"}
+PARTY_TYPE_LABELS = {PartyType.SUPPLIER: "供应商", PartyType.STORE: "专卖店", PartyType.HQ: "总公司"}
 STATEMENT_STATE_LABELS = {
     StatementState.DRAFT: "草稿",
     StatementState.ISSUED: "已开具",
@@ -73,7 +74,7 @@ WRITEOFF_STATE_LABELS = {
     WriteOffListState.APPROVED: "已审批",
     WriteOffListState.DESTROYED: "已销毁",
 }
-RESPONSIBILITY_LABELS = {"supplier": "供应商", "store": "门店", "customer": "顾客", "hq": "总公司"}
+RESPONSIBILITY_LABELS = {"supplier": "供应商", "store": "专卖店", "customer": "顾客", "hq": "总公司"}
 
 
 def label(table: dict, choices: type[models.TextChoices], value: str) -> str:
@@ -367,7 +368,7 @@ WRITEOFF_COLUMNS = (
     PdfColumn("生产年份", 15),
     PdfColumn("责任", 13),
     PdfColumn("供应商", 35),
-    PdfColumn("门店", 32),
+    PdfColumn("专卖店", 32),
     PdfColumn("成本", 24, right=True),
 )
 
@@ -377,9 +378,7 @@ WRITEOFF_COLUMNS = (
 
 def money(amount: Decimal | None) -> str:
     """An amount as printed in the tables: ``¥1,757.50``; negative amounts keep their minus sign."""
-    if amount is None:
-        return ""
-    return f"¥{amount:,.2f}" if amount >= 0 else f"-¥{-amount:,.2f}"
+    return "" if amount is None else format_money(amount)
 
 
 def period_text(period: dt.date) -> str:
@@ -388,17 +387,11 @@ def period_text(period: dt.date) -> str:
 
 def date_text(value: dt.date | dt.datetime | None) -> str:
     """A date (a datetime shown on its Shanghai calendar day) as ``2026年11月23日``; empty for None."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return f"{value.year}年{value.month}月{value.day}日"
+    return format_document_date(value)
 
 
 def person(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
+    return display_name(user)
 
 
 def party_name(document) -> str:

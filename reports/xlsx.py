@@ -218,7 +218,7 @@ _WRITEOFF_COLUMNS = [
     XlsxColumn("生产年份 Production year", 10, INTEGER_FORMAT),
     XlsxColumn("责任 Responsibility", 10),
     XlsxColumn("供应商 Supplier", 24),
-    XlsxColumn("门店 Store", 20),
+    XlsxColumn("专卖店 Store", 20),
     XlsxColumn("成本 Cost", 14, CNY_FORMAT),
 ]
 

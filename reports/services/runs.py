@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.fsm import TransitionForbidden, TransitionStateConflict
+from aftersales.money import format_money
 from aftersales.roles import has_role_permission, sees_everything
 from reports.choices import ReportKind, ReportRunStatus
 from reports.models import ReportRun, document_path
@@ -244,7 +245,7 @@ TITLES = {
     ReportKind.SUPPLIER_QUALITY: ("供应商质量评估", "Supplier quality report"),
     ReportKind.TURNAROUND: ("返修周期报表", "Turnaround report"),
 }
-RESPONSIBILITY = {"supplier": "供应商", "store": "门店", "customer": "顾客", "hq": "总公司", "": "—"}
+RESPONSIBILITY = {"supplier": "供应商", "store": "专卖店", "customer": "顾客", "hq": "总公司", "": "—"}
 
 
 def responsibility_label(value: str) -> str:
@@ -290,7 +291,7 @@ def report_tables(kind: str, figures: dict) -> list[Table]:
                 lambda r: [r["code"], r["name"]],
             ),
             by(
-                "by_store", "按门店 By store", ["代码 Code", "门店 Store", "区域 Region"],
+                "by_store", "按专卖店 By store", ["代码 Code", "专卖店 Store", "区域 Region"],
                 lambda r: [r["code"], r["name"], r["region"]],
             ),
             by("by_region", "按区域 By region", ["代码 Code", "区域 Region"], lambda r: [r["code"], r["name"]]),
@@ -333,7 +334,7 @@ def report_tables(kind: str, figures: dict) -> list[Table]:
             [[r["code"], r["name"], *turnaround_cells(r)] for r in figures.get("by_region", [])],
         ),
         Table(
-            "by_store", "按门店 By store", ["代码 Code", "门店 Store", "区域 Region", *headers],
+            "by_store", "按专卖店 By store", ["代码 Code", "专卖店 Store", "区域 Region", *headers],
             [[r["code"], r["name"], r["region"], *turnaround_cells(r)] for r in figures.get("by_store", [])],
         ),
         Table(
@@ -347,7 +348,7 @@ def _cell_text(value, is_money: bool) -> str:
     if value is None or value == "":
         return "—"
     if is_money:
-        return f"¥{value:,.2f}"
+        return format_money(value)
     return str(value)
 
 

@@ -20,8 +20,8 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirec
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 
 from aftersales.exports import XLSX_CONTENT_TYPE, Column
@@ -69,6 +69,13 @@ def figures_for(user, run: ReportRun) -> dict | None:
     return report_figures(run.kind, run.period, scope)
 
 
+def defect_name(row: dict) -> str:
+    """A defect code's name from a report row, in the active language (English falls back to Chinese)."""
+    if (get_language() or "").startswith("en"):
+        return row.get("name_en") or row.get("name_zh") or ""
+    return row.get("name_zh") or ""
+
+
 def chart_data(kind: str, figures: dict) -> dict:
     """What the page's charts draw (static/js/reports.js): labels and values, money as numbers of yuan."""
     charts: dict = {}
@@ -85,7 +92,8 @@ def chart_data(kind: str, figures: dict) -> dict:
             "horizontal": True,
             "integer": True,
             "label": _("Units scrapped"),
-            "labels": [f"{row['code']} {row['name_zh'] or ''}".strip() for row in coded],
+            # The defect's name in the reader's language only (never "D07 污渍 Stain or dirt").
+            "labels": [f"{row['code']} {defect_name(row)}".strip() for row in coded],
             "values": [row["units"] for row in coded],
         }
     elif kind == ReportKind.SUPPLIER_QUALITY:
