@@ -29,3 +29,10 @@ def active_filter_count(filterset) -> int:
         if any(value not in (None, "", "unknown") for value in values):
             count += 1
     return count
+
+
+@register.filter
+def chosen_labels(bound_field) -> str:
+    """The ticked values of a multi-value filter, as the closed drop-down shows them (``已登记、寄送中``)."""
+    chosen = {str(value) for value in (bound_field.value() or [])}
+    return "、".join(str(label) for value, label in bound_field.field.choices if str(value) in chosen)
