@@ -246,6 +246,15 @@ class Return(ConcurrentTransitionMixin, TimeStampedModel):
     # --- turnaround ---
 
     @property
+    def is_scrap_path(self) -> bool:
+        """Found unrepairable (scrap pending, written off, charged back): the unit never goes back to the store.
+
+        The clock stops at inspection (``clock_stopped_at``) for the reports, but
+        the unit's page shows no "N days, on time" for it: nothing is on its way.
+        """
+        return self.state in SCRAP_PATH_STATES
+
+    @property
     def clock_stopped_at(self) -> dt.datetime | None:
         if self.returned_at:
             return self.returned_at

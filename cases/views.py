@@ -429,7 +429,11 @@ def return_panel_context(request, item: Return, *, name: str = "", form=None, al
             {
                 "name": action,
                 "label": RETURN_ACTION_LABELS.get(action, action),
-                "form": bound or ReturnTransitionView.forms[action](**ReturnTransitionView.form_kwargs_for(action)),
+                "form": bound
+                or ReturnTransitionView.forms[action](
+                    initial=ReturnTransitionView.initial_for(action, item),
+                    **ReturnTransitionView.form_kwargs_for(action),
+                ),
                 "open": bound is not None,
                 "url": reverse("cases:return_transition", args=[item.pk, action]),
             }
@@ -498,6 +502,13 @@ class ReturnTransitionView(TransitionViewMixin, View):
 
     @staticmethod
     def form_kwargs_for(name: str) -> dict:
+        return {}
+
+    @staticmethod
+    def initial_for(name: str, item: Return) -> dict:
+        """What a form starts with: at inspection, the defect code the store reported (the technician may change it)."""
+        if name == "inspect" and item.reported_defect_id:
+            return {"defect_codes": [item.reported_defect_id]}
         return {}
 
     def get_object(self):

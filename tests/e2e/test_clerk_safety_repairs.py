@@ -64,3 +64,39 @@ def test_enter_adds_the_part_and_removing_asks_first(page, live_server, login, d
     expect(panel.locator("tr[data-part=P-E2E-NEW]")).to_be_visible()
     assert SparePart.objects.get(pk=old.pk).stock_quantity == 10
     assert SparePart.objects.get(pk=new.pk).stock_quantity == 9
+
+
+def test_the_ready_queue_lines_up_its_columns_and_fits_a_phone(page, live_server, login, demo_user):
+    from inspection.services import return_inspect
+    from tests.cases.test_clerk_safety_center import received
+    from tests.e2e.conftest import ARTIFACTS
+
+    # Given units ready to go back to two stores
+    tech1 = demo_user("tech1")
+    for item in received(demo_user, "S001", count=2) + received(demo_user, "S002"):
+        return_inspect(user=tech1, return_item=item, verdict="no_defect")
+    login(page, "tech1")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    # When the technician opens the ready-to-return queue on a desk screen
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{live_server.url}/center/ready-to-return/")
+    page.screenshot(path=str(ARTIFACTS / "ready_queue_1366.png"), full_page=True)
+
+    # Then each column starts at the same place in every store's group, under its header
+    table = page.locator("[data-testid=ready-table]")
+    header_x = table.locator("thead th").nth(1).bounding_box()["x"]
+    numbers = table.locator("tbody tr:not(.group-row) td:nth-child(2)")
+    expect(numbers).to_have_count(3)
+    assert {round(numbers.nth(i).bounding_box()["x"]) for i in range(3)} == {round(header_x)}
+
+    # When on a phone, the page does not scroll sideways and each store keeps its "Ship back" button in view
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/center/ready-to-return/")
+    page.screenshot(path=str(ARTIFACTS / "ready_queue_390.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    for code in ("S001", "S002"):
+        button = page.locator(f"[data-testid=ship-back-{code}]")
+        expect(button).to_be_visible()
+        box = button.bounding_box()
+        assert box["x"] + box["width"] <= 390
