@@ -101,13 +101,29 @@ def workflow_links(user) -> list[dict]:
     return [section for section in sections if section["links"]]
 
 
+def nav_roles(user) -> list[str]:
+    """The role labels the top bar shows after the name, without those the name already says: the product's
+    names carry the department (郑斌（物流部经理）), and "郑斌（物流部经理） （物流部经理）" says it twice."""
+    from django.utils import translation
+
+    def labels() -> list[str]:
+        found = role_labels(user)
+        if user.is_superuser:
+            found.insert(0, str(_("System administrator")))
+        return found
+
+    shown = labels()
+    with translation.override("zh-hans"):
+        chinese = labels()
+    name = user.get_full_name()
+    return [label for label, zh in zip(shown, chinese, strict=True) if zh not in name and label not in name]
+
+
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    labels = role_labels(user)
-    if user.is_superuser:
-        labels.insert(0, _("System administrator"))
+    labels = nav_roles(user)
     from aftersales.notifications import notification_unread_count
 
     return {

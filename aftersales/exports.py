@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from aftersales.display import format_date, format_datetime
+from aftersales.display import display_name, format_date, format_datetime
 from aftersales.money import format_money
 
 CNY_FORMAT = '"¥"#,##0.00'
@@ -56,6 +57,8 @@ class Column:
             return "—"
         if isinstance(value, bool):
             return _("Yes") if value else _("No")
+        if isinstance(value, AbstractBaseUser):
+            return display_name(value)
         if isinstance(value, Decimal) and self.money:
             return format_money(value)
         # Localized formats would print 2026年12月17日 08:36 in Chinese: dates read the same everywhere.
@@ -72,6 +75,9 @@ def _excel_value(value: Any) -> Any:
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
     if isinstance(value, (bool, int, float, Decimal, date)) or value is None:
         return value
+    if isinstance(value, AbstractBaseUser):
+        # A person by name, as on the page; str(user) would be the login.
+        return display_name(value)
     return str(value)
 
 

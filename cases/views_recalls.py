@@ -169,7 +169,7 @@ class RecallListView(ScopedListView):
         Column(gettext_lazy("Defect code"), "defect_code.code"),
         Column(gettext_lazy("State"), "get_state_display"),
         Column(gettext_lazy("Deadline for stores"), "deadline"),
-        Column(gettext_lazy("Opened by"), "opened_by.username"),
+        Column(gettext_lazy("Opened by"), "opened_by"),
         Column(gettext_lazy("Opened at"), "created_at"),
     ]
 

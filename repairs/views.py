@@ -99,7 +99,7 @@ class RepairTicketListView(ScopedListView):
         Column(_("Size"), "return_item.size"),
         Column(_("Due back at"), "return_item.due_at"),
         Column(_("Turnaround"), lambda ticket: due_label(ticket.return_item.due_status())),
-        Column(_("Technician"), lambda ticket: ticket.technician.get_full_name() or ticket.technician.username),
+        Column(_("Technician"), "technician"),
         Column(_("Quality check"), "qc_passed"),
         Column(_("Total cost (CNY)"), "total_cost", money=True),
         Column(_("State"), "get_state_display"),
@@ -132,7 +132,7 @@ class StockMovementListView(ScopedListView):
         Column(_("Reason"), "get_reason_display"),
         Column(_("Return"), "repair_ticket.return_item.number"),
         Column(_("Unit cost (CNY)"), "unit_cost", money=True),
-        Column(_("By"), lambda movement: movement.moved_by.get_full_name() or movement.moved_by.username),
+        Column(_("By"), "moved_by"),
         Column(_("Note"), "note"),
     ]
 

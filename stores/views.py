@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.display import display_name
 from aftersales.exports import Column
 from aftersales.views import ScopedListView
 from stores.filters import RegionFilter, StoreFilter
@@ -7,8 +8,7 @@ from stores.selectors import region_list, store_list
 
 
 def contact_name(store) -> str | None:
-    user = store.contact_user
-    return (user.get_full_name() or user.username) if user else None
+    return display_name(store.contact_user) or None
 
 
 class RegionListView(ScopedListView):
