@@ -154,7 +154,6 @@ class UnitForm(BootstrapMixin, forms.Form):
         for name in ("color", "size"):
             # The datalist's id follows the input's, so a unit added in the browser gets its own list.
             self.fields[name].widget.attrs["list"] = f"{self.auto_id % self.add_prefix(name)}-list"
-            self.fields[name].widget.attrs["autocomplete"] = "off"
         self.fields["style"].widget.attrs.update(
             {
                 "hx-get": reverse_lazy("cases:return_style_values"),
