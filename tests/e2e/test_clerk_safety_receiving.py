@@ -184,3 +184,41 @@ def test_scanning_a_number_ticks_exactly_its_unit_and_does_not_submit(page, live
     expect(page.locator("#shipment-panel")).to_have_attribute("data-state", "received")
     assert dialogs == []
     assert states(items) == [ReturnState.RECEIVED] * 3
+
+
+def test_without_script_the_server_refuses_and_keeps_the_ticks(browser, live_server, login):
+    # Given tech1 on a parcel of three units, in a browser running no script (no question can be asked)
+    shipment, items = parcel_in_transit(3)
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900}, java_script_enabled=False)
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("#id_username", "tech1")
+        page.fill("#id_password", "demo12345")
+        page.click("main form button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/")
+        page.goto(f"{live_server.url}/shipments/{shipment.pk}/")
+        # the controls that need script are not offered
+        expect(page.locator("[data-testid=scan-box]")).to_be_hidden()
+        expect(page.locator("[data-testid=select-all]")).to_be_hidden()
+
+        # When they tick one unit and press 签收
+        page.locator(f"[data-testid=receive-checklist] input[value='{items[0].pk}']").check()
+        page.click("[data-testid=submit-receive]")
+
+        # Then nothing is recorded; the form says two would be missing and keeps the tick
+        expect(page.locator("[data-testid=confirm-missing-error]")).to_contain_text("2 件未勾选，将记为缺件")
+        expect(page.locator(f"[data-testid=receive-checklist] input[value='{items[0].pk}']")).to_be_checked()
+        assert states(items) == [ReturnState.IN_TRANSIT] * 3
+
+        # When they tick 将未勾选的件记为缺件 and press 签收 again
+        page.check("input[name=confirm_missing]")
+        page.click("[data-testid=submit-receive]")
+
+        # Then it is received with two missing, shown as a warning
+        expect(page.locator("main .alert-warning").first).to_contain_text("缺件 2 件")
+        expect(page.locator("main .alert-success")).to_have_count(0)
+        assert states(items) == [ReturnState.RECEIVED] + [ReturnState.MISSING] * 2
+    finally:
+        context.close()
