@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import RecallCostBearer, RecallOutcome, RecallReturnMethod
-from cases.forms import BootstrapMixin, MultipleFileField, NoNulCharField, StyleChoiceField
+from cases.forms import BootstrapMixin, MultipleFileField, NoNulCharField, StyleChoiceField, TemporaryUploadField
 from inspection.models import DefectCode
 from stores.models import Region
 from suppliers.models import Style
@@ -53,7 +53,7 @@ class RecallOpenForm(BootstrapMixin, forms.Form):
         max_length=8000,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-    photos = MultipleFileField(label=_("Photos or PDF of the test report"))
+    photos = TemporaryUploadField(label=_("Photos or PDF of the test report"))
     reported_returns = forms.TypedMultipleChoiceField(
         label=_("What other stores reported"),
         coerce=int,
@@ -72,8 +72,10 @@ class RecallOpenForm(BootstrapMixin, forms.Form):
         label=_("Proposed cost bearer"), choices=_blank(RecallCostBearer.choices), required=False
     )
 
-    def __init__(self, *args, styles, defect_codes, reported=(), **kwargs):
+    def __init__(self, *args, styles, defect_codes, reported=(), user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Photos uploaded on selection are the technician's own: only they can claim them.
+        self.fields["photos"].owner = user
         self.fields["style"].queryset = styles
         self.fields["defect_code"].queryset = defect_codes
         self.fields["reported_returns"].choices = [(item.pk, item.number) for item in reported]
@@ -151,6 +153,15 @@ class RecallNoticeAcknowledgeForm(BootstrapMixin, forms.Form):
     )
 
 
+class RecallNoticeCorrectOnHandForm(BootstrapMixin, forms.Form):
+    """The store corrects the on-hand quantity it acknowledged, with the reason (logged with who and when)."""
+
+    on_hand = forms.IntegerField(label=_("Corrected on-hand quantity"), min_value=0, max_value=1_000_000)
+    reason = NoNulCharField(
+        label=_("Reason for the correction"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class RecallReturnsForm(BootstrapMixin, forms.Form):
     """A store's bulk recall return 整款退货登记: its return document number and quantity per colour and size.
 
@@ -160,6 +171,10 @@ class RecallReturnsForm(BootstrapMixin, forms.Form):
     """
 
     document_no = NoNulCharField(label=_("Store system return document number"), max_length=60)
+    # Shown once the service has warned that the store already used this number for recall units.
+    confirm_document_no = forms.BooleanField(
+        label=_("The document number is right: log the units anyway"), required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -168,7 +183,7 @@ class RecallReturnsForm(BootstrapMixin, forms.Form):
             self.fields[f"size_{index}"] = NoNulCharField(label=_("Size"), max_length=20, required=False)
             self.fields[f"quantity_{index}"] = forms.IntegerField(label=_("Quantity"), required=False)
         for name, field in self.fields.items():
-            if name != "document_no":
+            if name not in ("document_no", "confirm_document_no"):
                 field.widget.attrs["class"] = "form-control form-control-sm"
 
     def line_rows(self):

@@ -276,7 +276,14 @@ def recall_issue_notice(*, user, recall: Recall, regions: Sequence[Region] | Non
         recipients=store_staff_of(stores),
         kind="recall_notice",
         template="recall_notice",
-        context={"recall": row, "style": row.style, "defect_code": row.defect_code, "url": url},
+        # A notice issued after the deadline QA agreed says it is overdue rather than asking for a past date.
+        context={
+            "recall": row,
+            "style": row.style,
+            "defect_code": row.defect_code,
+            "url": url,
+            "days_left": (row.deadline - _today()).days if row.deadline else None,
+        },
         url=url,
         target=row,
     )
@@ -317,6 +324,60 @@ def recallnotice_acknowledge(*, user, notice: RecallNotice, on_hand: int) -> Rec
     return row
 
 
+@transaction.atomic
+def recallnotice_correct_on_hand(*, user, notice: RecallNotice, on_hand: int, reason: str) -> RecallNotice:
+    """The store corrects the on-hand quantity it acknowledged 更正在库数量, saying why (its own staff only).
+
+    The only way to log more units than first counted. Logged on the
+    notice with who, when, the old and new figure and the reason. Refused
+    below the units already logged (cancel those first), and once the
+    recall no longer takes returns.
+    """
+    if not permissions.is_store_staff_of(notice, user):
+        raise TransitionForbidden(
+            _("Only the notified store's own staff may correct its on-hand quantity."), transition="correct_on_hand"
+        )
+    reject_nul_bytes(reason=reason)
+    row = RecallNotice.objects.select_for_update().get(pk=notice.pk)
+    if row.state != RecallNoticeState.ACKNOWLEDGED:
+        raise TransitionStateConflict(
+            _("Acknowledge the notice with the units on hand first; a correction changes that figure."),
+            transition="correct_on_hand",
+        )
+    recall = Recall.objects.get(pk=row.recall_id)
+    if recall.state not in RECALL_COLLECTING_STATES:
+        raise TransitionStateConflict(
+            _("The recall is “%(state)s”: the on-hand quantity can no longer be corrected.")
+            % {"state": recall.get_state_display()},
+            transition="correct_on_hand",
+        )
+    errors: dict[str, list[str]] = {}
+    if isinstance(on_hand, bool) or not isinstance(on_hand, int) or on_hand < 0:
+        errors["on_hand"] = [_("Enter the number of units on hand (0 or more).")]
+    else:
+        logged = _logged_units(row).count()
+        if on_hand < logged:
+            errors["on_hand"] = [
+                _(
+                    "The store has already logged %(logged)s unit(s): the on-hand quantity cannot be lower. "
+                    "Cancel the units logged by mistake first."
+                )
+                % {"logged": logged}
+            ]
+        elif on_hand == row.on_hand:
+            errors["on_hand"] = [_("The on-hand quantity is already %(count)s.") % {"count": on_hand}]
+    if not reason.strip():
+        errors["reason"] = [_("Say why the on-hand quantity changes.")]
+    if errors:
+        raise ValidationError(errors)
+    before = row.on_hand
+    # Not a transition (the state stays acknowledged), so the figure is written directly, then logged.
+    RecallNotice.objects.filter(pk=row.pk).update(on_hand=on_hand, updated_at=timezone.now())
+    row.refresh_from_db()
+    log_event(row, "correct_on_hand", user=user, payload={"from": before, "to": on_hand, "reason": reason.strip()})
+    return row
+
+
 def recall_return_problems(*, recall: Recall, store: Store, style_id: int) -> list[str]:
     """Why a store may not log a unit of ``style_id`` against ``recall`` now (empty when it may)."""
     problems = []
@@ -336,15 +397,48 @@ def recall_return_problems(*, recall: Recall, store: Store, style_id: int) -> li
     return problems
 
 
+def _logged_units(notice: RecallNotice):
+    # Cancelled Returns were logged by mistake: they free their place.
+    return Return.objects.filter(recall_id=notice.recall_id, store_id=notice.store_id).exclude(
+        state=ReturnState.CANCELLED
+    )
+
+
+def recall_document_no_uses(*, store: Store, document_no: str) -> dict[str, int]:
+    """Recall numbers (and units) under which ``store`` already logged recall units with this document number."""
+    uses: dict[str, int] = {}
+    rows = (
+        Return.objects.filter(store=store, receipt_no=document_no.strip(), recall__isnull=False)
+        .exclude(state=ReturnState.CANCELLED)
+        .values_list("recall__number", flat=True)
+        .order_by("recall__number")
+    )
+    for number in rows:
+        uses[number] = uses.get(number, 0) + 1
+    return uses
+
+
 @transaction.atomic
-def recall_returns_log(*, notice: RecallNotice, user, lines: Sequence[dict], document_no: str) -> list[Return]:
+def recall_returns_log(
+    *,
+    notice: RecallNotice,
+    user,
+    lines: Sequence[dict],
+    document_no: str,
+    confirm_reused_document_no: bool = False,
+) -> list[Return]:
     """Log a store's recall Returns in bulk 整款退货登记: ``quantity`` units per colour and size.
 
     Each unit is a Return of the recall's style logged through
     ``return_log`` with the store's system return document number, so the
     units go to the center with the store's weekly shipment. Refused, with
-    nothing created, for another store, a recall not taking returns, or a
-    quantity that is not a whole number above zero.
+    nothing created, for another store, a recall not taking returns, a
+    quantity that is not a whole number above zero, a notice not yet
+    acknowledged, or more units in all than the store acknowledged on hand
+    (it corrects the on-hand figure first, ``recallnotice_correct_on_hand``).
+    A document number the store already used for recall units is refused
+    until ``confirm_reused_document_no``: a second submit of the same paper
+    is the likelier cause than a second paper with the same number.
     """
     from cases.services import ReturnUnit, return_log
 
@@ -352,6 +446,8 @@ def recall_returns_log(*, notice: RecallNotice, user, lines: Sequence[dict], doc
         raise TransitionForbidden(_("Only the notified store's own staff may return its goods."), transition="log")
     reject_nul_bytes(document_no=document_no, **{f"lines.{i}": [str(line.get("color", "")), str(line.get("size", ""))]
                                                  for i, line in enumerate(lines)})  # fmt: skip
+    # The notice row is the lock: two submits of the same store count the logged units one after the other.
+    notice = RecallNotice.objects.select_for_update().select_related("store").get(pk=notice.pk)
     recall = Recall.objects.select_related("style", "defect_code").get(pk=notice.recall_id)
     errors: dict[str, list[str]] = {}
     if not document_no.strip():
@@ -376,6 +472,38 @@ def recall_returns_log(*, notice: RecallNotice, user, lines: Sequence[dict], doc
     problems = recall_return_problems(recall=recall, store=notice.store, style_id=recall.style_id)
     if problems:
         errors["recall"] = problems
+    if not problems and "lines" not in errors:
+        if notice.state != RecallNoticeState.ACKNOWLEDGED or notice.on_hand is None:
+            errors["lines"] = [_("Acknowledge the notice with the units on hand before logging returns.")]
+        else:
+            logged = _logged_units(notice).count()
+            if logged + total > notice.on_hand:
+                errors["lines"] = [
+                    _(
+                        "The store acknowledged %(on_hand)s unit(s) on hand and has logged %(logged)s: at most "
+                        "%(left)s more can be logged, not %(count)s. If the store holds more, correct the on-hand "
+                        "quantity first."
+                    )
+                    % {
+                        "on_hand": notice.on_hand,
+                        "logged": logged,
+                        "left": max(notice.on_hand - logged, 0),
+                        "count": total,
+                    }
+                ]
+    reused = recall_document_no_uses(store=notice.store, document_no=document_no) if document_no.strip() else {}
+    if reused and not confirm_reused_document_no and "document_no" not in errors:
+        errors["document_no"] = [
+            _(
+                "Return document number %(number)s was already used by this store for recall %(recalls)s "
+                "(%(count)s unit(s)). Check the number; if it is right, confirm it and submit again."
+            )
+            % {
+                "number": document_no.strip(),
+                "recalls": ", ".join(reused),
+                "count": sum(reused.values()),
+            }
+        ]
     if errors:
         raise ValidationError(errors)
     today = _today()
@@ -408,7 +536,12 @@ def recall_returns_log(*, notice: RecallNotice, user, lines: Sequence[dict], doc
         recall,
         "recall_returns",
         user=user,
-        payload={"store": notice.store.code, "document_no": document_no.strip(), "units": len(created)},
+        payload={
+            "store": notice.store.code,
+            "document_no": document_no.strip(),
+            "units": len(created),
+            **({"document_no_reused": sorted(reused)} if reused else {}),
+        },
     )
     _start_collecting(recall.pk)
     return created
@@ -578,12 +711,13 @@ def recall_candidates_notify(*, now: dt.datetime | None = None) -> int:
 def recall_deadline_reminders(*, now: dt.datetime | None = None) -> int:
     """Remind stores that have not answered in full as a recall's deadline nears, once per notice per lead time.
 
-    A store has answered in full once it has acknowledged and returned as
-    many units as it had on hand. Of the lead times (days before the
+    A store has answered in full once it has acknowledged and logged as
+    many units as it had on hand (the units then travel with its shipment:
+    the reminder asks for nothing more of the store). Of the lead times (days before the
     deadline), a notice gets the nearest one it has reached, so a notice
     issued two days before the deadline is reminded once, not twice.
     """
-    from cases.selectors import recall_returned_count
+    from cases.selectors import recall_logged_count
 
     today = timezone.localdate(now)
     leads = sorted(settings.AFTERSALES_RECALL_REMINDER_DAYS)
@@ -596,13 +730,13 @@ def recall_deadline_reminders(*, now: dt.datetime | None = None) -> int:
             recall__deadline__lte=today + dt.timedelta(days=max(leads)),
         )
         .select_related("recall__style", "store")
-        .annotate(returned=recall_returned_count())
+        .annotate(logged=recall_logged_count())
         .order_by("pk")
     )
     reminded = 0
     url = _url("cases:recallnotice_list")
     for notice in notices:
-        if notice.state == RecallNoticeState.ACKNOWLEDGED and notice.returned >= (notice.on_hand or 0):
+        if notice.state == RecallNoticeState.ACKNOWLEDGED and notice.logged >= (notice.on_hand or 0):
             continue
         days_left = (notice.recall.deadline - today).days
         lead = min(lead for lead in leads if lead >= days_left)

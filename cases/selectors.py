@@ -282,11 +282,12 @@ def recall_timeline(recall: Recall) -> QuerySet[TransitionLog]:
     return TransitionLog.objects.for_object(recall).select_related("actor")
 
 
-def recall_returned_count():
-    """The store's recall Returns for the notice's recall (a cancelled one was logged by mistake)."""
+def _recall_units_count(**filters):
+    """How many of the store's recall Returns for the notice's recall match ``filters`` (cancelled ones never count:
+    they were logged by mistake)."""
     return Coalesce(
         Subquery(
-            Return.objects.filter(recall_id=OuterRef("recall_id"), store_id=OuterRef("store_id"))
+            Return.objects.filter(recall_id=OuterRef("recall_id"), store_id=OuterRef("store_id"), **filters)
             .exclude(state=ReturnState.CANCELLED)
             .order_by()
             .values("recall_id")
@@ -297,8 +298,23 @@ def recall_returned_count():
     )
 
 
+def recall_logged_count():
+    """Logged 已登记: the store's recall Returns for the notice's recall, whether or not they have left the store."""
+    return _recall_units_count()
+
+
+def recall_returned_count():
+    """Returned 已返还: the store's recall Returns that have arrived at the service center (received there).
+
+    A unit logged at the store, or on its way, is not returned yet: counting it
+    would let a store meet its on-hand figure by typing numbers.
+    """
+    return _recall_units_count(received_at__isnull=False)
+
+
 def recall_late(today: dt.date):
-    """Late 逾期: the deadline has passed and the store has not acknowledged, or returned less than it had on hand.
+    """Late 逾期: the deadline has passed and the store has not acknowledged, or fewer units than it had on hand
+    have arrived at the service center.
 
     Reads the ``returned`` annotation (``recall_returned_count``), so annotate that first.
     """
@@ -312,14 +328,42 @@ def recall_late(today: dt.date):
     )
 
 
-def recallnotice_list(user, *, today: dt.date | None = None) -> QuerySet[RecallNotice]:
-    """Recall notices the user may see (a store its own), with what each store has returned so far and if late."""
-    return (
-        RecallNotice.objects.visible_to(user)
-        .select_related("recall__style", "recall__defect_code", "store__region", "acknowledged_by")
-        .annotate(returned=recall_returned_count())
-        .annotate(late=recall_late(today or timezone.localdate()))
+def recall_over_on_hand():
+    """Flagged: the store has logged more units than it acknowledged on hand (the logging refuses that now, so it
+    marks older data or units logged at the counter against the recall).
+
+    Reads the ``logged`` annotation (``recall_logged_count``), so annotate that first.
+    """
+    return Case(
+        When(Q(state=RecallNoticeState.ACKNOWLEDGED) & Q(logged__gt=F("on_hand")), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
     )
+
+
+def recall_notice_figures(queryset: QuerySet[RecallNotice], today: dt.date) -> QuerySet[RecallNotice]:
+    """Each notice with ``logged``, ``returned`` (arrived), ``late`` and ``over_on_hand``: one place for the list,
+    the notice page, the API and the compliance view."""
+    return (
+        queryset.annotate(logged=recall_logged_count(), returned=recall_returned_count())
+        .annotate(late=recall_late(today))
+        .annotate(over_on_hand=recall_over_on_hand())
+    )
+
+
+def recallnotice_list(user, *, today: dt.date | None = None) -> QuerySet[RecallNotice]:
+    """Recall notices the user may see (a store its own), with what each store has logged and returned and if late."""
+    return recall_notice_figures(
+        RecallNotice.objects.visible_to(user).select_related(
+            "recall__style", "recall__defect_code", "store__region", "acknowledged_by"
+        ),
+        today or timezone.localdate(),
+    )
+
+
+def recallnotice_history(notice: RecallNotice) -> QuerySet[TransitionLog]:
+    """What happened to a store's notice, oldest first: the acknowledgement and every on-hand correction."""
+    return TransitionLog.objects.for_object(notice).select_related("actor").order_by("at", "pk")
 
 
 def recallnotice_get(user, pk) -> RecallNotice:
@@ -339,10 +383,12 @@ class RecallCompliance:
 
 
 def recall_compliance(recall: Recall, *, user=None, today: dt.date | None = None) -> RecallCompliance:
-    """Per store notified: acknowledged (when), on hand, returned, late; then per region and overall.
+    """Per store notified: acknowledged (when), on hand, logged, returned (arrived), late, logged more than on hand;
+    then per region and overall.
 
     A store is late once the deadline has passed and it has not acknowledged,
-    or has returned fewer units than it said it had on hand. Figures come
+    or fewer of its units than it said it had on hand have arrived at the
+    service center; it is flagged when it logged more than on hand. Figures come
     from the database (one query per table of figures), not from a loop.
     Given a ``user``, only the stores within the user's scope are shown (a
     region manager its region's); the service center sees every store.
@@ -353,16 +399,16 @@ def recall_compliance(recall: Recall, *, user=None, today: dt.date | None = None
         (RecallNotice.objects.visible_to(user) if user is not None else RecallNotice.objects.all())
         .filter(recall=recall)
         .select_related("store__region", "acknowledged_by")
-        .annotate(returned=recall_returned_count())
-        .annotate(late=recall_late(today))
-        .order_by("store__region__code", "store__code")
     )
+    stores = recall_notice_figures(stores, today).order_by("store__region__code", "store__code")
     figures = {
         "notified": Count("pk"),
         "acknowledged": Count("pk", filter=acknowledged),
         "on_hand": Coalesce(Sum("on_hand"), 0),
+        "logged": Coalesce(Sum("logged"), 0),
         "returned": Coalesce(Sum("returned"), 0),
         "late": Count("pk", filter=Q(late=True)),
+        "over_on_hand": Count("pk", filter=Q(over_on_hand=True)),
     }
     regions = list(
         stores.order_by()

@@ -28,10 +28,12 @@ from aftersales.exports import XLSX_CONTENT_TYPE, Column
 from aftersales.exports import _excel_value as excel_value
 from aftersales.fsm import TransitionError, TransitionForbidden, TransitionStateConflict, available_transitions
 from aftersales.roles import Role, roles_of, sees_everything
+from aftersales.services import temporary_upload_claim
+from aftersales.uploads import temporary_uploads_in
 from aftersales.views import ScopedListView, TransitionViewMixin
 from cases import forms_recalls as recall_forms
 from cases import permissions, recalls, selectors
-from cases.choices import RECALL_COLLECTING_STATES, RECALL_OPEN_STATES, RecallState, ReturnState
+from cases.choices import RECALL_COLLECTING_STATES, RECALL_OPEN_STATES, RecallNoticeState, RecallState, ReturnState
 from cases.filters import RecallFilter, RecallNoticeFilter
 from cases.models import Recall, RecallNotice
 from cases.recall_planning import recall_regions_plan
@@ -62,7 +64,22 @@ RECALL_ACTION_LABELS = {
 NOTICE_ACTION_LABELS = {
     "acknowledge": gettext_lazy("Acknowledge"),
     "recall_returns": gettext_lazy("Return the recalled goods"),
+    "correct_on_hand": gettext_lazy("Correct the on-hand quantity"),
 }
+
+
+def notice_event_text(entry) -> str:
+    """One line of a notice's history: the acknowledgement or an on-hand correction, with its figures."""
+    payload = entry.payload or {}
+    if entry.transition == "acknowledge":
+        return _("Acknowledged with %(count)s unit(s) on hand") % {"count": payload.get("on_hand")}
+    if entry.transition == "correct_on_hand":
+        return _("On-hand quantity corrected from %(before)s to %(after)s: %(reason)s") % {
+            "before": payload.get("from"),
+            "after": payload.get("to"),
+            "reason": payload.get("reason", ""),
+        }
+    return entry.transition
 
 
 def is_technician(user) -> bool:
@@ -211,6 +228,7 @@ class RecallCreateView(LoginRequiredMixin, View):
             styles=Style.objects.visible_to(self.request.user).order_by("style_no"),
             defect_codes=DefectCode.objects.filter(active=True).order_by("code"),
             reported=reported,
+            user=self.request.user,
         )
         return form, reported
 
@@ -253,6 +271,7 @@ class RecallCreateView(LoginRequiredMixin, View):
                 )
                 for upload in data["photos"]:
                     attach(request.user, recall, upload)
+                temporary_upload_claim(user=request.user, uploads=temporary_uploads_in(data["photos"]))
         except TransitionError as error:
             raise PermissionDenied(error.message) from error
         except ValidationError as error:
@@ -490,9 +509,11 @@ class RecallNoticeListView(ScopedListView):
         Column(gettext_lazy("State"), "get_state_display"),
         Column(gettext_lazy("Acknowledged at"), "acknowledged_at"),
         Column(gettext_lazy("On hand"), "on_hand"),
-        Column(gettext_lazy("Returned"), "returned"),
+        Column(gettext_lazy("Logged at the store"), "logged"),
+        Column(gettext_lazy("Returned (arrived at the center)"), "returned"),
         Column(gettext_lazy("Deadline for stores"), "recall.deadline"),
         Column(gettext_lazy("Late"), "late"),
+        Column(gettext_lazy("More logged than on hand"), "over_on_hand"),
     ]
 
     def get_queryset(self):
@@ -510,8 +531,13 @@ def notice_panel_context(request, notice: RecallNotice, *, name: str = "", form=
     user = request.user
     view = RecallNoticeTransitionView
     names = [item for item in available_transitions(notice, user) if item in view.forms]
-    if notice.recall.state in RECALL_COLLECTING_STATES and notice_extra_refusal("recall_returns", notice, user) is None:
-        names.append("recall_returns")
+    # Units are logged against the acknowledged on-hand figure, so both wait for the acknowledgement.
+    if (
+        notice.recall.state in RECALL_COLLECTING_STATES
+        and notice.state == RecallNoticeState.ACKNOWLEDGED
+        and notice_extra_refusal("recall_returns", notice, user) is None
+    ):
+        names.extend(["recall_returns", "correct_on_hand"])
     if name and name not in names and form is not None:
         # A refused or failed answer still shows its form with the message.
         names.append(name)
@@ -523,12 +549,23 @@ def notice_panel_context(request, notice: RecallNotice, *, name: str = "", form=
                 "name": action,
                 "label": NOTICE_ACTION_LABELS.get(action, action),
                 "form": bound or view.all_forms()[action](),
-                "open": True,
+                "open": action != "correct_on_hand" or action == name,
                 "url": reverse("cases:recallnotice_transition", args=[notice.pk, action]),
             }
         )
     returns = selectors.return_list(user).filter(recall_id=notice.recall_id, store_id=notice.store_id).order_by("id")
-    return {"notice": notice, "recall": notice.recall, "actions": actions, "alert": alert, "returns": returns}
+    deadline = notice.recall.deadline
+    history = [{"entry": entry, "text": notice_event_text(entry)} for entry in selectors.recallnotice_history(notice)]
+    return {
+        "notice": notice,
+        "recall": notice.recall,
+        "actions": actions,
+        "alert": alert,
+        "returns": returns,
+        "history": history,
+        # The deadline sentence is worded by whether the date is still ahead (0: today).
+        "days_left": (deadline - timezone.localdate()).days if deadline else None,
+    }
 
 
 class RecallNoticeDetailView(LoginRequiredMixin, TemplateView):
@@ -547,7 +584,10 @@ class RecallNoticeTransitionView(ExtraActionsMixin, View):
     """The store acknowledges with its on-hand quantity, then logs its recall Returns in bulk."""
 
     forms = {"acknowledge": recall_forms.RecallNoticeAcknowledgeForm}
-    extra_forms = {"recall_returns": recall_forms.RecallReturnsForm}
+    extra_forms = {
+        "recall_returns": recall_forms.RecallReturnsForm,
+        "correct_on_hand": recall_forms.RecallNoticeCorrectOnHandForm,
+    }
 
     @classmethod
     def all_forms(cls) -> dict[str, type]:
@@ -568,8 +608,17 @@ class RecallNoticeTransitionView(ExtraActionsMixin, View):
         if name == "acknowledge":
             recalls.recallnotice_acknowledge(user=user, notice=obj, on_hand=data["on_hand"])
             return _("Acknowledged with %(count)s unit(s) on hand.") % {"count": data["on_hand"]}
+        if name == "correct_on_hand":
+            row = recalls.recallnotice_correct_on_hand(
+                user=user, notice=obj, on_hand=data["on_hand"], reason=data["reason"]
+            )
+            return _("On-hand quantity corrected to %(count)s.") % {"count": row.on_hand}
         created = recalls.recall_returns_log(
-            notice=obj, user=user, lines=data["lines"], document_no=data["document_no"]
+            notice=obj,
+            user=user,
+            lines=data["lines"],
+            document_no=data["document_no"],
+            confirm_reused_document_no=data.get("confirm_document_no", False),
         )
         return _(
             "Logged %(count)s recall return(s). They go to the service center with the store's weekly shipment."
@@ -647,8 +696,10 @@ def compliance_xlsx(recall: Recall, compliance) -> bytes:
                 _("Acknowledged"),
                 _("Acknowledged at"),
                 _("On hand"),
-                _("Returned"),
+                _("Logged at the store"),
+                _("Returned (arrived at the center)"),
                 _("Late"),
+                _("More logged than on hand"),
             )
         ]
     )
@@ -661,12 +712,14 @@ def compliance_xlsx(recall: Recall, compliance) -> bytes:
                 yes if notice.acknowledged_at else no,
                 excel_value(notice.acknowledged_at),
                 notice.on_hand,
+                notice.logged,
                 notice.returned,
                 yes if notice.late else no,
+                yes if notice.over_on_hand else no,
             ]
         )
     regions_sheet = workbook.create_sheet(str(_("Regions"))[:31])
-    figures = ("notified", "acknowledged", "on_hand", "returned", "late")
+    figures = ("notified", "acknowledged", "on_hand", "logged", "returned", "late", "over_on_hand")
     regions_sheet.append(
         [
             str(header)
@@ -676,8 +729,10 @@ def compliance_xlsx(recall: Recall, compliance) -> bytes:
                 _("Notified"),
                 _("Acknowledged"),
                 _("On hand"),
-                _("Returned"),
+                _("Logged at the store"),
+                _("Returned (arrived at the center)"),
                 _("Late"),
+                _("More logged than on hand"),
             )
         ]
     )

@@ -248,8 +248,16 @@ class ComplianceStoreSerializer(serializers.Serializer):
     acknowledged_at = serializers.DateTimeField(allow_null=True)
     acknowledged_by = serializers.CharField(source="acknowledged_by.username", allow_null=True)
     on_hand = serializers.IntegerField(allow_null=True, min_value=0, max_value=MAX_ID)
-    returned = serializers.IntegerField(min_value=0, max_value=MAX_ID)
+    returned = serializers.IntegerField(
+        min_value=0, max_value=MAX_ID, help_text=gettext_lazy("Units that have arrived at the service center.")
+    )
     late = serializers.BooleanField()
+    logged = serializers.IntegerField(
+        min_value=0, max_value=MAX_ID, help_text=gettext_lazy("Units the store has logged, arrived or not.")
+    )
+    over_on_hand = serializers.BooleanField(
+        help_text=gettext_lazy("The store has logged more units than it acknowledged on hand.")
+    )
 
 
 class ComplianceFiguresSerializer(serializers.Serializer):
@@ -258,6 +266,8 @@ class ComplianceFiguresSerializer(serializers.Serializer):
     on_hand = serializers.IntegerField(min_value=0, max_value=MAX_ID)
     returned = serializers.IntegerField(min_value=0, max_value=MAX_ID)
     late = serializers.IntegerField(min_value=0, max_value=MAX_ID)
+    logged = serializers.IntegerField(min_value=0, max_value=MAX_ID)
+    over_on_hand = serializers.IntegerField(min_value=0, max_value=MAX_ID)
 
 
 class ComplianceRegionSerializer(ComplianceFiguresSerializer):
@@ -287,9 +297,23 @@ class RecallNoticeSerializer(AvailableTransitionsMixin, serializers.ModelSeriali
     handling_plan = serializers.CharField(source="recall.handling_plan", read_only=True)
     store = serializers.SlugRelatedField(slug_field="code", read_only=True)
     acknowledged_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    returned = serializers.IntegerField(read_only=True, min_value=0, max_value=MAX_ID)
+    returned = serializers.IntegerField(
+        read_only=True,
+        min_value=0,
+        max_value=MAX_ID,
+        help_text=gettext_lazy("Units that have arrived at the service center."),
+    )
     late = serializers.BooleanField(
         read_only=True, help_text=gettext_lazy("The deadline has passed and the store has not answered in full.")
+    )
+    logged = serializers.IntegerField(
+        read_only=True,
+        min_value=0,
+        max_value=MAX_ID,
+        help_text=gettext_lazy("Units the store has logged, arrived or not."),
+    )
+    over_on_hand = serializers.BooleanField(
+        read_only=True, help_text=gettext_lazy("The store has logged more units than it acknowledged on hand.")
     )
 
     class Meta:
@@ -311,6 +335,8 @@ class RecallNoticeSerializer(AvailableTransitionsMixin, serializers.ModelSeriali
             "on_hand",
             "returned",
             "late",
+            "logged",
+            "over_on_hand",
             "available_transitions",
         ]
         read_only_fields = fields
@@ -318,6 +344,11 @@ class RecallNoticeSerializer(AvailableTransitionsMixin, serializers.ModelSeriali
 
 class RecallNoticeAcknowledgeInputSerializer(serializers.Serializer):
     on_hand = serializers.IntegerField(min_value=0, max_value=1_000_000)
+
+
+class RecallNoticeCorrectOnHandInputSerializer(serializers.Serializer):
+    on_hand = serializers.IntegerField(min_value=0, max_value=1_000_000)
+    reason = serializers.CharField(max_length=2000, allow_blank=True)
 
 
 class RecallReturnLineSerializer(serializers.Serializer):
@@ -331,6 +362,13 @@ class RecallReturnsInputSerializer(serializers.Serializer):
 
     document_no = serializers.CharField(max_length=60)
     lines = RecallReturnLineSerializer(many=True, allow_empty=False, max_length=MAX_LINES)
+    confirm_reused_document_no = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=gettext_lazy(
+            "Log the units although the store already used this document number for recall units (refused otherwise)."
+        ),
+    )
 
 
 class RecallCandidateSerializer(serializers.Serializer):
@@ -580,6 +618,28 @@ class RecallNoticeViewSet(ScopedWorkflowViewSet):
         recalls.recallnotice_acknowledge(user=request.user, notice=notice, on_hand=data["on_hand"])
         return self.detail_response(notice.pk)
 
+    @transition_schema(
+        RecallNoticeCorrectOnHandInputSerializer,
+        RecallNoticeSerializer,
+        "Correct the acknowledged on-hand quantity, with the reason (the store's own staff; logged)",
+    )
+    @action(detail=True, methods=["post"], url_path="correct_on_hand")
+    def correct_on_hand(self, request, pk=None):
+        notice = self.get_object()
+
+        def refuse() -> None:
+            if not permissions.is_store_staff_of(notice, request.user):
+                raise TransitionForbidden(
+                    _("Only the notified store's own staff may correct its on-hand quantity."),
+                    transition="correct_on_hand",
+                )
+
+        data = self.read_input(RecallNoticeCorrectOnHandInputSerializer, refuse=refuse)
+        recalls.recallnotice_correct_on_hand(
+            user=request.user, notice=notice, on_hand=data["on_hand"], reason=data["reason"]
+        )
+        return self.detail_response(notice.pk)
+
     @extend_schema(
         summary="Log the store's recall Returns in bulk: quantity per colour and size, with the return document no.",
         request=RecallReturnsInputSerializer,
@@ -601,6 +661,7 @@ class RecallNoticeViewSet(ScopedWorkflowViewSet):
             user=request.user,
             lines=[dict(line) for line in data["lines"]],
             document_no=data["document_no"],
+            confirm_reused_document_no=data["confirm_reused_document_no"],
         )
         return Response(
             RecallReturnSerializer(created, many=True, context=self.get_serializer_context()).data,

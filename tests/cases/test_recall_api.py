@@ -192,7 +192,8 @@ def test_a_recall_from_proposal_to_close(api_as, demo):
         ("黑色", "L", "TH-2026-0042", "recall"),
         ("藏青", "XL", "TH-2026-0042", "recall"),
     }
-    assert store.get(notice_url).json()["returned"] == 3
+    # logged at the store, not yet returned: a unit counts as returned once it reaches the center
+    assert (store.get(notice_url).json()["logged"], store.get(notice_url).json()["returned"]) == (3, 0)
 
     # And they ride the weekly shipment to the center, which receives them (off the 15-day clock)
     ids = [item.pk for item in units]
@@ -203,6 +204,7 @@ def test_a_recall_from_proposal_to_close(api_as, demo):
     tech_response = tech.post(f"/api/v1/shipments/{shipment['id']}/receive/", {"received": ids}, format="json")
     assert tech_response.status_code == 200
     assert set(Return.objects.filter(pk__in=ids).values_list("state", "due_at")) == {(ReturnState.RECEIVED, None)}
+    assert (store.get(notice_url).json()["logged"], store.get(notice_url).json()["returned"]) == (3, 3)
 
     # And the center ships them to the supplier with tracking
     response = tech.post(f"{url}ship_to_supplier/", {"carrier": "德邦", "tracking_no": "DB123"}, format="json")
@@ -356,6 +358,7 @@ def test_acknowledge_matrix(api_as, demo, login, expected):
 )
 def test_bulk_recall_returns_matrix(api_as, demo, login, expected):
     notice = notice_of(issued(), "S001")
+    recalls.recallnotice_acknowledge(user=user("store1"), notice=notice, on_hand=2)
     body = {"document_no": "TH9", "lines": [{"color": "黑色", "size": "M", "quantity": 2}]}
     response = client_for(api_as, login).post(f"/api/v1/recall-notices/{notice.pk}/returns/", body, format="json")
     assert response.status_code == expected, response.content
@@ -529,6 +532,7 @@ def test_no_recall_returns_once_the_recall_is_closed(api_as, demo):
 @pytest.mark.parametrize("quantity", [-1, 0, "3", 1.5])
 def test_a_quantity_must_be_a_whole_number_above_zero(api_as, demo, quantity):
     notice = notice_of(issued(), "S001")
+    recalls.recallnotice_acknowledge(user=user("store1"), notice=notice, on_hand=5)
     response = api_as("store1").post(
         f"/api/v1/recall-notices/{notice.pk}/returns/",
         {"document_no": "TH3", "lines": [{"color": "黑色", "size": "L", "quantity": 2},

@@ -71,7 +71,7 @@ def test_who_may_fire_each_recall_transition(demo_user):
 # --- compliance 执行情况 ---
 
 
-def notice(recall, store_code, *, on_hand=None, returned=0, cancelled=0, other_recall_units=0):
+def notice(recall, store_code, *, on_hand=None, returned=0, in_transit=0, cancelled=0, other_recall_units=0):
     store = Store.objects.get(code=store_code)
     acknowledged = on_hand is not None
     row = RecallNoticeFactory(
@@ -81,7 +81,12 @@ def notice(recall, store_code, *, on_hand=None, returned=0, cancelled=0, other_r
         on_hand=on_hand,
         acknowledged_at=timezone.now() if acknowledged else None,
     )
+    # Returned 已返还 means arrived at the center (received); in transit is only logged 已登记.
     for _ in range(returned):
+        ReturnFactory(
+            store=store, style=recall.style, recall=recall, state=ReturnState.RECEIVED, received_at=timezone.now()
+        )
+    for _ in range(in_transit):
         ReturnFactory(store=store, style=recall.style, recall=recall, state=ReturnState.IN_TRANSIT)
     for _ in range(cancelled):
         ReturnFactory(store=store, style=recall.style, recall=recall, state=ReturnState.CANCELLED)
@@ -92,16 +97,16 @@ def notice(recall, store_code, *, on_hand=None, returned=0, cancelled=0, other_r
 def compliance_fixture(demo):
     """Five stores notified, deadline yesterday:
 
-    | store | region | acknowledged | on hand | returned | late |
-    |-------|--------|--------------|---------|----------|------|
-    | S001  | R01    | yes          | 3       | 3        | no   |
-    | S002  | R01    | yes          | 5       | 2        | yes  |
-    | S003  | R01    | no           | –       | 0        | yes  |
-    | S101  | R02    | yes          | 0       | 0        | no   |
-    | S102  | R02    | yes          | 2       | 1 (+1 cancelled) | yes |
-    R01: notified 3, acknowledged 2, on hand 8, returned 5, late 2.
-    R02: notified 2, acknowledged 2, on hand 2, returned 1, late 1.
-    Overall: 5, 4, 10, 6, 3.
+    | store | region | acknowledged | on hand | logged | returned (arrived) | late | over |
+    |-------|--------|--------------|---------|--------|--------------------|------|------|
+    | S001  | R01    | yes          | 3       | 3      | 3                  | no   | no   |
+    | S002  | R01    | yes          | 5       | 5      | 2 (+3 in transit)  | yes  | no   |
+    | S003  | R01    | no           | –       | 0      | 0                  | yes  | no   |
+    | S101  | R02    | yes          | 0       | 0      | 0                  | no   | no   |
+    | S102  | R02    | yes          | 2       | 3      | 1 (+2 in transit, +1 cancelled) | yes | yes |
+    R01: notified 3, acknowledged 2, on hand 8, logged 8, returned 5, late 2, over 0.
+    R02: notified 2, acknowledged 2, on hand 2, logged 3, returned 1, late 1, over 1.
+    Overall: 5, 4, 10, 11, 6, 3, 1.
     """
     recall = RecallFactory(
         style=Style.objects.get(style_no="226101JK001"),
@@ -109,10 +114,10 @@ def compliance_fixture(demo):
         deadline=timezone.localdate() - dt.timedelta(days=1),
     )
     notice(recall, "S001", on_hand=3, returned=3)
-    notice(recall, "S002", on_hand=5, returned=2)
+    notice(recall, "S002", on_hand=5, returned=2, in_transit=3)
     notice(recall, "S003")
     notice(recall, "S101", on_hand=0)
-    notice(recall, "S102", on_hand=2, returned=1, cancelled=1)
+    notice(recall, "S102", on_hand=2, returned=1, in_transit=2, cancelled=1)
     # Another recall's units of the same store count for that recall only
     other = RecallFactory(style=recall.style, state=RecallState.COLLECTING)
     ReturnFactory(store=Store.objects.get(code="S001"), style=recall.style, recall=other)
@@ -124,20 +129,23 @@ def test_compliance_figures_equal_the_hand_computed_table(compliance_fixture, dj
     # When the compliance view is read
     with django_assert_max_num_queries(3):
         figures = recall_compliance(compliance_fixture)
-        rows = {row.store.code: (row.state == "acknowledged", row.on_hand, row.returned, row.late)
+        rows = {row.store.code: (row.state == "acknowledged", row.on_hand, row.logged, row.returned, row.late,
+                                 row.over_on_hand)
                 for row in figures.stores}  # fmt: skip
     # Then per store, per region and overall it is the table in the fixture's docstring
     assert rows == {
-        "S001": (True, 3, 3, False),
-        "S002": (True, 5, 2, True),
-        "S003": (False, None, 0, True),
-        "S101": (True, 0, 0, False),
-        "S102": (True, 2, 1, True),
+        "S001": (True, 3, 3, 3, False, False),
+        "S002": (True, 5, 5, 2, True, False),
+        "S003": (False, None, 0, 0, True, False),
+        "S101": (True, 0, 0, 0, False, False),
+        "S102": (True, 2, 3, 1, True, True),
     }
-    by_region = {row["region"]: (row["notified"], row["acknowledged"], row["on_hand"], row["returned"], row["late"])
+    by_region = {row["region"]: (row["notified"], row["acknowledged"], row["on_hand"], row["logged"], row["returned"],
+                                 row["late"], row["over_on_hand"])
                  for row in figures.regions}  # fmt: skip
-    assert by_region == {"R01": (3, 2, 8, 5, 2), "R02": (2, 2, 2, 1, 1)}
-    assert figures.totals == {"notified": 5, "acknowledged": 4, "on_hand": 10, "returned": 6, "late": 3}
+    assert by_region == {"R01": (3, 2, 8, 8, 5, 2, 0), "R02": (2, 2, 2, 3, 1, 1, 1)}
+    assert figures.totals == {"notified": 5, "acknowledged": 4, "on_hand": 10, "logged": 11, "returned": 6, "late": 3,
+                              "over_on_hand": 1}  # fmt: skip
 
 
 @pytest.mark.django_db
@@ -159,7 +167,8 @@ def test_a_region_manager_sees_the_region_only(compliance_fixture, demo_user):
 @pytest.mark.django_db
 def test_the_compliance_endpoint_returns_the_same_figures(compliance_fixture, api_as):
     body = api_as("qa1").get(f"/api/v1/recalls/{compliance_fixture.pk}/compliance/").json()
-    assert body["totals"] == {"notified": 5, "acknowledged": 4, "on_hand": 10, "returned": 6, "late": 3}
+    assert body["totals"] == {"notified": 5, "acknowledged": 4, "on_hand": 10, "logged": 11, "returned": 6, "late": 3,
+                              "over_on_hand": 1}  # fmt: skip
     assert [row["store"] for row in body["stores"] if row["late"]] == ["S002", "S003", "S102"]
     # store1 sees the recall it was notified of, but only its own line
     mine = api_as("store1").get(f"/api/v1/recalls/{compliance_fixture.pk}/compliance/").json()

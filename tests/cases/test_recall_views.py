@@ -632,10 +632,11 @@ def test_anonymous_is_sent_to_login_from_every_recall_page(client):
 def compliance_fixture(demo):
     """A recall whose deadline passed yesterday, notified to five stores in two regions.
 
-    S001 acknowledged 3 on hand and returned 3 (on time); S002 acknowledged 2 and returned 1 (late);
-    S003 never acknowledged (late); S101 acknowledged 0 on hand (on time); S102 acknowledged 4, returned
-    2 plus one cancelled (late). Per region: R01 notified 3, acknowledged 2, on hand 5, returned 4, late 2;
-    R02 notified 2, acknowledged 2, on hand 4, returned 2, late 1. Overall 5, 4, 9, 6, 3.
+    S001 acknowledged 3 on hand and returned 3 (on time); S002 acknowledged 2, logged 2 of which 1 arrived at
+    the center (late: only arrived units count as returned); S003 never acknowledged (late); S101 acknowledged
+    0 on hand (on time); S102 acknowledged 4, returned 2 plus one cancelled (late). Per region: R01 notified 3,
+    acknowledged 2, on hand 5, logged 5, returned 4, late 2; R02 notified 2, acknowledged 2, on hand 4, logged 2,
+    returned 2, late 1. Overall 5, 4, 9, 7, 6, 3.
     """
     recall = recall_in(
         RecallState.COLLECTING,
@@ -644,7 +645,7 @@ def compliance_fixture(demo):
     )
     acknowledged_at = timezone.make_aware(dt.datetime(2026, 11, 2, 10, 30))
 
-    def notice(store_code, on_hand=None, returned=0, cancelled=0):
+    def notice(store_code, on_hand=None, returned=0, cancelled=0, in_transit=0):
         store = Store.objects.get(code=store_code)
         row = notice_for(
             recall,
@@ -654,13 +655,17 @@ def compliance_fixture(demo):
             acknowledged_at=acknowledged_at if on_hand is not None else None,
         )
         for _ in range(returned):
+            ReturnFactory(
+                store=store, style=recall.style, recall=recall, state=ReturnState.RECEIVED, received_at=timezone.now()
+            )
+        for _ in range(in_transit):
             ReturnFactory(store=store, style=recall.style, recall=recall, state=ReturnState.IN_TRANSIT)
         for _ in range(cancelled):
             ReturnFactory(store=store, style=recall.style, recall=recall, state=ReturnState.CANCELLED)
         return row
 
     notice("S001", on_hand=3, returned=3)
-    notice("S002", on_hand=2, returned=1)
+    notice("S002", on_hand=2, returned=1, in_transit=1)
     notice("S003")
     notice("S101", on_hand=0)
     notice("S102", on_hand=4, returned=2, cancelled=1)
@@ -668,14 +673,16 @@ def compliance_fixture(demo):
 
 
 EXPECTED_STORES = {
-    # store: (acknowledged, on hand, returned, late)
-    "S001": (True, 3, 3, False),
-    "S002": (True, 2, 1, True),
-    "S003": (False, None, 0, True),
-    "S101": (True, 0, 0, False),
-    "S102": (True, 4, 2, True),
+    # store: (acknowledged, on hand, logged, returned, late)
+    "S001": (True, 3, 3, 3, False),
+    "S002": (True, 2, 2, 1, True),
+    "S003": (False, None, 0, 0, True),
+    "S101": (True, 0, 0, 0, False),
+    "S102": (True, 4, 2, 2, True),
 }
-EXPECTED_REGIONS = {"R01": (3, 2, 5, 4, 2), "R02": (2, 2, 4, 2, 1), "total": (5, 4, 9, 6, 3)}
+# region: (notified, acknowledged, on hand, logged, returned, late, logged more than on hand)
+EXPECTED_REGIONS = {"R01": (3, 2, 5, 5, 4, 2, 0), "R02": (2, 2, 4, 2, 2, 1, 0), "total": (5, 4, 9, 7, 6, 3, 0)}
+REGION_FIGURES = ("notified", "acknowledged", "on_hand", "logged", "returned", "late", "over_on_hand")
 
 
 def test_compliance_page_figures_match_the_hand_computed_fixture(compliance_fixture, client, demo_user):
@@ -688,12 +695,12 @@ def test_compliance_page_figures_match_the_hand_computed_fixture(compliance_fixt
 
     for region, expected in EXPECTED_REGIONS.items():
         got = figures("region", region)
-        assert tuple(int(got[name]) for name in ("notified", "acknowledged", "on_hand", "returned", "late")) == expected
-    for store, (acknowledged, on_hand, returned, late) in EXPECTED_STORES.items():
+        assert tuple(int(got[name]) for name in REGION_FIGURES) == expected
+    for store, (acknowledged, on_hand, logged, returned, late) in EXPECTED_STORES.items():
         got = figures("store", store)
         assert ("2026-11-02 10:30" in got["acknowledged_at"]) is acknowledged, store
         assert got["on_hand"].strip() == ("—" if on_hand is None else str(on_hand)), store
-        assert int(got["returned"]) == returned, store
+        assert (int(got["logged"]), int(got["returned"])) == (logged, returned), store
         assert ("text-bg-danger" in got["late"]) is late, store
 
 
@@ -709,12 +716,13 @@ def test_compliance_xlsx_matches_the_hand_computed_fixture(compliance_fixture, c
     assert stores_sheet["D1"].value.date() == compliance_fixture.deadline
     rows = {row[1]: row for row in stores_sheet.iter_rows(min_row=3, values_only=True)}
     assert set(rows) == set(EXPECTED_STORES)
-    for store, (acknowledged, on_hand, returned, late) in EXPECTED_STORES.items():
-        _region, _code, _name, ack_text, ack_at, got_on_hand, got_returned, late_text = rows[store]
+    for store, (acknowledged, on_hand, logged, returned, late) in EXPECTED_STORES.items():
+        _region, _code, _name, ack_text, ack_at, got_on_hand, got_logged, got_returned, late_text, over = rows[store]
         assert ack_text == gettext("Yes" if acknowledged else "No"), store
         assert (ack_at == dt.datetime(2026, 11, 2, 10, 30)) if acknowledged else ack_at is None, store
-        assert (got_on_hand, got_returned) == (on_hand, returned), store
+        assert (got_on_hand, got_logged, got_returned) == (on_hand, logged, returned), store
         assert late_text == gettext("Yes" if late else "No"), store
+        assert over == gettext("No"), store
     regions = {row[0]: row[2:] for row in regions_sheet.iter_rows(min_row=2, values_only=True)}
     assert regions["R01"] == EXPECTED_REGIONS["R01"]
     assert regions["R02"] == EXPECTED_REGIONS["R02"]
@@ -737,7 +745,7 @@ def test_compliance_of_an_unknown_recall_is_404(client, demo_user):
 
 
 def test_store_sees_its_late_notice_marked(compliance_fixture, client, demo_user):
-    # given S002 acknowledged 2 on hand but returned 1 by a deadline now passed, S001 returned all 3
+    # given S002 acknowledged 2 on hand but only 1 arrived by a deadline now passed, S001 returned all 3
     client.force_login(demo_user("store2"))
     late = RecallNotice.objects.get(recall=compliance_fixture, store__code="S002")
 
