@@ -207,12 +207,19 @@ def render_pdf(template_name: str, context: dict, *, base_url: str | None = None
 # repeats the <thead> as usual. For the columns to stay aligned every value must take exactly the
 # lines we decide, so values are wrapped here, conservatively, from the font's advance widths, and
 # the shorter cells of a line are padded with no-break spaces (an empty line could collapse).
+# Several narrow columns share one cell, set in the monospaced face of the same font (every ASCII
+# character half an em, an ideograph one em) with every column a whole number of half ems wide: the
+# no-break spaces then put each value exactly at its own column's start (``_merge_fields``). In the
+# proportional face they could only come within half a space of it, a step of 1–1.5 pt from row to row.
 
 LINES_PER_CHUNK = 40
 #: Size of the lines tables' text and the height of one visual line (static/pdf/document.css).
 TABLE_FONT_PT = 8.5
 CELL_PADDING_MM = 1.0
 PT_PER_MM = 72 / 25.4
+#: The shared cell's grid: half an em of the table font, the advance of every ASCII character (and of the
+#: no-break space) in Noto Sans Mono CJK SC. Every column is a whole number of it wide.
+GRID_PT = TABLE_FONT_PT / 2
 #: Pango must never wrap a line we measured as fitting: keep a margin for rounding and fallbacks.
 WIDTH_SAFETY = 0.92
 #: Advance widths (1/1000 em) of printable ASCII in Noto Sans CJK SC Regular, U+0020..U+007E.
@@ -237,9 +244,18 @@ class PdfColumn:
     right: bool = False
 
     @property
+    def width_pt(self) -> float:
+        """The width on paper: ``width_mm`` to the nearest whole number of ``GRID_PT``."""
+        return max(1, round(self.width_mm * PT_PER_MM / GRID_PT)) * GRID_PT
+
+    @property
+    def width_em(self) -> float:
+        return self.width_pt / TABLE_FONT_PT
+
+    @property
     def capacity(self) -> float:
         """How many ems of text fit on one visual line of this column."""
-        usable_pt = (self.width_mm - 2 * CELL_PADDING_MM) * PT_PER_MM
+        usable_pt = self.width_pt - 2 * CELL_PADDING_MM * PT_PER_MM
         return usable_pt / TABLE_FONT_PT * WIDTH_SAFETY
 
 
@@ -254,17 +270,18 @@ def text_width(text: str) -> float:
     return sum(char_width(char) for char in text)
 
 
-def wrap_text(text: str, capacity: float) -> list[str]:
-    """``text`` as visual lines no wider than ``capacity`` ems.
+def wrap_text(text: str, capacity: float, *, mono: bool = False) -> list[str]:
+    """``text`` as visual lines no wider than ``capacity`` ems (in the monospaced face if ``mono``).
 
     Whitespace collapses as ``pre-line`` collapses it; a Latin word is moved whole to the next line
     when it fits there, ideographs break anywhere (as Chinese is set).
     """
+    measure = mono_width if mono else text_width
     lines: list[str] = []
     for paragraph in str(text).replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         current, width = "", 0.0
         for char in " ".join(paragraph.split()):
-            advance = char_width(char)
+            advance = measure(char)
             if current and width + advance > capacity:
                 if char == " ":
                     lines.append(current)
@@ -272,34 +289,40 @@ def wrap_text(text: str, capacity: float) -> list[str]:
                     continue
                 space = current.rfind(" ")
                 tail = current[space + 1 :]
-                if space > 0 and char.isascii() and tail.isascii() and text_width(tail) + advance <= capacity:
+                if space > 0 and char.isascii() and tail.isascii() and measure(tail) + advance <= capacity:
                     lines.append(current[:space])
                     current = tail
                 else:
                     lines.append(current.rstrip())
                     current = ""
-                width = text_width(current)
+                width = measure(current)
             current += char
             width += advance
         lines.append(current.rstrip())
     return lines
 
 
+def mono_width(text: str) -> float:
+    """Width in ems in Noto Sans Mono CJK SC: ASCII and the no-break space half an em, the rest (ideographs,
+    full-width punctuation) one em; the few narrower non-ASCII signs count as wide, which is safe for wrapping."""
+    return sum(0.5 if char.isascii() or char == NBSP else 1.0 for char in text)
+
+
 def _merge_fields(fields: Sequence[str], columns: Sequence[PdfColumn]) -> str:
-    """One visual line of several narrow columns printed in one cell: each field padded with no-break
-    spaces to where its own column would start (within half a space, about 0.3 mm)."""
+    """One visual line of several narrow columns printed in one monospaced cell, each field padded with
+    no-break spaces (half an em each) to exactly where its own column starts (a whole number of half ems)."""
     text, width, offset = "", 0.0, 0.0
     last = max((index for index, field in enumerate(fields) if field), default=-1)
     for index, (field, column) in enumerate(zip(fields, columns, strict=True)):
         if index > last:
             break
         if index:
-            gap = round((offset - width) / NBSP_WIDTH)
-            text += NBSP * max(gap, 1)
-            width += max(gap, 1) * NBSP_WIDTH
+            gap = max(round((offset - width) / 0.5), 1)
+            text += NBSP * gap
+            width += gap * 0.5
         text += field
-        width += text_width(field)
-        offset += column.width_mm * PT_PER_MM / TABLE_FONT_PT
+        width += mono_width(field)
+        offset += column.width_em
     return text
 
 
@@ -318,8 +341,8 @@ def stacked_chunks(rows: Iterable[Sequence[Any]], columns: Sequence[PdfColumn], 
     count = 0
     for row in rows:
         wrapped = [
-            wrap_text("" if value is None else value, column.capacity)
-            for value, column in zip(row, columns, strict=True)
+            wrap_text("" if value is None else value, column.capacity, mono=index < merged)
+            for index, (value, column) in enumerate(zip(row, columns, strict=True))
         ]
         height = max(len(lines) for lines in wrapped)
         padded = [lines + [""] * (height - len(lines)) for lines in wrapped]
@@ -342,9 +365,10 @@ def lines_table(rows: Iterable[Sequence[Any]], columns: Sequence[PdfColumn], *, 
     """What ``templates/pdf/_lines.html`` prints: column headers and widths, and the stacked chunks
     as ``(text, css class, colspan)`` cells (the first spans the ``merged`` columns)."""
     merged = max(merged, 1)
-    layout = [("", merged)] + [("r" if column.right else "", 1) for column in columns[merged:]]
+    layout = [("m", merged)] + [("r" if column.right else "", 1) for column in columns[merged:]]
     return {
-        "columns": [(column.header, f"{column.width_mm:g}mm", "r" if column.right else "") for column in columns],
+        "columns": [(column.header, f"{column.width_pt:g}pt", "r" if column.right else "") for column in columns],
+        "table_width": f"{sum(column.width_pt for column in columns):g}pt",
         "chunks": [
             [(text, css, span) for text, (css, span) in zip(chunk, layout, strict=True)]
             for chunk in stacked_chunks(rows, columns, merged=merged)
@@ -352,23 +376,25 @@ def lines_table(rows: Iterable[Sequence[Any]], columns: Sequence[PdfColumn], *, 
     }
 
 
+# Widths are whole numbers of GRID_PT (1.5 mm) and fill the 186 mm between the margins. The production
+# year stands before the description, so the shared cell ends with the one free-text value.
 CHARGEBACK_COLUMNS = (
-    PdfColumn("序号", 11),
-    PdfColumn("类别", 19),
-    PdfColumn("退货/寄送单号", 31),
-    PdfColumn("款号", 25),
-    PdfColumn("说明", 57),
+    PdfColumn("序号", 10.5),
+    PdfColumn("类别", 19.5),
+    PdfColumn("退货/寄送单号", 30),
+    PdfColumn("款号", 22.5),
     PdfColumn("生产年份", 15),
-    PdfColumn("金额", 28, right=True),
+    PdfColumn("说明", 61.5),
+    PdfColumn("金额", 27, right=True),
 )
 WRITEOFF_COLUMNS = (
-    PdfColumn("序号", 11),
-    PdfColumn("退货单号", 31),
-    PdfColumn("款号", 25),
+    PdfColumn("序号", 10.5),
+    PdfColumn("退货单号", 30),
+    PdfColumn("款号", 22.5),
     PdfColumn("生产年份", 15),
-    PdfColumn("责任", 13),
-    PdfColumn("供应商", 35),
-    PdfColumn("专卖店", 32),
+    PdfColumn("责任", 13.5),
+    PdfColumn("供应商", 36),
+    PdfColumn("专卖店", 34.5),
     PdfColumn("成本", 24, right=True),
 )
 
@@ -429,6 +455,18 @@ def line_reference(line) -> str:
     return ""
 
 
+def line_note(line) -> str:
+    """What 说明 prints for a line: its description without the Return or shipment number (printed in its own
+    column already), and for an amount finance adjusted, the amount as built and the reason."""
+    reference = line_reference(line)
+    words = line.description.split()
+    note = " ".join(word for word in words if word != reference) if reference else line.description
+    if line.built_amount is not None:
+        adjusted = f"原金额 {money(line.built_amount)}，调整原因：{line.adjustment_reason}"
+        note = f"{note}\n{adjusted}" if note else adjusted
+    return note
+
+
 def chargeback_context(statement, lines: list | None = None) -> dict:
     """What the 扣款单 template prints: lines as plain tuples of text (lean cells, see bench/RESULTS.md)."""
     lines = chargeback_lines(statement) if lines is None else lines
@@ -439,8 +477,8 @@ def chargeback_context(statement, lines: list | None = None) -> dict:
             label(KIND_LABELS, ChargebackLineKind, line.kind),
             line_reference(line),
             line.style_no,
-            line.description,
             line.production_year or "",
+            line_note(line),
             money(line.amount),
         )
         for index, line in enumerate(lines, start=1)

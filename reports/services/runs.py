@@ -357,18 +357,28 @@ def report_pdf(run: ReportRun, figures: dict) -> bytes:
     from reports.pdf import render_pdf
 
     title, title_en = TITLES[run.kind]
-    tables = [
-        {
-            "key": table.key,
-            "title": table.title,
-            "headers": table.headers,
-            "rows": [
-                [_cell_text(value, index in table.money_columns) for index, value in enumerate(row)]
-                for row in table.rows
-            ],
-        }
-        for table in report_tables(run.kind, figures)
-    ]
+    tables = []
+    for table in report_tables(run.kind, figures):
+        # Numbers (counts, shares, amounts) stand right-aligned under a right-aligned header, as on paper.
+        numeric = [
+            index in table.money_columns
+            or all(isinstance(row[index], int | float | Decimal) or row[index] in (None, "") for row in table.rows)
+            for index in range(len(table.headers))
+        ]
+        tables.append(
+            {
+                "key": table.key,
+                "title": table.title,
+                "headers": [(header, "r" if numeric[index] else "") for index, header in enumerate(table.headers)],
+                "rows": [
+                    [
+                        (_cell_text(value, index in table.money_columns), "r" if numeric[index] else "")
+                        for index, value in enumerate(row)
+                    ]
+                    for row in table.rows
+                ],
+            }
+        )
     context = {
         "title": title,
         "title_en": title_en,
