@@ -100,3 +100,53 @@ def test_a_clerk_cannot_log_more_recall_units_than_on_hand(page, live_server, lo
     expect(row.locator("[data-figure=logged]")).to_have_text("3")
     expect(row.locator("[data-figure=returned]")).to_have_text("0")
     page.screenshot(path=str(ARTIFACTS / "recall_compliance_logged.png"), full_page=True)
+
+
+def test_a_clerk_corrects_the_on_hand_figure_and_confirms_a_reused_document_number(page, live_server, login):
+    # Given store1 acknowledged 2 on hand and logged 2 under TH-2026-0100
+    recall = issued_recall()
+    users = get_user_model().objects
+    notice = recall.notices.get(store__code="S001")
+    recalls.recallnotice_acknowledge(user=users.get(username="store1"), notice=notice, on_hand=2)
+    recalls.recall_returns_log(
+        notice=notice,
+        user=users.get(username="store1"),
+        lines=[{"color": "黑色", "size": "L", "quantity": 2}],
+        document_no="TH-2026-0100",
+    )
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    login(page, "store1")
+    page.goto(f"{live_server.url}/recall-notices/{notice.pk}/")
+    panel = page.locator("#notice-panel")
+
+    # When they find one more unit and correct the on-hand figure to 3 with the reason
+    correction = panel.locator("[data-action=correct_on_hand]")
+    correction.locator("summary").click()
+    correction.locator("input[name=on_hand]").fill("3")
+    correction.locator("textarea[name=reason]").fill("仓库角落又找到 1 件")
+    page.click("[data-testid=submit-correct_on_hand]")
+
+    # Then the notice says 3 on hand, and its history names the clerk, the figures and the reason
+    expect(page.locator("[data-testid=on-hand]")).to_have_text("3")
+    history = page.locator("[data-testid=notice-history] tr[data-event=correct_on_hand]")
+    expect(history).to_contain_text("仓库角落又找到 1 件")
+    expect(history).to_contain_text(users.get(username="store1").get_full_name())
+
+    # When they log the unit under the same document number, they are warned and nothing is logged
+    form = panel.locator("[data-action=recall_returns]")
+    form.locator("input[name=document_no]").fill("TH-2026-0100")
+    form.locator("input[name=color_0]").fill("黑色")
+    form.locator("input[name=size_0]").fill("M")
+    form.locator("input[name=quantity_0]").fill("1")
+    page.click("[data-testid=submit-recall_returns]")
+    expect(panel.locator("[data-action=recall_returns]")).to_contain_text(recall.number)
+    confirm = panel.locator("[data-testid=confirm-document-no] input[type=checkbox]")
+    expect(confirm).to_be_visible()
+    expect(page.locator("[data-testid=logged]")).to_have_text("2")
+    page.screenshot(path=str(ARTIFACTS / "recall_reused_document_no.png"), full_page=True)
+
+    # When they tick that the number is right and submit again, the unit is logged
+    confirm.check()
+    page.click("[data-testid=submit-recall_returns]")
+    expect(page.locator("[data-testid=logged]")).to_have_text("3")
+    assert Return.objects.filter(recall=recall, receipt_no="TH-2026-0100").count() == 3
