@@ -23,7 +23,7 @@ from django.views.i18n import set_language
 
 from aftersales.middleware import LANGUAGE_SESSION_KEY
 from aftersales.models import Notification
-from aftersales.notifications import notification_list
+from aftersales.notifications import notification_body_for_page, notification_link_label, notification_list
 from aftersales.pagination import CappedPaginator
 from aftersales.services import notification_mark_all_read, notification_mark_read, userpreference_set_language
 
@@ -70,7 +70,12 @@ class NotificationDetailView(LoginRequiredMixin, DetailView):
         return notification
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs, title=self.object.subject)
+        return super().get_context_data(
+            **kwargs,
+            title=self.object.subject,
+            body=notification_body_for_page(self.object),
+            link_label=notification_link_label(self.object),
+        )
 
 
 def _back(request, default: str) -> str:
@@ -89,7 +94,8 @@ class NotificationReadView(LoginRequiredMixin, View):
         except Notification.DoesNotExist:
             raise Http404 from None
         if request.headers.get("HX-Request"):
-            return render(request, "aftersales/partials/_notification_row.html", {"notification": notification})
+            # The row, and the menu's unread badge swapped out of band so its count drops at once.
+            return render(request, "aftersales/partials/_notification_read.html", {"notification": notification})
         return HttpResponseRedirect(_back(request, reverse("inbox:notification_list")))
 
 

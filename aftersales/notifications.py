@@ -115,3 +115,32 @@ def notify(
             if row.recipient.email:
                 transaction.on_commit(lambda pk=row.pk: notification_email_task.delay(pk))
     return created
+
+
+def notification_body_for_page(notification) -> str:
+    """The message as the inbox shows it: without the e-mail's "open in the system: <address>" line, since the
+    page has its own button for the link (a bare /cases/returns/123/ means nothing to a reader)."""
+    link = absolute_url(notification.url) if notification.url else None
+
+    def is_address(line: str) -> bool:
+        text = line.strip()
+        if link and text.endswith(link):
+            return True
+        # A line that is nothing but an address of this site (the e-mail's per-record links).
+        return (
+            bool(text) and " " not in text and (text.startswith("/") or text.startswith(settings.AFTERSALES_SITE_URL))
+        )
+
+    return "\n".join(line for line in notification.body.splitlines() if not is_address(line)).strip()
+
+
+def notification_link_label(notification) -> str:
+    """The button to the record a message is about, named by what it opens: 打开退货 R2612170001."""
+    from django.utils.translation import gettext as _
+
+    if notification.content_type_id and notification.object_id:
+        model = notification.content_type.model_class()
+        target = model._default_manager.filter(pk=notification.object_id).first() if model is not None else None
+        if target is not None:
+            return _("Open %(kind)s %(name)s") % {"kind": model._meta.verbose_name, "name": target}
+    return _("Open")
