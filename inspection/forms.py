@@ -12,7 +12,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import BootstrapMixin, MultipleFileField, NoNulCharField
+from aftersales.widgets import ChecklistSelectMultiple
+from cases.forms import BootstrapMixin, NoNulCharField, TemporaryUploadField
 from inspection.choices import Responsibility, Verdict
 from inspection.models import DefectCode
 
@@ -30,7 +31,7 @@ class InspectForm(BootstrapMixin, forms.Form):
         required=False,
     )
     defect_codes = DefectCodeMultipleChoiceField(
-        queryset=DefectCode.objects.none(), label=_("Defect codes"), required=False
+        queryset=DefectCode.objects.none(), label=_("Defect codes"), required=False, widget=ChecklistSelectMultiple
     )
     notes = NoNulCharField(label=_("Notes"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
     supplier_agreement = NoNulCharField(
@@ -42,13 +43,14 @@ class InspectForm(BootstrapMixin, forms.Form):
     supplier_promised_date = forms.DateField(
         label=_("Supplier's promised return date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    photos = MultipleFileField(label=_("Inspection photos"))
+    photos = TemporaryUploadField(label=_("Inspection photos"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Photos uploaded on selection are the technician's own: only they can claim them.
+        self.fields["photos"].owner = user
         self.fields["verdict"].widget.attrs["class"] = "form-check-input"
         self.fields["defect_codes"].queryset = DefectCode.objects.filter(active=True).order_by("code")
-        self.fields["defect_codes"].widget.attrs["size"] = 6
         self.responsibility_hint = _(
             "Human damage, dirt or care problems on goods the store had more than %(days)s days are the store's "
             "responsibility; when supplier and store cannot be told apart, choose head office."
