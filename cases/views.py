@@ -504,6 +504,10 @@ class ReturnTransitionView(TransitionViewMixin, View):
     def form_kwargs_for(name: str) -> dict:
         return {}
 
+    def get_form_kwargs(self, name: str, obj) -> dict:
+        # The inspection photos uploaded on selection belong to the technician: only they can claim them.
+        return {"user": self.request.user} if name == "inspect" else {}
+
     @staticmethod
     def initial_for(name: str, item: Return) -> dict:
         """What a form starts with: at inspection, the defect code the store reported (the technician may change it)."""
@@ -535,6 +539,7 @@ class ReturnTransitionView(TransitionViewMixin, View):
             )
             for upload in data["photos"]:
                 attach(user, report.return_item, upload, kind="inspection")
+            temporary_upload_claim(user=user, uploads=temporary_uploads_in(data["photos"]))
             return _("Inspected: %(verdict)s.") % {"verdict": report.get_verdict_display()}
         if name == "cancel":
             services.return_cancel(user=user, return_item=obj, reason=data["reason"])

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.widgets import ChecklistSelectMultiple
-from cases.forms import BootstrapMixin, MultipleFileField, NoNulCharField
+from cases.forms import BootstrapMixin, NoNulCharField, TemporaryUploadField
 from inspection.choices import Responsibility, Verdict
 from inspection.models import DefectCode
 
@@ -43,10 +43,12 @@ class InspectForm(BootstrapMixin, forms.Form):
     supplier_promised_date = forms.DateField(
         label=_("Supplier's promised return date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    photos = MultipleFileField(label=_("Inspection photos"))
+    photos = TemporaryUploadField(label=_("Inspection photos"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Photos uploaded on selection are the technician's own: only they can claim them.
+        self.fields["photos"].owner = user
         self.fields["verdict"].widget.attrs["class"] = "form-check-input"
         self.fields["defect_codes"].queryset = DefectCode.objects.filter(active=True).order_by("code")
         self.responsibility_hint = _(

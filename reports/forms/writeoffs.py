@@ -9,7 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import BootstrapMixin, MultipleFileField, NoNulCharField
+from cases.forms import BootstrapMixin, NoNulCharField, TemporaryUploadField
 from reports.filters.writeoffs import PeriodField
 
 
@@ -46,10 +46,12 @@ class WriteOffListDestructionForm(BootstrapMixin, forms.Form):
     method = NoNulCharField(label=_("Method of destruction"), max_length=200)
     warehouse_person = NoNulCharField(label=_("Warehouse person"), max_length=60)
     witness = NoNulCharField(label=_("Supervising witness (administration)"), max_length=60)
-    photos = MultipleFileField(label=_("Photos of the destruction"))
+    photos = TemporaryUploadField(label=_("Photos of the destruction"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Photos uploaded on selection are the technician's own: only they can claim them.
+        self.fields["photos"].owner = user
         self.fields["photos"].widget.attrs["accept"] = "image/*"
 
 

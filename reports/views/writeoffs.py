@@ -26,6 +26,8 @@ from django_fsm import ConcurrentTransition
 
 from aftersales.exports import Column
 from aftersales.fsm import CONCURRENT_CHANGE_MESSAGE, TransitionError, available_transitions
+from aftersales.services import temporary_upload_claim
+from aftersales.uploads import temporary_uploads_in
 from aftersales.views import ScopedListView, TransitionViewMixin
 from inspection.choices import Responsibility
 from reports.api.writeoffs import document_download
@@ -233,6 +235,10 @@ class WriteOffListTransitionView(WriteOffListPanelMixin, TransitionViewMixin, Vi
         "record_destruction": writeoff_forms.WriteOffListDestructionForm,
     }
 
+    def get_form_kwargs(self, name: str, obj) -> dict:
+        # The destruction photos uploaded on selection belong to the technician: only they can claim them.
+        return {"user": self.request.user} if name == "record_destruction" else {}
+
     def perform(self, name: str, obj, form) -> str:
         data = form.cleaned_data
         user = self.request.user
@@ -261,6 +267,7 @@ class WriteOffListTransitionView(WriteOffListPanelMixin, TransitionViewMixin, Vi
             witness=data["witness"],
             photos=photos,
         )
+        temporary_upload_claim(user=user, uploads=temporary_uploads_in(data["photos"]))
         return _("The destruction was recorded.")
 
     @staticmethod

@@ -6,10 +6,17 @@
 
   function csrfToken(form) {
     const input = form && form.querySelector("input[name=csrfmiddlewaretoken]");
-    return input ? input.value : "";
+    if (input) { return input.value; }
+    // htmx forms send the token from the body's hx-headers (base.html) rather than a hidden input.
+    try {
+      return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
+    } catch (error) {
+      return "";
+    }
   }
 
   function pending(form, delta) {
+    if (!form) { return; }
     const count = parseInt(form.dataset.uploading || "0", 10) + delta;
     form.dataset.uploading = String(count);
     form.querySelectorAll("[type=submit]").forEach(function (button) { button.disabled = count > 0; });
