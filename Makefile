@@ -3,6 +3,7 @@
 # `make test` — set up and run the whole test suite (SQLite, in-process tasks)
 # `make bench` — load a million Returns into PostgreSQL and measure the return lists (bench/README.md)
 # `make bench-pdf` — render a 5,000-line chargeback statement to PDF, time and peak memory (bench/README.md)
+# `make screenshot` — the returns list at 390 px as store1 and a chargeback PDF page, as PNGs in test-artifacts/
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -19,7 +20,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 CI_DB := aftersales_ci_$(shell echo $$$$)
 
-.PHONY: run test test-postgres bench bench-pdf lint check-deploy schema docs messages system-packages system-packages-test venv venv-dev clean
+.PHONY: run test test-postgres bench bench-pdf screenshot lint check-deploy schema docs messages system-packages system-packages-test venv venv-dev clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -83,6 +84,12 @@ bench: $(VENV)/.installed
 BENCH_PDF_LINES ?= 5000
 bench-pdf: system-packages $(VENV)/.installed
 	$(PY) bench/bench_pdf.py --lines $(BENCH_PDF_LINES)
+
+# Pictures anyone can look at (bench/screenshot.py): against `make run`'s server, or SCREENSHOT_ARGS=--start.
+SCREENSHOT_ARGS ?=
+screenshot: $(VENV)/.installed-dev
+	$(call install_debian,poppler-utils chromium)
+	$(PY) bench/screenshot.py $(SCREENSHOT_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .
