@@ -80,21 +80,24 @@ def chargeback_page(browser, args, url: str) -> Path:
         raise SystemExit("pdftoppm is missing: apt-get install poppler-utils")
     context = browser.new_context(locale="zh-CN")
     page = log_in(context, url, args.finance_user, args.password)
-    statement = args.chargeback
-    if statement is None:
+    if args.chargeback is not None:
+        ids = [args.chargeback]
+    else:
         page.goto(f"{url}/month-end/chargebacks/")
         hrefs = page.locator("a[href^='/month-end/chargebacks/']").evaluate_all("links => links.map(a => a.pathname)")
         ids = [int(match.group(1)) for href in hrefs if (match := re.fullmatch(r"/month-end/chargebacks/(\d+)/", href))]
-        if not ids:
-            raise SystemExit("no chargeback statement on the list: seed the demo with its history (seed_demo)")
-        statement = ids[0]
-    response = page.request.get(f"{url}/month-end/chargebacks/{statement}/pdf/")
-    if not response.ok:
-        raise SystemExit(f"the PDF of statement {statement} answered {response.status}")
+    # A draft has no PDF yet (409): the first statement that has one.
+    for statement in ids:
+        response = page.request.get(f"{url}/month-end/chargebacks/{statement}/pdf/")
+        if response.ok:
+            body = response.body()
+            break
+    else:
+        raise SystemExit("no issued chargeback statement with a PDF: seed the demo with its history (seed_demo)")
     context.close()
     with tempfile.TemporaryDirectory() as tmp:
         pdf = Path(tmp) / "statement.pdf"
-        pdf.write_bytes(response.body())
+        pdf.write_bytes(body)
         stem = args.out / f"chargeback-{statement}-page{args.pdf_page}"
         subprocess.run(
             ["pdftoppm", "-png", "-r", "110", "-f", str(args.pdf_page), "-l", str(args.pdf_page), "-singlefile"]
