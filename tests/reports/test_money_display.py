@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
+import pytest
 from django.urls import reverse
 
 from reports.choices import StatementState
@@ -30,3 +32,41 @@ def test_month_totals_on_the_chargeback_list_print_two_places_and_separators(dem
     totals = [row["total"] for row in response.context["totals"]]
     assert totals == [Decimal("2391.90")]
     assert str(totals[0]) == "2391.90"
+
+
+# --- every page in the menus, as the roles that read money and dates ------------------------------------------------
+
+# An amount without separators or with more than two places (¥2391.90000000000, ¥1404.5, ¥1048), and a localized
+# moment (2026年12月17日 08:36) that the pages no longer print.
+RAW_MONEY = re.compile(r"¥-?\d{4,}|¥-?[\d,]+\.\d(?!\d)|¥-?[\d,]+\.\d{3,}|¥-?\d[\d,]*(?![\d.,])")
+LOCALIZED_MOMENT = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日\s*\d{1,2}:\d{2}")
+
+
+def menu_urls(client) -> list[str]:
+    context = client.get("/").context
+    urls = [link["url"] for section in context["nav_workflow"] for link in section["links"]]
+    return urls + [link["url"] for link in context["nav_master_data"]]
+
+
+@pytest.mark.parametrize("username", ["finance1", "tech1", "logistics1", "store1"])
+def test_every_menu_page_prints_money_and_moments_through_the_helpers(demo, browser_as, username):
+    # given statements, a repair and a shipment fee with amounts that are not whole yuan
+    for total in ("1000.10", "1391.80"):
+        ChargebackStatementFactory(party_type=PartyType.SUPPLIER, state=StatementState.ISSUED, total=Decimal(total))
+    client = browser_as(username)
+
+    # when the user opens every page of their menu
+    for url in menu_urls(client):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        # then no amount and no moment is printed any other way
+        assert not RAW_MONEY.findall(html), (url, RAW_MONEY.findall(html)[:5])
+        assert not LOCALIZED_MOMENT.findall(html), (url, LOCALIZED_MOMENT.findall(html)[:5])
+
+
+def test_the_page_check_would_catch_the_old_prints():
+    for old in ("¥2391.90000000000", "¥1404.5", "¥1048<", "2026年12月17日 08:36"):
+        assert RAW_MONEY.search(old) or LOCALIZED_MOMENT.search(old), old
+    for good in ("¥2,391.90", "¥1,404.50", "¥1,048.00", "-¥15.00", "2026-12-17 08:36"):
+        assert not RAW_MONEY.search(good) and not LOCALIZED_MOMENT.search(good), good
