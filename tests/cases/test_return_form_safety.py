@@ -273,3 +273,42 @@ def test_colour_and_size_offer_the_values_already_used_for_the_style(browser_as)
     assert 'id="id_unit-3-size-list"' in body and '<option value="XXL">' in body
     form = client.get("/returns/new/").content.decode()
     assert 'list="id_unit-0-color-list"' in form and 'list="id_unit-0-size-list"' in form
+
+
+@pytest.mark.django_db
+def test_the_token_is_held_by_a_unique_constraint_in_the_service(demo_user):
+    # given the service called twice with one token (as two submits racing past the page's early check)
+    import uuid
+
+    from cases import services
+    from stores.models import Store
+
+    style = Style.objects.get(style_no=STYLE_NO)
+    token = uuid.uuid4()
+    values = {
+        "user": demo_user("store1"),
+        "store": Store.objects.get(code="S001"),
+        "receipt_no": "POS-RACE",
+        "purchase_date": timezone.localdate() - dt.timedelta(days=2),
+        "onsite_handling": "exchange",
+        "form_token": token,
+        "units": [
+            services.ReturnUnit(style=style, color="黑", size="M", production_year=2025, defect_description="开线")
+        ],
+    }
+    first = services.return_log(**values)
+    # then the second logs nothing and names the Returns of the first
+    with pytest.raises(services.ReceiptAlreadyLogged) as caught:
+        services.return_log(**values)
+    assert [item.pk for item in caught.value.returns] == [item.pk for item in first]
+    assert Return.objects.filter(receipt_no="POS-RACE").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_cleanup_task_reports_what_it_removed(browser_as):
+    from aftersales.tasks import temporary_upload_cleanup_task
+
+    upload(browser_as("store1"))
+    TemporaryUpload.objects.update(created_at=timezone.now() - dt.timedelta(days=3))
+    assert temporary_upload_cleanup_task.delay().get() == "removed 1 temporary upload(s)"
+    assert not TemporaryUpload.objects.exists()
