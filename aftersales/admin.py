@@ -76,7 +76,7 @@ class AftersalesUserAdmin(UserAdmin):
 class RoleGroupAdmin(admin.ModelAdmin):
     """The role groups by their names; their permissions are code (``sync_roles``), so they are not edited here."""
 
-    list_display = ["role", "name"]
+    list_display = ["role"]
     fields = ["name"]
     readonly_fields = ["name"]
 

@@ -67,7 +67,7 @@ def test_the_admin_speaks_the_products_names(browser_as, demo_user):
     users = client.get("/admin/auth/user/?role=technician").content.decode()
     assert "售后服务部技术员" in users and "tech1" in users and "store1" not in users
     groups = client.get("/admin/auth/group/").content.decode()
-    assert "物流部经理" in groups
+    assert "物流部经理" in groups and ">logistics_manager<" not in groups
     change = client.get(f"/admin/auth/user/{demo_user('tech1').pk}/change/")
     assert change.status_code == 200
     html = change.content.decode()
