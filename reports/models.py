@@ -503,13 +503,16 @@ class ReportRunQuerySet(ScopedQuerySet):
 class ReportRun(TimeStampedModel):
     """One build of a monthly report for a period (报废报表, 供应商质量评估, turnaround), with its progress and files.
 
-    One run per kind and period: building a period again answers the existing
-    run. A failed run can be retried; the artefacts are written once, with
-    their checksums, when the run finishes.
+    Requesting a period again answers its newest run. A failed run can be
+    retried; the artefacts are written once, with their checksums, when the run
+    finishes. When the month's figures changed after a run was done, the center
+    rebuilds it as a new version (``version`` + 1): the old version and its files
+    stay as they were, and the newest is the one lists and links show.
     """
 
     kind = models.CharField(_("kind"), max_length=20, choices=ReportKind.choices)
     period = models.DateField(_("period"), help_text=_("The first day of the month."))
+    version = models.PositiveSmallIntegerField(_("version"), default=1, validators=[MinValueValidator(1)])
     status = models.CharField(
         _("status"), max_length=10, choices=ReportRunStatus.choices, default=ReportRunStatus.QUEUED
     )
@@ -531,16 +534,17 @@ class ReportRun(TimeStampedModel):
     objects = ReportRunQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-period", "kind"]
+        ordering = ["-period", "kind", "-version"]
         verbose_name = _("report run")
         verbose_name_plural = _("report runs")
         constraints = [
-            models.UniqueConstraint(fields=["kind", "period"], name="reportrun_one_per_kind_period"),
+            models.UniqueConstraint(fields=["kind", "period", "version"], name="reportrun_one_per_kind_period_version"),
             models.CheckConstraint(condition=Q(progress__lte=100), name="reportrun_progress_percent"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {period_label(self.period)}"
+        label = f"{self.get_kind_display()} {period_label(self.period)}"
+        return f"{label} v{self.version}" if self.version > 1 else label
 
     @property
     def period_label(self) -> str:

@@ -22,7 +22,7 @@ from cases.api.views import REFUSALS, NoContentNegotiation
 from reports.choices import ReportKind, ReportRunStatus
 from reports.filters.runs import ReportRunFilter
 from reports.models import ReportRun
-from reports.selectors.runs import report_scope, reportrun_get, reportrun_list
+from reports.selectors.runs import report_scope, reportrun_get, reportrun_list, reportrun_newest
 from reports.services.runs import reportrun_request, reportrun_retry
 
 
@@ -102,6 +102,9 @@ class ReportRunViewSet(ScopedReadOnlyViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return ReportRun.objects.none()
+        # The list shows each period's newest version (an older one stays readable by its id).
+        if self.action == "list":
+            return reportrun_newest(self.request.user)
         return reportrun_list(self.request.user)
 
     def _detail(self, run, status_code=status.HTTP_200_OK) -> Response:

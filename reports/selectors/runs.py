@@ -106,6 +106,19 @@ def reportrun_list(user) -> QuerySet[ReportRun]:
     return ReportRun.objects.select_related("requested_by").order_by("-period", "kind")
 
 
+def reportrun_newest(user) -> QuerySet[ReportRun]:
+    """The runs a user may open, each period's newest version of each report only (what lists show)."""
+    from django.db.models import Exists, OuterRef
+
+    newer = ReportRun.objects.filter(kind=OuterRef("kind"), period=OuterRef("period"), version__gt=OuterRef("version"))
+    return reportrun_list(user).exclude(Exists(newer))
+
+
+def reportrun_versions(user, run: ReportRun) -> QuerySet[ReportRun]:
+    """Every version of a run's report and period, newest first."""
+    return reportrun_list(user).filter(kind=run.kind, period=run.period).order_by("-version")
+
+
 def reportrun_get(user, pk) -> ReportRun:
     return reportrun_list(user).get(pk=pk)
 

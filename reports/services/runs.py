@@ -84,8 +84,9 @@ def _enqueue(run_id: int) -> None:
 def reportrun_request(*, kind: str, period, user=None) -> tuple[ReportRun, bool]:
     """Ask for a monthly report 月度报表 of one kind for one past (or the current) month.
 
-    Returns ``(run, created)``. A period already requested answers its run as
-    it is (queued, running, done or failed) and queues nothing; a new run is
+    Returns ``(run, created)``. A period already requested answers its newest run
+    as it is (queued, running, done or failed) and queues nothing (a new version
+    is ``reportrun_rebuild``'s); a new run is
     queued for the worker once this transaction commits. A bad kind, a
     malformed month or a month that has not begun is a ValidationError; a
     person outside the service center is refused (the schedule passes no user).
@@ -94,10 +95,52 @@ def reportrun_request(*, kind: str, period, user=None) -> tuple[ReportRun, bool]
         raise TransitionForbidden(_("Only the service center may request reports."), transition="request")
     kind = _clean_kind(kind)
     period = _clean_period(period)
-    run, created = ReportRun.objects.get_or_create(kind=kind, period=period, defaults={"requested_by": user})
+    newest = newest_run(kind, period)
+    if newest is not None:
+        return newest, False
+    run, created = ReportRun.objects.get_or_create(kind=kind, period=period, version=1, defaults={"requested_by": user})
     if created:
         _enqueue(run.pk)
     return run, created
+
+
+def newest_run(kind: str, period: dt.date) -> ReportRun | None:
+    return ReportRun.objects.filter(kind=kind, period=period).order_by("-version").first()
+
+
+def may_rebuild(run: ReportRun, user) -> bool:
+    """A done run that is its period's newest may be rebuilt as a new version by the center."""
+    if run.status != ReportRunStatus.DONE or not may_request_reports(user):
+        return False
+    return not ReportRun.objects.filter(kind=run.kind, period=run.period, version__gt=run.version).exists()
+
+
+@transaction.atomic
+def reportrun_rebuild(*, run: ReportRun, user) -> ReportRun:
+    """Build a done report again as a new version (the month's figures changed since): the old version, its
+    figures and its stored files stay as they were. 403 outside the center; 409 unless the run is done and
+    the newest of its period (a failed run is retried, a queued or running one is still building)."""
+    if not may_request_reports(user):
+        raise TransitionForbidden(_("Only the service center may rebuild reports."), transition="rebuild")
+    # Lock every version of the period: two rebuilds at once make one new version, not two.
+    versions = list(ReportRun.objects.select_for_update().filter(kind=run.kind, period=run.period).order_by("-version"))
+    newest = versions[0]
+    if newest.pk != run.pk:
+        raise TransitionStateConflict(
+            _("Version %(version)s of this report is newer; rebuild that one.") % {"version": newest.version},
+            transition="rebuild",
+        )
+    if newest.status != ReportRunStatus.DONE:
+        raise TransitionStateConflict(
+            _("Only a finished report can be built as a new version; this one is %(status)s.")
+            % {"status": newest.get_status_display()},
+            transition="rebuild",
+        )
+    rebuilt = ReportRun(kind=run.kind, period=run.period, version=newest.version + 1, requested_by=user)
+    rebuilt.full_clean()
+    rebuilt.save()
+    _enqueue(rebuilt.pk)
+    return rebuilt
 
 
 def may_request_reports(user) -> bool:
@@ -164,8 +207,10 @@ def _start(run_id: int) -> ReportRun | None:
 
 
 def artefact_name(run: ReportRun, extension: str) -> str:
-    """The file's one name for this run: a redelivered build writes the same name, never a second file."""
-    return f"report-{run.kind}-{run.period:%Y-%m}.{extension}"
+    """The file's one name for this run: a redelivered build writes the same name, never a second file; a later
+    version has its own name, so the earlier version's files are never overwritten."""
+    suffix = f"-v{run.version}" if run.version > 1 else ""
+    return f"report-{run.kind}-{run.period:%Y-%m}{suffix}.{extension}"
 
 
 def _store(run: ReportRun, field: str, content: bytes) -> str:

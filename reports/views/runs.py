@@ -33,8 +33,15 @@ from reports.choices import ReportKind, ReportRunStatus
 from reports.filters.runs import ReportRunFilter
 from reports.forms.runs import ReportRunRequestForm
 from reports.models import ReportRun
-from reports.selectors.runs import report_figures, report_scope, reportrun_list
-from reports.services.runs import may_request_reports, report_xlsx, reportrun_request, reportrun_retry
+from reports.selectors.runs import report_figures, report_scope, reportrun_list, reportrun_newest, reportrun_versions
+from reports.services.runs import (
+    may_rebuild,
+    may_request_reports,
+    report_xlsx,
+    reportrun_rebuild,
+    reportrun_request,
+    reportrun_retry,
+)
 
 VIEW_PERMISSION = "reports.view_reportrun"
 ACTIVE = (ReportRunStatus.QUEUED, ReportRunStatus.RUNNING)
@@ -136,7 +143,8 @@ def progress_context(request, run: ReportRun, *, where: str = "list") -> dict:
 class ReportRunListView(ScopedListView):
     """The runs, newest month first, with the on-demand build form for the service center."""
 
-    selector = staticmethod(reportrun_list)
+    # Each period's newest version; the older ones are listed on the report's page.
+    selector = staticmethod(reportrun_newest)
     filterset_class = ReportRunFilter
     template_name = "reports/reportrun_list.html"
     title = gettext_lazy("Monthly reports")
@@ -164,6 +172,24 @@ class ReportRunListView(ScopedListView):
         return context
 
 
+def request_message(run: ReportRun, created: bool) -> tuple[int, str]:
+    """What the request says, read after the request: a run may already be built (a worker, or the eager
+    test setup, may finish it before the page is drawn), and "queued" above "done 100 %" contradicts itself."""
+    run.refresh_from_db(fields=["status", "progress"])
+    if run.status == ReportRunStatus.DONE:
+        if created:
+            return messages.SUCCESS, _("%(run)s is built.") % {"run": run}
+        return messages.INFO, _(
+            "%(run)s was built before; here it is. If the month's figures have changed since, build it again as a "
+            "new version."
+        ) % {"run": run}
+    if run.status == ReportRunStatus.FAILED:
+        return messages.WARNING, _("%(run)s failed; see the error below and build it again.") % {"run": run}
+    if created:
+        return messages.SUCCESS, _("%(run)s is queued; it builds in the background.") % {"run": run}
+    return messages.INFO, _("%(run)s was requested before and is still being built.") % {"run": run}
+
+
 class ReportRunRequestView(LoginRequiredMixin, View):
     """POST: request a build for a kind and month; answers the existing run when the month was built already."""
 
@@ -186,10 +212,7 @@ class ReportRunRequestView(LoginRequiredMixin, View):
                 for field, errors in error.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
             else:
-                if created:
-                    messages.success(request, _("%(run)s is queued; it builds in the background.") % {"run": run})
-                else:
-                    messages.info(request, _("%(run)s was requested before; here it is.") % {"run": run})
+                messages.add_message(request, *request_message(run, created))
                 return HttpResponseRedirect(reverse("reports:reportrun_detail", args=[run.pk]))
         # The list page again, with the form's errors.
         view = ReportRunListView()
@@ -225,6 +248,8 @@ class ReportRunDetailView(LoginRequiredMixin, View):
             "center_view": scope.everything,
             "pdf_available": scope.everything and bool(run.pdf),
             "xlsx_available": figures is not None and (bool(run.xlsx) or not scope.everything),
+            "versions": list(reportrun_versions(request.user, run)),
+            "may_rebuild": may_rebuild(run, request.user),
         }
         return TemplateResponse(request, self.template_names[run.kind], context)
 
@@ -271,6 +296,33 @@ class ReportRunRetryView(LoginRequiredMixin, View):
         return HttpResponseRedirect(reverse("reports:reportrun_detail", args=[run.pk]))
 
 
+class ReportRunRebuildView(LoginRequiredMixin, View):
+    """POST: build a done report again as a new version, keeping the old one (the center, the newest version)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk: int):
+        run = run_for(request, pk)
+        try:
+            rebuilt = reportrun_rebuild(run=run, user=request.user)
+        except TransitionError as error:
+            messages.error(request, error.message)
+            return HttpResponseRedirect(reverse("reports:reportrun_detail", args=[run.pk]))
+        messages.add_message(request, *rebuild_message(rebuilt))
+        return HttpResponseRedirect(reverse("reports:reportrun_detail", args=[rebuilt.pk]))
+
+
+def rebuild_message(run: ReportRun) -> tuple[int, str]:
+    run.refresh_from_db(fields=["status"])
+    if run.status == ReportRunStatus.DONE:
+        return messages.SUCCESS, _("Version %(version)s is built; the earlier versions are kept.") % {
+            "version": run.version
+        }
+    return messages.SUCCESS, _("Version %(version)s is queued; the earlier versions are kept.") % {
+        "version": run.version
+    }
+
+
 def run_download(request, run: ReportRun, fmt: str) -> HttpResponse:
     """The center's stored file, or for a store or supplier user an XLSX of its own figures (no PDF).
 
@@ -315,5 +367,6 @@ urlpatterns = [
     path("reports/<int:pk>/", ReportRunDetailView.as_view(), name="reportrun_detail"),
     path("reports/<int:pk>/progress/", ReportRunProgressView.as_view(), name="reportrun_progress"),
     path("reports/<int:pk>/retry/", ReportRunRetryView.as_view(), name="reportrun_retry"),
+    path("reports/<int:pk>/rebuild/", ReportRunRebuildView.as_view(), name="reportrun_rebuild"),
     path("reports/<int:pk>/download/<slug:fmt>/", ReportRunDownloadView.as_view(), name="reportrun_download"),
 ]
