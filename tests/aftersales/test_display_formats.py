@@ -128,3 +128,16 @@ def test_the_lint_would_catch_the_old_ways():
     ]
     for line in old:
         assert any(pattern.search(line) for pattern, _why in RULES), line
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_e_mails_print_money_through_the_helper(demo, language):
+    from aftersales.notifications import render_message
+    from reports.choices import StatementState
+    from tests.factories.reports import ChargebackStatementFactory
+
+    statement = ChargebackStatementFactory(state=StatementState.ISSUED, total=Decimal("1391.8"))
+    subject, text, html = render_message("chargeback_issued", {"statement": statement}, language=language)
+    assert "¥1,391.80" in text and "¥1,391.80" in html
+    assert "¥¥" not in text and "1391.8" not in text
