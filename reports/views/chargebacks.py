@@ -97,7 +97,7 @@ class ChargebackListView(ScopedListView):
         Column(gettext_lazy("Party"), party_code),
         Column(gettext_lazy("Party name"), lambda s: s.party_name),
         Column(gettext_lazy("State"), lambda s: s.get_state_display()),
-        Column(gettext_lazy("Total (CNY)"), lambda s: s.total),
+        Column(gettext_lazy("Total (CNY)"), lambda s: s.total, money=True),
     ]
 
     def get_queryset(self):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import re
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from reports.choices import StatementState
 from reports.models import PartyType
@@ -70,3 +72,22 @@ def test_the_page_check_would_catch_the_old_prints():
         assert RAW_MONEY.search(old) or LOCALIZED_MOMENT.search(old), old
     for good in ("¥2,391.90", "¥1,404.50", "¥1,048.00", "-¥15.00", "2026-12-17 08:36"):
         assert not RAW_MONEY.search(good) and not LOCALIZED_MOMENT.search(good), good
+
+
+def test_the_chargeback_list_export_keeps_amounts_numeric_in_the_yuan_format(demo, browser_as):
+    # given an issued statement of ¥1,391.80
+    statement = ChargebackStatementFactory(
+        party_type=PartyType.SUPPLIER, state=StatementState.ISSUED, total=Decimal("1391.80")
+    )
+
+    # when finance exports the list
+    response = browser_as("finance1").get(
+        reverse("reports:chargeback_list"), {"period": f"{statement.period:%Y-%m}", "export": "xlsx"}
+    )
+
+    # then the total is a number Excel sums, shown as ¥1,391.80
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    headers = [cell.value for cell in sheet[1]]
+    cell = sheet.cell(row=2, column=headers.index("合计（元）") + 1)
+    assert cell.value == Decimal("1391.80") or cell.value == 1391.8
+    assert cell.number_format == '"¥"#,##0.00'
