@@ -126,6 +126,8 @@ def test_a_photo_survives_a_failed_validation(page, live_server, login):
 
 def test_phone_uses_the_keypad_and_colours_offer_the_styles_values(page, live_server, login):
     login(page, "store1")
+    # On a phone, as the clerk at the counter holds it
+    page.set_viewport_size({"width": 390, "height": 844})
     fill_receipt(page, live_server, "POS-PHONE-1", timezone.localdate() - dt.timedelta(days=2))
     expect(page.locator("#id_customer_phone")).to_have_attribute("inputmode", "tel")
     # A unit logged before with this style offers its colour on the next form
@@ -133,9 +135,17 @@ def test_phone_uses_the_keypad_and_colours_offer_the_styles_values(page, live_se
     expect(page).to_have_url(f"{live_server.url}/returns/")
     fill_receipt(page, live_server, "POS-PHONE-2", timezone.localdate() - dt.timedelta(days=2))
     expect(page.locator("#id_unit-0-color-list option[value='藏青']")).to_have_count(1)
+    page.set_input_files(
+        "#id_unit-0-photos", files=[{"name": "zip.png", "mimeType": "image/png", "buffer": png_bytes()}]
+    )
+    expect(page.locator("[data-testid=unit-form] [data-testid=kept-uploads]")).to_contain_text("zip.png")
 
     # A phone that is not a phone number is refused with a message
     page.fill("#id_customer_phone", "call me")
     page.click("[data-testid=submit-return]")
     expect(page.locator("[data-error-for=customer_phone]")).to_be_visible()
     assert not Return.objects.filter(receipt_no="POS-PHONE-2").exists()
+    # the photo chosen before is still on the form
+    expect(page.locator("[data-testid=unit-form] [data-testid=kept-uploads]")).to_contain_text("zip.png")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "return_form_phone_390.png"), full_page=True)
