@@ -21,7 +21,8 @@ from aftersales.models import Notification
 
 
 def language_of(user) -> str:
-    """The language a user reads messages in: the one last picked in the menu, else Chinese.
+    """The language a user reads messages in: the one they saved with the menu's switch (the same the pages use
+    after their next login, see ``aftersales.inbox``), else Chinese.
 
     Load recipients with ``select_related("preference")`` to avoid a query per user.
     """
