@@ -72,3 +72,21 @@ def test_the_admin_speaks_the_products_names(browser_as, demo_user):
     assert change.status_code == 200
     html = change.content.decode()
     assert "售后服务部技术员" in html and "Can add" not in html
+
+
+def test_e_mails_link_to_the_site_not_to_a_bare_path(demo_user, settings):
+    # given a write-off list submitted to logistics
+    from tests.factories.reports import WriteOffListFactory
+
+    writeoff_list = WriteOffListFactory()
+    url = reverse("reports:writeofflist_detail", args=[writeoff_list.pk])
+    (note,) = notify(recipients=[demo_user("logistics1")], kind="writeofflist_submitted",
+                     template="writeofflist_submitted", context={"writeoff_list": writeoff_list, "url": url},
+                     url=url, target=writeoff_list)  # fmt: skip
+
+    # then the text and the HTML link to the full address, never to the path alone
+    address = f"{settings.AFTERSALES_SITE_URL}{url}"
+    assert address in note.body
+    assert url not in [line.strip() for line in note.body.splitlines()]
+    assert f'href="{address}"' in note.body_html or not note.body_html
+    assert f'href="{url}"' not in note.body_html
