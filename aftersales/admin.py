@@ -7,6 +7,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.display import display_name
 from aftersales.models import TransitionLog
 from aftersales.roles import Role
 from stores.admin import RegionMembershipInline, StoreMembershipInline
@@ -106,8 +107,12 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(TransitionLog)
 class TransitionLogAdmin(ReadOnlyAdmin):
-    list_display = ["at", "content_type", "object_id", "transition", "source_state", "target_state", "actor"]
+    list_display = ["at", "content_type", "object_id", "transition", "source_state", "target_state", "by"]
     list_filter = ["content_type", "transition"]
     list_select_related = ["content_type", "actor"]
     search_fields = ["=object_id", "actor__username"]
     date_hierarchy = "at"
+
+    @admin.display(description=_("by"), ordering="actor")
+    def by(self, obj) -> str:
+        return display_name(obj.actor) or "—"
