@@ -92,5 +92,5 @@ class ChargebackLineAdmin(ReadOnlyAdmin):
 
 @admin.register(ReportRun)
 class ReportRunAdmin(ReadOnlyAdmin):
-    list_display = ["kind", "period", "status", "progress", "attempts", "started_at", "finished_at"]
+    list_display = ["kind", "period", "version", "status", "progress", "attempts", "started_at", "finished_at"]
     list_filter = ["kind", "status"]
