@@ -120,7 +120,8 @@ def test_the_ready_queue_is_one_table_with_a_header_row_per_store(demo_user, bro
     # When the technician opens the ready-to-return queue
     page = tinyhtml5.parse(browser_as("tech1").get("/center/ready-to-return/").content.decode())
 
-    # Then no template text leaks onto the page, and it is one table: the column headers once, then a group per store headed by its row with "Ship back"
+    # Then no template text leaks onto the page, and it is one table: the column headers once,
+    # then a group per store headed by its row with "Ship back"
     assert "{#" not in text(page) and "#}" not in text(page)
     (table,) = [e for e in page.iter() if tag(e) == "table" and e.get("data-testid") == "ready-table"]
     (head,) = [e for e in table if tag(e) == "thead"]

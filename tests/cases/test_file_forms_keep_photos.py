@@ -16,7 +16,12 @@ from cases.models import Attachment, Recall, RecallAttachment
 from inspection.models import DefectCode
 from reports.models import DestructionPhoto
 from reports.periods import previous_period
-from reports.services.writeoffs import writeofflist_approve, writeofflist_build, writeofflist_confirm, writeofflist_submit
+from reports.services.writeoffs import (
+    writeofflist_approve,
+    writeofflist_build,
+    writeofflist_confirm,
+    writeofflist_submit,
+)
 from suppliers.models import Style
 from tests.cases.test_views import received_unit
 from tests.factories.reports import scrapped_unit
