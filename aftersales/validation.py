@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -25,3 +26,20 @@ def add_months(day: dt.date, months: int) -> dt.date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+# A Chinese mobile (1[3-9] and nine more digits, optionally after +86) or a landline with its area code
+# (0 and 2–3 digits, then a 7–8 digit number), read without the spaces and dashes people type between groups.
+PHONE_PATTERN = re.compile(r"(?:\+?86)?1[3-9]\d{9}|0\d{2,3}\d{7,8}")
+
+
+def validate_phone(value: str) -> None:
+    """A customer's phone: a mobile or a landline with area code; the return form and the API share this rule."""
+    if value and not PHONE_PATTERN.fullmatch(re.sub(r"[\s-]", "", value)):
+        raise ValidationError(
+            _(
+                "Enter a mobile number (11 digits starting with 1) "
+                "or a landline with its area code, such as 010-12345678."
+            ),
+            code="phone",
+        )

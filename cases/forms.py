@@ -4,7 +4,6 @@ and shipment's transition inputs. Forms only parse and shape input; the rules li
 
 from __future__ import annotations
 
-import re
 import uuid
 
 from django import forms
@@ -16,6 +15,7 @@ from django.utils.translation import ngettext, ngettext_lazy
 
 from aftersales.money import format_money
 from aftersales.uploads import MultipleFileField, MultipleFileInput, TemporaryUploadField  # noqa: F401
+from aftersales.validation import validate_phone
 from cases.choices import COUNTER_HANDLING_CHOICES
 from cases.models import MIN_PRODUCTION_YEAR
 from inspection.models import DefectCode
@@ -52,10 +52,6 @@ class NoNulCharField(forms.CharField):
 # Shared by every form that takes files (inspection, recalls, write-offs import them from here): a form that
 # comes back with errors says its files must be chosen again; the return form keeps them (TemporaryUploadField).
 
-# A Chinese mobile (1[3-9] and nine more digits, optionally after +86) or a landline with its area code
-# (0 and 2–3 digits, then a 7–8 digit number), read without the spaces and dashes people type between groups.
-PHONE_PATTERN = re.compile(r"(?:\+?86)?1[3-9]\d{9}|0\d{2,3}\d{7,8}")
-
 
 class PhoneField(NoNulCharField):
     """A phone number: the numeric keypad on phones and tablets, and only a mobile or a landline with area code."""
@@ -64,14 +60,7 @@ class PhoneField(NoNulCharField):
 
     def clean(self, value):
         value = (super().clean(value) or "").strip()
-        if value and not PHONE_PATTERN.fullmatch(re.sub(r"[\s-]", "", value)):
-            raise ValidationError(
-                _(
-                    "Enter a mobile number (11 digits starting with 1) "
-                    "or a landline with its area code, such as 010-12345678."
-                ),
-                code="phone",
-            )
+        validate_phone(value)
         return value
 
 

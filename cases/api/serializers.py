@@ -15,6 +15,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from aftersales.api.fields import MAX_ID, AvailableTransitionsMixin, ScopedSlugRelatedField
+from aftersales.validation import validate_phone
 from cases.choices import COUNTER_HANDLING_CHOICES, AttachmentKind, DueStatus, ShipmentDirection, ShipmentState
 from cases.models import MIN_PRODUCTION_YEAR, Attachment, Recall, Return, Shipment, ShipmentLine
 from cases.permissions import customer_contact_for
@@ -142,13 +143,8 @@ class ReturnCreateInputSerializer(serializers.Serializer):
     )
     onsite_handling = serializers.ChoiceField(choices=COUNTER_HANDLING_CHOICES)
     customer_name = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
-    customer_phone = serializers.RegexField(
-        r"^[0-9+\- ]*$",
-        max_length=20,
-        required=False,
-        allow_blank=True,
-        default="",
-        error_messages={"invalid": _("Enter digits only (a leading + and spaces or dashes are allowed).")},
+    customer_phone = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, default="", validators=[validate_phone]
     )
     policy_exception_reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     recall = ScopedPrimaryKeyRelatedField(

@@ -448,6 +448,9 @@ def test_store_staff_logs_a_return(api_as, demo):
         ({"color": ...}, "color"),
         ({"onsite_handling": "donate"}, "onsite_handling"),
         ({"customer_phone": "call me"}, "customer_phone"),
+        # The return form's rule: a mobile or a landline with area code, not any run of digits.
+        ({"customer_phone": "12345"}, "customer_phone"),
+        ({"customer_phone": "23900001111"}, "customer_phone"),
         ({"style": 12}, "style"),
         ({"purchase_date": "yesterday"}, "purchase_date"),
     ],
