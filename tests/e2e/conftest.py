@@ -31,6 +31,7 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 # Generous: CI runs two test workers on two cores, and a page can wait seconds for a core.
 DEFAULT_TIMEOUT_MS = 20_000
+E2E_TEST_TIMEOUT_S = 240
 DEMO_PASSWORD = "demo12345"
 E2E_DIR = Path(__file__).resolve().parent
 
@@ -40,6 +41,9 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if E2E_DIR in Path(item.path).resolve().parents:
             item.add_marker(pytest.mark.e2e)
+            # Every browser call waits at most DEFAULT_TIMEOUT_MS, but a few (evaluate, a dialog's accept) wait
+            # forever; a browser test that hangs fails after this instead of stalling its worker for the run.
+            item.add_marker(pytest.mark.timeout(E2E_TEST_TIMEOUT_S))
 
 
 @pytest.hookimpl(wrapper=True)
