@@ -138,9 +138,9 @@ def temporary_upload_create(*, user, name: str, content: bytes):
     """Keep a photo chosen on a form until the form is submitted; checked by its bytes like any attachment."""
     from django.core.files.base import ContentFile
 
+    from aftersales.files import upload_content_type
     from aftersales.models import TemporaryUpload
     from aftersales.validation import reject_nul_bytes
-    from cases.services import upload_content_type
 
     content_type = upload_content_type(content)
     reject_nul_bytes(name=name)

@@ -22,6 +22,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aftersales.files import upload_content_type
 from aftersales.fsm import TransitionForbidden, TransitionStateConflict, fire, log_event, require_state
 from aftersales.models import Alert
 from aftersales.notifications import notify
@@ -139,19 +140,10 @@ def _may_edit_test_report(recall: Recall, user) -> bool:
 @transaction.atomic
 def recall_attachment_add(*, user, recall: Recall, name: str, content: bytes) -> RecallAttachment:
     """Attach a photo or PDF to the style test report 检测报告 (technicians and QA, until the recall ends)."""
-    from cases.services import _image_is_readable, sniff_content_type
-
     if not _may_edit_test_report(recall, user):
         raise TransitionForbidden(_("You may not add files to this recall."), transition="attach")
     require_state(recall, RECALL_OPEN_STATES, action="attach")
-    limit = settings.AFTERSALES_MAX_UPLOAD_BYTES
-    if not content:
-        raise ValidationError({"file": [_("The file is empty.")]})
-    if len(content) > limit:
-        raise ValidationError({"file": [_("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)}]})
-    content_type = sniff_content_type(content[:16])
-    if content_type is None or (content_type.startswith("image/") and not _image_is_readable(content)):
-        raise ValidationError({"file": [_("Only photos (JPEG, PNG, GIF, WebP) and PDF files can be attached.")]})
+    content_type = upload_content_type(content)
     reject_nul_bytes(name=name)
     attachment = RecallAttachment(
         recall=recall,

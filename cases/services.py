@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aftersales.files import upload_content_type
 from aftersales.fsm import TransitionForbidden, fire, lock, log_event
 from aftersales.services import sequence_take
 from aftersales.validation import add_months, reject_nul_bytes
@@ -311,50 +311,6 @@ def return_receive_from_supplier(*, user, return_item: Return, note: str = "") -
 
 
 # --- attachments ---
-
-ALLOWED_SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
-    (b"\xff\xd8\xff", 0, "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", 0, "image/png"),
-    (b"GIF87a", 0, "image/gif"),
-    (b"GIF89a", 0, "image/gif"),
-    (b"%PDF-", 0, "application/pdf"),
-)
-
-
-def sniff_content_type(head: bytes) -> str | None:
-    """The file's real type from its first bytes (never from its name): JPEG, PNG, GIF, WebP or PDF."""
-    for signature, offset, content_type in ALLOWED_SIGNATURES:
-        if head[offset : offset + len(signature)] == signature:
-            return content_type
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    return None
-
-
-def _image_is_readable(content: bytes) -> bool:
-    from io import BytesIO
-
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(BytesIO(content)) as image:
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        return False
-    return True
-
-
-def upload_content_type(content: bytes) -> str:
-    """The type of an uploaded photo or PDF, checked by its bytes; refuses empty, too large or other files."""
-    limit = settings.AFTERSALES_MAX_UPLOAD_BYTES
-    if not content:
-        raise ValidationError({"file": [_("The file is empty.")]})
-    if len(content) > limit:
-        raise ValidationError({"file": [_("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)}]})
-    content_type = sniff_content_type(content[:16])
-    if content_type is None or (content_type.startswith("image/") and not _image_is_readable(content)):
-        raise ValidationError({"file": [_("Only photos (JPEG, PNG, GIF, WebP) and PDF files can be attached.")]})
-    return content_type
 
 
 def may_attach(return_item: Return, user) -> bool:

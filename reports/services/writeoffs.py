@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aftersales.files import image_is_readable, sniff_content_type
 from aftersales.fsm import (
     TransitionError,
     TransitionForbidden,
@@ -40,7 +41,6 @@ from aftersales.services import sequence_take
 from aftersales.validation import reject_nul_bytes
 from cases.choices import ReturnState
 from cases.models import Return
-from cases.services import _image_is_readable, sniff_content_type
 from reports import permissions
 from reports.choices import PartyType, WriteOffListState
 from reports.models import ZERO, DestructionPhoto, LossReport, PartyMixin, WriteOffLine, WriteOffList
@@ -297,7 +297,7 @@ def _notify_party(report: LossReport) -> None:
 
 
 def _checked_photo(name: str, content: bytes) -> tuple[str, bytes, str]:
-    """A destruction photo, checked by its bytes and size like every other upload (``cases.services``)."""
+    """A destruction photo, checked by its bytes and size like every other upload (``aftersales.files``)."""
     limit = settings.AFTERSALES_MAX_UPLOAD_BYTES
     if not content:
         raise ValidationError({"photos": [_("The file %(name)s is empty.") % {"name": name}]})
@@ -306,7 +306,7 @@ def _checked_photo(name: str, content: bytes) -> tuple[str, bytes, str]:
             {"photos": [_("%(name)s is larger than %(mb)s MB.") % {"name": name, "mb": limit // (1024 * 1024)}]}
         )
     content_type = sniff_content_type(content[:16])
-    if content_type is None or not content_type.startswith("image/") or not _image_is_readable(content):
+    if content_type is None or not content_type.startswith("image/") or not image_is_readable(content):
         raise ValidationError(
             {"photos": [_("%(name)s is not a photo (JPEG, PNG, GIF or WebP).") % {"name": name or "file"}]}
         )

@@ -1,0 +1,56 @@
+"""The one upload check: a file's type from its bytes (never its name), its size, and whether a photo decodes.
+
+Every form and API that takes a photo or PDF (Returns, inspections, recall test reports, destruction photos,
+temporary uploads) goes through these, so a renamed ``.exe`` or a truncated JPEG is refused the same way
+everywhere.
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+ALLOWED_SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
+    (b"\xff\xd8\xff", 0, "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", 0, "image/png"),
+    (b"GIF87a", 0, "image/gif"),
+    (b"GIF89a", 0, "image/gif"),
+    (b"%PDF-", 0, "application/pdf"),
+)
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    """The file's real type from its first bytes (never from its name): JPEG, PNG, GIF, WebP or PDF."""
+    for signature, offset, content_type in ALLOWED_SIGNATURES:
+        if head[offset : offset + len(signature)] == signature:
+            return content_type
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def image_is_readable(content: bytes) -> bool:
+    """Whether the bytes decode as an image (a photo cut off in upload, or a fake header, does not)."""
+    try:
+        with Image.open(BytesIO(content)) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return False
+    return True
+
+
+def upload_content_type(content: bytes) -> str:
+    """The type of an uploaded photo or PDF, checked by its bytes; refuses empty, too large or other files."""
+    limit = settings.AFTERSALES_MAX_UPLOAD_BYTES
+    if not content:
+        raise ValidationError({"file": [_("The file is empty.")]})
+    if len(content) > limit:
+        raise ValidationError({"file": [_("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)}]})
+    content_type = sniff_content_type(content[:16])
+    if content_type is None or (content_type.startswith("image/") and not image_is_readable(content)):
+        raise ValidationError({"file": [_("Only photos (JPEG, PNG, GIF, WebP) and PDF files can be attached.")]})
+    return content_type
