@@ -91,6 +91,22 @@ def env_list(name: str, default: list[str], *, environ: dict[str, str] | None = 
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_int_list(
+    name: str, default: list[int], *, minimum: int | None = None, environ: dict[str, str] | None = None
+) -> list[int]:
+    """Comma-separated whole numbers (``3,1``); any item that is not one stops start-up naming the variable."""
+    numbers = []
+    for item in env_list(name, [str(number) for number in default], environ=environ):
+        try:
+            number = int(item)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} must be whole numbers separated by commas, got {item!r}.") from None
+        if minimum is not None and number < minimum:
+            raise ImproperlyConfigured(f"{name} must hold numbers of at least {minimum}, got {number}.")
+        numbers.append(number)
+    return numbers
+
+
 def env_secret(name: str, default: str = "", *, environ: dict[str, str] | None = None) -> str:
     """Read ``NAME`` or, for Docker/Kubernetes secrets, the file named by ``NAME_FILE``."""
     file_name = _raw(f"{name}_FILE", environ)

@@ -15,7 +15,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.env import env_bool, env_decimal, env_int, env_list, env_secret, env_str
+from aftersales.env import env_bool, env_decimal, env_int, env_int_list, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -195,7 +195,9 @@ if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
 SILENCED_SYSTEM_CHECKS = ["security.W021"]  # HSTS preload: opt-in above, on purpose
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-# Uploads (photos, PDFs) are at most 10 MB; Django streams larger bodies to disk.
+# The largest request body apart from its files (form fields, JSON); a larger one is refused with 400.
+# Files do not count here: each is checked against AFTERSALES_MAX_UPLOAD_BYTES (aftersales/files.py), and
+# Django streams any file above FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) to a temporary file rather than memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 # --- REST API ---------------------------------------------------------------
@@ -324,6 +326,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    # WeasyPrint logs seven INFO lines per PDF (hundreds while seed_demo issues the demo's documents).
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
 
 # --- Domain knobs (values of domain.md) ------------------------------------
@@ -350,8 +354,7 @@ AFTERSALES_RECALL_MIN_STORES = env_int("AFTERSALES_RECALL_MIN_STORES", 3, minimu
 AFTERSALES_RECALL_WINDOW_DAYS = env_int("AFTERSALES_RECALL_WINDOW_DAYS", 30, minimum=1)
 # Days before a recall's deadline at which stores that have not answered in full are reminded (once per level).
 AFTERSALES_RECALL_REMINDER_DAYS = sorted(
-    {int(days) for days in env_list("AFTERSALES_RECALL_REMINDER_DAYS", ["3", "1"]) if days.strip().isdigit()},
-    reverse=True,
+    set(env_int_list("AFTERSALES_RECALL_REMINDER_DAYS", [3, 1], minimum=0)), reverse=True
 )
 AFTERSALES_SLA_FIRST_RESPONSE_HOURS = env_int("AFTERSALES_SLA_FIRST_RESPONSE_HOURS", 24, minimum=1)
 AFTERSALES_SLA_ONSITE_IN_PROVINCE_HOURS = env_int("AFTERSALES_SLA_ONSITE_IN_PROVINCE_HOURS", 24, minimum=1)
@@ -360,6 +363,3 @@ AFTERSALES_SLA_REPAIR_APPOINTMENT_HOURS = env_int("AFTERSALES_SLA_REPAIR_APPOINT
 AFTERSALES_MAJOR_INCIDENT_LOSS = env_decimal("AFTERSALES_MAJOR_INCIDENT_LOSS", "20000.00")
 AFTERSALES_AUDIT_SAMPLE_PERCENT = env_int("AFTERSALES_AUDIT_SAMPLE_PERCENT", 10, minimum=1, maximum=100)
 AFTERSALES_MAX_UPLOAD_BYTES = env_int("AFTERSALES_MAX_UPLOAD_MB", 10, minimum=1) * 1024 * 1024
-
-# The menu and page titles use these; kept here so templates need no imports.
-AFTERSALES_PRODUCT_NAME = _("After-sales service")

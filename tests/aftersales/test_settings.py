@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from aftersales.env import env_bool, env_decimal, env_int, env_list, env_secret
+from aftersales.env import env_bool, env_decimal, env_int, env_int_list, env_list, env_secret
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
@@ -78,6 +78,9 @@ def test_refuses_to_start_without_a_secret_when_debug_is_off():
         ("AFTERSALES_DUE_SOON_DAY", "20", "AFTERSALES_DUE_SOON_DAY (20) must not be after"),
         ("DATABASE_URL", "nosuchdb://x/y", "DATABASE_URL is not a database URL"),
         ("DJANGO_EMAIL_PORT", "70000", "DJANGO_EMAIL_PORT must be at most 65535"),
+        # A reminder day that is not a number used to be dropped silently (fewer reminders, no word of it).
+        ("AFTERSALES_RECALL_REMINDER_DAYS", "3,one", "AFTERSALES_RECALL_REMINDER_DAYS must be whole numbers"),
+        ("AFTERSALES_RECALL_REMINDER_DAYS", "3,-1", "AFTERSALES_RECALL_REMINDER_DAYS must hold numbers of at least 0"),
     ],
 )
 def test_bad_values_stop_start_up_with_a_clear_message(variable, value, message):
@@ -97,6 +100,8 @@ def test_env_helpers_parse_and_default():
     assert env_decimal("MONEY", "0", environ=environ) == Decimal("12.50")
     assert env_list("HOSTS", [], environ=environ) == ["a.example", "b.example"]
     assert env_list("MISSING", ["x"], environ=environ) == ["x"]
+    assert env_int_list("DAYS", [3, 1], environ={"DAYS": "7, 3,1"}) == [7, 3, 1]
+    assert env_int_list("MISSING", [3, 1], environ=environ) == [3, 1]
 
 
 def test_money_settings_are_decimal_not_float():
@@ -110,3 +115,12 @@ def test_secret_can_come_from_a_file(tmp_path):
     assert env_secret("API_SECRET", "default", environ={"API_SECRET_FILE": str(secret_file)}) == "s3cr3t-from-file"
     with pytest.raises(ImproperlyConfigured, match="cannot be read"):
         env_secret("API_SECRET", environ={"API_SECRET_FILE": str(tmp_path / "missing")})
+
+
+def test_pdf_rendering_does_not_flood_the_log():
+    # Given the project's logging (WeasyPrint logs seven INFO lines per PDF, hundreds while seed_demo runs)
+    import logging
+
+    # Then its progress lines are not written, while its warnings still are
+    assert not logging.getLogger("weasyprint.progress").isEnabledFor(logging.INFO)
+    assert logging.getLogger("weasyprint.progress").isEnabledFor(logging.WARNING)
