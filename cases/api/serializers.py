@@ -144,7 +144,15 @@ class ReturnCreateInputSerializer(serializers.Serializer):
     onsite_handling = serializers.ChoiceField(choices=COUNTER_HANDLING_CHOICES)
     customer_name = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     customer_phone = serializers.CharField(
-        max_length=20, required=False, allow_blank=True, default="", validators=[validate_phone]
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        default="",
+        validators=[validate_phone],
+        help_text=_(
+            "A mobile (11 digits starting with 1, optionally after +86) or a landline with its area code "
+            "(010-12345678); spaces and dashes between the groups are allowed."
+        ),
     )
     policy_exception_reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     recall = ScopedPrimaryKeyRelatedField(
