@@ -93,7 +93,7 @@ class NotificationReadView(LoginRequiredMixin, View):
             notification = notification_mark_read(user=request.user, notification_id=pk)
         except Notification.DoesNotExist:
             raise Http404 from None
-        if request.headers.get("HX-Request"):
+        if request.htmx:
             # The row, and the menu's unread badge swapped out of band so its count drops at once.
             return render(request, "aftersales/partials/_notification_read.html", {"notification": notification})
         return HttpResponseRedirect(_back(request, reverse("inbox:notification_list")))

@@ -248,7 +248,7 @@ class TransitionViewMixin(LoginRequiredMixin):
             return self.refused(obj, refused.status, refused.message)
         form = self.forms[name](request.POST, request.FILES, **self.get_form_kwargs(name, obj))
         if not form.is_valid():
-            return self.render_panel(obj, status=400, name=name, form=form, full_page=not self.is_htmx)
+            return self.render_panel(obj, status=400, name=name, form=form, full_page=not self.request.htmx)
         try:
             with transaction.atomic():
                 message = self.perform(name, obj, form)
@@ -258,25 +258,23 @@ class TransitionViewMixin(LoginRequiredMixin):
             return self.refused(self.get_object(), 409, str(CONCURRENT_CHANGE_MESSAGE))
         except ValidationError as error:
             self.add_service_errors(form, error)
-            return self.render_panel(self.get_object(), status=400, name=name, form=form, full_page=not self.is_htmx)
+            return self.render_panel(
+                self.get_object(), status=400, name=name, form=form, full_page=not self.request.htmx
+            )
         # ``perform`` may answer ("warning", message) when the action went through but left something to
         # look at (a parcel received with units missing): it must not read as a plain green success.
         level, message = message if isinstance(message, tuple) else ("success", message)
         obj = self.get_object()
-        if self.is_htmx:
+        if self.request.htmx:
             return self.render_panel(obj, alert=(level, message))
         messages.add_message(request, messages.WARNING if level == "warning" else messages.SUCCESS, message)
         return HttpResponseRedirect(self.detail_url(obj))
-
-    @property
-    def is_htmx(self) -> bool:
-        return self.request.headers.get("HX-Request") == "true"
 
     def detail_url(self, obj) -> str:
         raise NotImplementedError
 
     def refused(self, obj, status: int, message: str):
-        return self.render_panel(obj, status=status, alert=("danger", message), full_page=not self.is_htmx)
+        return self.render_panel(obj, status=status, alert=("danger", message), full_page=not self.request.htmx)
 
     def add_service_errors(self, form, error) -> None:
         if not hasattr(error, "error_dict"):

@@ -75,10 +75,6 @@ SHIPMENT_ACTION_LABELS = {
 }
 
 
-def is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 def store_staff_stores(user):
     """The stores the user may act for as store staff 专卖店 (log returns, pack shipments)."""
     if Role.STORE_STAFF not in roles_of(user):
@@ -580,7 +576,7 @@ class ReturnAttachmentAddView(LoginRequiredMixin, View):
             return self.answer(item, status=400, attachment_form=form)
         item = selectors.return_get(request.user, kwargs["pk"])
         message = _("The files were added.")
-        if is_htmx(request):
+        if request.htmx:
             return self.answer(item, alert=("success", message))
         messages.success(request, message)
         return HttpResponseRedirect(reverse("cases:return_detail", args=[item.pk]))
@@ -589,7 +585,7 @@ class ReturnAttachmentAddView(LoginRequiredMixin, View):
         context = return_panel_context(self.request, item, alert=alert)
         if attachment_form is not None:
             context["attachment_form"] = attachment_form
-        template = "cases/partials/_return_panel.html" if is_htmx(self.request) else "cases/return_detail.html"
+        template = "cases/partials/_return_panel.html" if self.request.htmx else "cases/return_detail.html"
         return render(self.request, template, {**context, "title": item.number}, status=status)
 
 

@@ -123,7 +123,7 @@ class ExtraActionsMixin(TransitionViewMixin):
             return self.refused(obj, refused.status, refused.message)
         form = self.extra_forms[name](request.POST, request.FILES, **self.get_form_kwargs(name, obj))
         if not form.is_valid():
-            return self.render_panel(obj, status=400, name=name, form=form, full_page=not self.is_htmx)
+            return self.render_panel(obj, status=400, name=name, form=form, full_page=not self.request.htmx)
         try:
             with transaction.atomic():
                 message = self.perform(name, obj, form)
@@ -133,9 +133,11 @@ class ExtraActionsMixin(TransitionViewMixin):
             return self.refused(self.get_object(), 409, str(CONCURRENT_CHANGE_MESSAGE))
         except ValidationError as error:
             self.add_service_errors(form, error)
-            return self.render_panel(self.get_object(), status=400, name=name, form=form, full_page=not self.is_htmx)
+            return self.render_panel(
+                self.get_object(), status=400, name=name, form=form, full_page=not self.request.htmx
+            )
         obj = self.get_object()
-        if self.is_htmx:
+        if self.request.htmx:
             return self.render_panel(obj, alert=("success", message))
         messages.success(request, message)
         return HttpResponseRedirect(self.detail_url(obj))

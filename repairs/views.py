@@ -51,10 +51,6 @@ from repairs.selectors import (
 )
 
 
-def is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 def due_label(status: str | None) -> str:
     return str(DueStatus(status).label) if status else ""
 
@@ -175,12 +171,12 @@ class PanelView(LoginRequiredMixin, View):
         except (TransitionError, ConcurrentTransition) as error:
             status = http_status(error) or 409
             error_message = error.message if isinstance(error, TransitionError) else str(CONCURRENT_CHANGE_MESSAGE)
-        if status == 200 and not is_htmx(self.request):
+        if status == 200 and not self.request.htmx:
             messages.success(self.request, success)
             return redirect(success_url)
         values = context(failed_form=form if status != 200 else None)
         values.update(error_message=error_message, success_message=success if status == 200 else "")
-        return self.render(values, status=status, partial=is_htmx(self.request))
+        return self.render(values, status=status, partial=self.request.htmx)
 
 
 class RepairTicketDetailView(PanelView):

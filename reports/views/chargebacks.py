@@ -69,10 +69,6 @@ def require_view(user) -> None:
         raise PermissionDenied
 
 
-def is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 def party_code(statement) -> str:
     party = statement.party
     return party.code if party is not None else "HQ"
@@ -262,11 +258,11 @@ class ChargebackReviseView(LoginRequiredMixin, View):
         except TransitionError as error:
             fresh = selectors.chargeback_get(request.user, kwargs["pk"])
             return render_chargeback_panel(
-                request, fresh, status=error.status, alert=("danger", error.message), full_page=not is_htmx(request)
+                request, fresh, status=error.status, alert=("danger", error.message), full_page=not request.htmx
             )
         messages.success(request, _("Version %(version)s was created as a draft.") % {"version": revision.version})
         url = reverse("reports:chargeback_detail", args=[revision.pk])
-        if is_htmx(request):
+        if request.htmx:
             response = HttpResponse(status=204)
             response["HX-Redirect"] = url
             return response
@@ -286,7 +282,7 @@ class ChargebackLineEditView(LoginRequiredMixin, View):
             raise Http404
         line = get_object_or_404(ChargebackLine.objects.filter(statement=statement), pk=kwargs["line_pk"])
         form = self.edit_forms[action](request.POST)
-        full_page = not is_htmx(request)
+        full_page = not request.htmx
         # The service answers in fire()'s order (409 state, 403 role, then 400 input), so bad input reaches
         # it too and is refused only after those checks.
         data = form.cleaned_data if form.is_valid() else {}
@@ -311,7 +307,7 @@ class ChargebackLineEditView(LoginRequiredMixin, View):
                 request, fresh, status=400, alert=("danger", " ".join(error.messages)), full_page=full_page
             )
         fresh = selectors.chargeback_get(request.user, kwargs["pk"])
-        if is_htmx(request):
+        if request.htmx:
             return render_chargeback_panel(request, fresh, alert=("success", message))
         messages.success(request, message)
         return HttpResponseRedirect(reverse("reports:chargeback_detail", args=[fresh.pk]))

@@ -55,10 +55,6 @@ STATUS_BADGES = {
 TOP_DEFECT_BARS = 10
 
 
-def is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 def run_for(request, pk: int) -> ReportRun:
     """The run through the selector: 403 for a role without the reports, 404 for no such run."""
     if not has_role_permission(request.user, VIEW_PERMISSION):
@@ -282,14 +278,14 @@ class ReportRunRetryView(LoginRequiredMixin, View):
         try:
             run = reportrun_retry(run=run, user=request.user)
         except TransitionError as error:
-            if is_htmx(request):
+            if request.htmx:
                 context = {**progress_context(request, run), "alert": error.message}
                 return TemplateResponse(
                     request, "reports/partials/_reportrun_progress.html", context, status=error.status
                 )
             messages.error(request, error.message)
             return HttpResponseRedirect(reverse("reports:reportrun_detail", args=[run.pk]))
-        if is_htmx(request):
+        if request.htmx:
             context = progress_context(request, run)
             return TemplateResponse(request, "reports/partials/_reportrun_progress.html", context)
         messages.success(request, _("%(run)s is queued again.") % {"run": run})

@@ -282,10 +282,6 @@ class WriteOffLineRemoveView(WriteOffListPanelMixin, LoginRequiredMixin, View):
 
     http_method_names = ["post"]
 
-    @property
-    def is_htmx(self) -> bool:
-        return self.request.headers.get("HX-Request") == "true"
-
     def post(self, request, pk: int, line_pk: int):
         obj = self.get_object()
         line = next((line for line in obj.lines.all() if line.pk == line_pk and line.removed_at is None), None)
@@ -295,7 +291,7 @@ class WriteOffLineRemoveView(WriteOffListPanelMixin, LoginRequiredMixin, View):
             services.writeoffline_remove_refusal(writeoff_list=obj, user=request.user)
         except TransitionError as error:
             return self.render_panel(
-                obj, status=error.status, alert=("danger", error.message), full_page=not self.is_htmx
+                obj, status=error.status, alert=("danger", error.message), full_page=not self.request.htmx
             )
         form = writeoff_forms.WriteOffLineRemoveForm(request.POST, prefix=f"line{line.pk}")
         if form.is_valid():
@@ -304,12 +300,15 @@ class WriteOffLineRemoveView(WriteOffListPanelMixin, LoginRequiredMixin, View):
                     services.writeoffline_remove(line=line, user=request.user, reason=form.cleaned_data["reason"])
             except TransitionError as error:
                 return self.render_panel(
-                    self.get_object(), status=error.status, alert=("danger", error.message), full_page=not self.is_htmx
+                    self.get_object(),
+                    status=error.status,
+                    alert=("danger", error.message),
+                    full_page=not self.request.htmx,
                 )
             except ConcurrentTransition:
                 return self.render_panel(
                     self.get_object(), status=409, alert=("danger", str(CONCURRENT_CHANGE_MESSAGE)),
-                    full_page=not self.is_htmx,
+                    full_page=not self.request.htmx,
                 )  # fmt: skip
             except ValidationError as error:
                 form.add_error(None, error.messages)
@@ -317,12 +316,12 @@ class WriteOffLineRemoveView(WriteOffListPanelMixin, LoginRequiredMixin, View):
                 message = _("%(number)s was taken off the list; it waits for next month's list.") % {
                     "number": line.return_item.number
                 }
-                if self.is_htmx:
+                if self.request.htmx:
                     return self.render_panel(self.get_object(), alert=("success", message))
                 messages.success(request, message)
                 return HttpResponseRedirect(self.detail_url(obj))
         return self.render_panel(
-            self.get_object(), status=400, line_forms={line.pk: form}, full_page=not self.is_htmx,
+            self.get_object(), status=400, line_forms={line.pk: form}, full_page=not self.request.htmx,
             alert=("danger", _("Say why the unit is taken off the list.")),
         )  # fmt: skip
 
