@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import django_filters
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -60,3 +62,26 @@ def period_bounds(period: dt.date) -> tuple[dt.datetime, dt.datetime]:
     start = dt.datetime.combine(period, dt.time.min, tzinfo=zone)
     end = dt.datetime.combine(add_months(period, 1), dt.time.min, tzinfo=zone)
     return start, end
+
+
+class PeriodField(forms.CharField):
+    """A month typed as ``YYYY-MM`` (forms and filters alike); anything else is an error naming the expected form."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "YYYY-MM", "size": 8}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_period(value)
+        except ValidationError as error:
+            raise ValidationError(error.messages, code="invalid_period") from error
+
+
+class PeriodFilter(django_filters.Filter):
+    """``?period=2026-10`` on a list page or API list, read by ``PeriodField``."""
+
+    field_class = PeriodField

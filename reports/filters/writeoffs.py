@@ -3,35 +3,12 @@
 from __future__ import annotations
 
 import django_filters
-from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.filters import SearchFilterSet
 from reports.choices import LossReportState, PartyType, WriteOffListState
 from reports.models import LossReport, WriteOffList
-from reports.periods import parse_period
-
-
-class PeriodField(forms.CharField):
-    """A month typed as ``YYYY-MM``; anything else is an error naming the expected form."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "YYYY-MM", "size": 8}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, value):
-        value = super().clean(value)
-        if value in self.empty_values:
-            return None
-        try:
-            return parse_period(value)
-        except ValidationError as error:
-            raise ValidationError(error.messages, code="invalid_period") from error
-
-
-class PeriodFilter(django_filters.Filter):
-    field_class = PeriodField
+from reports.periods import PeriodFilter
 
 
 class WriteOffListFilter(SearchFilterSet):

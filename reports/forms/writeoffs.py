@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import BootstrapMixin, NoNulCharField, TemporaryUploadField
-from reports.filters.writeoffs import PeriodField
+from reports.periods import PeriodField
 
 
 class WriteOffListBuildForm(BootstrapMixin, forms.Form):
