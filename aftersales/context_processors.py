@@ -73,11 +73,11 @@ def workflow_links(user) -> list[dict]:
     recalls = []
     # Candidates are the center's work (technicians open recalls, QA reviews them); notices are the stores'.
     if roles & {Role.TECHNICIAN, Role.QA_MANAGER} or user.is_superuser:
-        recalls.append(("cases:recallcandidate_list", _("Recall candidates")))
-    if has_role_permission(user, "cases.view_recall"):
-        recalls.append(("cases:recall_list", _("Batch recalls")))
+        recalls.append(("recalls:recallcandidate_list", _("Recall candidates")))
+    if has_role_permission(user, "recalls.view_recall"):
+        recalls.append(("recalls:recall_list", _("Batch recalls")))
     if Role.STORE_STAFF in roles and scope_for(user).staff_store_ids:
-        recalls.append(("cases:recallnotice_list", _("Recall notices")))
+        recalls.append(("recalls:recallnotice_list", _("Recall notices")))
     sections.append({"key": "recalls", "label": _("Batch recalls"), "links": recalls})
     # Each page checks the user's roles itself; the menu lists what the user's roles may open.
     month_end = []

@@ -56,8 +56,8 @@ _STORE_SIDE = [
     "suppliers.view_supplier",
     "cases.view_shipment",
     # Batch recalls 整款退货: a store sees those it was notified of and its own notices.
-    "cases.view_recall",
-    "cases.view_recallnotice",
+    "recalls.view_recall",
+    "recalls.view_recallnotice",
 ]
 _CENTER = [*_STORE_SIDE, "repairs.view_sparepart", "repairs.view_stockmovement"]
 
@@ -76,7 +76,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.LOGISTICS_MANAGER: [*_CENTER, *_MONTH_END],
     Role.PRODUCTION_VP: [*_CENTER, *_MONTH_END],
     Role.FINANCE: [*_CENTER, *_MONTH_END],
-    Role.SUPPLIER_USER: [*_CATALOGUE, *_RETURNS, "suppliers.view_supplier", "cases.view_recall", *_PARTY_DOCUMENTS],
+    Role.SUPPLIER_USER: [*_CATALOGUE, *_RETURNS, "suppliers.view_supplier", "recalls.view_recall", *_PARTY_DOCUMENTS],
 }
 
 

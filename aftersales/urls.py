@@ -33,5 +33,6 @@ urlpatterns = [
     path("master-data/", include("inspection.urls")),
     path("", include("repairs.urls")),
     path("", include("cases.urls")),
+    path("", include("recalls.urls")),
     path("month-end/", include("reports.urls")),
 ]

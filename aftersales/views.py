@@ -108,8 +108,8 @@ def month_end_and_recall_tiles(user) -> list[dict]:
     from django.utils.translation import gettext as _
 
     from aftersales.roles import Role, roles_of
-    from cases.choices import RecallNoticeState, RecallState
-    from cases.selectors import recall_list, recallnotice_list
+    from recalls.choices import RecallNoticeState, RecallState
+    from recalls.selectors import recall_list, recallnotice_list
     from reports.choices import LossReportState, StatementState
     from reports.selectors.chargebacks import chargeback_list
     from reports.selectors.writeoffs import lossreport_list, writeofflist_awaiting
@@ -155,7 +155,7 @@ def month_end_and_recall_tiles(user) -> list[dict]:
             (
                 _("Recalls to review"),
                 recall_list(user).filter(state=RecallState.PROPOSED).count(),
-                "cases:recall_list",
+                "recalls:recall_list",
                 urlencode({"state": RecallState.PROPOSED}),
             )
         )
@@ -164,7 +164,7 @@ def month_end_and_recall_tiles(user) -> list[dict]:
             (
                 _("Recall notices to acknowledge"),
                 recallnotice_list(user).filter(state=RecallNoticeState.NOTIFIED).count(),
-                "cases:recallnotice_list",
+                "recalls:recallnotice_list",
                 urlencode({"state": RecallNoticeState.NOTIFIED}),
             )
         )

@@ -9,15 +9,12 @@ from cases.choices import (
     TURNAROUND_OPEN_STATES,
     DueStatus,
     OnsiteHandling,
-    RecallNoticeState,
-    RecallState,
     ReturnState,
     ShipmentDirection,
     ShipmentState,
 )
-from cases.models import Recall, RecallNotice, Return, Shipment
+from cases.models import Return, Shipment
 from inspection.choices import Responsibility, Verdict
-from inspection.models import DefectCode
 from stores.models import Store
 from suppliers.models import Style
 
@@ -90,37 +87,3 @@ class ShipmentFilter(SearchFilterSet):
     class Meta:
         model = Shipment
         fields = ["q", "direction", "state", "store"]
-
-
-class RecallFilter(SearchFilterSet):
-    """Filters of the batch recall list and ``/api/v1/recalls/`` (``?state=collecting&style=226101JK001``)."""
-
-    search_fields = ("number",)
-
-    state = django_filters.MultipleChoiceFilter(choices=RecallState.choices, label=_("State"))
-    style = django_filters.ModelChoiceFilter(
-        queryset=scoped_choices(Style), to_field_name="style_no", label=_("Style number"), widget=CODE_INPUT
-    )
-    defect_code = django_filters.ModelChoiceFilter(
-        queryset=scoped_choices(DefectCode), to_field_name="code", label=_("Defect code"), widget=CODE_INPUT
-    )
-
-    class Meta:
-        model = Recall
-        fields = ["q", "state", "style", "defect_code"]
-
-
-class RecallNoticeFilter(SearchFilterSet):
-    """Filters of a store's recall notices and ``/api/v1/recall-notices/`` (``?state=notified&recall=3``)."""
-
-    search_fields = ("recall__number",)
-
-    state = django_filters.ChoiceFilter(choices=RecallNoticeState.choices, label=_("State"))
-    recall = django_filters.NumberFilter(field_name="recall_id", label=_("Recall"))
-    store = django_filters.ModelChoiceFilter(
-        queryset=scoped_choices(Store), to_field_name="code", label=_("Store code"), widget=CODE_INPUT
-    )
-
-    class Meta:
-        model = RecallNotice
-        fields = ["q", "state", "recall", "store"]

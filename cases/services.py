@@ -251,7 +251,7 @@ def return_log(
 
 def _check_recall(*, store: Store, onsite_handling: str, units: Sequence[ReturnUnit]) -> None:
     """A unit logged against a batch recall must be one the store was notified of, while the recall collects."""
-    from cases.recalls import recall_return_problems
+    from recalls.services import recall_return_problems
 
     problems: list[str] = []
     for recall in {unit.recall.pk: unit.recall for unit in units if unit.recall is not None}.values():

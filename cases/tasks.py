@@ -6,22 +6,6 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 
-@shared_task
-def recall_candidates_notify_task() -> dict:
-    """Daily: tell QA of new recall candidates 整款退货候选, once per style and defect code."""
-    from cases.recalls import recall_candidates_notify
-
-    return {"new_candidates": recall_candidates_notify()}
-
-
-@shared_task
-def recall_deadline_reminders_task() -> dict:
-    """Daily: remind stores that have not answered a recall notice in full as its deadline nears."""
-    from cases.recalls import recall_deadline_reminders
-
-    return {"reminded": recall_deadline_reminders()}
-
-
 @shared_task(
     # The scan is one transaction: a lost database connection rolls it back whole, so a retry is safe.
     autoretry_for=(OperationalError, InterfaceError),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views, views_recalls
+from cases import views
 
 app_name = "cases"
 urlpatterns = [
@@ -20,23 +20,4 @@ urlpatterns = [
     path("center/ready-to-return/", views.ReadyQueueView.as_view(), name="ready_queue"),
     path("center/at-supplier/", views.AtSupplierQueueView.as_view(), name="supplier_queue"),
     path("center/missing/", views.MissingQueueView.as_view(), name="missing_queue"),
-    # Batch recalls 整款退货 (cases/views_recalls.py).
-    path("recalls/", views_recalls.RecallListView.as_view(), name="recall_list"),
-    path("recalls/candidates/", views_recalls.RecallCandidateListView.as_view(), name="recallcandidate_list"),
-    path("recalls/new/", views_recalls.RecallCreateView.as_view(), name="recall_create"),
-    path("recalls/<int:pk>/", views_recalls.RecallDetailView.as_view(), name="recall_detail"),
-    path("recalls/<int:pk>/compliance/", views_recalls.RecallComplianceView.as_view(), name="recall_compliance"),
-    path(
-        "recalls/<int:pk>/compliance.xlsx",
-        views_recalls.RecallComplianceXlsxView.as_view(),
-        name="recall_compliance_xlsx",
-    ),
-    path("recalls/<int:pk>/<slug:name>/", views_recalls.RecallTransitionView.as_view(), name="recall_transition"),
-    path("recall-notices/", views_recalls.RecallNoticeListView.as_view(), name="recallnotice_list"),
-    path("recall-notices/<int:pk>/", views_recalls.RecallNoticeDetailView.as_view(), name="recallnotice_detail"),
-    path(
-        "recall-notices/<int:pk>/<slug:name>/",
-        views_recalls.RecallNoticeTransitionView.as_view(),
-        name="recallnotice_transition",
-    ),
 ]

@@ -5,9 +5,9 @@ from rest_framework.routers import DefaultRouter
 
 from aftersales.api.notifications import NotificationViewSet
 from aftersales.api.views import TokenObtainView
-from cases.api.recalls import RecallAttachmentFileView, RecallCandidateView, RecallNoticeViewSet, RecallViewSet
 from cases.api.views import ReturnAttachmentFileView, ReturnViewSet, ShipmentViewSet
 from inspection.api.views import DefectCodeViewSet, InspectionReportViewSet
+from recalls.api.views import RecallAttachmentFileView, RecallCandidateView, RecallNoticeViewSet, RecallViewSet
 from repairs.api.views import RepairTicketViewSet, SparePartViewSet, StockMovementViewSet
 from reports.api.chargebacks import ChargebackStatementViewSet
 from reports.api.runs import ReportRunViewSet

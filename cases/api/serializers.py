@@ -17,10 +17,11 @@ from rest_framework.reverse import reverse
 from aftersales.api.fields import MAX_ID, AvailableTransitionsMixin, ScopedSlugRelatedField
 from aftersales.validation import validate_phone
 from cases.choices import COUNTER_HANDLING_CHOICES, AttachmentKind, DueStatus, ShipmentDirection, ShipmentState
-from cases.models import MIN_PRODUCTION_YEAR, Attachment, Recall, Return, Shipment, ShipmentLine
+from cases.models import MIN_PRODUCTION_YEAR, Attachment, Return, Shipment, ShipmentLine
 from cases.permissions import customer_contact_for
 from inspection.api.serializers import ReturnInspectionSerializer
 from inspection.models import DefectCode
+from recalls.models import Recall
 from stores.models import Store
 from suppliers.models import Style
 

@@ -15,8 +15,8 @@ from aftersales.schedules import MARKER, schedules_sync
 
 SCHEDULE = {
     "turnaround-alerts": ("cases.tasks.turnaround_alerts_task", "0", "8", "*"),
-    "recall-candidates": ("cases.tasks.recall_candidates_notify_task", "30", "7", "*"),
-    "recall-deadline-reminders": ("cases.tasks.recall_deadline_reminders_task", "0", "9", "*"),
+    "recall-candidates": ("recalls.tasks.recall_candidates_notify_task", "30", "7", "*"),
+    "recall-deadline-reminders": ("recalls.tasks.recall_deadline_reminders_task", "0", "9", "*"),
     "monthly-reports": ("reports.tasks.monthly_build_task", "0", "2", "1"),
     "temporary-upload-cleanup": ("aftersales.tasks.temporary_upload_cleanup_task", "30", "3", "*"),
 }

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from cases.choices import RecallState
+from recalls.choices import RecallState
 from reports.choices import LossReportState, PartyType, StatementState, WriteOffListState
 from stores.models import Store
 from suppliers.models import Supplier

@@ -12,8 +12,9 @@ from django.utils import timezone
 from PIL import Image
 
 from aftersales.models import TemporaryUpload
-from cases.models import Attachment, Recall, RecallAttachment
+from cases.models import Attachment
 from inspection.models import DefectCode
+from recalls.models import Recall, RecallAttachment
 from reports.models import DestructionPhoto
 from reports.periods import previous_period
 from reports.services.writeoffs import (
@@ -86,7 +87,7 @@ def recall_post(**overrides):
 
 @pytest.mark.django_db
 def test_recall_opening_failing_validation_says_plain_files_must_be_chosen_again(browser_as):
-    response = browser_as("tech1").post(reverse("cases:recall_create"), recall_post(test_report="", photos=png()))
+    response = browser_as("tech1").post(reverse("recalls:recall_create"), recall_post(test_report="", photos=png()))
     assert response.status_code == 400
     assert 'data-testid="attach-again"' in response.content.decode()
     assert not Recall.objects.exists()
@@ -96,10 +97,10 @@ def test_recall_opening_failing_validation_says_plain_files_must_be_chosen_again
 def test_recall_test_report_photos_uploaded_on_selection_survive_a_failed_validation(browser_as):
     tech = browser_as("tech1")
     token = upload(tech, "report.png")
-    failed = tech.post(reverse("cases:recall_create"), recall_post(test_report="", photos_uploads=token))
+    failed = tech.post(reverse("recalls:recall_create"), recall_post(test_report="", photos_uploads=token))
     assert failed.status_code == 400 and f'value="{token}"' in failed.content.decode()
 
-    assert tech.post(reverse("cases:recall_create"), recall_post(photos_uploads=token)).status_code == 302
+    assert tech.post(reverse("recalls:recall_create"), recall_post(photos_uploads=token)).status_code == 302
     assert list(RecallAttachment.objects.values_list("original_name", flat=True)) == ["report.png"]
     assert TemporaryUpload.objects.get(token=token).claimed_at is not None
 

@@ -9,8 +9,10 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from cases.choices import OnsiteHandling, RecallNoticeState, RecallState, ReturnState, ShipmentDirection, ShipmentState
-from cases.models import Recall, RecallNotice, RecallUnit, Return, Shipment, ShipmentLine
+from cases.choices import OnsiteHandling, ReturnState, ShipmentDirection, ShipmentState
+from cases.models import Return, Shipment, ShipmentLine
+from recalls.choices import RecallNoticeState, RecallState
+from recalls.models import Recall, RecallNotice, RecallUnit
 from tests.factories.inspection import DefectCodeFactory
 from tests.factories.stores import StoreFactory, UserFactory
 from tests.factories.suppliers import StyleFactory

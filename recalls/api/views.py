@@ -1,6 +1,6 @@
 """Batch recalls 整款退货 over the API: ``/api/v1/recalls/``, ``recall-notices/`` and ``recall-candidates/``.
 
-Reads through the selectors, writes through ``cases.recalls``; refusals
+Reads through the selectors, writes through ``recalls.services``; refusals
 follow ``aftersales.fsm`` (out of scope 404, wrong state 409, wrong role
 403, bad input 400, in that order) and change nothing.
 """
@@ -24,12 +24,15 @@ from rest_framework.views import APIView
 from aftersales.api.fields import MAX_ID, AvailableTransitionsMixin, ScopedSlugRelatedField
 from aftersales.api.permissions import RoleCanViewModel
 from aftersales.fsm import TransitionForbidden, require_state
-from cases import permissions, recalls
 from cases.api.views import REFUSALS, NoContentNegotiation, ScopedWorkflowViewSet, transition_schema
-from cases.choices import RecallCostBearer, RecallOutcome, RecallReturnMethod, RecallState
-from cases.filters import RecallFilter, RecallNoticeFilter
-from cases.models import Recall, RecallAttachment, RecallNotice, RecallUnit, Return
-from cases.selectors import (
+from cases.models import Return
+from inspection.models import DefectCode
+from recalls import permissions
+from recalls import services as recalls
+from recalls.choices import RecallCostBearer, RecallOutcome, RecallReturnMethod, RecallState
+from recalls.filters import RecallFilter, RecallNoticeFilter
+from recalls.models import Recall, RecallAttachment, RecallNotice, RecallUnit
+from recalls.selectors import (
     may_see_recall_candidates,
     recall_candidate_list,
     recall_compliance,
@@ -38,7 +41,6 @@ from cases.selectors import (
     recallnotice_get,
     recallnotice_list,
 )
-from inspection.models import DefectCode
 from stores.access import scope_for
 from stores.models import Region
 from suppliers.models import Style

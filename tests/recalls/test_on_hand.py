@@ -24,11 +24,13 @@ from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from aftersales.models import TransitionLog
-from cases import recalls
-from cases.choices import OnsiteHandling, RecallNoticeState, RecallState, ReturnState
-from cases.models import Recall, RecallNotice, Return
-from cases.selectors import recall_compliance
+from cases.choices import OnsiteHandling, ReturnState
+from cases.models import Return
 from inspection.models import DefectCode
+from recalls import services as recalls
+from recalls.choices import RecallNoticeState, RecallState
+from recalls.models import Recall, RecallNotice
+from recalls.selectors import recall_compliance
 from stores.models import Store
 from suppliers.models import Style
 from tests.factories.cases import RecallFactory, RecallNoticeFactory, ReturnFactory
@@ -145,7 +147,7 @@ def test_more_units_than_on_hand_are_refused_on_the_page_with_the_message(client
     notice = acknowledged(collecting_recall())
     before = state_of(notice)
     client.force_login(demo_user("store1"))
-    url = reverse("cases:recallnotice_transition", args=[notice.pk, "recall_returns"])
+    url = reverse("recalls:recallnotice_transition", args=[notice.pk, "recall_returns"])
 
     # When the clerk logs 4 through the notice page
     response = client.post(url, {"document_no": "TH-1", "color_0": "黑色", "size_0": "L", "quantity_0": "4"}, **HTMX)
@@ -208,9 +210,9 @@ def test_a_correction_of_the_on_hand_figure_allows_more_and_is_logged_with_who_a
 def test_a_correction_through_the_page_is_shown_in_the_notice_history(client, demo_user):
     notice = acknowledged(collecting_recall())
     client.force_login(demo_user("store1"))
-    url = reverse("cases:recallnotice_transition", args=[notice.pk, "correct_on_hand"])
+    url = reverse("recalls:recallnotice_transition", args=[notice.pk, "correct_on_hand"])
     # The notice page offers the correction
-    page = client.get(reverse("cases:recallnotice_detail", args=[notice.pk])).content.decode()
+    page = client.get(reverse("recalls:recallnotice_detail", args=[notice.pk])).content.decode()
     assert 'data-action="correct_on_hand"' in page
     # Without a reason: refused, nothing changes
     before = state_of(notice)
@@ -260,7 +262,7 @@ def test_a_document_number_used_for_another_recall_by_the_store_warns_on_the_pag
     log(acknowledged(other), 1, document_no="TH-9")
     notice = acknowledged(collecting_recall())
     client.force_login(demo_user("store1"))
-    url = reverse("cases:recallnotice_transition", args=[notice.pk, "recall_returns"])
+    url = reverse("recalls:recallnotice_transition", args=[notice.pk, "recall_returns"])
     data = {"document_no": "TH-9", "color_0": "黑色", "size_0": "L", "quantity_0": "1"}
     before = state_of(notice)
 
@@ -327,13 +329,15 @@ def test_compliance_page_and_xlsx_say_logged_until_the_units_arrive(client, demo
     units(notice, ReturnState.IN_TRANSIT, 3)
     client.force_login(demo_user("qa1"))
 
-    page = client.get(reverse("cases:recall_compliance", args=[recall.pk])).content.decode()
+    page = client.get(reverse("recalls:recall_compliance", args=[recall.pk])).content.decode()
     row = re.search(r'<tr data-store="S001"[^>]*>(.*?)</tr>', page, re.S).group(1)
     got = {name: value.strip() for name, value in re.findall(r'data-figure="(\w+)">(.*?)</td>', row, re.S)}
     assert (got["on_hand"], got["logged"], got["returned"]) == ("3", "3", "0")
     assert gettext("Logged at the store") in page
 
-    workbook = load_workbook(io.BytesIO(client.get(reverse("cases:recall_compliance_xlsx", args=[recall.pk])).content))
+    workbook = load_workbook(
+        io.BytesIO(client.get(reverse("recalls:recall_compliance_xlsx", args=[recall.pk])).content)
+    )
     sheet = workbook.worksheets[0]
     header = [cell.value for cell in sheet[2]]
     values = dict(zip(header, [cell.value for cell in sheet[3]], strict=True))
@@ -342,7 +346,7 @@ def test_compliance_page_and_xlsx_say_logged_until_the_units_arrive(client, demo
 
     # The store's notice page says the same
     client.force_login(demo_user("store1"))
-    page = client.get(reverse("cases:recallnotice_detail", args=[notice.pk])).content.decode()
+    page = client.get(reverse("recalls:recallnotice_detail", args=[notice.pk])).content.decode()
     assert re.search(r'data-testid="logged">\s*3\s*<', page)
     assert re.search(r'data-testid="returned">\s*0\s*<', page)
 
@@ -354,7 +358,7 @@ def test_the_notice_words_the_deadline_by_whether_it_has_passed(client, demo_use
     client.force_login(demo_user("store1"))
     future = timezone.localdate() + dt.timedelta(days=10)
     notice = acknowledged(collecting_recall(deadline=future))
-    page = client.get(reverse("cases:recallnotice_detail", args=[notice.pk])).content.decode()
+    page = client.get(reverse("recalls:recallnotice_detail", args=[notice.pk])).content.decode()
     sentence = re.search(r'data-testid="deadline-sentence"[^>]*>(.*?)</', page, re.S).group(1)
     assert escape(gettext("Return the units by %(date)s.") % {"date": future.isoformat()}) in sentence
 
@@ -362,7 +366,7 @@ def test_the_notice_words_the_deadline_by_whether_it_has_passed(client, demo_use
     notice = acknowledged(
         collecting_recall(deadline=past, defect_code=DefectCode.objects.filter(active=True).order_by("code")[1])
     )
-    page = client.get(reverse("cases:recallnotice_detail", args=[notice.pk])).content.decode()
+    page = client.get(reverse("recalls:recallnotice_detail", args=[notice.pk])).content.decode()
     sentence = re.search(r'data-testid="deadline-sentence"[^>]*>(.*?)</', page, re.S).group(1)
     assert escape(gettext("Overdue: the deadline was %(date)s.") % {"date": past.isoformat()}) in sentence
 

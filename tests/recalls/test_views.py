@@ -17,10 +17,12 @@ from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from aftersales.models import TransitionLog
-from cases import recalls
-from cases.choices import RecallNoticeState, RecallOutcome, RecallState, ReturnState
-from cases.models import Recall, RecallAttachment, RecallNotice, RecallUnit, Return
+from cases.choices import ReturnState
+from cases.models import Return
 from inspection.models import DefectCode
+from recalls import services as recalls
+from recalls.choices import RecallNoticeState, RecallOutcome, RecallState
+from recalls.models import Recall, RecallAttachment, RecallNotice, RecallUnit
 from stores.models import Region, Store
 from suppliers.models import Style
 from tests.factories.cases import RecallFactory, RecallNoticeFactory, RecallUnitFactory, ReturnFactory
@@ -88,7 +90,7 @@ def approve_post(**overrides) -> dict:
 
 
 def post_transition(client, recall, name, data):
-    return client.post(reverse("cases:recall_transition", args=[recall.pk, name]), data)
+    return client.post(reverse("recalls:recall_transition", args=[recall.pk, name]), data)
 
 
 def collecting_with_received_unit():
@@ -172,7 +174,7 @@ def test_recall_transition_matrix_through_the_pages(name, client, demo_user):
     assert response.status_code == 403
     assert snapshot(recall) == before
     # and through htmx the panel comes back with the refusal in it
-    response = client.post(reverse("cases:recall_transition", args=[recall.pk, name]), data, **HTMX)
+    response = client.post(reverse("recalls:recall_transition", args=[recall.pk, name]), data, **HTMX)
     assert response.status_code == 403
     assert response.content.decode().startswith('<div id="recall-panel"')
     assert 'data-testid="panel-alert"' in response.content.decode()
@@ -189,7 +191,7 @@ def test_recall_transition_matrix_through_the_pages(name, client, demo_user):
     # when the right person in the right state: redirected to the recall with a message
     response = post_transition(client, recall, name, data)
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert response["Location"] == reverse("cases:recall_detail", args=[recall.pk])
+    assert response["Location"] == reverse("recalls:recall_detail", args=[recall.pk])
     assert snapshot(recall) != before
 
 
@@ -201,7 +203,7 @@ def test_approval_through_the_page_records_the_plan_and_the_regions_and_htmx_get
 
     # when QA approves it with the plan, a future deadline and two regions (htmx)
     data = approve_post(regions=[r01.pk, r02.pk], handling_plan="工厂负责返修, 费用由供应商承担")
-    response = client.post(reverse("cases:recall_transition", args=[recall.pk, "approve"]), data, **HTMX)
+    response = client.post(reverse("recalls:recall_transition", args=[recall.pk, "approve"]), data, **HTMX)
 
     # then the panel comes back approved, with the plan and the regions, and the notice form starts from them
     assert response.status_code == 200
@@ -274,7 +276,7 @@ def test_our_fault_outcome_needs_the_accountability_note(client, demo_user):
     assert response.status_code == 302
     unit.refresh_from_db()
     assert unit.outcome == RecallOutcome.OUR_FAULT and unit.outcome_note == "仓库受潮, 追究仓管责任"
-    page = client.get(reverse("cases:recall_detail", args=[recall.pk])).content.decode()
+    page = client.get(reverse("recalls:recall_detail", args=[recall.pk])).content.decode()
     assert "仓库受潮, 追究仓管责任" in page
 
 
@@ -302,7 +304,7 @@ def test_test_report_photos_through_the_page(client, demo_user):
     recall = recall_in(RecallState.PROPOSED)
     other = DefectCode.objects.exclude(pk=recall.defect_code_id).first()
     closed = recall_in(RecallState.CLOSED, defect_code=other)
-    url = reverse("cases:recall_transition", args=[recall.pk, "attach"])
+    url = reverse("recalls:recall_transition", args=[recall.pk, "attach"])
 
     # a store never told of it: 404; a region manager neither; nothing attached
     for login in ("store1", "region1"):
@@ -313,7 +315,7 @@ def test_test_report_photos_through_the_page(client, demo_user):
     assert client.post(url, upload()).status_code == 403
     # a closed recall's report is final: 409
     client.force_login(demo_user("tech1"))
-    assert client.post(reverse("cases:recall_transition", args=[closed.pk, "attach"]), upload()).status_code == 409
+    assert client.post(reverse("recalls:recall_transition", args=[closed.pk, "attach"]), upload()).status_code == 409
     # a file that is not a photo: 400 with the message
     bad = {"photos": SimpleUploadedFile("report.png", b"not an image at all", content_type="image/png")}
     response = client.post(url, bad)
@@ -324,7 +326,7 @@ def test_test_report_photos_through_the_page(client, demo_user):
     assert client.post(url, upload()).status_code == 302
     attachment = RecallAttachment.objects.get()
     assert attachment.recall_id == recall.pk and attachment.uploaded_by.username == "tech1"
-    page = client.get(reverse("cases:recall_detail", args=[recall.pk])).content.decode()
+    page = client.get(reverse("recalls:recall_detail", args=[recall.pk])).content.decode()
     assert reverse("recall-attachment-file", args=[recall.pk, attachment.pk]) in page
 
 
@@ -342,7 +344,7 @@ def test_ship_to_supplier_records_carrier_and_tracking(client, demo_user):
         "DB123",
     )
     assert recall.units.count() == 1
-    page = client.get(reverse("cases:recall_detail", args=[recall.pk])).content.decode()
+    page = client.get(reverse("recalls:recall_detail", args=[recall.pk])).content.decode()
     assert "DB123" in page
 
 
@@ -350,7 +352,7 @@ def test_ship_to_supplier_records_carrier_and_tracking(client, demo_user):
 
 
 def post_notice(client, notice, name, data, **extra):
-    return client.post(reverse("cases:recallnotice_transition", args=[notice.pk, name]), data, **extra)
+    return client.post(reverse("recalls:recallnotice_transition", args=[notice.pk, name]), data, **extra)
 
 
 def notice_snapshot(notice) -> tuple:
@@ -375,7 +377,7 @@ def test_acknowledge_matrix_through_the_page(client, demo_user):
     assert response.status_code == 302 and reverse("login") in response["Location"]
     # another store's staff: 404 on the page and on the form
     client.force_login(demo_user("store2"))
-    assert client.get(reverse("cases:recallnotice_detail", args=[notice.pk])).status_code == 404
+    assert client.get(reverse("recalls:recallnotice_detail", args=[notice.pk])).status_code == 404
     assert post_notice(client, notice, "acknowledge", {"on_hand": "4"}).status_code == 404
     # a technician sees it but may not answer for the store: 403
     client.force_login(demo_user("tech1"))
@@ -421,7 +423,7 @@ def test_store_bulk_recall_return_creates_returns_of_the_recall(client, demo_use
     assert {item.store.code for item in created} == {"S001"}
     assert {item.receipt_no for item in created} == {"TH-2026-0001"}
     assert {item.state for item in created} == {ReturnState.LOGGED}
-    page = client.get(reverse("cases:recallnotice_detail", args=[notice.pk])).content.decode()
+    page = client.get(reverse("recalls:recallnotice_detail", args=[notice.pk])).content.decode()
     assert created[0].number in page
     listing = client.get(reverse("cases:return_list")).content.decode()
     assert created[0].number in listing
@@ -494,7 +496,7 @@ def test_store_cannot_return_against_a_notice_it_was_not_sent(client, demo_user)
 )
 def test_candidates_page_is_for_technicians_and_qa(login, status, client, demo_user):
     client.force_login(demo_user(login))
-    response = client.get(reverse("cases:recallcandidate_list"))
+    response = client.get(reverse("recalls:recallcandidate_list"))
     assert response.status_code == status
     if status == 200:
         assert 'data-testid="empty-state"' in response.content.decode()
@@ -512,13 +514,13 @@ def test_candidates_page_lists_the_returns_and_prefills_the_opening(client, demo
     client.force_login(demo_user("tech1"))
 
     # when tech1 opens the candidates
-    page = client.get(reverse("cases:recallcandidate_list")).content.decode()
+    page = client.get(reverse("recalls:recallcandidate_list")).content.decode()
 
     # then the candidate shows the counts, links to each Return and offers to open a recall prefilled
     assert f'data-style="{STYLE_NO}"' in page
     for item in items:
         assert reverse("cases:return_detail", args=[item.pk]) in page
-    prefill = f"{reverse('cases:recall_create')}?style={style().pk}&amp;defect_code={code.pk}"
+    prefill = f"{reverse('recalls:recall_create')}?style={style().pk}&amp;defect_code={code.pk}"
     assert prefill in page
     form = client.get(prefill.replace("&amp;", "&")).content.decode()
     for item in items:
@@ -526,7 +528,7 @@ def test_candidates_page_lists_the_returns_and_prefills_the_opening(client, demo
 
     # and QA sees the candidate without the button
     client.force_login(demo_user("qa1"))
-    assert 'data-testid="open-recall"' not in client.get(reverse("cases:recallcandidate_list")).content.decode()
+    assert 'data-testid="open-recall"' not in client.get(reverse("recalls:recallcandidate_list")).content.decode()
 
 
 def png_bytes() -> bytes:
@@ -551,7 +553,7 @@ def test_technician_opens_a_recall_with_the_test_report_photos_and_reported_retu
 
     # when tech1 proposes the recall with two of the three reports ticked and a photo
     response = client.post(
-        reverse("cases:recall_create"),
+        reverse("recalls:recall_create"),
         {
             "style": style().pk,
             "defect_code": code.pk,
@@ -563,11 +565,11 @@ def test_technician_opens_a_recall_with_the_test_report_photos_and_reported_retu
 
     # then the recall is proposed with them, and its page shows the report
     recall = Recall.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("cases:recall_detail", args=[recall.pk])
+    assert response.status_code == 302 and response["Location"] == reverse("recalls:recall_detail", args=[recall.pk])
     assert recall.state == RecallState.PROPOSED and recall.opened_by.username == "tech1"
     assert sorted(recall.reported_returns.values_list("pk", flat=True)) == sorted([items[0].pk, items[1].pk])
     assert RecallAttachment.objects.filter(recall=recall).count() == 1
-    page = client.get(reverse("cases:recall_detail", args=[recall.pk])).content.decode()
+    page = client.get(reverse("recalls:recall_detail", args=[recall.pk])).content.decode()
     assert "拉链拉力测试" in page and items[0].number in page
 
 
@@ -575,11 +577,11 @@ def test_opening_refuses_bad_input_and_other_roles(client, demo_user):
     # a store may not open the page; QA neither (technicians open, QA decides)
     for login in ("store1", "qa1"):
         client.force_login(demo_user(login))
-        assert client.get(reverse("cases:recall_create")).status_code == 403
+        assert client.get(reverse("recalls:recall_create")).status_code == 403
     client.force_login(demo_user("tech1"))
     # an empty test report and a past deadline: 400 with the messages, nothing created
     response = client.post(
-        reverse("cases:recall_create"),
+        reverse("recalls:recall_create"),
         {
             "style": style().pk,
             "defect_code": defect_code().pk,
@@ -598,28 +600,28 @@ def test_store_sees_only_the_recalls_it_was_notified_of_and_its_own_notices(clie
     hidden = RecallFactory(style=style(), defect_code=DefectCode.objects.exclude(pk=told.defect_code_id).first())
     client.force_login(demo_user("store1"))
 
-    listing = client.get(reverse("cases:recall_list")).content.decode()
+    listing = client.get(reverse("recalls:recall_list")).content.decode()
     assert told.number in listing and hidden.number not in listing
-    assert client.get(reverse("cases:recall_detail", args=[hidden.pk])).status_code == 404
-    detail = client.get(reverse("cases:recall_detail", args=[told.pk])).content.decode()
-    assert reverse("cases:recallnotice_detail", args=[mine.pk]) in detail
-    assert reverse("cases:recallnotice_detail", args=[theirs.pk]) not in detail
-    notices = client.get(reverse("cases:recallnotice_list")).content.decode()
-    assert reverse("cases:recallnotice_detail", args=[mine.pk]) in notices
-    assert reverse("cases:recallnotice_detail", args=[theirs.pk]) not in notices
-    assert client.get(reverse("cases:recallnotice_detail", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("recalls:recall_detail", args=[hidden.pk])).status_code == 404
+    detail = client.get(reverse("recalls:recall_detail", args=[told.pk])).content.decode()
+    assert reverse("recalls:recallnotice_detail", args=[mine.pk]) in detail
+    assert reverse("recalls:recallnotice_detail", args=[theirs.pk]) not in detail
+    notices = client.get(reverse("recalls:recallnotice_list")).content.decode()
+    assert reverse("recalls:recallnotice_detail", args=[mine.pk]) in notices
+    assert reverse("recalls:recallnotice_detail", args=[theirs.pk]) not in notices
+    assert client.get(reverse("recalls:recallnotice_detail", args=[theirs.pk])).status_code == 404
 
 
 def test_anonymous_is_sent_to_login_from_every_recall_page(client):
     recall = RecallFactory()
     for url in (
-        reverse("cases:recallcandidate_list"),
-        reverse("cases:recall_list"),
-        reverse("cases:recall_create"),
-        reverse("cases:recall_detail", args=[recall.pk]),
-        reverse("cases:recall_compliance", args=[recall.pk]),
-        reverse("cases:recall_compliance_xlsx", args=[recall.pk]),
-        reverse("cases:recallnotice_list"),
+        reverse("recalls:recallcandidate_list"),
+        reverse("recalls:recall_list"),
+        reverse("recalls:recall_create"),
+        reverse("recalls:recall_detail", args=[recall.pk]),
+        reverse("recalls:recall_compliance", args=[recall.pk]),
+        reverse("recalls:recall_compliance_xlsx", args=[recall.pk]),
+        reverse("recalls:recallnotice_list"),
     ):
         response = client.get(url)
         assert response.status_code == 302 and reverse("login") in response["Location"], url
@@ -687,7 +689,7 @@ REGION_FIGURES = ("notified", "acknowledged", "on_hand", "logged", "returned", "
 
 def test_compliance_page_figures_match_the_hand_computed_fixture(compliance_fixture, client, demo_user):
     client.force_login(demo_user("qa1"))
-    page = client.get(reverse("cases:recall_compliance", args=[compliance_fixture.pk])).content.decode()
+    page = client.get(reverse("recalls:recall_compliance", args=[compliance_fixture.pk])).content.decode()
 
     def figures(kind, key):
         row = re.search(rf'<tr data-{kind}="{key}"[^>]*>(.*?)</tr>', page, re.S).group(1)
@@ -706,7 +708,7 @@ def test_compliance_page_figures_match_the_hand_computed_fixture(compliance_fixt
 
 def test_compliance_xlsx_matches_the_hand_computed_fixture(compliance_fixture, client, demo_user):
     client.force_login(demo_user("tech1"))
-    response = client.get(reverse("cases:recall_compliance_xlsx", args=[compliance_fixture.pk]))
+    response = client.get(reverse("recalls:recall_compliance_xlsx", args=[compliance_fixture.pk]))
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -735,13 +737,13 @@ def test_compliance_xlsx_matches_the_hand_computed_fixture(compliance_fixture, c
 )
 def test_compliance_is_for_the_service_center(login, status, compliance_fixture, client, demo_user):
     client.force_login(demo_user(login))
-    for name in ("cases:recall_compliance", "cases:recall_compliance_xlsx"):
+    for name in ("recalls:recall_compliance", "recalls:recall_compliance_xlsx"):
         assert client.get(reverse(name, args=[compliance_fixture.pk])).status_code == status
 
 
 def test_compliance_of_an_unknown_recall_is_404(client, demo_user):
     client.force_login(demo_user("qa1"))
-    assert client.get(reverse("cases:recall_compliance", args=[999999])).status_code == 404
+    assert client.get(reverse("recalls:recall_compliance", args=[999999])).status_code == 404
 
 
 def test_store_sees_its_late_notice_marked(compliance_fixture, client, demo_user):
@@ -750,11 +752,11 @@ def test_store_sees_its_late_notice_marked(compliance_fixture, client, demo_user
     late = RecallNotice.objects.get(recall=compliance_fixture, store__code="S002")
 
     # then its list and notice page mark it late; S001's list does not
-    listing = client.get(reverse("cases:recallnotice_list")).content.decode()
+    listing = client.get(reverse("recalls:recallnotice_list")).content.decode()
     assert 'data-testid="late"><span class="badge text-bg-danger">' in listing
-    assert 'data-testid="late"' in client.get(reverse("cases:recallnotice_detail", args=[late.pk])).content.decode()
+    assert 'data-testid="late"' in client.get(reverse("recalls:recallnotice_detail", args=[late.pk])).content.decode()
     client.force_login(demo_user("store1"))
-    listing = client.get(reverse("cases:recallnotice_list")).content.decode()
+    listing = client.get(reverse("recalls:recallnotice_list")).content.decode()
     assert 'data-testid="late">—' in listing
 
 
@@ -772,10 +774,10 @@ def many_recalls(count: int) -> None:
 @pytest.mark.parametrize(
     ("login", "url_name"),
     [
-        ("qa1", "cases:recall_list"),
-        ("store1", "cases:recall_list"),
-        ("store1", "cases:recallnotice_list"),
-        ("tech1", "cases:recallnotice_list"),
+        ("qa1", "recalls:recall_list"),
+        ("store1", "recalls:recall_list"),
+        ("store1", "recalls:recallnotice_list"),
+        ("tech1", "recalls:recallnotice_list"),
     ],  # fmt: skip
 )
 def test_list_pages_use_a_fixed_number_of_queries(login, url_name, client, demo_user, django_assert_max_num_queries):
@@ -806,10 +808,10 @@ def test_candidate_page_uses_a_fixed_number_of_queries(client, demo_user, settin
 
     candidates(pairs[:1])
     with django_assert_max_num_queries(30) as few:
-        assert client.get(reverse("cases:recallcandidate_list")).status_code == 200
+        assert client.get(reverse("recalls:recallcandidate_list")).status_code == 200
     candidates(pairs[1:])
     with django_assert_max_num_queries(len(few.captured_queries)):
-        page = client.get(reverse("cases:recallcandidate_list")).content.decode()
+        page = client.get(reverse("recalls:recallcandidate_list")).content.decode()
     assert page.count('data-testid="candidate"') == len(pairs) > 3
 
 
@@ -819,7 +821,7 @@ def test_recall_list_filters_by_state_and_style(client, demo_user):
     approved = recall_in(RecallState.APPROVED, defect_code=other)
     client.force_login(demo_user("qa1"))
 
-    page = client.get(reverse("cases:recall_list"), {"state": "approved", "style": STYLE_NO}).content.decode()
+    page = client.get(reverse("recalls:recall_list"), {"state": "approved", "style": STYLE_NO}).content.decode()
 
     assert approved.number in page and proposed.number not in page
 
@@ -841,7 +843,7 @@ def test_recall_detail_shows_the_timeline_from_the_transition_log(client, demo_u
     )
     client.force_login(qa1)
 
-    page = client.get(reverse("cases:recall_detail", args=[recall.pk])).content.decode()
+    page = client.get(reverse("recalls:recall_detail", args=[recall.pk])).content.decode()
 
     for transition in ("open", "approve", "issue_notice"):
         assert f'data-transition="{transition}"' in page

@@ -13,11 +13,12 @@ from django.utils import timezone
 
 from aftersales.fsm import VIA, transitions_of
 from aftersales.models import Alert, Notification
-from cases import recalls
-from cases.choices import RecallCostBearer, RecallNoticeState, RecallOutcome, RecallState, ReturnState
-from cases.models import Recall
-from cases.selectors import recall_compliance, recall_cost_units
-from cases.tasks import recall_deadline_reminders_task
+from cases.choices import ReturnState
+from recalls import services as recalls
+from recalls.choices import RecallCostBearer, RecallNoticeState, RecallOutcome, RecallState
+from recalls.models import Recall
+from recalls.selectors import recall_compliance, recall_cost_units
+from recalls.tasks import recall_deadline_reminders_task
 from reports.periods import parse_period
 from stores.models import Store
 from suppliers.models import Style

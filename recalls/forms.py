@@ -1,5 +1,5 @@
 """Browser forms of batch recalls 整款退货: opening with the test report, QA's decision, the notice, the
-supplier and the outcomes, and the store's answers. Forms only parse input; the rules live in ``cases.recalls``.
+supplier and the outcomes, and the store's answers. Forms only parse input; the rules live in ``recalls.services``.
 """
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from cases.choices import RecallCostBearer, RecallOutcome, RecallReturnMethod
 from cases.forms import BootstrapMixin, MultipleFileField, NoNulCharField, StyleChoiceField, TemporaryUploadField
 from inspection.models import DefectCode
+from recalls.choices import RecallCostBearer, RecallOutcome, RecallReturnMethod
 from stores.models import Region
 from suppliers.models import Style
 

@@ -14,13 +14,14 @@ from django.conf import settings
 from django.utils import timezone
 
 from aftersales.models import Alert, Notification
-from cases import recalls
-from cases.choices import RecallState, ReturnState
+from cases.choices import ReturnState
 from cases.models import Return
-from cases.selectors import recall_candidate_list, recall_candidates
-from cases.tasks import recall_candidates_notify_task
 from inspection.choices import Verdict
 from inspection.models import DefectCode, InspectionReport
+from recalls import services as recalls
+from recalls.choices import RecallState
+from recalls.selectors import recall_candidate_list, recall_candidates
+from recalls.tasks import recall_candidates_notify_task
 from stores.models import Store
 from suppliers.models import Style
 from tests.factories.cases import RecallFactory, ReturnFactory

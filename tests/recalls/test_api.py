@@ -18,11 +18,14 @@ from django.utils.translation import gettext
 from rest_framework.test import APIClient
 
 from aftersales.models import Notification, TransitionLog
-from cases import recalls, services
-from cases.choices import RecallNoticeState, RecallOutcome, RecallState, ReturnState, ShipmentDirection
-from cases.models import Recall, RecallNotice, RecallUnit, Return
-from cases.selectors import recall_cost_units
+from cases import services
+from cases.choices import ReturnState, ShipmentDirection
+from cases.models import Return
 from inspection.models import DefectCode
+from recalls import services as recalls
+from recalls.choices import RecallNoticeState, RecallOutcome, RecallState
+from recalls.models import Recall, RecallNotice, RecallUnit
+from recalls.selectors import recall_cost_units
 from reports.periods import current_period
 from stores.models import Region, Store
 from suppliers.models import Style

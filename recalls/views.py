@@ -2,7 +2,7 @@
 review, approval and notice, the consolidation and outcomes, the stores' notices with their acknowledgement and
 bulk recall return, and the compliance view with its Excel download.
 
-Reads go through ``cases.selectors`` (so out of scope is 404), writes through ``cases.recalls``; transitions
+Reads go through ``recalls.selectors`` (so out of scope is 404), writes through ``recalls.services``; transitions
 use ``aftersales.views.TransitionViewMixin`` like the Return's page (htmx swaps the panel).
 """
 
@@ -31,13 +31,16 @@ from aftersales.roles import Role, roles_of, sees_everything
 from aftersales.services import temporary_upload_claim
 from aftersales.uploads import temporary_uploads_in
 from aftersales.views import ScopedListView, TransitionViewMixin
-from cases import forms_recalls as recall_forms
-from cases import permissions, recalls, selectors
-from cases.choices import RECALL_COLLECTING_STATES, RECALL_OPEN_STATES, RecallNoticeState, RecallState, ReturnState
-from cases.filters import RecallFilter, RecallNoticeFilter
-from cases.models import Recall, RecallNotice
-from cases.recall_planning import recall_regions_plan
+from cases.choices import ReturnState
+from cases.selectors import return_list
 from inspection.models import DefectCode
+from recalls import forms as recall_forms
+from recalls import permissions, selectors
+from recalls import services as recalls
+from recalls.choices import RECALL_COLLECTING_STATES, RECALL_OPEN_STATES, RecallNoticeState, RecallState
+from recalls.filters import RecallFilter, RecallNoticeFilter
+from recalls.models import Recall, RecallNotice
+from recalls.services import recall_regions_plan
 from stores.access import scope_for
 from suppliers.models import Style
 
@@ -149,7 +152,7 @@ class ExtraActionsMixin(TransitionViewMixin):
 class RecallCandidateListView(LoginRequiredMixin, TemplateView):
     """Styles with the same defect code from several stores lately, with the Returns behind each (technicians, QA)."""
 
-    template_name = "cases/recallcandidate_list.html"
+    template_name = "recalls/recallcandidate_list.html"
 
     def get(self, request, *args, **kwargs):
         if not selectors.may_see_recall_candidates(request.user):
@@ -179,7 +182,7 @@ class RecallListView(ScopedListView):
 
     selector = staticmethod(selectors.recall_list)
     filterset_class = RecallFilter
-    template_name = "cases/recall_list.html"
+    template_name = "recalls/recall_list.html"
     title = gettext_lazy("Batch recalls")
     export_name = "recalls"
     columns = [
@@ -204,7 +207,7 @@ class RecallListView(ScopedListView):
 class RecallCreateView(LoginRequiredMixin, View):
     """Open a recall 立项 with the style test report 检测报告 (technicians); prefilled from a candidate."""
 
-    template_name = "cases/recall_form.html"
+    template_name = "recalls/recall_form.html"
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not is_technician(request.user):
@@ -286,7 +289,7 @@ class RecallCreateView(LoginRequiredMixin, View):
                     loose.extend(problems)
             return self.render_form(form, reported, status=400, errors=loose)
         messages.success(request, _("Recall %(number)s is proposed; QA will review it.") % {"number": recall.number})
-        return HttpResponseRedirect(reverse("cases:recall_detail", args=[recall.pk]))
+        return HttpResponseRedirect(reverse("recalls:recall_detail", args=[recall.pk]))
 
 
 def attach(user, recall: Recall, upload) -> None:
@@ -347,7 +350,7 @@ def recall_panel_context(request, recall: Recall, *, name: str = "", form=None, 
                 "label": RECALL_ACTION_LABELS.get(action, action),
                 "form": bound,
                 "open": bound.is_bound,
-                "url": reverse("cases:recall_transition", args=[recall.pk, action]),
+                "url": reverse("recalls:recall_transition", args=[recall.pk, action]),
             }
         )
     timeline = [
@@ -387,7 +390,7 @@ def recall_panel_context(request, recall: Recall, *, name: str = "", form=None, 
 class RecallDetailView(LoginRequiredMixin, TemplateView):
     """A recall's page: state, timeline, test report and photos, handling plan, notices, units, outcomes."""
 
-    template_name = "cases/recall_detail.html"
+    template_name = "recalls/recall_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -442,7 +445,7 @@ class RecallTransitionView(ExtraActionsMixin, View):
         return selectors.recall_get(self.request.user, self.kwargs["pk"])
 
     def detail_url(self, obj) -> str:
-        return reverse("cases:recall_detail", args=[obj.pk])
+        return reverse("recalls:recall_detail", args=[obj.pk])
 
     def extra_refusal(self, name: str, obj) -> TransitionError | None:
         return recall_extra_refusal(name, obj, self.request.user)
@@ -488,7 +491,7 @@ class RecallTransitionView(ExtraActionsMixin, View):
 
     def render_panel(self, obj, *, status=200, name="", form=None, alert=None, full_page=False):
         context = recall_panel_context(self.request, obj, name=name, form=form, alert=alert)
-        template = "cases/recall_detail.html" if full_page else "cases/partials/_recall_panel.html"
+        template = "recalls/recall_detail.html" if full_page else "recalls/partials/_recall_panel.html"
         return render(self.request, template, {**context, "title": obj.number}, status=status)
 
 
@@ -500,7 +503,7 @@ class RecallNoticeListView(ScopedListView):
 
     selector = staticmethod(selectors.recallnotice_list)
     filterset_class = RecallNoticeFilter
-    template_name = "cases/recallnotice_list.html"
+    template_name = "recalls/recallnotice_list.html"
     title = gettext_lazy("Recall notices")
     export_name = "recall-notices"
     columns = [
@@ -552,10 +555,10 @@ def notice_panel_context(request, notice: RecallNotice, *, name: str = "", form=
                 "label": NOTICE_ACTION_LABELS.get(action, action),
                 "form": bound or view.all_forms()[action](),
                 "open": action != "correct_on_hand" or action == name,
-                "url": reverse("cases:recallnotice_transition", args=[notice.pk, action]),
+                "url": reverse("recalls:recallnotice_transition", args=[notice.pk, action]),
             }
         )
-    returns = selectors.return_list(user).filter(recall_id=notice.recall_id, store_id=notice.store_id).order_by("id")
+    returns = return_list(user).filter(recall_id=notice.recall_id, store_id=notice.store_id).order_by("id")
     deadline = notice.recall.deadline
     history = [{"entry": entry, "text": notice_event_text(entry)} for entry in selectors.recallnotice_history(notice)]
     return {
@@ -573,7 +576,7 @@ def notice_panel_context(request, notice: RecallNotice, *, name: str = "", form=
 class RecallNoticeDetailView(LoginRequiredMixin, TemplateView):
     """One store's recall notice: what to do and by when, the acknowledgement, and its recall Returns."""
 
-    template_name = "cases/recallnotice_detail.html"
+    template_name = "recalls/recallnotice_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -599,7 +602,7 @@ class RecallNoticeTransitionView(ExtraActionsMixin, View):
         return selectors.recallnotice_get(self.request.user, self.kwargs["pk"])
 
     def detail_url(self, obj) -> str:
-        return reverse("cases:recallnotice_detail", args=[obj.pk])
+        return reverse("recalls:recallnotice_detail", args=[obj.pk])
 
     def extra_refusal(self, name: str, obj) -> TransitionError | None:
         return notice_extra_refusal(name, obj, self.request.user)
@@ -628,7 +631,7 @@ class RecallNoticeTransitionView(ExtraActionsMixin, View):
 
     def render_panel(self, obj, *, status=200, name="", form=None, alert=None, full_page=False):
         context = notice_panel_context(self.request, obj, name=name, form=form, alert=alert)
-        template = "cases/recallnotice_detail.html" if full_page else "cases/partials/_recallnotice_panel.html"
+        template = "recalls/recallnotice_detail.html" if full_page else "recalls/partials/_recallnotice_panel.html"
         return render(self.request, template, {**context, "title": obj.recall.number}, status=status)
 
 
@@ -638,7 +641,7 @@ class RecallNoticeTransitionView(ExtraActionsMixin, View):
 class RecallComplianceView(LoginRequiredMixin, TemplateView):
     """Per store notified: acknowledged (when), on hand, returned, late; per region and overall (center only)."""
 
-    template_name = "cases/recall_compliance.html"
+    template_name = "recalls/recall_compliance.html"
 
     def get(self, request, *args, **kwargs):
         require_center(request.user)

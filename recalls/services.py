@@ -29,19 +29,19 @@ from aftersales.notifications import notify
 from aftersales.roles import Role
 from aftersales.services import sequence_take
 from aftersales.validation import reject_nul_bytes
-from cases import permissions
-from cases.choices import (
+from cases.choices import OnsiteHandling, ReturnState
+from cases.models import Return
+from recalls import permissions
+from recalls.choices import (
     RECALL_COLLECTING_STATES,
     RECALL_OPEN_STATES,
-    OnsiteHandling,
     RecallCostBearer,
     RecallNoticeState,
     RecallOutcome,
     RecallReturnMethod,
     RecallState,
-    ReturnState,
 )
-from cases.models import Recall, RecallAttachment, RecallNotice, RecallUnit, Return
+from recalls.models import Recall, RecallAttachment, RecallNotice, RecallUnit
 from stores.models import Region, Store
 from suppliers.models import Style
 
@@ -101,7 +101,7 @@ def recall_open(
         errors["style"] = [_("This style already has an open recall for this defect code.")]
     reported: list[Return] = []
     if reported_return_ids is None:
-        from cases.selectors import recall_candidates
+        from recalls.selectors import recall_candidates
 
         for candidate in recall_candidates():
             if candidate.style.pk == style.pk and candidate.defect_code.pk == defect_code.pk:
@@ -260,7 +260,7 @@ def recall_issue_notice(*, user, recall: Recall, regions: Sequence[Region] | Non
 
     row = fire(recall, "issue_notice", user=user, before=check, arguments={"at": timezone.now()}, payload=payload)
     row.regions.set(chosen)
-    url = _url("cases:recallnotice_list")
+    url = _url("recalls:recallnotice_list")
     notices = RecallNotice.objects.bulk_create(RecallNotice(recall=row, store=store) for store in stores)
     for notice in notices:
         notice.full_clean(exclude=["state"])
@@ -673,7 +673,7 @@ def qa_managers() -> list:
 @transaction.atomic
 def recall_candidates_notify(*, now: dt.datetime | None = None) -> int:
     """Tell QA of every new recall candidate, once per style and defect code; returns how many were new."""
-    from cases.selectors import recall_candidates
+    from recalls.selectors import recall_candidates
 
     new = [
         candidate
@@ -681,7 +681,7 @@ def recall_candidates_notify(*, now: dt.datetime | None = None) -> int:
         if _raise_once(kind="recall_candidate", target=candidate.style, level=candidate.defect_code.code)
     ]
     recipients = qa_managers()
-    url = _url("cases:recallcandidate_list")
+    url = _url("recalls:recallcandidate_list")
     for candidate in new:
         notify(
             recipients=recipients,
@@ -709,7 +709,7 @@ def recall_deadline_reminders(*, now: dt.datetime | None = None) -> int:
     deadline), a notice gets the nearest one it has reached, so a notice
     issued two days before the deadline is reminded once, not twice.
     """
-    from cases.selectors import recall_logged_count
+    from recalls.selectors import recall_logged_count
 
     today = timezone.localdate(now)
     leads = sorted(settings.AFTERSALES_RECALL_REMINDER_DAYS)
@@ -726,7 +726,7 @@ def recall_deadline_reminders(*, now: dt.datetime | None = None) -> int:
         .order_by("pk")
     )
     reminded = 0
-    url = _url("cases:recallnotice_list")
+    url = _url("recalls:recallnotice_list")
     for notice in notices:
         if notice.state == RecallNoticeState.ACKNOWLEDGED and notice.logged >= (notice.on_hand or 0):
             continue
@@ -744,3 +744,18 @@ def recall_deadline_reminders(*, now: dt.datetime | None = None) -> int:
         )
         reminded += 1
     return reminded
+
+
+# QA's choice of regions for the notice 通知范围, made at approval and used when the notice is issued: the
+# approval page asks QA for the regions too, so the issue-notice form can start from them.
+@transaction.atomic
+def recall_regions_plan(*, user, recall: Recall, regions: Sequence[Region]) -> Recall:
+    """Record the regions QA means to notify (qa_manager only, before the notice is issued)."""
+    if not permissions.is_qa_manager(recall, user):
+        raise TransitionForbidden(_("Only QA chooses the regions of a recall notice."), transition="plan_regions")
+    row = Recall.objects.select_for_update().get(pk=recall.pk)
+    require_state(row, [RecallState.PROPOSED, RecallState.APPROVED], action="plan_regions")
+    chosen = sorted(regions, key=lambda region: region.code)
+    row.regions.set(chosen)
+    log_event(row, "plan_regions", user=user, payload={"regions": [region.code for region in chosen]})
+    return row
