@@ -22,7 +22,7 @@ def master_data_links(user) -> list[dict]:
         ("suppliers:supplier_list", SupplierListView),
         ("suppliers:category_list", CategoryListView),
         ("suppliers:style_list", StyleListView),
-        ("inspection:defectcode_list", DefectCodeListView),
+        ("suppliers:defectcode_list", DefectCodeListView),
         ("repairs:sparepart_list", SparePartListView),
     ]
     return [
@@ -81,14 +81,14 @@ def workflow_links(user) -> list[dict]:
     sections.append({"key": "recalls", "label": _("Batch recalls"), "links": recalls})
     # Each page checks the user's roles itself; the menu lists what the user's roles may open.
     month_end = []
-    if has_role_permission(user, "reports.view_writeofflist"):
-        month_end.append(("reports:writeofflist_list", _("Write-off lists")))
-    if has_role_permission(user, "reports.view_lossreport"):
-        month_end.append(("reports:lossreport_list", _("Loss reports")))
-    if has_role_permission(user, "reports.view_chargebackstatement"):
-        month_end.append(("reports:chargeback_list", _("Chargeback statements")))
+    if has_role_permission(user, "writeoffs.view_writeofflist"):
+        month_end.append(("writeoffs:writeofflist_list", _("Write-off lists")))
+    if has_role_permission(user, "writeoffs.view_lossreport"):
+        month_end.append(("writeoffs:lossreport_list", _("Loss reports")))
+    if has_role_permission(user, "chargebacks.view_chargebackstatement"):
+        month_end.append(("chargebacks:chargeback_list", _("Chargeback statements")))
     if Role.SUPPLIER_USER in roles:
-        month_end.append(("reports:supplier_units", _("Our scrapped units")))
+        month_end.append(("chargebacks:supplier_units", _("Our scrapped units")))
     if has_role_permission(user, "reports.view_reportrun"):
         month_end.append(("reports:reportrun_list", _("Monthly reports")))
     sections.append({"key": "month-end", "label": _("Month end"), "links": month_end})

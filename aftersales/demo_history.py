@@ -45,24 +45,27 @@ from django.utils import timezone
 from aftersales import demo_data
 from aftersales.validation import add_months
 from cases import services as cases_services
-from cases.choices import OnsiteHandling, ShipmentDirection
+from cases.choices import OnsiteHandling, ShipmentDirection, Verdict
 from cases.models import Return, Shipment
-from inspection.choices import Responsibility, Verdict
-from inspection.models import DefectCode
-from inspection.services import return_inspect
-from repairs.models import SparePart
-from repairs.services import repairticket_complete, repairticket_update, sparepart_receive
-from reports.choices import LossReportState, PartyType, StatementState, WriteOffListState
-from reports.models import ChargebackStatement, LossReport, WriteOffList
-from reports.services.chargebacks import (
+from chargebacks.choices import StatementState
+from chargebacks.models import ChargebackStatement
+from chargebacks.services import (
     chargeback_acknowledge,
     chargeback_build,
     chargeback_dispute,
     chargeback_issue,
     chargeback_settle,
 )
-from reports.services.runs import monthly_build
-from reports.services.writeoffs import (
+from inspection.services import return_inspect
+from repairs.models import SparePart
+from repairs.services import repairticket_complete, repairticket_update, sparepart_receive
+from reports.services import monthly_build
+from stores.models import Store, StoreMembership
+from suppliers.choices import Responsibility
+from suppliers.models import DefectCode, Style, SupplierMembership
+from writeoffs.choices import LossReportState, PartyType, WriteOffListState
+from writeoffs.models import LossReport, WriteOffList
+from writeoffs.services import (
     lossreport_acknowledge,
     writeofflist_approve,
     writeofflist_build,
@@ -70,8 +73,6 @@ from reports.services.writeoffs import (
     writeofflist_record_destruction,
     writeofflist_submit,
 )
-from stores.models import Store, StoreMembership
-from suppliers.models import Style, SupplierMembership
 
 DAYS = 91  # the last three months
 TARGET_RETURNS = 300

@@ -45,7 +45,7 @@ STORE_ROLES = frozenset({Role.STORE_STAFF, Role.REGION_MANAGER})
 # the pages (a store's point-of-sale is set up by the center), and the VP only approves.
 API_ROLES = frozenset({Role.TECHNICIAN, Role.HOTLINE_AGENT, Role.QA_MANAGER, Role.LOGISTICS_MANAGER, Role.FINANCE})
 
-_CATALOGUE = ["suppliers.view_category", "suppliers.view_style", "inspection.view_defectcode"]
+_CATALOGUE = ["suppliers.view_category", "suppliers.view_style", "suppliers.view_defectcode"]
 # A Return with what happened to it (rows are then scoped: a store its own, a supplier the units charged to it).
 _RETURNS = ["cases.view_return", "inspection.view_inspectionreport", "repairs.view_repairticket"]
 _STORE_SIDE = [
@@ -63,9 +63,9 @@ _CENTER = [*_STORE_SIDE, "repairs.view_sparepart", "repairs.view_stockmovement"]
 
 # Month-end documents addressed to a party (rows are scoped: a store its own, a supplier its own), and the
 # monthly reports (whose figures are cut to the viewer's stores or supplier).
-_PARTY_DOCUMENTS = ["reports.view_lossreport", "reports.view_chargebackstatement", "reports.view_reportrun"]
+_PARTY_DOCUMENTS = ["writeoffs.view_lossreport", "chargebacks.view_chargebackstatement", "reports.view_reportrun"]
 # The write-off list is the center's own paperwork.
-_MONTH_END = [*_PARTY_DOCUMENTS, "reports.view_writeofflist"]
+_MONTH_END = [*_PARTY_DOCUMENTS, "writeoffs.view_writeofflist"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.STORE_STAFF: [*_STORE_SIDE, *_PARTY_DOCUMENTS],

@@ -248,7 +248,7 @@ SPECTACULAR_SETTINGS = {
         "RepairTicketStateEnum": "repairs.models.RepairTicketState",
         "AttachmentKindEnum": "cases.choices.AttachmentKind",
         "StoreKindEnum": "stores.choices.StoreKind",
-        "ResponsibilityEnum": "inspection.choices.Responsibility",
+        "ResponsibilityEnum": "suppliers.choices.Responsibility",
         "WriteOffListStateEnum": "writeoffs.choices.WriteOffListState",
         "LossReportStateEnum": "writeoffs.choices.LossReportState",
         "RecallStateEnum": "recalls.choices.RecallState",

@@ -30,9 +30,10 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     path("master-data/", include("stores.urls")),
     path("master-data/", include("suppliers.urls")),
-    path("master-data/", include("inspection.urls")),
     path("", include("repairs.urls")),
     path("", include("cases.urls")),
     path("", include("recalls.urls")),
+    path("month-end/", include("writeoffs.urls")),
+    path("month-end/", include("chargebacks.urls")),
     path("month-end/", include("reports.urls")),
 ]

@@ -81,3 +81,12 @@ class DueStatus(models.TextChoices):
     ON_TRACK = "on_track", _("On track")
     DUE_SOON = "due_soon", _("Due soon")
     OVERDUE = "overdue", _("Overdue")
+
+
+class Verdict(models.TextChoices):
+    """鉴定结论: what inspection decided, and so where the Return goes next."""
+
+    REPAIRABLE = "repairable", _("Repairable")
+    SUPPLIER_REWORK = "supplier_rework", _("Supplier rework")
+    UNREPAIRABLE = "unrepairable", _("Unrepairable")
+    NO_DEFECT = "no_defect", _("No defect")

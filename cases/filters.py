@@ -12,10 +12,11 @@ from cases.choices import (
     ReturnState,
     ShipmentDirection,
     ShipmentState,
+    Verdict,
 )
 from cases.models import Return, Shipment
-from inspection.choices import Responsibility, Verdict
 from stores.models import Store
+from suppliers.choices import Responsibility
 from suppliers.models import Style
 
 CODE_INPUT = forms.TextInput(attrs={"size": 12})

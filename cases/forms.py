@@ -18,9 +18,8 @@ from aftersales.uploads import MultipleFileField, MultipleFileInput, TemporaryUp
 from aftersales.validation import validate_phone
 from cases.choices import COUNTER_HANDLING_CHOICES
 from cases.models import MIN_PRODUCTION_YEAR
-from inspection.models import DefectCode
 from stores.models import Store
-from suppliers.models import Style
+from suppliers.models import DefectCode, Style
 
 MAX_UNITS_PER_RECEIPT = 20
 

@@ -26,8 +26,9 @@ from cases.choices import (
     ShipmentDirection,
     ShipmentLineOutcome,
     ShipmentState,
+    Verdict,
 )
-from inspection.choices import Responsibility, Verdict
+from suppliers.choices import Responsibility
 
 # Where inspection sends a Return, by verdict (domain.md's table).
 VERDICT_TARGETS = {
@@ -92,7 +93,7 @@ class Return(ConcurrentTransitionMixin, TimeStampedModel):
     receipt_no = models.CharField(_("receipt number"), max_length=60)
     defect_description = models.TextField(_("reported defect"), max_length=2000)
     reported_defect = models.ForeignKey(
-        "inspection.DefectCode",
+        "suppliers.DefectCode",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

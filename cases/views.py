@@ -34,11 +34,10 @@ from cases.filters import ReturnFilter, ShipmentFilter
 from cases.models import Return, Shipment
 from cases.permissions import customer_contact_for
 from inspection.forms import InspectForm
-from inspection.models import DefectCode
 from repairs.selectors import repairticket_parts_from_ledger
 from stores.access import scope_for
 from stores.models import Store
-from suppliers.models import Style
+from suppliers.models import DefectCode, Style
 
 EXPORT_LIMIT = 50_000
 

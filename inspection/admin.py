@@ -1,14 +1,7 @@
 from django.contrib import admin
 
 from aftersales.admin import ReadOnlyAdmin
-from inspection.models import DefectCode, InspectionReport
-
-
-@admin.register(DefectCode)
-class DefectCodeAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_zh", "name_en", "category", "default_responsibility", "active"]
-    list_filter = ["category", "default_responsibility", "active"]
-    search_fields = ["code", "name_zh", "name_en"]
+from inspection.models import InspectionReport
 
 
 @admin.register(InspectionReport)

@@ -13,9 +13,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.widgets import ChecklistSelectMultiple
+from cases.choices import Verdict
 from cases.forms import BootstrapMixin, NoNulCharField, TemporaryUploadField
-from inspection.choices import Responsibility, Verdict
-from inspection.models import DefectCode
+from suppliers.choices import Responsibility
+from suppliers.models import DefectCode
 
 
 class DefectCodeMultipleChoiceField(forms.ModelMultipleChoiceField):

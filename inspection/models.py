@@ -1,60 +1,15 @@
-"""Defect codes 缺陷代码: the catalogue inspection and recall detection speak in."""
+"""Inspection reports 鉴定报告: what the service center found on a returned unit, and who is at fault."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.models import ScopedQuerySet, TimeStampedModel
-from aftersales.roles import Role
-from inspection.choices import Responsibility, Verdict
-
-
-class DefectCodeQuerySet(ScopedQuerySet):
-    open_to = frozenset(Role)
-
-
-class DefectCode(TimeStampedModel):
-    """A defect code 缺陷代码, named in Chinese and English.
-
-    Stores pick one when logging a return so that several stores' reports of
-    the same problem on one style can be recognised as a recall candidate.
-    """
-
-    code = models.CharField(_("code"), max_length=20, unique=True)
-    name_zh = models.CharField(_("name (Chinese)"), max_length=100)
-    name_en = models.CharField(_("name (English)"), max_length=100)
-    category = models.ForeignKey(
-        "suppliers.Category",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="defect_codes",
-        verbose_name=_("category"),
-        help_text=_("Leave empty for a defect that applies to every category."),
-    )
-    default_responsibility = models.CharField(
-        _("default responsibility hint"), max_length=10, choices=Responsibility.choices, blank=True
-    )
-    active = models.BooleanField(_("active"), default=True)
-
-    objects = DefectCodeQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["code"]
-        verbose_name = _("defect code")
-        verbose_name_plural = _("defect codes")
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.name}"
-
-    @property
-    def name(self) -> str:
-        """The name in the language of the current request."""
-        return self.name_en if (translation.get_language() or "").startswith("en") else self.name_zh
+from cases.choices import Verdict
+from suppliers.choices import Responsibility
 
 
 class InspectionReportQuerySet(ScopedQuerySet):
@@ -83,7 +38,7 @@ class InspectionReport(TimeStampedModel):
     )
     inspected_at = models.DateTimeField(_("inspected at"))
     defect_codes = models.ManyToManyField(
-        DefectCode, blank=True, related_name="inspection_reports", verbose_name=_("defect codes")
+        "suppliers.DefectCode", blank=True, related_name="inspection_reports", verbose_name=_("defect codes")
     )
     verdict = models.CharField(_("verdict"), max_length=20, choices=Verdict.choices)
     responsibility = models.CharField(_("responsibility"), max_length=10, choices=Responsibility.choices, blank=True)

@@ -2,11 +2,7 @@
 
 from django.db.models import QuerySet
 
-from inspection.models import DefectCode, InspectionReport
-
-
-def defectcode_list(user) -> QuerySet[DefectCode]:
-    return DefectCode.objects.visible_to(user).select_related("category")
+from inspection.models import InspectionReport
 
 
 def inspectionreport_list(user) -> QuerySet[InspectionReport]:

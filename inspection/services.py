@@ -14,9 +14,11 @@ from django.utils.translation import gettext as _
 from aftersales.fsm import fire
 from aftersales.services import upsert
 from aftersales.validation import reject_nul_bytes
+from cases.choices import Verdict
 from cases.models import Return
-from inspection.choices import Responsibility, Verdict
-from inspection.models import DefectCode, InspectionReport
+from inspection.models import InspectionReport
+from suppliers.choices import Responsibility
+from suppliers.models import DefectCode
 
 
 def defectcode_upsert(*, code: str, **values: Any) -> DefectCode:

@@ -5,11 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.filters import SearchFilterSet, scoped_choices
 from cases.filters import CODE_INPUT
-from inspection.models import DefectCode
 from recalls.choices import RecallNoticeState, RecallState
 from recalls.models import Recall, RecallNotice
 from stores.models import Store
-from suppliers.models import Style
+from suppliers.models import DefectCode, Style
 
 
 class RecallFilter(SearchFilterSet):

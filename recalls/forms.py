@@ -9,10 +9,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import BootstrapMixin, MultipleFileField, NoNulCharField, StyleChoiceField, TemporaryUploadField
-from inspection.models import DefectCode
 from recalls.choices import RecallCostBearer, RecallOutcome, RecallReturnMethod
 from stores.models import Region
-from suppliers.models import Style
+from suppliers.models import DefectCode, Style
 
 # A store's recall return form offers this many colour/size lines; empty lines are ignored.
 RECALL_RETURN_LINES = 8

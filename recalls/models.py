@@ -54,7 +54,7 @@ class Recall(ConcurrentTransitionMixin, TimeStampedModel):
         "suppliers.Style", on_delete=models.PROTECT, related_name="recalls", verbose_name=_("style")
     )
     defect_code = models.ForeignKey(
-        "inspection.DefectCode", on_delete=models.PROTECT, related_name="recalls", verbose_name=_("defect code")
+        "suppliers.DefectCode", on_delete=models.PROTECT, related_name="recalls", verbose_name=_("defect code")
     )
     state = FSMField(
         _("state"), max_length=20, choices=RecallState.choices, default=RecallState.PROPOSED, protected=True

@@ -29,10 +29,10 @@ from aftersales.models import TransitionLog
 from aftersales.roles import Role, roles_of
 from cases.choices import ReturnState
 from cases.models import Return
-from inspection.models import DefectCode, InspectionReport
+from inspection.models import InspectionReport
 from recalls.choices import RECALL_OPEN_STATES, RecallCostBearer, RecallNoticeState, RecallOutcome
 from recalls.models import Recall, RecallAttachment, RecallNotice, RecallUnit
-from suppliers.models import Style
+from suppliers.models import DefectCode, Style
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,6 @@ from aftersales.uploads import temporary_uploads_in
 from aftersales.views import ScopedListView, TransitionViewMixin
 from cases.choices import ReturnState
 from cases.selectors import return_list
-from inspection.models import DefectCode
 from recalls import forms as recall_forms
 from recalls import permissions, selectors
 from recalls import services as recalls
@@ -42,7 +41,7 @@ from recalls.filters import RecallFilter, RecallNoticeFilter
 from recalls.models import Recall, RecallNotice
 from recalls.services import recall_regions_plan
 from stores.access import scope_for
-from suppliers.models import Style
+from suppliers.models import DefectCode, Style
 
 RECALL_EVENT_LABELS = {
     "open": gettext_lazy("Opened with the test report"),

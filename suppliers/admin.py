@@ -2,7 +2,7 @@ from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 
 from aftersales.imports import CodeKeyedResource, code_field
-from suppliers.models import Category, Style, Supplier, SupplierMembership
+from suppliers.models import Category, DefectCode, Style, Supplier, SupplierMembership
 
 
 class SupplierResource(CodeKeyedResource):
@@ -60,3 +60,10 @@ class StyleAdmin(ImportExportModelAdmin):
     search_fields = ["style_no", "name"]
     list_select_related = ["category", "supplier"]
     autocomplete_fields = ["supplier"]
+
+
+@admin.register(DefectCode)
+class DefectCodeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_zh", "name_en", "category", "default_responsibility", "active"]
+    list_filter = ["category", "default_responsibility", "active"]
+    search_fields = ["code", "name_zh", "name_en"]

@@ -2,8 +2,8 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.filters import SearchFilterSet, scoped_choices
-from suppliers.choices import Season
-from suppliers.models import Category, Style, Supplier
+from suppliers.choices import Responsibility, Season
+from suppliers.models import Category, DefectCode, Style, Supplier
 
 
 class SupplierFilter(SearchFilterSet):
@@ -36,3 +36,18 @@ class StyleFilter(SearchFilterSet):
     class Meta:
         model = Style
         fields = ["q", "category", "supplier", "season", "year"]
+
+
+class DefectCodeFilter(SearchFilterSet):
+    search_fields = ("code", "name_zh", "name_en")
+
+    category = django_filters.ModelChoiceFilter(
+        queryset=scoped_choices(Category), to_field_name="code", label=_("Category")
+    )
+    default_responsibility = django_filters.ChoiceFilter(
+        choices=Responsibility.choices, label=_("Default responsibility hint")
+    )
+
+    class Meta:
+        model = DefectCode
+        fields = ["q", "category", "default_responsibility", "active"]

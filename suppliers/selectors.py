@@ -1,8 +1,8 @@
-"""Reads of suppliers, categories and styles, always within the user's scope."""
+"""Reads of suppliers, categories, styles and defect codes, always within the user's scope."""
 
 from django.db.models import QuerySet
 
-from suppliers.models import Category, Style, Supplier
+from suppliers.models import Category, DefectCode, Style, Supplier
 
 
 def supplier_list(user) -> QuerySet[Supplier]:
@@ -15,3 +15,7 @@ def category_list(user) -> QuerySet[Category]:
 
 def style_list(user) -> QuerySet[Style]:
     return Style.objects.visible_to(user).select_related("category", "supplier")
+
+
+def defectcode_list(user) -> QuerySet[DefectCode]:
+    return DefectCode.objects.visible_to(user).select_related("category")

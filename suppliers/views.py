@@ -2,8 +2,8 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.exports import Column
 from aftersales.views import ScopedListView
-from suppliers.filters import CategoryFilter, StyleFilter, SupplierFilter
-from suppliers.selectors import category_list, style_list, supplier_list
+from suppliers.filters import CategoryFilter, DefectCodeFilter, StyleFilter, SupplierFilter
+from suppliers.selectors import category_list, defectcode_list, style_list, supplier_list
 
 
 class SupplierListView(ScopedListView):
@@ -50,4 +50,19 @@ class StyleListView(ScopedListView):
         Column(_("Year"), "year"),
         Column(_("Unit cost (CNY)"), "unit_cost", money=True),
         Column(_("Retail price (CNY)"), "retail_price", money=True),
+    ]
+
+
+class DefectCodeListView(ScopedListView):
+    selector = staticmethod(defectcode_list)
+    filterset_class = DefectCodeFilter
+    title = _("Defect codes")
+    export_name = "defect-codes"
+    columns = [
+        Column(_("Code"), "code"),
+        Column(_("Name (Chinese)"), "name_zh"),
+        Column(_("Name (English)"), "name_en"),
+        Column(_("Category"), "category.name"),
+        Column(_("Default responsibility hint"), "get_default_responsibility_display"),
+        Column(_("Active"), "active"),
     ]

@@ -6,14 +6,14 @@ from rest_framework.routers import DefaultRouter
 from aftersales.api.notifications import NotificationViewSet
 from aftersales.api.views import TokenObtainView
 from cases.api.views import ReturnAttachmentFileView, ReturnViewSet, ShipmentViewSet
-from inspection.api.views import DefectCodeViewSet, InspectionReportViewSet
+from chargebacks.api.views import ChargebackStatementViewSet
+from inspection.api.views import InspectionReportViewSet
 from recalls.api.views import RecallAttachmentFileView, RecallCandidateView, RecallNoticeViewSet, RecallViewSet
 from repairs.api.views import RepairTicketViewSet, SparePartViewSet, StockMovementViewSet
-from reports.api.chargebacks import ChargebackStatementViewSet
-from reports.api.runs import ReportRunViewSet
-from reports.api.writeoffs import LossReportViewSet, WriteOffListViewSet
+from reports.api.views import ReportRunViewSet
 from stores.api.views import RegionViewSet, StoreViewSet
-from suppliers.api.views import CategoryViewSet, StyleViewSet, SupplierViewSet
+from suppliers.api.views import CategoryViewSet, DefectCodeViewSet, StyleViewSet, SupplierViewSet
+from writeoffs.api.views import LossReportViewSet, WriteOffListViewSet
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")

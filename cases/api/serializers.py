@@ -20,10 +20,9 @@ from cases.choices import COUNTER_HANDLING_CHOICES, AttachmentKind, DueStatus, S
 from cases.models import MIN_PRODUCTION_YEAR, Attachment, Return, Shipment, ShipmentLine
 from cases.permissions import customer_contact_for
 from inspection.api.serializers import ReturnInspectionSerializer
-from inspection.models import DefectCode
 from recalls.models import Recall
 from stores.models import Store
-from suppliers.models import Style
+from suppliers.models import DefectCode, Style
 
 MAX_PRODUCTION_YEAR = 2100
 MAX_UNITS_PER_SHIPMENT = 500

@@ -1,16 +1,10 @@
 from rest_framework import serializers
 
 from aftersales.api.fields import MAX_ID, ScopedSlugRelatedField
-from inspection.choices import Responsibility, Verdict
-from inspection.models import DefectCode, InspectionReport
-
-
-class DefectCodeSerializer(serializers.ModelSerializer):
-    category = serializers.SlugRelatedField(slug_field="code", read_only=True)
-
-    class Meta:
-        model = DefectCode
-        fields = ["id", "code", "name_zh", "name_en", "category", "default_responsibility", "active"]
+from cases.choices import Verdict
+from inspection.models import InspectionReport
+from suppliers.choices import Responsibility
+from suppliers.models import DefectCode
 
 
 class ReturnInspectionSerializer(serializers.ModelSerializer):

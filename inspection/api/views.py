@@ -1,21 +1,9 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
-from aftersales.api.views import ScopedReadOnlyViewSet
 from cases.api.views import ScopedWorkflowViewSet
-from inspection.api.serializers import DefectCodeSerializer, InspectionReportSerializer
-from inspection.filters import DefectCodeFilter, InspectionReportFilter
-from inspection.selectors import defectcode_list, inspectionreport_get, inspectionreport_list
-
-
-@extend_schema_view(
-    list=extend_schema(summary="List defect codes"),
-    retrieve=extend_schema(summary="A defect code"),
-)
-class DefectCodeViewSet(ScopedReadOnlyViewSet):
-    selector = staticmethod(defectcode_list)
-    serializer_class = DefectCodeSerializer
-    filterset_class = DefectCodeFilter
-    cursor_ordering = "code"
+from inspection.api.serializers import InspectionReportSerializer
+from inspection.filters import InspectionReportFilter
+from inspection.selectors import inspectionreport_get, inspectionreport_list
 
 
 @extend_schema_view(

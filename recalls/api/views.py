@@ -26,7 +26,6 @@ from aftersales.api.permissions import RoleCanViewModel
 from aftersales.fsm import TransitionForbidden, require_state
 from cases.api.views import REFUSALS, NoContentNegotiation, ScopedWorkflowViewSet, transition_schema
 from cases.models import Return
-from inspection.models import DefectCode
 from recalls import permissions
 from recalls import services as recalls
 from recalls.choices import RecallCostBearer, RecallOutcome, RecallReturnMethod, RecallState
@@ -43,7 +42,7 @@ from recalls.selectors import (
 )
 from stores.access import scope_for
 from stores.models import Region
-from suppliers.models import Style
+from suppliers.models import DefectCode, Style
 
 MAX_LINES = 100
 MAX_UNITS = 500

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from suppliers.models import Category, Style, Supplier
+from suppliers.models import Category, DefectCode, Style, Supplier
 
 
 class SupplierSerializer(serializers.ModelSerializer):
@@ -30,3 +30,11 @@ class StyleSerializer(serializers.ModelSerializer):
     class Meta:
         model = Style
         fields = ["id", "style_no", "name", "category", "supplier", "season", "year", "unit_cost", "retail_price"]
+
+
+class DefectCodeSerializer(serializers.ModelSerializer):
+    category = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = DefectCode
+        fields = ["id", "code", "name_zh", "name_en", "category", "default_responsibility", "active"]

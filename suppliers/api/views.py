@@ -1,9 +1,9 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from aftersales.api.views import ScopedReadOnlyViewSet
-from suppliers.api.serializers import CategorySerializer, StyleSerializer, SupplierSerializer
-from suppliers.filters import CategoryFilter, StyleFilter, SupplierFilter
-from suppliers.selectors import category_list, style_list, supplier_list
+from suppliers.api.serializers import CategorySerializer, DefectCodeSerializer, StyleSerializer, SupplierSerializer
+from suppliers.filters import CategoryFilter, DefectCodeFilter, StyleFilter, SupplierFilter
+from suppliers.selectors import category_list, defectcode_list, style_list, supplier_list
 
 
 @extend_schema_view(
@@ -37,3 +37,14 @@ class StyleViewSet(ScopedReadOnlyViewSet):
     serializer_class = StyleSerializer
     filterset_class = StyleFilter
     cursor_ordering = "style_no"
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List defect codes"),
+    retrieve=extend_schema(summary="A defect code"),
+)
+class DefectCodeViewSet(ScopedReadOnlyViewSet):
+    selector = staticmethod(defectcode_list)
+    serializer_class = DefectCodeSerializer
+    filterset_class = DefectCodeFilter
+    cursor_ordering = "code"

@@ -23,11 +23,11 @@ from aftersales.models import TransitionLog
 from cases import services
 from cases.choices import ReturnState, ShipmentDirection, ShipmentState
 from cases.models import Attachment, Return, Shipment
-from inspection.models import DefectCode, InspectionReport
+from inspection.models import InspectionReport
 from inspection.services import return_inspect
 from repairs.models import SparePart, StockMovement
 from stores.models import Store
-from suppliers.models import Style
+from suppliers.models import DefectCode, Style
 from tests.factories.cases import ShipmentFactory
 
 JACKET = "226101JK001"  # category JK: 15-day quality-return window, 12-month warranty

@@ -14,10 +14,9 @@ from django.utils import timezone
 from cases import services
 from cases.choices import ReturnState, ShipmentDirection
 from cases.models import Return
-from inspection.models import DefectCode
 from inspection.services import return_inspect
 from stores.models import Store
-from suppliers.models import Style
+from suppliers.models import DefectCode, Style
 
 STAFF = {"S001": "store1", "S002": "store2"}
 

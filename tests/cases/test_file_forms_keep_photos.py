@@ -13,7 +13,6 @@ from PIL import Image
 
 from aftersales.models import TemporaryUpload
 from cases.models import Attachment
-from inspection.models import DefectCode
 from recalls.models import Recall, RecallAttachment
 from reports.models import DestructionPhoto
 from reports.periods import previous_period
@@ -23,7 +22,7 @@ from reports.services.writeoffs import (
     writeofflist_confirm,
     writeofflist_submit,
 )
-from suppliers.models import Style
+from suppliers.models import DefectCode, Style
 from tests.cases.test_views import received_unit
 from tests.factories.reports import scrapped_unit
 

@@ -12,12 +12,11 @@ from aftersales.models import TransitionLog
 from cases import services
 from cases.choices import ReturnState, ShipmentDirection, ShipmentLineOutcome
 from cases.models import Return
-from inspection.models import DefectCode
 from inspection.services import return_inspect
 from repairs.models import SparePart, StockMovement
 from repairs.services import repairticket_complete, repairticket_update
 from stores.models import Store
-from suppliers.models import Style
+from suppliers.models import DefectCode, Style
 
 
 def log_units(user, store, count=1, **overrides):

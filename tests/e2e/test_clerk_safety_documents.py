@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from inspection.choices import Responsibility
 from reports.choices import LossReportState
 from reports.models import LossReport, WriteOffList
 from reports.periods import previous_period
@@ -19,6 +18,7 @@ from reports.services.writeoffs import (
     writeofflist_confirm,
     writeofflist_submit,
 )
+from suppliers.choices import Responsibility
 from tests.factories.reports import scrapped_unit
 
 

@@ -12,10 +12,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cases.models import Return
-from inspection.models import DefectCode
 from recalls import services as recalls
 from stores.models import Region
-from suppliers.models import Style
+from suppliers.models import DefectCode, Style
 from tests.e2e.conftest import ARTIFACTS
 
 STYLE_NO = "226101JK001"

@@ -11,11 +11,10 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from inspection.models import DefectCode
 from recalls import services as recalls
 from recalls.models import Recall, RecallNotice
 from stores.models import Region, Store
-from suppliers.models import Style
+from suppliers.models import DefectCode, Style
 from tests.e2e.conftest import ARTIFACTS
 
 STYLE_NO = "226101JK001"

@@ -1,6 +1,6 @@
 import factory
 
-from inspection.models import DefectCode
+from suppliers.models import DefectCode
 
 
 class DefectCodeFactory(factory.django.DjangoModelFactory):

@@ -7,8 +7,9 @@ from rest_framework.test import APIClient
 
 from cases import services
 from cases.choices import ReturnState
-from inspection.models import DefectCode, InspectionReport
+from inspection.models import InspectionReport
 from inspection.services import return_inspect
+from suppliers.models import DefectCode
 from tests.cases.test_api import fresh, log_returns, return_in, ship_to_center, user
 
 

@@ -8,13 +8,14 @@ from django.utils import timezone
 
 from aftersales.fsm import TransitionForbidden, TransitionStateConflict
 from aftersales.models import TransitionLog
-from cases.choices import ReturnState
+from cases.choices import ReturnState, Verdict
 from cases.models import Return
-from inspection.choices import Responsibility, Verdict
-from inspection.models import DefectCode, InspectionReport
+from inspection.models import InspectionReport
 from inspection.services import return_inspect
 from repairs.models import RepairTicket
 from stores.models import Store
+from suppliers.choices import Responsibility
+from suppliers.models import DefectCode
 from tests.factories.cases import ReturnFactory
 
 

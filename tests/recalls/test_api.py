@@ -21,14 +21,13 @@ from aftersales.models import Notification, TransitionLog
 from cases import services
 from cases.choices import ReturnState, ShipmentDirection
 from cases.models import Return
-from inspection.models import DefectCode
 from recalls import services as recalls
 from recalls.choices import RecallNoticeState, RecallOutcome, RecallState
 from recalls.models import Recall, RecallNotice, RecallUnit
 from recalls.selectors import recall_cost_units
 from reports.periods import current_period
 from stores.models import Region, Store
-from suppliers.models import Style
+from suppliers.models import DefectCode, Style
 
 JACKET = "226101JK001"  # SUP01, unit cost 268.00
 ALL_LOGINS = ["store1", "store2", "region1", "tech1", "hotline1", "qa1", "logistics1", "vp1", "finance1", "supplier1"]

@@ -14,16 +14,15 @@ from django.conf import settings
 from django.utils import timezone
 
 from aftersales.models import Alert, Notification
-from cases.choices import ReturnState
+from cases.choices import ReturnState, Verdict
 from cases.models import Return
-from inspection.choices import Verdict
-from inspection.models import DefectCode, InspectionReport
+from inspection.models import InspectionReport
 from recalls import services as recalls
 from recalls.choices import RecallState
 from recalls.selectors import recall_candidate_list, recall_candidates
 from recalls.tasks import recall_candidates_notify_task
 from stores.models import Store
-from suppliers.models import Style
+from suppliers.models import DefectCode, Style
 from tests.factories.cases import RecallFactory, ReturnFactory
 
 JACKET = "226101JK001"

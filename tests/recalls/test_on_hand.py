@@ -26,13 +26,12 @@ from openpyxl import load_workbook
 from aftersales.models import TransitionLog
 from cases.choices import OnsiteHandling, ReturnState
 from cases.models import Return
-from inspection.models import DefectCode
 from recalls import services as recalls
 from recalls.choices import RecallNoticeState, RecallState
 from recalls.models import Recall, RecallNotice
 from recalls.selectors import recall_compliance
 from stores.models import Store
-from suppliers.models import Style
+from suppliers.models import DefectCode, Style
 from tests.factories.cases import RecallFactory, RecallNoticeFactory, ReturnFactory
 
 pytestmark = pytest.mark.django_db

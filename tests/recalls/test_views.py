@@ -19,12 +19,11 @@ from openpyxl import load_workbook
 from aftersales.models import TransitionLog
 from cases.choices import ReturnState
 from cases.models import Return
-from inspection.models import DefectCode
 from recalls import services as recalls
 from recalls.choices import RecallNoticeState, RecallOutcome, RecallState
 from recalls.models import Recall, RecallAttachment, RecallNotice, RecallUnit
 from stores.models import Region, Store
-from suppliers.models import Style
+from suppliers.models import DefectCode, Style
 from tests.factories.cases import RecallFactory, RecallNoticeFactory, RecallUnitFactory, ReturnFactory
 
 pytestmark = pytest.mark.django_db

@@ -38,14 +38,12 @@ from django.db.models import Max
 
 from aftersales import demo_data
 from aftersales.models import Sequence, TransitionLog
-from cases.choices import OnsiteHandling, ReturnState
+from cases.choices import OnsiteHandling, ReturnState, Verdict
 from cases.models import Return
-from inspection.choices import Responsibility, Verdict
-from inspection.models import DefectCode
 from stores.choices import StoreKind
 from stores.models import Region, Store
-from suppliers.choices import Season
-from suppliers.models import Category, Style, Supplier
+from suppliers.choices import Responsibility, Season
+from suppliers.models import Category, DefectCode, Style, Supplier
 
 S = ReturnState
 # Share of each state in a brand's two-year book of Returns: most came back long ago; a few percent are on the way.
