@@ -57,7 +57,9 @@ INSTALLED_APPS = [
     "writeoffs",
     "chargebacks",
     "reports",
-    # Project-wide commands (seed_demo, sync_roles) and shared templates.
+    # The demo brand (seed_demo, seed_scale): the top layer, imported by nothing.
+    "demo",
+    # The core: project-wide commands (sync_roles, sync_schedules, draw_workflow) and shared templates.
     "aftersales",
 ]
 

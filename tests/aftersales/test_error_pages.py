@@ -16,7 +16,7 @@ from django.test import RequestFactory
 from django.urls import Resolver404, resolve
 from django.views.defaults import server_error
 
-from aftersales.demo_history import history_build
+from demo.history import history_build
 from aftersales.management.commands.seed_demo import Command as SeedDemo
 from tests.conftest import DEMO_PASSWORD
 

@@ -97,7 +97,7 @@ ACCOUNTS = [
 # The store's designated after-sales contact (指定对接人).
 STORE_CONTACTS = {"S001": "store1", "S002": "store2", "S101": "store101"}
 
-# --- workflow history (``seed_demo`` without ``--no-history``; see ``aftersales.demo_history``) ---
+# --- workflow history (``seed_demo`` without ``--no-history``; see ``demo.history``) ---
 
 # Store staff of the stores that have no contract login, so every store's returns are logged by its own staff.
 # username, full name, store

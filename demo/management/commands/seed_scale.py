@@ -36,7 +36,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Max
 
-from aftersales import demo_data
+from demo import data as demo_data
 from aftersales.models import Sequence, TransitionLog
 from cases.choices import OnsiteHandling, ReturnState, Verdict
 from cases.models import Return

@@ -42,7 +42,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from aftersales import demo_data
+from demo import data as demo_data
 from aftersales.validation import add_months
 from cases import services as cases_services
 from cases.choices import OnsiteHandling, ShipmentDirection, Verdict
