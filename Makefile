@@ -95,6 +95,8 @@ lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+	# The apps' import layers (pyproject.toml, [tool.importlinter]): downward only, the core imports no app.
+	$(VENV)/bin/lint-imports
 
 # Django's deployment checklist under production-like variables.
 check-deploy: $(VENV)/.installed
