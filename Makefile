@@ -4,6 +4,7 @@
 # `make bench` — load a million Returns into PostgreSQL and measure the return lists (bench/README.md)
 # `make bench-pdf` — render a 5,000-line chargeback statement to PDF, time and peak memory (bench/README.md)
 # `make screenshot` — the returns list at 390 px as store1 and a chargeback PDF page, as PNGs in test-artifacts/
+# `make migration-check` — a database seeded at 88eb11b migrated to this checkout loses nothing (bench/README.md)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -20,7 +21,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 CI_DB := aftersales_ci_$(shell echo $$$$)
 
-.PHONY: run test test-postgres bench bench-pdf screenshot lint check-deploy schema docs messages system-packages system-packages-test venv venv-dev clean
+.PHONY: run test test-postgres bench bench-pdf screenshot migration-check lint check-deploy schema docs messages system-packages system-packages-test venv venv-dev clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -90,6 +91,18 @@ SCREENSHOT_ARGS ?=
 screenshot: $(VENV)/.installed-dev
 	$(call install_debian,poppler-utils chromium)
 	$(PY) bench/screenshot.py $(SCREENSHOT_ARGS)
+
+# Issue 12's proof that moving models between apps loses nothing (bench/migration_check.py): a database seeded
+# at $(MIGRATION_FROM) with its history is migrated to this checkout and compared table by table. SQLite, then
+# PostgreSQL when it answers at $(PG_URL) (a throw-away database, dropped afterwards).
+MIGRATION_FROM ?= 88eb11b
+MIGRATION_CHECK_ARGS ?=
+migration-check: $(VENV)/.installed
+	$(PY) bench/migration_check.py --from $(MIGRATION_FROM) $(MIGRATION_CHECK_ARGS)
+	@if psql "$(PG_URL)/postgres" -qtAc "SELECT 1" >/dev/null 2>&1; then \
+		echo "$(PY) bench/migration_check.py --from $(MIGRATION_FROM) --database postgres --pg-url $(PG_URL) $(MIGRATION_CHECK_ARGS)"; \
+		$(PY) bench/migration_check.py --from $(MIGRATION_FROM) --database postgres --pg-url $(PG_URL) $(MIGRATION_CHECK_ARGS); \
+	else echo "PostgreSQL does not answer at $(PG_URL): the PostgreSQL pass is skipped."; fi
 
 lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .
