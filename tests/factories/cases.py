@@ -11,9 +11,6 @@ from django.utils import timezone
 
 from cases.choices import OnsiteHandling, ReturnState, ShipmentDirection, ShipmentState
 from cases.models import Return, Shipment, ShipmentLine
-from recalls.choices import RecallNoticeState, RecallState
-from recalls.models import Recall, RecallNotice, RecallUnit
-from tests.factories.inspection import DefectCodeFactory
 from tests.factories.stores import StoreFactory, UserFactory
 from tests.factories.suppliers import StyleFactory
 
@@ -53,43 +50,3 @@ class ShipmentLineFactory(factory.django.DjangoModelFactory):
 
     shipment = factory.SubFactory(ShipmentFactory)
     return_item = factory.SubFactory(ReturnFactory, store=factory.SelfAttribute("..shipment.store"))
-
-
-class RecallFactory(factory.django.DjangoModelFactory):
-    """A batch recall 整款退货 in any state (``state=RecallState.COLLECTING``, with the agreed handling set)."""
-
-    class Meta:
-        model = Recall
-
-    number = factory.Sequence(lambda n: f"RC-209901-{n:03d}")
-    style = factory.SubFactory(StyleFactory)
-    defect_code = factory.SubFactory(DefectCodeFactory)
-    state = RecallState.PROPOSED
-    test_report = "拉链拉力测试 5 件, 3 件不合格"
-    opened_by = factory.SubFactory(UserFactory)
-    return_method = "weekly_shipment"
-    deadline = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=14))
-    handling_plan = "门店下架, 随周寄件寄回售后中心, 统一返厂"
-    cost_bearer = "supplier"
-
-
-class RecallNoticeFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = RecallNotice
-
-    recall = factory.SubFactory(RecallFactory, state=RecallState.NOTICE_ISSUED)
-    store = factory.SubFactory(StoreFactory)
-    state = RecallNoticeState.NOTIFIED
-
-
-class RecallUnitFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = RecallUnit
-
-    recall = factory.SubFactory(RecallFactory, state=RecallState.SHIPPED_TO_SUPPLIER)
-    return_item = factory.SubFactory(
-        ReturnFactory,
-        state=ReturnState.RECEIVED,
-        style=factory.SelfAttribute("..recall.style"),
-        recall=factory.SelfAttribute("..recall"),
-    )

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import factory
 
-from suppliers.models import Category, Style, Supplier
+from suppliers.models import Category, DefectCode, Style, Supplier
 
 
 class SupplierFactory(factory.django.DjangoModelFactory):
@@ -35,3 +35,13 @@ class StyleFactory(factory.django.DjangoModelFactory):
     year = 2026
     unit_cost = Decimal("100.00")
     retail_price = Decimal("399.00")
+
+
+class DefectCodeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DefectCode
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"DX{n:03d}")
+    name_zh = factory.Sequence(lambda n: f"缺陷{n}")
+    name_en = factory.Sequence(lambda n: f"Defect {n}")

@@ -1,7 +1,7 @@
 import pytest
 from django.utils import translation
 
-from tests.factories.inspection import DefectCodeFactory
+from tests.factories.suppliers import DefectCodeFactory
 
 
 @pytest.mark.django_db

@@ -23,7 +23,8 @@ from recalls.selectors import recall_candidate_list, recall_candidates
 from recalls.tasks import recall_candidates_notify_task
 from stores.models import Store
 from suppliers.models import DefectCode, Style
-from tests.factories.cases import RecallFactory, ReturnFactory
+from tests.factories.cases import ReturnFactory
+from tests.factories.recalls import RecallFactory
 
 JACKET = "226101JK001"
 NOW = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC)

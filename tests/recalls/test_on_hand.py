@@ -32,7 +32,8 @@ from recalls.models import Recall, RecallNotice
 from recalls.selectors import recall_compliance
 from stores.models import Store
 from suppliers.models import DefectCode, Style
-from tests.factories.cases import RecallFactory, RecallNoticeFactory, ReturnFactory
+from tests.factories.cases import ReturnFactory
+from tests.factories.recalls import RecallFactory, RecallNoticeFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -24,7 +24,8 @@ from recalls.choices import RecallNoticeState, RecallOutcome, RecallState
 from recalls.models import Recall, RecallAttachment, RecallNotice, RecallUnit
 from stores.models import Region, Store
 from suppliers.models import DefectCode, Style
-from tests.factories.cases import RecallFactory, RecallNoticeFactory, RecallUnitFactory, ReturnFactory
+from tests.factories.cases import ReturnFactory
+from tests.factories.recalls import RecallFactory, RecallNoticeFactory, RecallUnitFactory
 
 pytestmark = pytest.mark.django_db
 
