@@ -5,12 +5,14 @@ tests of the rules themselves go through ``cases.services``.
 """
 
 import datetime as dt
+import uuid
 
 import factory
 from django.utils import timezone
 
-from cases.choices import OnsiteHandling, ReturnState, ShipmentDirection, ShipmentState
-from cases.models import Return, Shipment, ShipmentLine
+from cases.choices import AttachmentKind, OnsiteHandling, ReturnState, ShipmentDirection, ShipmentState
+from cases.models import Attachment, ReceiptSubmission, Return, Shipment, ShipmentLine
+from tests.factories.aftersales import file_sha256, file_size, png_file
 from tests.factories.stores import StoreFactory, UserFactory
 from tests.factories.suppliers import StyleFactory
 
@@ -50,3 +52,36 @@ class ShipmentLineFactory(factory.django.DjangoModelFactory):
 
     shipment = factory.SubFactory(ShipmentFactory)
     return_item = factory.SubFactory(ReturnFactory, store=factory.SelfAttribute("..shipment.store"))
+
+
+class AttachmentFactory(factory.django.DjangoModelFactory):
+    """A photo of a Return taken at logging (a small real PNG; size and checksum match its bytes)."""
+
+    class Meta:
+        model = Attachment
+
+    return_item = factory.SubFactory(ReturnFactory)
+    kind = AttachmentKind.LOGGING
+    file = png_file()
+    original_name = "photo.png"
+    content_type = "image/png"
+    size = file_size()
+    sha256 = file_sha256()
+    uploaded_by = factory.SubFactory(UserFactory)
+
+
+class ReceiptSubmissionFactory(factory.django.DjangoModelFactory):
+    """A submitted 登记退货 form; pass ``returns=[...]`` for the Returns it logged."""
+
+    class Meta:
+        model = ReceiptSubmission
+        skip_postgeneration_save = True
+
+    token = factory.LazyFunction(uuid.uuid4)
+    store = factory.SubFactory(StoreFactory)
+    submitted_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def returns(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.returns.set(extracted)

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from cases.choices import ReturnState
 from recalls.choices import RecallNoticeState, RecallState
-from recalls.models import Recall, RecallNotice, RecallUnit
+from recalls.models import Recall, RecallAttachment, RecallNotice, RecallUnit
+from tests.factories.aftersales import file_sha256, file_size, png_file
 from tests.factories.cases import ReturnFactory
 from tests.factories.stores import StoreFactory, UserFactory
 from tests.factories.suppliers import DefectCodeFactory, StyleFactory
@@ -55,3 +56,18 @@ class RecallUnitFactory(factory.django.DjangoModelFactory):
         style=factory.SelfAttribute("..recall.style"),
         recall=factory.SelfAttribute("..recall"),
     )
+
+
+class RecallAttachmentFactory(factory.django.DjangoModelFactory):
+    """A photo of the recall's style test report (a small real PNG; size and checksum match its bytes)."""
+
+    class Meta:
+        model = RecallAttachment
+
+    recall = factory.SubFactory(RecallFactory)
+    file = png_file("report.png")
+    original_name = "report.png"
+    content_type = "image/png"
+    size = file_size()
+    sha256 = file_sha256()
+    uploaded_by = factory.SubFactory(UserFactory)

@@ -1,8 +1,17 @@
+"""Factories for spare parts 备件, repair tickets 维修单 and the stock ledger; they skip ``repairs.services``."""
+
+import datetime as dt
 from decimal import Decimal
 
 import factory
+from django.conf import settings
+from django.utils import timezone
 
-from repairs.models import SparePart
+from cases.choices import ReturnState, Verdict
+from repairs.models import RepairTicket, RepairTicketState, SparePart, StockMovement, StockMovementReason
+from suppliers.choices import Responsibility
+from tests.factories.cases import ReturnFactory
+from tests.factories.stores import UserFactory
 
 
 class SparePartFactory(factory.django.DjangoModelFactory):
@@ -15,3 +24,37 @@ class SparePartFactory(factory.django.DjangoModelFactory):
     unit_cost = Decimal("2.50")
     stock_quantity = 100
     reorder_level = 10
+
+
+class RepairTicketFactory(factory.django.DjangoModelFactory):
+    """An open ticket of a Return found repairable yesterday (the Return in repair, verdict copied onto it)."""
+
+    class Meta:
+        model = RepairTicket
+
+    return_item = factory.SubFactory(
+        ReturnFactory,
+        state=ReturnState.REPAIRING,
+        verdict=Verdict.REPAIRABLE,
+        responsibility=Responsibility.SUPPLIER,
+        received_at=factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=2)),
+        inspected_at=factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1)),
+    )
+    technician = factory.SubFactory(UserFactory)
+    state = RepairTicketState.OPEN
+    labour_rate = factory.LazyFunction(lambda: settings.AFTERSALES_LABOUR_RATE_PER_HOUR)
+
+
+class StockMovementFactory(factory.django.DjangoModelFactory):
+    """A ledger line receiving parts into stock; it leaves the part's stock as it is (``balance_after`` copies it)."""
+
+    class Meta:
+        model = StockMovement
+
+    part = factory.SubFactory(SparePartFactory)
+    quantity = 10
+    balance_after = factory.SelfAttribute("part.stock_quantity")
+    reason = StockMovementReason.RECEIVED
+    unit_cost = factory.SelfAttribute("part.unit_cost")
+    moved_by = factory.SubFactory(UserFactory)
+    moved_at = factory.LazyFunction(timezone.now)

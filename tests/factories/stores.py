@@ -55,3 +55,23 @@ class UserFactory(factory.django.DjangoModelFactory):
     def suppliers(self, create, extracted, **kwargs):
         for supplier in extracted or []:
             SupplierMembership.objects.create(user=self, supplier=supplier)
+
+
+class StoreMembershipFactory(factory.django.DjangoModelFactory):
+    """A store user tied to its store (``UserFactory(stores=[...])`` does the same in one step)."""
+
+    class Meta:
+        model = StoreMembership
+
+    user = factory.SubFactory(UserFactory)
+    store = factory.SubFactory(StoreFactory)
+
+
+class RegionMembershipFactory(factory.django.DjangoModelFactory):
+    """A region manager tied to its region (``UserFactory(regions=[...])`` does the same in one step)."""
+
+    class Meta:
+        model = RegionMembership
+
+    user = factory.SubFactory(UserFactory)
+    region = factory.SubFactory(RegionFactory)

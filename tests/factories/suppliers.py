@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import factory
 
-from suppliers.models import Category, DefectCode, Style, Supplier
+from suppliers.models import Category, DefectCode, Style, Supplier, SupplierMembership
 
 
 class SupplierFactory(factory.django.DjangoModelFactory):
@@ -12,6 +12,17 @@ class SupplierFactory(factory.django.DjangoModelFactory):
 
     code = factory.Sequence(lambda n: f"SUPX{n:03d}")
     name = factory.Sequence(lambda n: f"测试供应商{n}")
+
+
+class SupplierMembershipFactory(factory.django.DjangoModelFactory):
+    """A supplier's own login tied to the supplier (``UserFactory(suppliers=[...])`` does the same in one step)."""
+
+    class Meta:
+        model = SupplierMembership
+
+    # By path: the user factory lives with the stores, above this module.
+    user = factory.SubFactory("tests.factories.stores.UserFactory")
+    supplier = factory.SubFactory(SupplierFactory)
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):
