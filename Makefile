@@ -1,6 +1,7 @@
 # The README's commands. Each target does its own set-up, so a fresh clone needs nothing else.
 # `make run`  — set up and serve the app with demo data on http://127.0.0.1:8000
 # `make test` — set up and run the whole test suite (SQLite, in-process tasks)
+# `make test-fast` — the same without the checks marked `slow` (collectstatic as the image build runs it)
 # `make bench` — load a million Returns into PostgreSQL and measure the return lists (bench/README.md)
 # `make bench-pdf` — render a 5,000-line chargeback statement to PDF, time and peak memory (bench/README.md)
 # `make screenshot` — the returns list at 390 px as store1 and a chargeback PDF page, as PNGs in test-artifacts/
@@ -21,7 +22,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 CI_DB := aftersales_ci_$(shell echo $$$$)
 
-.PHONY: run test test-postgres bench bench-pdf screenshot migration-check lint check-deploy schema docs messages system-packages system-packages-test venv venv-dev clean
+.PHONY: run test test-fast test-postgres bench bench-pdf screenshot migration-check lint check-deploy schema docs messages system-packages system-packages-test venv venv-dev clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +65,9 @@ run: system-packages $(VENV)/.installed messages
 
 test: system-packages-test $(VENV)/.installed-dev messages
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: system-packages-test $(VENV)/.installed-dev messages
+	$(PY) -m pytest $(PYTEST_ARGS) -m "not slow"
 
 # The same suite against PostgreSQL and Redis (services on 127.0.0.1; a throw-away database).
 test-postgres: $(VENV)/.installed-dev

@@ -1,27 +1,72 @@
 """Fixtures shared by the whole suite.
 
-``demo`` loads the demo brand through ``seed_demo`` (the real services), so
-tests speak of the contract's stores (S001, S002, S101), suppliers (SUP01,
-SUP02) and logins (store1, tech1, supplier1, ...).
-"""
+``demo`` is the demo brand that ``seed_demo`` makes through the real services, so tests speak of the contract's
+stores (S001, S002, S101), suppliers (SUP01, SUP02) and logins (store1, tech1, supplier1, ...). It is loaded once
+per test process, committed, when the test database is created; each test runs in a transaction that is rolled
+back, so what one test changes no other sees. A test that does not ask for ``demo`` has the demo's rows deleted
+inside that transaction and starts from the database as migrations left it (``tests/support/demo.py``).
 
-from io import StringIO
+Tests on committed data (``transaction=True``, ``live_server``, a Celery worker, threads) end with Django's
+flush; the demo is loaded again before the next test (``pytest_runtest_teardown`` below).
+"""
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.db import connection
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-# The real Celery worker of the PostgreSQL + Redis pass (skipped on SQLite).
-from tests.celery_worker import celery_worker, celery_worker_factory, celery_worker_process  # noqa: F401
+from tests.support.demo import DEMO, seed_demo
 
-DEMO_PASSWORD = "demo12345"
+DEMO_HIDDEN = pytest.StashKey[bool]()
+
+pytest_plugins = [
+    # The real Celery worker of the PostgreSQL + Redis pass (skipped on SQLite).
+    "tests.celery_worker",
+]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, with the demo brand loaded once (committed)."""
+    with django_db_blocker.unblock():
+        DEMO.load()
+    DEMO.blocker = django_db_blocker
+
+
+@pytest.fixture(autouse=True)
+def _demo_only_when_asked(request):
+    """A test that uses the database but not ``demo`` sees no demo rows; one on committed data reloads them after."""
+    marker = request.node.get_closest_marker("django_db")
+    names = request.fixturenames
+    if not (marker or "_django_db_helper" in names or "live_server" in names):
+        return
+    request.getfixturevalue("_django_db_helper")
+    committed = not connection.in_atomic_block  # TransactionTestCase: no test transaction, a flush at the end
+    if committed:
+        DEMO.loaded = False  # the flush at the end of this test empties every table
+    if "demo" not in names:
+        DEMO.hide()
+        request.node.stash[DEMO_HIDDEN] = True
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    try:
+        return (yield)
+    finally:
+        # After a flush (every fixture is torn down by now), load the demo again for the tests that follow.
+        if nextitem is not None and not DEMO.loaded and DEMO.blocker is not None:
+            with DEMO.blocker.unblock():
+                DEMO.load()
 
 
 @pytest.fixture
-def demo(db):
-    call_command("seed_demo", "--no-history", "--password", DEMO_PASSWORD, stdout=StringIO())
+def demo(db, request):
+    """The demo brand (loaded once per test process; this test's changes to it are rolled back)."""
+    if request.node.stash.get(DEMO_HIDDEN, False):
+        # Asked for late (request.getfixturevalue) after the demo rows were hidden: seed them again here.
+        seed_demo()
 
 
 @pytest.fixture

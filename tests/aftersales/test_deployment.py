@@ -374,6 +374,7 @@ def test_dockerfile_compiles_messages_and_collects_static_with_a_build_only_secr
             assert "DJANGO_SECRET_KEY" not in arguments
 
 
+@pytest.mark.slow  # minutes: every static file hashed and compressed, as the image build does
 def test_collectstatic_succeeds_the_way_the_image_build_runs_it(tmp_path):
     # given the environment of the Dockerfile's collectstatic step
     collect = next(step for step in shell_steps() if "collectstatic" in step)

@@ -18,7 +18,7 @@ from django.views.defaults import server_error
 
 from demo.history import history_build
 from aftersales.management.commands.seed_demo import Command as SeedDemo
-from tests.conftest import DEMO_PASSWORD
+from tests.support.demo import DEMO_PASSWORD
 
 HREF = re.compile(r'<a\b[^>]*\bhref="([^"#]*)"')
 

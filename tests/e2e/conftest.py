@@ -12,7 +12,6 @@ import re
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 # Playwright's sync API runs an event loop in this thread; Django refuses ORM
 # calls from a thread with a running loop unless told this is fine.
@@ -60,10 +59,8 @@ def _e2e_transactional_db(transactional_db):
 
 
 @pytest.fixture
-def demo(_e2e_transactional_db, live_server):
-    """The demo brand (as the suite-wide ``demo``), committed so the live server can see it."""
-    with open(os.devnull, "w") as devnull:
-        call_command("seed_demo", "--no-history", "--password", DEMO_PASSWORD, stdout=devnull)
+def demo(demo, _e2e_transactional_db, live_server):
+    """The suite-wide ``demo``: loaded once per test process and committed, so the live server sees it."""
 
 
 @pytest.fixture(scope="session")
