@@ -8,6 +8,9 @@ class AftersalesConfig(AppConfig):
     verbose_name = _("After-sales service")
 
     def ready(self) -> None:
+        # What the apps declare in their AppConfigs (menu, tiles, role table, API, ...) and its system check.
+        from aftersales import registry  # noqa: F401
+
         # Keep the role groups in line with the code's permission table after
         # every migrate. aftersales is the last installed app, so every other
         # app's permissions exist by the time this sender fires.

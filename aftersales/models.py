@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.scoping import scope_for
+
 
 class TimeStampedModel(models.Model):
     """Creation and last-change times, which every record of the domain keeps."""
@@ -25,7 +27,8 @@ class ScopedQuerySet(models.QuerySet):
     """A queryset that knows which rows a user may see (数据权限).
 
     Subclasses say how a row reaches a store, a region or a supplier; the
-    user's scope (``stores.access.scope_for``) says which of those the user has.
+    user's scope (``aftersales.scoping.scope_for``, resolved by the app that
+    holds the memberships) says which of those the user has.
     Service-center roles and superusers see every row; roles in ``open_to``
     see every row of this model (catalogue data such as styles); everyone else
     sees the rows that reach one of their stores, regions or suppliers.
@@ -39,10 +42,6 @@ class ScopedQuerySet(models.QuerySet):
     def visible_to(self, user) -> ScopedQuerySet:
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
-        # Imported here because memberships live in the stores app, which sits
-        # below this shared module in the import order.
-        from stores.access import scope_for
-
         scope = scope_for(user)
         if scope.everything or scope.roles & self.open_to:
             return self

@@ -1,7 +1,53 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.registry import MASTER_DATA, MenuItem, WorkflowPicture
+
+# A return's repair ticket: every role that reads returns (rows scoped like them).
+_TICKETS = ["repairs.view_repairticket"]
+# Spare parts and their stock ledger are the service center's own.
+_CENTER = ["repairs.view_repairticket", "repairs.view_sparepart", "repairs.view_stockmovement"]
+
 
 class RepairsConfig(AppConfig):
     name = "repairs"
     verbose_name = _("Repairs and spare parts")
+
+    menu_items = [
+        MenuItem(
+            "repairs:repairticket_list",
+            "center",
+            30,
+            _("Repair queue"),
+            permission="cases.view_return",
+            flags=("sees_everything",),
+        ),
+        MenuItem(
+            "repairs:stockmovement_list",
+            "center",
+            70,
+            _("Stock ledger"),
+            permission=("cases.view_return", "repairs.view_stockmovement"),
+            flags=("sees_everything",),
+        ),
+        MenuItem("repairs:sparepart_list", MASTER_DATA, 70, view="repairs.views.SparePartListView"),
+    ]
+    role_permissions = {
+        "store_staff": _TICKETS,
+        "region_manager": _TICKETS,
+        "technician": _CENTER,
+        "hotline_agent": _CENTER,
+        "qa_manager": _CENTER,
+        "logistics_manager": _CENTER,
+        "production_vp": _CENTER,
+        "finance": _CENTER,
+        "supplier_user": _TICKETS,
+    }
+    api_urls = "repairs.api.urls"
+    workflow_pictures = [WorkflowPicture("repairticket", "repairs.RepairTicket", "Repair ticket 维修单", 30)]
+
+    def ready(self):
+        # The repair card on a Return's page (cases calls what is registered).
+        from repairs.hooks import register
+
+        register()
