@@ -1,6 +1,7 @@
 """Roles 角色 of domain.md as Django groups, and the role → permission table.
 
-The table below is the single source of truth: ``sync_roles`` (run by
+The table (``ROLE_PERMISSIONS``, merged from the fragment each app declares
+in its ``AppConfig.role_permissions``) is the single source of truth: ``sync_roles`` (run by
 ``migrate``, ``seed_demo`` and the ``sync_roles`` command) makes every group's
 permissions equal to it, so a permission granted by hand in the admin is
 reverted on the next deploy rather than silently widening a role.
@@ -8,6 +9,7 @@ reverted on the next deploy rather than silently widening a role.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from django.apps import apps as global_apps
@@ -45,39 +47,33 @@ STORE_ROLES = frozenset({Role.STORE_STAFF, Role.REGION_MANAGER})
 # the pages (a store's point-of-sale is set up by the center), and the VP only approves.
 API_ROLES = frozenset({Role.TECHNICIAN, Role.HOTLINE_AGENT, Role.QA_MANAGER, Role.LOGISTICS_MANAGER, Role.FINANCE})
 
-_CATALOGUE = ["suppliers.view_category", "suppliers.view_style", "suppliers.view_defectcode"]
-# A Return with what happened to it (rows are then scoped: a store its own, a supplier the units charged to it).
-_RETURNS = ["cases.view_return", "inspection.view_inspectionreport", "repairs.view_repairticket"]
-_STORE_SIDE = [
-    *_CATALOGUE,
-    *_RETURNS,
-    "stores.view_region",
-    "stores.view_store",
-    "suppliers.view_supplier",
-    "cases.view_shipment",
-    # Batch recalls 整款退货: a store sees those it was notified of and its own notices.
-    "recalls.view_recall",
-    "recalls.view_recallnotice",
-]
-_CENTER = [*_STORE_SIDE, "repairs.view_sparepart", "repairs.view_stockmovement"]
 
-# Month-end documents addressed to a party (rows are scoped: a store its own, a supplier its own), and the
-# monthly reports (whose figures are cut to the viewer's stores or supplier).
-_PARTY_DOCUMENTS = ["writeoffs.view_lossreport", "chargebacks.view_chargebackstatement", "reports.view_reportrun"]
-# The write-off list is the center's own paperwork.
-_MONTH_END = [*_PARTY_DOCUMENTS, "writeoffs.view_writeofflist"]
+class _RolePermissions(Mapping):
+    """The role → permission table: every installed app's ``role_permissions`` fragment, merged on first use.
 
-ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.STORE_STAFF: [*_STORE_SIDE, *_PARTY_DOCUMENTS],
-    Role.REGION_MANAGER: [*_STORE_SIDE, *_PARTY_DOCUMENTS],
-    Role.TECHNICIAN: [*_CENTER, *_MONTH_END],
-    Role.HOTLINE_AGENT: list(_CENTER),
-    Role.QA_MANAGER: [*_CENTER, *_PARTY_DOCUMENTS],
-    Role.LOGISTICS_MANAGER: [*_CENTER, *_MONTH_END],
-    Role.PRODUCTION_VP: [*_CENTER, *_MONTH_END],
-    Role.FINANCE: [*_CENTER, *_MONTH_END],
-    Role.SUPPLIER_USER: [*_CATALOGUE, *_RETURNS, "suppliers.view_supplier", "recalls.view_recall", *_PARTY_DOCUMENTS],
-}
+    Each app says what its roles may see of its own records (its ``AppConfig``),
+    so the table is read after the apps are loaded, never at import.
+    """
+
+    def _table(self) -> dict[str, list[str]]:
+        from aftersales.registry import role_permissions
+
+        return role_permissions()
+
+    def __getitem__(self, role: str) -> list[str]:
+        return self._table()[role]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table())
+
+    def __len__(self) -> int:
+        return len(self._table())
+
+    def __repr__(self) -> str:
+        return repr(self._table())
+
+
+ROLE_PERMISSIONS: Mapping[str, list[str]] = _RolePermissions()
 
 
 @dataclass(frozen=True)
