@@ -5,30 +5,25 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.roles import has_role_permission, role_labels, uses_api, view_permission
+from aftersales import registry
+from aftersales.roles import role_labels, uses_api
 
 
 def master_data_links(user) -> list[dict]:
-    """Master-data pages the user's roles may open, with the selector behind each."""
-    from inspection.views import DefectCodeListView
-    from repairs.views import SparePartListView
-    from stores.views import RegionListView, StoreListView
-    from suppliers.views import CategoryListView, StyleListView, SupplierListView
+    """Master-data pages the user's roles may open, with the selector behind each (the home page counts with it).
 
-    # The list views themselves say title, selector and model, so the menu cannot drift from them.
-    pages = [
-        ("stores:region_list", RegionListView),
-        ("stores:store_list", StoreListView),
-        ("suppliers:supplier_list", SupplierListView),
-        ("suppliers:category_list", CategoryListView),
-        ("suppliers:style_list", StyleListView),
-        ("suppliers:defectcode_list", DefectCodeListView),
-        ("repairs:sparepart_list", SparePartListView),
-    ]
+    The apps declare them (``AppConfig.menu_items`` in the master-data section) by their list views, which say
+    title, selector and model, so the menu cannot drift from the pages.
+    """
     return [
-        {"label": view.title, "url": reverse(url_name), "url_name": url_name, "selector": view.selector}
-        for url_name, view in pages
-        if has_role_permission(user, view_permission(view.filterset_class._meta.model))
+        {
+            "label": item.text,
+            "url": reverse(item.url_name),
+            "url_name": item.url_name,
+            "selector": item.list_view.selector,
+        }
+        for item in registry.menu_items()
+        if item.section == registry.MASTER_DATA and item.shown_to(user)
     ]
 
 
@@ -43,62 +38,22 @@ def _url(name: str) -> str | None:
 
 
 def workflow_links(user) -> list[dict]:
-    """The return workflow menu 退货流程, by role: what a store, a region and the service center work on."""
-    from aftersales.roles import Role, roles_of, sees_everything
-    from stores.access import scope_for
+    """The workflow menu by role: what a store, a region and the service center work on.
 
+    The sections and their links are what the apps declare (``AppConfig.menu_sections`` and ``menu_items``),
+    each shown to the roles, permissions and flags it names; empty sections are left out.
+    """
     sections = []
-    roles = roles_of(user)
-    returns = []
-    if has_role_permission(user, "cases.view_return"):
-        returns.append(("cases:return_list", _("Returns")))
-    if Role.STORE_STAFF in roles and scope_for(user).staff_store_ids:
-        returns.append(("cases:return_create", _("Log a return")))
-    if has_role_permission(user, "cases.view_shipment"):
-        returns.append(("cases:shipment_list", _("Shipments")))
-    if returns:
-        sections.append({"key": "returns", "label": _("Returns"), "links": returns})
-    if sees_everything(user) and has_role_permission(user, "cases.view_return"):
-        center = [
-            ("cases:inbound", _("Inbound parcels")),
-            ("cases:inspection_queue", _("To inspect")),
-            ("repairs:repairticket_list", _("Repair queue")),
-            ("cases:supplier_queue", _("At the supplier")),
-            ("cases:missing_queue", _("Missing units")),
-            ("cases:ready_queue", _("Ready to return")),
+    for section in registry.menu_sections():
+        # Each page checks the user's roles itself; the menu lists what the user's roles may open.
+        links = [
+            {"label": item.text, "url": url, "url_name": item.url_name}
+            for item in registry.menu_items()
+            if item.section == section.key and item.shown_to(user) and (url := _url(item.url_name)) is not None
         ]
-        if has_role_permission(user, "repairs.view_stockmovement"):
-            center.append(("repairs:stockmovement_list", _("Stock ledger")))
-        sections.append({"key": "center", "label": _("Service center"), "links": center})
-    recalls = []
-    # Candidates are the center's work (technicians open recalls, QA reviews them); notices are the stores'.
-    if roles & {Role.TECHNICIAN, Role.QA_MANAGER} or user.is_superuser:
-        recalls.append(("recalls:recallcandidate_list", _("Recall candidates")))
-    if has_role_permission(user, "recalls.view_recall"):
-        recalls.append(("recalls:recall_list", _("Batch recalls")))
-    if Role.STORE_STAFF in roles and scope_for(user).staff_store_ids:
-        recalls.append(("recalls:recallnotice_list", _("Recall notices")))
-    sections.append({"key": "recalls", "label": _("Batch recalls"), "links": recalls})
-    # Each page checks the user's roles itself; the menu lists what the user's roles may open.
-    month_end = []
-    if has_role_permission(user, "writeoffs.view_writeofflist"):
-        month_end.append(("writeoffs:writeofflist_list", _("Write-off lists")))
-    if has_role_permission(user, "writeoffs.view_lossreport"):
-        month_end.append(("writeoffs:lossreport_list", _("Loss reports")))
-    if has_role_permission(user, "chargebacks.view_chargebackstatement"):
-        month_end.append(("chargebacks:chargeback_list", _("Chargeback statements")))
-    if Role.SUPPLIER_USER in roles:
-        month_end.append(("chargebacks:supplier_units", _("Our scrapped units")))
-    if has_role_permission(user, "reports.view_reportrun"):
-        month_end.append(("reports:reportrun_list", _("Monthly reports")))
-    sections.append({"key": "month-end", "label": _("Month end"), "links": month_end})
-    for section in sections:
-        section["links"] = [
-            {"label": label, "url": url, "url_name": name}
-            for name, label in section["links"]
-            if (url := _url(name)) is not None
-        ]
-    return [section for section in sections if section["links"]]
+        if links:
+            sections.append({"key": section.key, "label": section.label, "links": links})
+    return sections
 
 
 def nav_roles(user) -> list[str]:

@@ -90,93 +90,27 @@ class HomeView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         from aftersales.context_processors import master_data_links
+        from aftersales.registry import home_tile_functions
 
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context["role_labels"] = role_labels(user)
         context["master_data"] = [{**link, "count": link["selector"](user).count()} for link in master_data_links(user)]
-        from cases.views import work_summary
-
-        context["work_summary"] = work_summary(user) + month_end_and_recall_tiles(user)
+        # What waits for this user 待办, in the order the apps declare (AppConfig.home_tiles): the returns first.
+        context["work_summary"] = [tile for tiles in home_tile_functions() for tile in tiles(user)]
         return context
 
 
-def month_end_and_recall_tiles(user) -> list[dict]:
-    """What waits for this user at the month end and in batch recalls 待办: approvals, signatures, answers, notices."""
+def home_tile(label: str, count: int, url_name: str, query: str = "") -> dict:
+    """One home-page tile: a count of what waits, linking to the list that shows it, marked when not zero."""
     from django.urls import reverse
-    from django.utils.http import urlencode
-    from django.utils.translation import gettext as _
 
-    from aftersales.roles import Role, roles_of
-    from recalls.choices import RecallNoticeState, RecallState
-    from recalls.selectors import recall_list, recallnotice_list
-    from reports.choices import LossReportState, StatementState
-    from reports.selectors.chargebacks import chargeback_list
-    from reports.selectors.writeoffs import lossreport_list, writeofflist_awaiting
-
-    roles = roles_of(user)
-    party = bool(roles & {Role.STORE_STAFF, Role.SUPPLIER_USER})
-    tiles: list[tuple[str, int, str, bool]] = []
-    if roles & {Role.TECHNICIAN, Role.LOGISTICS_MANAGER, Role.PRODUCTION_VP}:
-        awaiting = writeofflist_awaiting(user).count()
-        tiles.append((_("Write-off lists awaiting you"), awaiting, "reports:writeofflist_awaiting", ""))
-    if party:
-        tiles += [
-            (
-                _("Loss reports to sign"),
-                lossreport_list(user).filter(state=LossReportState.ISSUED).count(),
-                "reports:lossreport_list",
-                urlencode({"state": LossReportState.ISSUED}),
-            ),
-            (
-                _("Chargeback statements to answer"),
-                chargeback_list(user).filter(state=StatementState.ISSUED).exclude(party_type="hq").count(),
-                "reports:chargeback_list",
-                urlencode({"state": StatementState.ISSUED}),
-            ),
-        ]
-    if Role.FINANCE in roles:
-        tiles += [
-            (
-                _("Statements to settle"),
-                chargeback_list(user).filter(state=StatementState.ACKNOWLEDGED).count(),
-                "reports:chargeback_list",
-                urlencode({"state": StatementState.ACKNOWLEDGED}),
-            ),
-            (
-                _("Disputed statements"),
-                chargeback_list(user).filter(state=StatementState.DISPUTED, revision__isnull=True).count(),
-                "reports:chargeback_list",
-                urlencode({"state": StatementState.DISPUTED}),
-            ),
-        ]
-    if Role.QA_MANAGER in roles:
-        tiles.append(
-            (
-                _("Recalls to review"),
-                recall_list(user).filter(state=RecallState.PROPOSED).count(),
-                "recalls:recall_list",
-                urlencode({"state": RecallState.PROPOSED}),
-            )
-        )
-    if Role.STORE_STAFF in roles:
-        tiles.append(
-            (
-                _("Recall notices to acknowledge"),
-                recallnotice_list(user).filter(state=RecallNoticeState.NOTIFIED).count(),
-                "recalls:recallnotice_list",
-                urlencode({"state": RecallNoticeState.NOTIFIED}),
-            )
-        )
-    return [
-        {
-            "label": label,
-            "count": count,
-            "url": reverse(url_name) + (f"?{query}" if query else ""),
-            "attention": count > 0,
-        }
-        for label, count, url_name, query in tiles
-    ]
+    return {
+        "label": label,
+        "count": count,
+        "url": reverse(url_name) + (f"?{query}" if query else ""),
+        "attention": count > 0,
+    }
 
 
 def healthz(request):
