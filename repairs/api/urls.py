@@ -1,0 +1,12 @@
+"""The repairs app's ``/api/v1/`` routes: its router and extra paths, which aftersales.api.urls gathers."""
+
+from rest_framework.routers import SimpleRouter
+
+from repairs.api.views import RepairTicketViewSet, SparePartViewSet, StockMovementViewSet
+
+router = SimpleRouter()
+router.register("spare-parts", SparePartViewSet, basename="sparepart")
+router.register("repair-tickets", RepairTicketViewSet, basename="repairticket")
+router.register("stock-movements", StockMovementViewSet, basename="stockmovement")
+
+urlpatterns = []
