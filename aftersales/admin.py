@@ -8,11 +8,10 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from aftersales import registry
 from aftersales.display import display_name
 from aftersales.models import TransitionLog
 from aftersales.roles import Role
-from stores.admin import RegionMembershipInline, StoreMembershipInline
-from suppliers.admin import SupplierMembershipInline
 
 User = get_user_model()
 admin.site.unregister(User)
@@ -55,7 +54,9 @@ class RoleListFilter(admin.SimpleListFilter):
 
 @admin.register(User)
 class AftersalesUserAdmin(UserAdmin):
-    inlines = [StoreMembershipInline, RegionMembershipInline, SupplierMembershipInline]
+    # The memberships (stores, regions, suppliers) are the apps' own: each declares its inline
+    # (AppConfig.user_admin_inlines). The admin modules are read once every app is loaded.
+    inlines = registry.user_admin_inlines()
     list_display = ["username", "first_name", "roles", "email", "is_active", "is_superuser"]
     list_filter = [RoleListFilter, "is_active", "is_superuser"]
     # A person's rights come from their roles only (``sync_roles`` writes each role's permissions from the table in
