@@ -1,6 +1,7 @@
 """Draw the workflow pictures 流程图 of the state machines from the code itself.
 
-For each model with a django-fsm state field (Return, Shipment, RepairTicket)
+For each state machine the apps declare (``AppConfig.workflow_pictures``: a
+model with a django-fsm state field, such as Return, Shipment, RepairTicket)
 this writes ``docs/workflow/<model>.dot`` (Graphviz source, generated from
 ``aftersales.fsm.transitions_of``) and renders it to ``<model>.svg`` with
 Graphviz's ``dot``. A test compares the committed ``.dot`` files with what the
@@ -20,12 +21,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import models
 from django.utils import translation
+from django.utils.module_loading import import_string
 
+from aftersales import registry
 from aftersales.fsm import VIA, state_field, transitions_of
+from aftersales.registry import WorkflowPicture
 
 OUTPUT = Path(settings.BASE_DIR) / "docs" / "workflow"
 
@@ -47,29 +52,25 @@ class Picture:
     notes: Callable[[str, str], str] = lambda name, target: ""
 
 
-def _return_notes(name: str, target: str) -> str:
-    from cases.models import VERDICT_TARGETS
+def _notes(declared: WorkflowPicture) -> Callable[[str, str], str]:
+    """An edge's note: the fixed one the app declares for the transition, or the labels (the verdicts of an
+    inspection) its {label: target state} mapping leads to the edge's target."""
 
-    if name == "inspect":
-        return " / ".join(str(verdict) for verdict, state in VERDICT_TARGETS.items() if state == target)
-    return ""
+    def notes(name: str, target: str) -> str:
+        if name in declared.target_notes:
+            targets = import_string(declared.target_notes[name])
+            return " / ".join(str(label) for label, state in targets.items() if state == target)
+        return declared.notes.get(name, "")
 
-
-def _shipment_notes(name: str, target: str) -> str:
-    return {"receive": "store → center", "confirm_received": "center → store"}.get(name, "")
-
-
-def _model(label: str) -> Callable[[], type[models.Model]]:
-    from django.apps import apps
-
-    return lambda: apps.get_model(label)
+    return notes
 
 
-PICTURES = [
-    Picture("return", _model("cases.Return"), "Return 退货", _return_notes),
-    Picture("shipment", _model("cases.Shipment"), "Shipment 寄送", _shipment_notes),
-    Picture("repairticket", _model("repairs.RepairTicket"), "Repair ticket 维修单"),
-]
+def _picture(declared: WorkflowPicture) -> Picture:
+    return Picture(declared.name, lambda: apps.get_model(declared.model), declared.title, _notes(declared))
+
+
+# The state machines the apps declare (AppConfig.workflow_pictures), in their order.
+PICTURES = [_picture(declared) for declared in registry.workflow_pictures()]
 
 
 def who_fires(permission) -> str:
@@ -143,7 +144,7 @@ def svg_marker(dot_source: str) -> str:
 
 
 class Command(BaseCommand):
-    help = "Draw the state machines of Return, Shipment and RepairTicket to docs/workflow/ (DOT and SVG)."
+    help = "Draw the state machines the apps declare (Return, Shipment, RepairTicket) to docs/workflow/ (DOT and SVG)."
 
     def add_arguments(self, parser):
         parser.add_argument("--check", action="store_true", help="Only check that the committed files are current.")
