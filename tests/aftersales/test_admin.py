@@ -36,7 +36,7 @@ def test_master_data_pages_list_who_belongs_to_them(browser_as, path, inline):
         "/admin/stores/store/",
         "/admin/suppliers/style/",
         "/admin/suppliers/category/",
-        "/admin/inspection/defectcode/",
+        "/admin/suppliers/defectcode/",
         "/admin/repairs/sparepart/",
         "/admin/auth/user/",
         "/admin/cases/return/",

@@ -17,7 +17,7 @@ from django.urls import Resolver404, resolve
 from django.views.defaults import server_error
 
 from demo.history import history_build
-from aftersales.management.commands.seed_demo import Command as SeedDemo
+from demo.management.commands.seed_demo import Command as SeedDemo
 from tests.support.demo import DEMO_PASSWORD
 
 HREF = re.compile(r'<a\b[^>]*\bhref="([^"#]*)"')
