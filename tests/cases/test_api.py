@@ -16,99 +16,20 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from PIL import Image
 from rest_framework.test import APIClient
 
 from aftersales.models import TransitionLog
 from cases import services
 from cases.choices import ReturnState, ShipmentDirection, ShipmentState
 from cases.models import Attachment, Return, Shipment
-from inspection.models import InspectionReport
 from inspection.services import return_inspect
-from repairs.models import SparePart, StockMovement
 from stores.models import Store
-from suppliers.models import DefectCode, Style
+from suppliers.models import DefectCode
 from tests.factories.cases import ShipmentFactory
-
-JACKET = "226101JK001"  # category JK: 15-day quality-return window, 12-month warranty
-PHONE = "13812341234"
-
+from tests.support.files import png_bytes
+from tests.support.returns import JACKET, PHONE, fresh, log_returns, return_in, ship_to_center, snapshot, user
 
 # --- helpers: put Returns and shipments in a state through the services ---
-
-
-def user(username):
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.get(username=username)
-
-
-def log_returns(store_code="S001", count=1, **overrides) -> list[Return]:
-    """``count`` units of one receipt logged by the store's staff (store1 for S001, store2 for S002)."""
-    staff = {"S001": "store1", "S002": "store2", "S101": "store101"}[store_code]
-    style = Style.objects.get(style_no=JACKET)
-    values = {
-        "receipt_no": "POS-0001",
-        "purchase_date": timezone.localdate() - dt.timedelta(days=3),
-        "onsite_handling": "exchange",
-        "units": [
-            services.ReturnUnit(
-                style=style,
-                color="黑色",
-                size="L",
-                production_year=timezone.localdate().year - 1,
-                defect_description="拉链坏",
-            )
-            for _ in range(count)
-        ],
-        "customer_name": "张三",
-        "customer_phone": PHONE,
-    }
-    values.update(overrides)
-    return services.return_log(user=user(staff), store=Store.objects.get(code=store_code), **values)
-
-
-def ship_to_center(items: list[Return], *, dispatch=True) -> Shipment:
-    store = items[0].store
-    staff = {"S001": "store1", "S002": "store2", "S101": "store101"}[store.code]
-    shipment = services.shipment_create(
-        user=user(staff), direction=ShipmentDirection.TO_CENTER, store=store, return_ids=[item.pk for item in items]
-    )
-    if dispatch:
-        shipment = services.shipment_dispatch(user=user(staff), shipment=shipment, carrier="顺丰", tracking_no="SF1")
-    return shipment
-
-
-def fresh(item):
-    return type(item).objects.get(pk=item.pk)
-
-
-def return_in(state: str, store_code="S001") -> Return:
-    """A Return brought to ``state`` through the services."""
-    tech1 = user("tech1")
-    item = log_returns(store_code)[0]
-    if state == ReturnState.LOGGED:
-        return item
-    if state == ReturnState.CANCELLED:
-        staff = {"S001": "store1", "S002": "store2"}[store_code]
-        return services.return_cancel(user=user(staff), return_item=item, reason="logged twice")
-    shipment = ship_to_center([item])
-    if state == ReturnState.IN_TRANSIT:
-        return fresh(item)
-    if state == ReturnState.MISSING:
-        services.shipment_receive(user=tech1, shipment=shipment, received_ids=[])
-        return fresh(item)
-    services.shipment_receive(user=tech1, shipment=shipment, received_ids=[item.pk])
-    if state == ReturnState.RECEIVED:
-        return fresh(item)
-    verdict = {
-        ReturnState.REPAIRING: "repairable",
-        ReturnState.AT_SUPPLIER: "supplier_rework",
-        ReturnState.READY_TO_RETURN: "no_defect",
-        ReturnState.SCRAP_PENDING: "unrepairable",
-    }[state]
-    return_inspect(user=tech1, return_item=fresh(item), verdict=verdict, responsibility="supplier")
-    return fresh(item)
 
 
 def shipment_back(state=ShipmentState.IN_TRANSIT) -> Shipment:
@@ -121,21 +42,6 @@ def shipment_back(state=ShipmentState.IN_TRANSIT) -> Shipment:
     if state == ShipmentState.DRAFT:
         return shipment
     return services.shipment_dispatch(user=tech1, shipment=shipment)
-
-
-def snapshot(*objects) -> tuple:
-    """What a refused request must leave as it was: states, audit rows, reports, attachments and stock."""
-    rows = tuple((type(obj).__name__, obj.pk, fresh(obj).state) for obj in objects)
-    return (
-        rows,
-        TransitionLog.objects.count(),
-        InspectionReport.objects.count(),
-        Attachment.objects.count(),
-        StockMovement.objects.count(),
-        tuple(SparePart.objects.order_by("pk").values_list("stock_quantity", flat=True)),
-        Return.objects.count(),
-        Shipment.objects.count(),
-    )
 
 
 def client_for(api_as, login):
@@ -505,12 +411,6 @@ def test_anonymous_cannot_log(demo):
 
 
 # --- attachments ---
-
-
-def png_bytes() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (4, 4), "red").save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"

@@ -5,48 +5,14 @@ header row per store.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 import tinyhtml5
-from django.utils import timezone
 
-from cases import services
-from cases.choices import ReturnState, ShipmentDirection
+from cases.choices import ReturnState
 from cases.models import Return
 from inspection.services import return_inspect
-from stores.models import Store
-from suppliers.models import DefectCode, Style
-
-STAFF = {"S001": "store1", "S002": "store2"}
-
-
-def received(demo_user, store_code: str = "S001", *, reported_defect=None, count: int = 1) -> list[Return]:
-    """Units logged at ``store_code``, shipped and received at the center."""
-    staff, store = demo_user(STAFF[store_code]), Store.objects.get(code=store_code)
-    units = services.return_log(
-        user=staff,
-        store=store,
-        receipt_no=f"POS-{store_code}",
-        purchase_date=timezone.localdate() - dt.timedelta(days=3),
-        onsite_handling="exchange",
-        units=[
-            services.ReturnUnit(
-                style=Style.objects.get(style_no="226101JK001"),
-                color="黑色",
-                size=size,
-                production_year=2026,
-                defect_description="拉链坏",
-                reported_defect=reported_defect,
-            )
-            for size in ["S", "M", "L", "XL"][:count]
-        ],
-    )
-    ids = [unit.pk for unit in units]
-    shipment = services.shipment_create(user=staff, direction=ShipmentDirection.TO_CENTER, store=store, return_ids=ids)
-    shipment = services.shipment_dispatch(user=staff, shipment=shipment, carrier="顺丰", tracking_no="SF1")
-    services.shipment_receive(user=demo_user("tech1"), shipment=shipment, received_ids=ids)
-    return list(Return.objects.filter(pk__in=ids).order_by("pk"))
+from suppliers.models import DefectCode
+from tests.support.returns import received
 
 
 def tag(element) -> str:

@@ -7,14 +7,12 @@ prove nothing there and are skipped.
 """
 
 import datetime as dt
-import threading
 from collections import Counter
 from decimal import Decimal
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from aftersales.fsm import TransitionStateConflict, http_status
@@ -27,6 +25,8 @@ from inspection.services import return_inspect
 from stores.models import Store
 from suppliers.models import Style
 from tests.factories.cases import ReturnFactory
+from tests.support.concurrency import run_together
+from tests.support.returns import user
 
 pytestmark = [
     pytest.mark.postgres,
@@ -38,34 +38,6 @@ pytestmark = [
 ]
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
-TIMEOUT = 60  # seconds a thread may wait at the barrier or run; a hang fails the test instead of the suite
-
-
-def run_together(count: int, work) -> list:
-    """Run ``work(index)`` in ``count`` threads released at once; return each one's result or exception."""
-    barrier = threading.Barrier(count, timeout=TIMEOUT)
-    results: list = [None] * count
-
-    def thread(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = work(index)
-        except Exception as error:  # noqa: BLE001 - the test inspects what each thread got
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=thread, args=(index,)) for index in range(count)]
-    for item in threads:
-        item.start()
-    for item in threads:
-        item.join(TIMEOUT)
-    assert not any(item.is_alive() for item in threads), "a thread hung"
-    return results
-
-
-def user(username: str):
-    return get_user_model().objects.get(username=username)
 
 
 def test_twenty_technicians_inspect_one_unit_and_exactly_one_wins(demo):

@@ -16,7 +16,7 @@ from cases import services
 from cases.models import ReceiptSubmission, Return
 from stores.models import Store
 from suppliers.models import Style
-from tests.cases.test_concurrency import run_together
+from tests.support.concurrency import run_together
 
 pytestmark = [
     pytest.mark.postgres,

@@ -3,26 +3,19 @@ already logged today asks before logging more, photos survive a failed validatio
 """
 
 import datetime as dt
-import io
 import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from PIL import Image
 
 from aftersales.models import TemporaryUpload
 from aftersales.services import temporary_upload_cleanup
 from cases.models import Attachment, Return
 from suppliers.models import Style
+from tests.support.files import png_bytes
 
 STYLE_NO = "226101JK001"
-
-
-def png_bytes(colour="red") -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (4, 4), colour).save(buffer, format="PNG")
-    return buffer.getvalue()
 
 
 def form_token(client) -> str:

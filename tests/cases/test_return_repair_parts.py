@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from repairs.services import repairticket_update
 from tests.factories.repairs import SparePartFactory
-from tests.repairs.test_services import open_tickets
+from tests.support.repairs import open_tickets
 
 
 def spare_parts_shown(html: str) -> str:

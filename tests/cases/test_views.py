@@ -7,57 +7,19 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from PIL import Image
 
 from aftersales.models import TransitionLog
 from cases import services
-from cases.choices import ReturnState, ShipmentDirection, ShipmentLineOutcome, ShipmentState
+from cases.choices import ReturnState, ShipmentLineOutcome, ShipmentState
 from cases.models import Attachment, Return, Shipment
 from inspection.models import InspectionReport
 from stores.models import Store
 from suppliers.models import Style
+from tests.support.files import png_bytes
+from tests.support.returns import log_units, received_unit, ship
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 STYLE_NO = "226101JK001"
-
-
-def log_units(user, store_code="S001", count=1, **overrides):
-    style = Style.objects.get(style_no=STYLE_NO)
-    values = {
-        "receipt_no": "POS-0001",
-        "purchase_date": timezone.localdate() - dt.timedelta(days=3),
-        "onsite_handling": "exchange",
-        "units": [
-            services.ReturnUnit(style=style, color="黑色", size="L", production_year=2026, defect_description="拉链坏")
-            for _ in range(count)
-        ],
-    }
-    values.update(overrides)
-    return services.return_log(user=user, store=Store.objects.get(code=store_code), **values)
-
-
-def ship(user, items, store_code="S001"):
-    shipment = services.shipment_create(
-        user=user,
-        direction=ShipmentDirection.TO_CENTER,
-        store=Store.objects.get(code=store_code),
-        return_ids=[item.pk for item in items],
-    )
-    return services.shipment_dispatch(user=user, shipment=shipment, carrier="顺丰", tracking_no="SF1")
-
-
-def received_unit(demo_user, store_code="S001"):
-    store_user = demo_user({"S001": "store1", "S002": "store2", "S101": "store101"}[store_code])
-    item = log_units(store_user, store_code)[0]
-    shipment = ship(store_user, [item], store_code)
-    services.shipment_receive(user=demo_user("tech1"), shipment=shipment, received_ids=[item.pk])
-    return Return.objects.get(pk=item.pk)
-
-
-def png_bytes() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (4, 4), "red").save(buffer, format="PNG")
-    return buffer.getvalue()
 
 
 def receipt_post(style, count=2, **overrides):

@@ -5,31 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from cases import services
 from cases.choices import ReturnState
 from inspection.models import InspectionReport
-from inspection.services import return_inspect
-from suppliers.models import DefectCode
-from tests.cases.test_api import fresh, log_returns, return_in, ship_to_center, user
-
-
-def inspected(count: int, store_code="S001", verdict="repairable", responsibility="supplier"):
-    """``count`` Returns of the store received and inspected through the services, with two defect codes each."""
-    items = log_returns(store_code, count=count)
-    shipment = ship_to_center(items)
-    services.shipment_receive(user=user("tech1"), shipment=shipment, received_ids=[item.pk for item in items])
-    codes = list(DefectCode.objects.order_by("code")[:2])
-    return [
-        return_inspect(
-            user=user("tech1"),
-            return_item=fresh(item),
-            verdict=verdict,
-            responsibility=responsibility,
-            defect_codes=codes,
-            notes="开线",
-        )  # fmt: skip
-        for item in items
-    ]
+from tests.support.returns import inspected, return_in
 
 
 @pytest.mark.django_db

@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from rest_framework.test import APIClient
 
 from aftersales.models import Notification, TransitionLog
+from aftersales.periods import current_period
 from cases import services
 from cases.choices import ReturnState, ShipmentDirection
 from cases.models import Return
@@ -25,9 +26,9 @@ from recalls import services as recalls
 from recalls.choices import RecallNoticeState, RecallOutcome, RecallState
 from recalls.models import Recall, RecallNotice, RecallUnit
 from recalls.selectors import recall_cost_units
-from reports.periods import current_period
 from stores.models import Region, Store
 from suppliers.models import DefectCode, Style
+from tests.support.files import png_bytes
 
 JACKET = "226101JK001"  # SUP01, unit cost 268.00
 ALL_LOGINS = ["store1", "store2", "region1", "tech1", "hotline1", "qa1", "logistics1", "vp1", "finance1", "supplier1"]
@@ -657,16 +658,6 @@ def test_record_outcome_matrix(api_as, demo, login, expected):
     assert recorded == ({"unrepairable"} if expected == 200 else {""})
 
 
-def png() -> bytes:
-    import io
-
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (4, 4), "red").save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
 @pytest.mark.django_db
 def test_test_report_photos_are_attached_by_the_center_and_served_within_scope(api_as, demo, settings, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -675,12 +666,12 @@ def test_test_report_photos_are_attached_by_the_center_and_served_within_scope(a
     recall = issued()
     url = f"/api/v1/recalls/{recall.pk}/attachments/"
     # A store may not add to the test report; a text file is not a photo
-    denied = api_as("store1").post(url, {"file": SimpleUploadedFile("a.png", png())}, format="multipart")
+    denied = api_as("store1").post(url, {"file": SimpleUploadedFile("a.png", png_bytes())}, format="multipart")
     assert denied.status_code == 403
     bad = api_as("tech1").post(url, {"file": SimpleUploadedFile("a.png", b"not an image")}, format="multipart")
     assert bad.status_code == 400
     # A technician attaches a photo
-    created = api_as("tech1").post(url, {"file": SimpleUploadedFile("拉力测试.png", png())}, format="multipart")
+    created = api_as("tech1").post(url, {"file": SimpleUploadedFile("拉力测试.png", png_bytes())}, format="multipart")
     assert created.status_code == 201, created.content
     file_url = created.json()["url"]
     assert (

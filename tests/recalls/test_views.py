@@ -26,6 +26,7 @@ from stores.models import Region, Store
 from suppliers.models import DefectCode, Style
 from tests.factories.cases import ReturnFactory
 from tests.factories.recalls import RecallFactory, RecallNoticeFactory, RecallUnitFactory
+from tests.support.files import png_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -298,7 +299,7 @@ def test_test_report_photos_through_the_page(client, demo_user):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     def upload():
-        return {"photos": SimpleUploadedFile("report.png", png_bytes(), content_type="image/png")}
+        return {"photos": SimpleUploadedFile("report.png", png_bytes("blue"), content_type="image/png")}
 
     # given a proposed recall and a closed one
     recall = recall_in(RecallState.PROPOSED)
@@ -531,14 +532,6 @@ def test_candidates_page_lists_the_returns_and_prefills_the_opening(client, demo
     assert 'data-testid="open-recall"' not in client.get(reverse("recalls:recallcandidate_list")).content.decode()
 
 
-def png_bytes() -> bytes:
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (4, 4), "blue").save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
 def test_technician_opens_a_recall_with_the_test_report_photos_and_reported_returns(client, demo_user, settings):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -559,7 +552,7 @@ def test_technician_opens_a_recall_with_the_test_report_photos_and_reported_retu
             "defect_code": code.pk,
             "test_report": "拉链拉力测试 5 件, 3 件不合格",
             "reported_returns": [items[0].pk, items[1].pk],
-            "photos": SimpleUploadedFile("test.png", png_bytes(), content_type="image/png"),
+            "photos": SimpleUploadedFile("test.png", png_bytes("blue"), content_type="image/png"),
         },
     )
 

@@ -10,8 +10,7 @@ from rest_framework.test import APIClient
 from cases.choices import ReturnState
 from repairs.models import RepairTicket, SparePart, StockMovement
 from repairs.services import repairticket_complete, repairticket_update
-from tests.cases.test_api import fresh, return_in, snapshot, user
-from tests.inspection.test_api import inspected
+from tests.support.returns import fresh, inspected, return_in, snapshot, user
 
 
 def open_ticket(store_code="S001") -> RepairTicket:

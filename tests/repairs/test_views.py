@@ -18,7 +18,7 @@ from cases.models import Return
 from repairs.models import RepairTicket, RepairTicketState, SparePart, StockMovement
 from repairs.services import repairticket_update, sparepart_receive
 from tests.factories.repairs import SparePartFactory
-from tests.repairs.test_services import open_tickets, snapshot
+from tests.support.repairs import open_tickets, snapshot
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
