@@ -32,6 +32,7 @@ urlpatterns = [
     path("master-data/", include("suppliers.urls")),
     path("", include("repairs.urls")),
     path("", include("cases.urls")),
+    path("", include("inspection.urls")),
     path("", include("recalls.urls")),
     path("month-end/", include("writeoffs.urls")),
     path("month-end/", include("chargebacks.urls")),

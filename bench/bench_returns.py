@@ -4,7 +4,7 @@ Measures, in process with Django's test Client against the database in
 ``DATABASE_URL`` (PostgreSQL with ``seed_scale --returns 1000000``), p50/p95 over
 many warm iterations and the query count of:
 - the store's return list page (``cases:return_list``) as store1 (S001, the store with the most returns),
-- the technician's inspection queue (``cases:inspection_queue``) as tech1,
+- the technician's inspection queue (``inspection:inspection_queue``) as tech1,
 - the API list ``/api/v1/returns/`` as tech1 (every Return) at page 1 and at page 1,000 (the cursor of
   page 1,000 is reached by following ``next``; only that request is timed),
 - a Return's detail page (``cases:return_detail``) as store1,
@@ -210,7 +210,7 @@ def main() -> None:
     )
     pair(
         "Inspection queue page (tech1)",
-        lambda: technician.get(reverse("cases:inspection_queue")),
+        lambda: technician.get(reverse("inspection:inspection_queue")),
         "minimal scoped list, received, earliest due 50",
         lambda: technician.get("/bench/minimal/inspection/"),
         lambda: list(Return.objects.filter(state=ReturnState.RECEIVED).order_by("due_at", "id")[:50]),

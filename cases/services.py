@@ -20,7 +20,7 @@ from aftersales.files import upload_content_type
 from aftersales.fsm import TransitionForbidden, fire, lock, log_event
 from aftersales.services import sequence_take
 from aftersales.validation import add_months, reject_nul_bytes
-from cases import permissions
+from cases import hooks, permissions
 from cases.choices import (
     AttachmentKind,
     OnsiteHandling,
@@ -44,8 +44,8 @@ class ReturnUnit:
     production_year: int
     defect_description: str
     batch_no: str = ""
-    reported_defect: Any = None  # inspection.DefectCode or None
-    recall: Any = None  # cases.Recall the unit is returned for, or None
+    reported_defect: Any = None  # suppliers.DefectCode or None
+    recall: Any = None  # recalls.Recall the unit is returned for, or None
 
 
 class ReceiptAlreadyLogged(Exception):
@@ -250,14 +250,16 @@ def return_log(
 
 
 def _check_recall(*, store: Store, onsite_handling: str, units: Sequence[ReturnUnit]) -> None:
-    """A unit logged against a batch recall must be one the store was notified of, while the recall collects."""
-    from recalls.services import recall_return_problems
+    """A unit logged against a batch recall must be one the store was notified of, while the recall collects.
 
+    What "may" means is the recalls app's: it registers its checks (``cases.hooks.register_recall_check``).
+    """
     problems: list[str] = []
     for recall in {unit.recall.pk: unit.recall for unit in units if unit.recall is not None}.values():
         styles = {unit.style.pk for unit in units if unit.recall is not None and unit.recall.pk == recall.pk}
         for style_id in sorted(styles):
-            problems.extend(recall_return_problems(recall=recall, store=store, style_id=style_id))
+            for check in hooks.recall_checks():
+                problems.extend(check(recall=recall, store=store, style_id=style_id))
     if onsite_handling == OnsiteHandling.RECALL and any(unit.recall is None for unit in units):
         problems.append(_("Goods recalled from stock are logged against a batch recall."))
     if problems:

@@ -16,7 +16,6 @@ urlpatterns = [
     path("shipments/<int:pk>/", views.ShipmentDetailView.as_view(), name="shipment_detail"),
     path("shipments/<int:pk>/<slug:name>/", views.ShipmentTransitionView.as_view(), name="shipment_transition"),
     path("center/inbound/", views.InboundView.as_view(), name="inbound"),
-    path("center/inspection/", views.InspectionQueueView.as_view(), name="inspection_queue"),
     path("center/ready-to-return/", views.ReadyQueueView.as_view(), name="ready_queue"),
     path("center/at-supplier/", views.AtSupplierQueueView.as_view(), name="supplier_queue"),
     path("center/missing/", views.MissingQueueView.as_view(), name="missing_queue"),

@@ -11,10 +11,13 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
@@ -28,13 +31,11 @@ from aftersales.services import temporary_upload_claim
 from aftersales.uploads import temporary_uploads_in
 from aftersales.views import ScopedListView, TransitionViewMixin
 from cases import forms as case_forms
-from cases import selectors, services
+from cases import hooks, selectors, services
 from cases.choices import ReturnState, ShipmentDirection, ShipmentLineOutcome, ShipmentState
 from cases.filters import ReturnFilter, ShipmentFilter
 from cases.models import Return, Shipment
 from cases.permissions import customer_contact_for
-from inspection.forms import InspectForm
-from repairs.selectors import repairticket_parts_from_ledger
 from stores.access import scope_for
 from stores.models import Store
 from suppliers.models import DefectCode, Style
@@ -60,7 +61,6 @@ TRANSITION_LABELS = {
     "confirm_received": gettext_lazy("Receipt confirmed"),
 }
 RETURN_ACTION_LABELS = {
-    "inspect": gettext_lazy("Inspect"),
     "found": gettext_lazy("Mark as found"),
     "receive_from_supplier": gettext_lazy("Back from the supplier"),
     "resolve_at_store": gettext_lazy("Resolved at the store"),
@@ -170,14 +170,6 @@ class ReturnQueueView(CenterOnlyMixin, ScopedListView):
         return context
 
 
-class InspectionQueueView(ReturnQueueView):
-    title = gettext_lazy("To inspect")
-    states = (ReturnState.RECEIVED,)
-    queue_url_name = "cases:inspection_queue"
-    empty_message = gettext_lazy("No unit waits for inspection.")
-    hint = gettext_lazy("Received units, the earliest due first. Open one to inspect it.")
-
-
 class AtSupplierQueueView(ReturnQueueView):
     title = gettext_lazy("At the supplier")
     states = (ReturnState.AT_SUPPLIER,)
@@ -217,8 +209,6 @@ class InboundView(CenterOnlyMixin, ScopedListView):
     columns = []
 
     def selector(self, user):
-        from django.db.models import Count
-
         return selectors.inbound_shipments(user).annotate(unit_count=Count("lines"))
 
 
@@ -373,8 +363,6 @@ class PolicyHintView(LoginRequiredMixin, View):
     """htmx live hint beside the purchase date: is this receipt inside the category's windows and warranty?"""
 
     def post(self, request, *args, **kwargs):
-        from django.utils.dateparse import parse_date
-
         try:
             purchase_date = parse_date(request.POST.get("purchase_date", ""))
         except ValueError:
@@ -413,35 +401,42 @@ class StyleValuesView(LoginRequiredMixin, View):
 # --- one Return ---
 
 
+def return_transition_forms() -> dict[str, type]:
+    """The form of each transition fired from a Return's page: the Return's own, and those higher apps register."""
+    registered = {name: transition.form_class for name, transition in hooks.return_transitions().items()}
+    return {**registered, **RETURN_TRANSITION_FORMS}
+
+
 def return_panel_context(request, item: Return, *, name: str = "", form=None, alert=None) -> dict:
     """Everything the Return's detail panel shows, and the forms of the transitions this user may fire."""
     user = request.user
-    names = [name_ for name_ in available_transitions(item, user) if name_ in ReturnTransitionView.forms]
+    forms = return_transition_forms()
+    registered = hooks.return_transitions()
+    names = [name_ for name_ in available_transitions(item, user) if name_ in forms]
     actions = []
     for action in names:
         bound = form if action == name and form is not None else None
+        owner = registered.get(action)
         actions.append(
             {
                 "name": action,
-                "label": RETURN_ACTION_LABELS.get(action, action),
+                "label": owner.label if owner else RETURN_ACTION_LABELS.get(action, action),
                 "form": bound
-                or ReturnTransitionView.forms[action](
+                or forms[action](
                     initial=ReturnTransitionView.initial_for(action, item),
-                    **ReturnTransitionView.form_kwargs_for(action),
+                    **ReturnTransitionView.form_kwargs_for(action, user),
                 ),
                 "open": bound is not None,
                 "url": reverse("cases:return_transition", args=[item.pk, action]),
+                "intro_template": owner.intro_template if owner else "",
             }
         )
     customer_name, customer_phone = customer_contact_for(item, user)
-    try:
-        inspection = item.inspection
-    except Return.inspection.RelatedObjectDoesNotExist:
-        inspection = None
-    try:
-        repair_ticket = item.repair_ticket
-    except Return.repair_ticket.RelatedObjectDoesNotExist:
-        repair_ticket = None
+    # The cards higher apps add (the inspection report, the repair ticket), each with what it reads.
+    panels = hooks.return_panels()
+    panel_context: dict = {}
+    for panel in panels:
+        panel_context.update(panel.context(user=user, return_item=item))
     timeline = [
         {
             "entry": entry,
@@ -452,19 +447,16 @@ def return_panel_context(request, item: Return, *, name: str = "", form=None, al
         for entry in selectors.return_timeline(item)
     ]
     return {
+        **panel_context,
         "item": item,
         "actions": actions,
         "customer_name": customer_name,
         "customer_phone": customer_phone,
-        "inspection": inspection,
-        "repair_ticket": repair_ticket,
-        # Net per part (taken minus put back), as the repair ticket shows it; from the prefetched ledger.
-        "repair_parts": repairticket_parts_from_ledger(repair_ticket) if repair_ticket else [],
+        "panels": [panel.template for panel in panels],
         "timeline": timeline,
         "alert": alert,
         "may_attach": services.may_attach(item, user),
         "attachment_form": case_forms.AttachmentForm(),
-        "responsibility_hint": InspectForm().responsibility_hint if "inspect" in names else "",
     }
 
 
@@ -484,30 +476,42 @@ class ReturnDetailView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class ReturnTransitionView(TransitionViewMixin, View):
-    """Fire one of a Return's transitions from its detail page (htmx swaps the panel)."""
+# The forms of the Return's own transitions; higher apps register theirs (``cases.hooks``).
+RETURN_TRANSITION_FORMS = {
+    "cancel": case_forms.CancelForm,
+    "resolve_at_store": case_forms.ResolveAtStoreForm,
+    "found": case_forms.FoundForm,
+    "receive_from_supplier": case_forms.ReceiveFromSupplierForm,
+}
 
-    forms = {
-        "inspect": InspectForm,
-        "cancel": case_forms.CancelForm,
-        "resolve_at_store": case_forms.ResolveAtStoreForm,
-        "found": case_forms.FoundForm,
-        "receive_from_supplier": case_forms.ReceiveFromSupplierForm,
-    }
+
+class ReturnTransitionView(TransitionViewMixin, View):
+    """Fire one of a Return's transitions from its detail page (htmx swaps the panel).
+
+    The Return's own transitions are performed here; one a higher app
+    registered (``cases.hooks.register_return_transition``, e.g. inspection's
+    ``inspect``) binds that app's form and calls its ``perform``.
+    """
+
+    @property
+    def forms(self) -> dict[str, type]:
+        return return_transition_forms()
 
     @staticmethod
-    def form_kwargs_for(name: str) -> dict:
-        return {}
+    def form_kwargs_for(name: str, user) -> dict:
+        # A registered form is built with the acting user (inspection photos uploaded on selection are the
+        # technician's own: only they can claim them).
+        return {"user": user} if name in hooks.return_transitions() else {}
 
     def get_form_kwargs(self, name: str, obj) -> dict:
-        # The inspection photos uploaded on selection belong to the technician: only they can claim them.
-        return {"user": self.request.user} if name == "inspect" else {}
+        return self.form_kwargs_for(name, self.request.user)
 
     @staticmethod
     def initial_for(name: str, item: Return) -> dict:
-        """What a form starts with: at inspection, the defect code the store reported (the technician may change it)."""
-        if name == "inspect" and item.reported_defect_id:
-            return {"defect_codes": [item.reported_defect_id]}
+        """What a form starts with: what the registered transition says (inspection: the reported defect code)."""
+        owner = hooks.return_transitions().get(name)
+        if owner is not None and owner.initial is not None:
+            return owner.initial(item)
         return {}
 
     def get_object(self):
@@ -517,25 +521,11 @@ class ReturnTransitionView(TransitionViewMixin, View):
         return reverse("cases:return_detail", args=[obj.pk])
 
     def perform(self, name: str, obj, form) -> str:
-        from inspection.services import return_inspect
-
         data = form.cleaned_data
         user = self.request.user
-        if name == "inspect":
-            report = return_inspect(
-                user=user,
-                return_item=obj,
-                verdict=data["verdict"],
-                responsibility=data["responsibility"],
-                defect_codes=list(data["defect_codes"]),
-                notes=data["notes"],
-                supplier_agreement=data["supplier_agreement"],
-                supplier_promised_date=data["supplier_promised_date"],
-            )
-            for upload in data["photos"]:
-                attach(user, report.return_item, upload, kind="inspection")
-            temporary_upload_claim(user=user, uploads=temporary_uploads_in(data["photos"]))
-            return _("Inspected: %(verdict)s.") % {"verdict": report.get_verdict_display()}
+        owner = hooks.return_transitions().get(name)
+        if owner is not None:
+            return owner.perform(user=user, return_item=obj, data=data)
         if name == "cancel":
             services.return_cancel(user=user, return_item=obj, reason=data["reason"])
             return _("The return was cancelled.")
@@ -718,8 +708,6 @@ class ShipmentCreateView(LoginRequiredMixin, View):
 
 
 def ready_counts_by_store(user) -> list[dict]:
-    from django.db.models import Count
-
     rows = (
         selectors.return_list(user)
         .filter(state=ReturnState.READY_TO_RETURN)
@@ -837,8 +825,6 @@ class ShipmentTransitionView(TransitionViewMixin, View):
 
 
 def _link(name: str, query: str = "") -> str | None:
-    from django.urls import NoReverseMatch
-
     try:
         return reverse(name) + (f"?{query}" if query else "")
     except NoReverseMatch:
@@ -847,8 +833,6 @@ def _link(name: str, query: str = "") -> str | None:
 
 def work_summary(user) -> list[dict]:
     """What waits for this user 待办, as counts with links: per role, a handful of cheap indexed counts."""
-    from django.utils.http import urlencode
-
     roles = roles_of(user)
     returns = selectors.return_list(user)
     shipments = selectors.shipment_list(user)
@@ -890,7 +874,7 @@ def work_summary(user) -> list[dict]:
             (
                 _("To inspect"),
                 returns.filter(state=ReturnState.RECEIVED).count(),
-                _link("cases:inspection_queue"),
+                _link("inspection:inspection_queue"),
                 False,
             ),
             (_("In repair"), returns.filter(state=ReturnState.REPAIRING).count(), repair_url, False),

@@ -35,7 +35,8 @@ class InspectionConfig(AppConfig):
     ]
 
     def ready(self):
-        # The inspect action and the inspection report on a Return's page and API (cases calls what is registered).
+        # The inspect action and the inspection report on a Return's page and API, registered with
+        # cases.hooks. Imported here: the hooks reach models, which exist only once every app is loaded.
         from inspection.hooks import register
 
         register()

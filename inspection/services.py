@@ -6,17 +6,21 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.fsm import fire
-from aftersales.services import upsert
+from aftersales.services import temporary_upload_claim, upsert
+from aftersales.uploads import temporary_uploads_in
 from aftersales.validation import reject_nul_bytes
-from cases.choices import Verdict
+from cases.choices import AttachmentKind, Verdict
 from cases.models import Return
+from cases.services import attachment_add
 from inspection.models import InspectionReport
+from repairs.services import repairticket_open
 from suppliers.choices import Responsibility
 from suppliers.models import DefectCode
 
@@ -54,6 +58,7 @@ def return_inspect(
     notes: str = "",
     supplier_agreement: str = "",
     supplier_promised_date: dt.date | None = None,
+    photos: Sequence[Any] = (),
 ) -> InspectionReport:
     """Inspect 鉴定 a received Return: write its InspectionReport and move it as the verdict says.
 
@@ -61,9 +66,10 @@ def return_inspect(
     supplier (with the supplier's agreement and promised date),
     ``no_defect`` readies it to go back, ``unrepairable`` (which needs a
     responsible party) makes it wait for the monthly write-off list.
+    ``photos`` (files: uploaded, or kept from an earlier try of the page's
+    form, which are claimed) are attached to the Return as inspection photos,
+    in the same transaction; the page sends them, the API attaches its own.
     """
-    from repairs.services import repairticket_open
-
     reject_nul_bytes(notes=notes, supplier_agreement=supplier_agreement)
     now = timezone.now()
 
@@ -106,4 +112,12 @@ def return_inspect(
     report.defect_codes.set(codes)
     if verdict == Verdict.REPAIRABLE:
         repairticket_open(user=user, return_item=row)
+    for photo in photos:
+        # At most one byte past the limit: attachment_add refuses anything longer without holding a huge file.
+        photo.seek(0)
+        content = photo.read(settings.AFTERSALES_MAX_UPLOAD_BYTES + 1)
+        attachment_add(
+            user=user, return_item=row, name=photo.name or "", content=content, kind=AttachmentKind.INSPECTION
+        )
+    temporary_upload_claim(user=user, uploads=temporary_uploads_in(photos))
     return report

@@ -40,7 +40,8 @@ class RecallsConfig(AppConfig):
     api_urls = "recalls.api.urls"
 
     def ready(self):
-        # The recall check of a Return logged against a recall (cases calls what is registered).
+        # The recall check of a Return logged against a recall, registered with cases.hooks. Imported here:
+        # the hooks reach models, which exist only once every app is loaded.
         from recalls.hooks import register
 
         register()

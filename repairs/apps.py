@@ -47,7 +47,8 @@ class RepairsConfig(AppConfig):
     workflow_pictures = [WorkflowPicture("repairticket", "repairs.RepairTicket", "Repair ticket 维修单", 30)]
 
     def ready(self):
-        # The repair card on a Return's page (cases calls what is registered).
+        # The repair card on a Return's page, registered with cases.hooks. Imported here:
+        # the hooks reach models, which exist only once every app is loaded.
         from repairs.hooks import register
 
         register()

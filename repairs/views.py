@@ -44,6 +44,7 @@ from repairs.selectors import (
     repairticket_get,
     repairticket_list,
     repairticket_parts,
+    repairticket_parts_from_ledger,
     sparepart_get,
     sparepart_ledger,
     sparepart_list,
@@ -378,3 +379,16 @@ class SparePartReceiveView(SparePartDetailView):
             success_url=reverse("repairs:sparepart_detail", kwargs={"pk": part.pk}),
             checks=check,
         )
+
+
+def return_repair_context(*, user, return_item) -> dict:
+    """The Return page's repair card (registered with ``cases.hooks``): the ticket, if any, and its parts.
+
+    The parts are the net per part (taken minus put back), as the ticket shows
+    them, from the ledger ``cases.selectors.return_get`` prefetched.
+    """
+    try:
+        ticket = return_item.repair_ticket
+    except RepairTicket.DoesNotExist:
+        ticket = None
+    return {"repair_ticket": ticket, "repair_parts": repairticket_parts_from_ledger(ticket) if ticket else []}

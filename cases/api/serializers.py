@@ -16,11 +16,11 @@ from rest_framework.reverse import reverse
 
 from aftersales.api.fields import MAX_ID, AvailableTransitionsMixin, ScopedSlugRelatedField
 from aftersales.validation import validate_phone
+from cases import hooks
 from cases.choices import COUNTER_HANDLING_CHOICES, AttachmentKind, DueStatus, ShipmentDirection, ShipmentState
 from cases.models import MIN_PRODUCTION_YEAR, Attachment, Return, Shipment, ShipmentLine
 from cases.permissions import customer_contact_for
-from inspection.api.serializers import ReturnInspectionSerializer
-from recalls.models import Recall
+from cases.services import extra_fee_due
 from stores.models import Store
 from suppliers.models import DefectCode, Style
 
@@ -58,7 +58,7 @@ class ReturnSerializer(AvailableTransitionsMixin, serializers.ModelSerializer):
     customer_phone = serializers.SerializerMethodField()
     on_time = serializers.BooleanField(read_only=True, allow_null=True)
     due_status = serializers.SerializerMethodField()
-    inspection = ReturnInspectionSerializer(read_only=True, allow_null=True)
+    # ``inspection`` (the nested report) is the inspection app's field, registered in cases.hooks.
     repair_ticket = serializers.SerializerMethodField()
 
     class Meta:
@@ -99,6 +99,13 @@ class ReturnSerializer(AvailableTransitionsMixin, serializers.ModelSerializer):
             "available_transitions",
         ]
         read_only_fields = fields
+
+    def build_field(self, field_name, info, model_class, nested_depth):
+        # A field a higher app registered (the inspection report): its serializer, where Meta.fields places it.
+        registered = hooks.return_api_fields().get(field_name)
+        if registered is not None:
+            return registered.field_class, dict(registered.field_kwargs)
+        return super().build_field(field_name, info, model_class, nested_depth)
 
     def _contact(self, obj) -> tuple[str, str]:
         # Both fields come from one call, so name and phone are masked by the same rule.
@@ -156,7 +163,8 @@ class ReturnCreateInputSerializer(serializers.Serializer):
     )
     policy_exception_reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     recall = ScopedPrimaryKeyRelatedField(
-        Recall,
+        # The recalls app's model, reached through the Return's foreign key (cases imports no higher app).
+        Return._meta.get_field("recall").related_model,
         required=False,
         allow_null=True,
         default=None,
@@ -273,8 +281,6 @@ class ShipmentDetailSerializer(ShipmentSerializer):
         serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True, coerce_to_string=True)
     )
     def get_extra_fee_warning(self, obj) -> str | None:
-        from cases.services import extra_fee_due
-
         if obj.state != ShipmentState.DRAFT:
             return None
         fee = extra_fee_due(obj)
