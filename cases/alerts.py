@@ -35,6 +35,7 @@ from aftersales.notifications import absolute_url, notify
 from aftersales.roles import Role
 from cases.choices import TURNAROUND_OPEN_STATES, DueStatus
 from cases.models import Return
+from stores.models import StoreMembership
 
 ALERT_KIND = "turnaround"
 NOTIFICATION_KIND = "turnaround_digest"
@@ -99,8 +100,6 @@ def _recipients(store_ids: set[int]) -> list[tuple[object, frozenset[int] | None
     """Who gets a digest: each active store staff member of the stores concerned (with their stores),
     and every active technician (``None``: all units). Two queries, users with their language preference.
     """
-    from stores.models import StoreMembership
-
     stores_of: dict[int, set[int]] = defaultdict(set)
     users: dict[int, object] = {}
     memberships = (

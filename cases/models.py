@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -28,6 +29,7 @@ from cases.choices import (
     ShipmentState,
     Verdict,
 )
+from stores.access import scope_for
 from suppliers.choices import Responsibility
 
 # Where inspection sends a Return, by verdict (domain.md's table).
@@ -46,8 +48,6 @@ class ReturnQuerySet(ScopedQuerySet):
     store_lookup = "store"
 
     def visible_to(self, user):
-        from stores.access import scope_for
-
         visible = super().visible_to(user)
         scope = scope_for(user) if getattr(user, "is_authenticated", False) else None
         if scope is not None and not scope.everything and scope.supplier_ids:
@@ -409,8 +409,6 @@ class ShipmentLine(models.Model):
 
 def attachment_path(instance: Attachment, filename: str) -> str:
     # The stored name is ours, not the uploader's: no path tricks, no clashes.
-    import uuid
-
     stamp = timezone.localtime()
     return f"attachments/{stamp:%Y/%m}/{uuid.uuid4().hex}{instance.extension}"
 

@@ -7,6 +7,7 @@ from django.db.models import (
     Prefetch,
     QuerySet,
 )
+from django.shortcuts import get_object_or_404
 
 from aftersales.models import TransitionLog
 from cases.choices import ReturnState, ShipmentDirection, ShipmentState
@@ -21,8 +22,6 @@ def return_list(user) -> QuerySet[Return]:
 
 def return_get(user, pk) -> Return:
     """One Return with its inspection, repair ticket, photos and shipments; 404 outside the user's scope."""
-    from django.shortcuts import get_object_or_404
-
     queryset = (
         Return.objects.visible_to(user)
         .select_related(
@@ -71,8 +70,6 @@ def shipment_list(user) -> QuerySet[Shipment]:
 
 
 def shipment_get(user, pk) -> Shipment:
-    from django.shortcuts import get_object_or_404
-
     queryset = shipment_list(user).prefetch_related(
         Prefetch("lines", queryset=ShipmentLine.objects.select_related("return_item__style").order_by("id"))
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
+from cases.alerts import turnaround_alerts_scan
+
 
 @shared_task(
     # The scan is one transaction: a lost database connection rolls it back whole, so a retry is safe.
@@ -15,6 +17,4 @@ from django.db import InterfaceError, OperationalError
 )
 def turnaround_alerts_task() -> dict:
     """Daily 08:00: the 15-day turnaround alerts 周转预警 (due soon, overdue) as one digest per recipient."""
-    from cases.alerts import turnaround_alerts_scan
-
     return turnaround_alerts_scan()

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.models import ScopedQuerySet, TimeStampedModel
 from cases.choices import Verdict
+from cases.models import Return
 from suppliers.choices import Responsibility
 
 
@@ -16,8 +17,6 @@ class InspectionReportQuerySet(ScopedQuerySet):
     """Scoped through its Return: the store's, the region's, and a supplier's own charged units."""
 
     def visible_to(self, user):
-        from cases.models import Return
-
         return self.filter(return_item__in=Return.objects.visible_to(user).values("pk"))
 
 

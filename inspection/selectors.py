@@ -1,6 +1,7 @@
 """Reads of the defect-code catalogue and of inspection reports 鉴定报告."""
 
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 
 from inspection.models import InspectionReport
 
@@ -16,6 +17,4 @@ def inspectionreport_list(user) -> QuerySet[InspectionReport]:
 
 def inspectionreport_get(user, pk) -> InspectionReport:
     """One inspection report; 404 outside the user's scope."""
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(inspectionreport_list(user), pk=pk)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -276,8 +277,6 @@ class RecallUnit(models.Model):
 
 
 def recall_attachment_path(instance: RecallAttachment, filename: str) -> str:
-    import uuid
-
     stamp = timezone.localtime()
     return f"attachments/recalls/{stamp:%Y/%m}/{uuid.uuid4().hex}{instance.extension}"
 

@@ -23,9 +23,11 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from aftersales.models import TransitionLog
+from aftersales.periods import period_bounds
 from aftersales.roles import Role, roles_of
 from cases.choices import ReturnState
 from cases.models import Return
@@ -162,8 +164,6 @@ def recall_list(user) -> QuerySet[Recall]:
 
 def recall_get(user, pk) -> Recall:
     """One recall with its regions, reported Returns, test-report photos and units; 404 outside the scope."""
-    from django.shortcuts import get_object_or_404
-
     queryset = (
         recall_list(user)
         .select_related("decided_by")
@@ -266,8 +266,6 @@ def recallnotice_history(notice: RecallNotice) -> QuerySet[TransitionLog]:
 
 
 def recallnotice_get(user, pk) -> RecallNotice:
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(recallnotice_list(user), pk=pk)
 
 
@@ -336,8 +334,6 @@ def recall_cost_units(period: dt.date) -> QuerySet[Return]:
     cost when the supplier bears the recall's cost, half of it when the cost is
     shared with head office; a recall whose cost head office bears charges nothing.
     """
-    from reports.periods import period_bounds
-
     start, end = period_bounds(period)
     recall_of_unit = "recall_unit__recall__cost_bearer"
     return (

@@ -31,6 +31,7 @@ from aftersales.services import sequence_take
 from aftersales.validation import reject_nul_bytes
 from cases.choices import OnsiteHandling, ReturnState
 from cases.models import Return
+from cases.services import ReturnUnit, return_log
 from recalls import permissions
 from recalls.choices import (
     RECALL_COLLECTING_STATES,
@@ -42,6 +43,7 @@ from recalls.choices import (
     RecallState,
 )
 from recalls.models import Recall, RecallAttachment, RecallNotice, RecallUnit
+from recalls.selectors import recall_candidates, recall_logged_count
 from stores.models import Region, Store
 from suppliers.models import Style
 
@@ -101,8 +103,6 @@ def recall_open(
         errors["style"] = [_("This style already has an open recall for this defect code.")]
     reported: list[Return] = []
     if reported_return_ids is None:
-        from recalls.selectors import recall_candidates
-
         for candidate in recall_candidates():
             if candidate.style.pk == style.pk and candidate.defect_code.pk == defect_code.pk:
                 reported = candidate.returns
@@ -432,8 +432,6 @@ def recall_returns_log(
     until ``confirm_reused_document_no``: a second submit of the same paper
     is the likelier cause than a second paper with the same number.
     """
-    from cases.services import ReturnUnit, return_log
-
     if not permissions.is_store_staff_of(notice, user):
         raise TransitionForbidden(_("Only the notified store's own staff may return its goods."), transition="log")
     reject_nul_bytes(document_no=document_no, **{f"lines.{i}": [str(line.get("color", "")), str(line.get("size", ""))]
@@ -673,8 +671,6 @@ def qa_managers() -> list:
 @transaction.atomic
 def recall_candidates_notify(*, now: dt.datetime | None = None) -> int:
     """Tell QA of every new recall candidate, once per style and defect code; returns how many were new."""
-    from recalls.selectors import recall_candidates
-
     new = [
         candidate
         for candidate in recall_candidates(now=now)
@@ -709,8 +705,6 @@ def recall_deadline_reminders(*, now: dt.datetime | None = None) -> int:
     deadline), a notice gets the nearest one it has reached, so a notice
     issued two days before the deadline is reminded once, not twice.
     """
-    from recalls.selectors import recall_logged_count
-
     today = timezone.localdate(now)
     leads = sorted(settings.AFTERSALES_RECALL_REMINDER_DAYS)
     if not leads:

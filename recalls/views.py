@@ -23,10 +23,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
+from django_fsm import ConcurrentTransition
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from aftersales.exports import XLSX_CONTENT_TYPE, Column
 from aftersales.exports import _excel_value as excel_value
-from aftersales.fsm import TransitionError, TransitionForbidden, TransitionStateConflict, available_transitions
+from aftersales.fsm import (
+    CONCURRENT_CHANGE_MESSAGE,
+    TransitionError,
+    TransitionForbidden,
+    TransitionStateConflict,
+    available_transitions,
+)
 from aftersales.roles import Role, roles_of, sees_everything
 from aftersales.services import temporary_upload_claim
 from aftersales.uploads import temporary_uploads_in
@@ -112,10 +121,6 @@ class ExtraActionsMixin(TransitionViewMixin):
         raise NotImplementedError
 
     def post(self, request, *args, **kwargs):
-        from django_fsm import ConcurrentTransition
-
-        from aftersales.fsm import CONCURRENT_CHANGE_MESSAGE
-
         name = kwargs["name"]
         if name not in self.extra_forms:
             return super().post(request, *args, **kwargs)
@@ -676,9 +681,6 @@ class RecallComplianceXlsxView(LoginRequiredMixin, View):
 
 def compliance_xlsx(recall: Recall, compliance) -> bytes:
     """Two sheets, headers bold and frozen: the stores (one row each), then the regions and the overall total."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     yes, no = _("Yes"), _("No")
     workbook = Workbook()
     stores_sheet = workbook.active

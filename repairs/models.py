@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from aftersales.models import ScopedQuerySet, TimeStampedModel
+from cases.models import Return
+from cases.permissions import is_technician
 
 MAX_STOCK = 10_000_000
 MAX_LABOUR_MINUTES = 100_000
@@ -73,15 +75,7 @@ class RepairTicketQuerySet(ScopedQuerySet):
     """Scoped through its Return, like the inspection report."""
 
     def visible_to(self, user):
-        from cases.models import Return
-
         return self.filter(return_item__in=Return.objects.visible_to(user).values("pk"))
-
-
-def is_technician(ticket, user) -> bool:
-    from cases.permissions import is_technician as technician
-
-    return technician(ticket, user)
 
 
 class RepairTicket(ConcurrentTransitionMixin, TimeStampedModel):

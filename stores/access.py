@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aftersales.roles import Role, roles_of, sees_everything
+from stores.models import RegionMembership, Store, StoreMembership
+from suppliers.models import SupplierMembership
 
 
 @dataclass(frozen=True)
@@ -29,9 +31,6 @@ def scope_for(user) -> Scope:
     cached = getattr(user, "_aftersales_scope", None)
     if cached is not None:
         return cached
-    from stores.models import RegionMembership, Store, StoreMembership
-    from suppliers.models import SupplierMembership
-
     roles = roles_of(user)
     store_ids: set[int] = set()
     staff_store_ids: set[int] = set()

@@ -7,6 +7,7 @@ follow ``aftersales.fsm`` (out of scope 404, wrong state 409, wrong role
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -538,8 +539,6 @@ class RecallViewSet(ScopedWorkflowViewSet):
         filterset_class=None,
     )
     def attachments(self, request, pk=None):
-        from django.conf import settings
-
         recall = self.get_object()
         if request.method == "GET":
             page = self.paginate_queryset(recall.attachments.select_related("uploaded_by"))

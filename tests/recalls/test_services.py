@@ -13,16 +13,17 @@ from django.utils import timezone
 
 from aftersales.fsm import VIA, transitions_of
 from aftersales.models import Alert, Notification
+from aftersales.periods import parse_period
 from cases.choices import ReturnState
 from recalls import services as recalls
 from recalls.choices import RecallCostBearer, RecallNoticeState, RecallOutcome, RecallState
 from recalls.models import Recall
 from recalls.selectors import recall_compliance, recall_cost_units
 from recalls.tasks import recall_deadline_reminders_task
-from reports.periods import parse_period
 from stores.models import Store
 from suppliers.models import Style
-from tests.factories.cases import RecallFactory, RecallNoticeFactory, RecallUnitFactory, ReturnFactory
+from tests.factories.cases import ReturnFactory
+from tests.factories.recalls import RecallFactory, RecallNoticeFactory, RecallUnitFactory
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
