@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.browser import ARTIFACTS, DEFAULT_TIMEOUT_MS
+from tests.support.demo import DEMO_PASSWORD
+
 # Playwright's sync API runs an event loop in this thread; Django refuses ORM
 # calls from a thread with a running loop unless told this is fine.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -27,11 +30,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-# Generous: CI runs two test workers on two cores, and a page can wait seconds for a core.
-DEFAULT_TIMEOUT_MS = 20_000
 E2E_TEST_TIMEOUT_S = 240
-DEMO_PASSWORD = "demo12345"
 E2E_DIR = Path(__file__).resolve().parent
 
 

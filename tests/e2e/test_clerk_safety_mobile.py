@@ -12,8 +12,9 @@ from playwright.sync_api import expect
 from cases.choices import ReturnState
 from stores.models import Store
 from suppliers.models import Style
-from tests.e2e.conftest import ARTIFACTS, DEMO_PASSWORD
 from tests.factories.cases import ReturnFactory
+from tests.support.browser import ARTIFACTS
+from tests.support.demo import DEMO_PASSWORD
 
 PHONE = {"width": 390, "height": 844}
 

@@ -15,7 +15,7 @@ from cases.models import Return
 from recalls import services as recalls
 from stores.models import Region
 from suppliers.models import DefectCode, Style
-from tests.e2e.conftest import ARTIFACTS
+from tests.support.browser import ARTIFACTS
 
 STYLE_NO = "226101JK001"
 

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from cases import services
 from cases.choices import ReturnState, ShipmentDirection, ShipmentState
 from cases.models import Return, Shipment
-from tests.e2e.conftest import ARTIFACTS, DEFAULT_TIMEOUT_MS
+from tests.support.browser import ARTIFACTS, DEFAULT_TIMEOUT_MS
 
 STYLE_NO = "226101JK001"
 

@@ -11,7 +11,9 @@ from playwright.sync_api import expect
 from repairs.models import SparePart, StockMovement
 from repairs.services import repairticket_update
 from tests.factories.repairs import SparePartFactory
-from tests.repairs.test_services import open_tickets
+from tests.support.browser import ARTIFACTS
+from tests.support.repairs import open_tickets
+from tests.support.returns import received
 
 
 def test_enter_adds_the_part_and_removing_asks_first(page, live_server, login, demo_user):
@@ -68,8 +70,6 @@ def test_enter_adds_the_part_and_removing_asks_first(page, live_server, login, d
 
 def test_the_ready_queue_lines_up_its_columns_and_fits_a_phone(page, live_server, login, demo_user):
     from inspection.services import return_inspect
-    from tests.cases.test_clerk_safety_center import received
-    from tests.e2e.conftest import ARTIFACTS
 
     # Given units ready to go back to two stores
     tech1 = demo_user("tech1")

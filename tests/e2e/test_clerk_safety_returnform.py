@@ -5,22 +5,15 @@ and a photo chosen on a form that fails validation is still there when the clerk
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 from django.utils import timezone
-from PIL import Image
 from playwright.sync_api import expect
 
 from cases.models import Return
-from tests.e2e.conftest import ARTIFACTS
+from tests.support.browser import ARTIFACTS
+from tests.support.files import png_bytes
 
 STYLE_NO = "226101JK001"
-
-
-def png_bytes() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (8, 8), "green").save(buffer, format="PNG")
-    return buffer.getvalue()
 
 
 def fill_receipt(page, live_server, receipt_no: str, purchase_date: dt.date) -> None:
@@ -97,7 +90,7 @@ def test_a_photo_survives_a_failed_validation(page, live_server, login):
     login(page, "store1")
     fill_receipt(page, live_server, "POS-PHOTO-1", timezone.localdate() + dt.timedelta(days=3))
     page.set_input_files(
-        "#id_unit-0-photos", files=[{"name": "zip.png", "mimeType": "image/png", "buffer": png_bytes()}]
+        "#id_unit-0-photos", files=[{"name": "zip.png", "mimeType": "image/png", "buffer": png_bytes("green", 8)}]
     )
     kept = page.locator("[data-testid=unit-form] [data-testid=kept-uploads]")
     expect(kept).to_contain_text("zip.png")
@@ -136,7 +129,7 @@ def test_phone_uses_the_keypad_and_colours_offer_the_styles_values(page, live_se
     fill_receipt(page, live_server, "POS-PHONE-2", timezone.localdate() - dt.timedelta(days=2))
     expect(page.locator("#id_unit-0-color-list option[value='藏青']")).to_have_count(1)
     page.set_input_files(
-        "#id_unit-0-photos", files=[{"name": "zip.png", "mimeType": "image/png", "buffer": png_bytes()}]
+        "#id_unit-0-photos", files=[{"name": "zip.png", "mimeType": "image/png", "buffer": png_bytes("green", 8)}]
     )
     expect(page.locator("[data-testid=unit-form] [data-testid=kept-uploads]")).to_contain_text("zip.png")
 

@@ -15,7 +15,7 @@ from recalls import services as recalls
 from recalls.models import Recall, RecallNotice
 from stores.models import Region, Store
 from suppliers.models import DefectCode, Style
-from tests.e2e.conftest import ARTIFACTS
+from tests.support.browser import ARTIFACTS
 
 STYLE_NO = "226101JK001"
 PLAN = "门店即日下架, 随周寄件寄回售后中心, 统一返厂维修"

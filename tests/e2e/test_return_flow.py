@@ -12,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cases.models import Return
-from tests.e2e.conftest import ARTIFACTS
+from tests.support.browser import ARTIFACTS
 
 STYLE_NO = "226101JK001"
 
