@@ -14,58 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
 from aftersales.money import format_money
-from aftersales.uploads import MultipleFileField, MultipleFileInput, TemporaryUploadField  # noqa: F401
-from aftersales.validation import validate_phone
+from aftersales.ui.forms import BootstrapMixin, MultipleFileField, NoNulCharField, PhoneField, TemporaryUploadField
 from cases.choices import COUNTER_HANDLING_CHOICES
 from cases.models import MIN_PRODUCTION_YEAR
 from stores.models import Store
+from suppliers.forms import StyleChoiceField
 from suppliers.models import DefectCode, Style
 
 MAX_UNITS_PER_RECEIPT = 20
-
-
-class BootstrapMixin:
-    """Bootstrap classes on every widget, so templates can render ``{{ field }}`` as it is."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select | forms.SelectMultiple):
-                widget.attrs.setdefault("class", "form-select")
-            else:
-                widget.attrs.setdefault("class", "form-control")
-
-
-class NoNulCharField(forms.CharField):
-    """A text field that refuses NUL bytes with a message naming the field (PostgreSQL cannot store them)."""
-
-    def clean(self, value):
-        if isinstance(value, str) and "\x00" in value:
-            raise ValidationError(_("Null characters are not allowed."), code="nul")
-        return super().clean(value)
-
-
-# Shared by every form that takes files (inspection, recalls, write-offs import them from here): a form that
-# comes back with errors says its files must be chosen again; the return form keeps them (TemporaryUploadField).
-
-
-class PhoneField(NoNulCharField):
-    """A phone number: the numeric keypad on phones and tablets, and only a mobile or a landline with area code."""
-
-    widget = forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"})
-
-    def clean(self, value):
-        value = (super().clean(value) or "").strip()
-        validate_phone(value)
-        return value
-
-
-class StyleChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.style_no} {obj.name}"
 
 
 class ReceiptForm(BootstrapMixin, forms.Form):

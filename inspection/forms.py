@@ -12,9 +12,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.ui.forms import BootstrapMixin, NoNulCharField, TemporaryUploadField
 from aftersales.widgets import ChecklistSelectMultiple
 from cases.choices import Verdict
-from cases.forms import BootstrapMixin, NoNulCharField, TemporaryUploadField
 from suppliers.choices import Responsibility
 from suppliers.models import DefectCode
 

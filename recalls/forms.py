@@ -8,9 +8,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import BootstrapMixin, MultipleFileField, NoNulCharField, StyleChoiceField, TemporaryUploadField
+from aftersales.ui.forms import BootstrapMixin, MultipleFileField, NoNulCharField, TemporaryUploadField
 from recalls.choices import RecallCostBearer, RecallOutcome, RecallReturnMethod
 from stores.models import Region
+from suppliers.forms import StyleChoiceField
 from suppliers.models import DefectCode, Style
 
 # A store's recall return form offers this many colour/size lines; empty lines are ignored.

@@ -1,0 +1,1 @@
+"""The shared pieces of the browser pages: form fields (``forms``), the list and transition views (``views``)."""
