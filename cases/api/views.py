@@ -17,15 +17,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aftersales.api.permissions import RoleCanViewModel
-from aftersales.api.transitions import valid_input
-from aftersales.api.views import ScopedReadOnlyViewSet
+from aftersales.api.views import REFUSALS, NoContentNegotiation, ScopedWorkflowViewSet, transition_schema
 from aftersales.fsm import TransitionForbidden
 from aftersales.roles import Role, roles_of
 from cases import hooks, services
@@ -49,60 +47,6 @@ from cases.api.serializers import (
 from cases.filters import ReturnFilter, ShipmentFilter
 from cases.models import Attachment, Return, ShipmentLine
 from cases.selectors import return_get, return_list, shipment_get, shipment_list
-
-# What every transition endpoint may answer besides the object's detail.
-REFUSALS = {
-    400: OpenApiResponse(description="Bad input: `{field: [messages]}` or `{detail: message}`."),
-    401: OpenApiResponse(description="Not authenticated."),
-    403: OpenApiResponse(description="You may not do this on this record."),
-    404: OpenApiResponse(description="No such record within your scope."),
-    409: OpenApiResponse(description="Not possible in the record's current state, or it changed meanwhile."),
-}
-
-
-def transition_schema(input_serializer, detail_serializer, summary: str):
-    return extend_schema(
-        summary=summary,
-        request=input_serializer,
-        responses={200: detail_serializer, **REFUSALS},
-    )
-
-
-class ScopedWorkflowViewSet(ScopedReadOnlyViewSet):
-    """Reads of a workflow object: the list from the selector, one object from the ``<entity>_get`` selector."""
-
-    getter = None
-    detail_serializer_class = None
-    lookup_value_regex = r"[0-9]+"
-
-    def get_object(self):
-        return self.getter(self.request.user, self.kwargs[self.lookup_field])
-
-    def get_serializer_class(self):
-        if self.action != "list" and self.detail_serializer_class is not None:
-            return self.detail_serializer_class
-        return super().get_serializer_class()
-
-    def detail_response(self, pk, *, status_code: int = status.HTTP_200_OK) -> Response:
-        """The object's detail as it is now (fetched afresh, within scope), after a write."""
-        self.kwargs[self.lookup_field] = pk
-        obj = self.get_object()
-        serializer_class = self.detail_serializer_class or self.serializer_class
-        return Response(serializer_class(obj, context=self.get_serializer_context()).data, status=status_code)
-
-    def read_input(self, serializer_class, obj=None, *, transition: str = "", **kwargs) -> dict:
-        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
-        return valid_input(serializer, instance=obj, transition=transition, user=self.request.user, **kwargs)
-
-
-class NoContentNegotiation(BaseContentNegotiation):
-    """A file answers with its own type whatever the client accepts (an ``<img>`` asks for ``image/*``)."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0] if parsers else None
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
 
 
 @extend_schema_view(

@@ -1,8 +1,8 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
 
+from aftersales.api.views import ScopedWorkflowViewSet, transition_schema
 from cases.api.serializers import ReturnSerializer
-from cases.api.views import ScopedWorkflowViewSet, transition_schema
 from inspection.api.serializers import InspectionReportSerializer, ReturnInspectInputSerializer
 from inspection.filters import InspectionReportFilter
 from inspection.selectors import inspectionreport_get, inspectionreport_list

@@ -24,8 +24,8 @@ from rest_framework.views import APIView
 
 from aftersales.api.fields import MAX_ID, AvailableTransitionsMixin, ScopedSlugRelatedField
 from aftersales.api.permissions import RoleCanViewModel
+from aftersales.api.views import REFUSALS, NoContentNegotiation, ScopedWorkflowViewSet, transition_schema
 from aftersales.fsm import TransitionForbidden, require_state
-from cases.api.views import REFUSALS, NoContentNegotiation, ScopedWorkflowViewSet, transition_schema
 from cases.models import Return
 from recalls import permissions
 from recalls import services as recalls

@@ -3,9 +3,8 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
 
-from aftersales.api.views import ScopedReadOnlyViewSet
+from aftersales.api.views import ScopedReadOnlyViewSet, ScopedWorkflowViewSet, transition_schema
 from aftersales.fsm import TransitionForbidden, require_state
-from cases.api.views import ScopedWorkflowViewSet, transition_schema
 from cases.permissions import is_technician
 from repairs.api.serializers import (
     RepairTicketCompleteInputSerializer,
