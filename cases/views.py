@@ -28,8 +28,8 @@ from aftersales.fsm import TransitionError, available_transitions
 from aftersales.money import format_money
 from aftersales.roles import Role, has_role_permission, roles_of, sees_everything
 from aftersales.services import temporary_upload_claim
+from aftersales.ui.views import ScopedListView, TransitionViewMixin
 from aftersales.uploads import temporary_uploads_in
-from aftersales.views import ScopedListView, TransitionViewMixin
 from cases import forms as case_forms
 from cases import hooks, selectors, services
 from cases.choices import ReturnState, ShipmentDirection, ShipmentLineOutcome, ShipmentState

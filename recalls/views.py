@@ -3,7 +3,7 @@ review, approval and notice, the consolidation and outcomes, the stores' notices
 bulk recall return, and the compliance view with its Excel download.
 
 Reads go through ``recalls.selectors`` (so out of scope is 404), writes through ``recalls.services``; transitions
-use ``aftersales.views.TransitionViewMixin`` like the Return's page (htmx swaps the panel).
+use ``aftersales.ui.views.TransitionViewMixin`` like the Return's page (htmx swaps the panel).
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ from aftersales.fsm import (
 )
 from aftersales.roles import Role, roles_of, sees_everything
 from aftersales.services import temporary_upload_claim
+from aftersales.ui.views import ScopedListView, TransitionViewMixin
 from aftersales.uploads import temporary_uploads_in
-from aftersales.views import ScopedListView, TransitionViewMixin
 from cases.choices import ReturnState
 from cases.selectors import return_list
 from recalls import forms as recall_forms

@@ -33,7 +33,7 @@ from aftersales.fsm import (
     require_state,
 )
 from aftersales.roles import has_role_permission
-from aftersales.views import ScopedListView
+from aftersales.ui.views import ScopedListView
 from cases.choices import DueStatus
 from cases.permissions import is_technician
 from repairs import services

@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.display import display_name
 from aftersales.exports import Column
-from aftersales.views import ScopedListView
+from aftersales.ui.views import ScopedListView
 from stores.filters import RegionFilter, StoreFilter
 from stores.selectors import region_list, store_list
 

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.exports import Column
-from aftersales.views import ScopedListView
+from aftersales.ui.views import ScopedListView
 from suppliers.filters import CategoryFilter, DefectCodeFilter, StyleFilter, SupplierFilter
 from suppliers.selectors import category_list, defectcode_list, style_list, supplier_list
 

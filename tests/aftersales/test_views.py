@@ -236,7 +236,7 @@ def test_list_pages_never_count_past_the_cap(browser_as, monkeypatch):
     from aftersales.pagination import CappedPaginator
 
     monkeypatch.setattr(CappedPaginator, "cap", 3)
-    monkeypatch.setattr("aftersales.views.ScopedListView.paginate_by", 2)
+    monkeypatch.setattr("aftersales.ui.views.ScopedListView.paginate_by", 2)
     client = browser_as("tech1")
     # When a technician opens the store list
     response = client.get("/master-data/stores/")

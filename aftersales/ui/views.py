@@ -1,0 +1,170 @@
+"""Shared page views: the scoped, filterable, exportable list every list page is built on, and the one view shape
+that fires a transition from a detail page's button and form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.utils import timezone
+from django.views.generic import ListView
+from django_fsm import ConcurrentTransition
+
+from aftersales.exports import XLSX_CONTENT_TYPE, Column, xlsx_bytes
+from aftersales.fsm import CONCURRENT_CHANGE_MESSAGE, TransitionError, refusal
+from aftersales.pagination import CappedPaginator
+from aftersales.roles import has_role_permission, view_permission
+
+
+class ScopedListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
+    """A list page: rows from the app's selector (so only what the user may see),
+    narrowed by the app's FilterSet (the one the API uses too), paginated, and
+    downloadable as XLSX with ``?export=xlsx`` using the same columns.
+    """
+
+    template_name = "aftersales/object_list.html"
+    paginate_by = 50
+    paginator_class = CappedPaginator
+    selector: Callable[..., QuerySet]  # wrap in staticmethod()
+    filterset_class: type
+    columns: list[Column]
+    title: Any = ""
+    export_name = "export"
+    raise_exception = False
+
+    def get_permission_required(self):
+        return [view_permission(self.filterset_class._meta.model)]
+
+    def has_permission(self) -> bool:
+        return all(has_role_permission(self.request.user, name) for name in self.get_permission_required())
+
+    def handle_no_permission(self):
+        if self.request.user.is_authenticated:
+            # A role that may not see this list at all: 403, not a login loop.
+            self.raise_exception = True
+        return super().handle_no_permission()
+
+    def get_queryset(self) -> QuerySet:
+        queryset = self.selector(self.request.user)
+        self.filterset = self.filterset_class(self.request.GET or None, queryset=queryset, request=self.request)
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            return queryset.none()
+        return self.filterset.qs
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "xlsx":
+            return self.export_xlsx()
+        return super().get(request, *args, **kwargs)
+
+    def export_xlsx(self) -> HttpResponse:
+        rows = self.get_queryset().iterator(chunk_size=2000)
+        content = xlsx_bytes(title=str(self.title), columns=self.columns, rows=rows)
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{self.export_name}-{stamp}.xlsx"'
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query.pop("export", None)
+        context.update(
+            title=self.title,
+            filter=self.filterset,
+            columns=self.columns,
+            rows=[(row, [column.display(row) for column in self.columns]) for row in context["object_list"]],
+            query_string=query.urlencode(),
+            is_filtered=any(value for key, value in self.request.GET.items() if key not in {"page", "export"}),
+        )
+        return context
+
+
+class TransitionViewMixin(LoginRequiredMixin):
+    """The one UI view shape that fires a transition 状态变更 from a button and its form.
+
+    POST ``<detail>/<name>/``: the object comes from the app's selector (so
+    out of scope is 404); then the refusal order of ``aftersales.fsm.fire``
+    (409 → 403) before the form is bound; a bad form is 400 with its errors;
+    the subclass's ``perform`` calls the service inside one transaction, and
+    the errors it raises are mapped (``TransitionError.status``, django-fsm's
+    ``ConcurrentTransition`` → 409, ``ValidationError`` → 400 on the form).
+    An htmx request gets the object's panel back (with the same status, which
+    the page's htmx config swaps in); a plain POST is redirected to the detail
+    page with a message on success, or gets the whole page with the error.
+
+    Subclasses set ``forms`` ({transition name: form class}) and implement
+    ``get_object``, ``perform`` (returns the success message, or
+    ``("warning", message)`` for a result that needs a look) and
+    ``render_panel``.
+    """
+
+    http_method_names = ["post"]
+    forms: dict[str, type] = {}
+    # Service error keys that are named differently on the form.
+    error_field_aliases: dict[str, str] = {"file": "photos"}
+
+    def get_object(self):
+        raise NotImplementedError
+
+    def get_form_kwargs(self, name: str, obj) -> dict[str, Any]:
+        return {}
+
+    def perform(self, name: str, obj, form) -> str:
+        raise NotImplementedError
+
+    def render_panel(self, obj, *, status: int = 200, name: str = "", form=None, alert=None, full_page=False):
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        obj = self.get_object()
+        name = kwargs["name"]
+        if name not in self.forms:
+            raise Http404
+        refused = refusal(obj, name, request.user)
+        if refused is not None:
+            return self.refused(obj, refused.status, refused.message)
+        form = self.forms[name](request.POST, request.FILES, **self.get_form_kwargs(name, obj))
+        if not form.is_valid():
+            return self.render_panel(obj, status=400, name=name, form=form, full_page=not self.request.htmx)
+        try:
+            with transaction.atomic():
+                message = self.perform(name, obj, form)
+        except TransitionError as error:
+            return self.refused(self.get_object(), error.status, error.message)
+        except ConcurrentTransition:
+            return self.refused(self.get_object(), 409, str(CONCURRENT_CHANGE_MESSAGE))
+        except ValidationError as error:
+            self.add_service_errors(form, error)
+            return self.render_panel(
+                self.get_object(), status=400, name=name, form=form, full_page=not self.request.htmx
+            )
+        # ``perform`` may answer ("warning", message) when the action went through but left something to
+        # look at (a parcel received with units missing): it must not read as a plain green success.
+        level, message = message if isinstance(message, tuple) else ("success", message)
+        obj = self.get_object()
+        if self.request.htmx:
+            return self.render_panel(obj, alert=(level, message))
+        messages.add_message(request, messages.WARNING if level == "warning" else messages.SUCCESS, message)
+        return HttpResponseRedirect(self.detail_url(obj))
+
+    def detail_url(self, obj) -> str:
+        raise NotImplementedError
+
+    def refused(self, obj, status: int, message: str):
+        return self.render_panel(obj, status=status, alert=("danger", message), full_page=not self.request.htmx)
+
+    def add_service_errors(self, form, error) -> None:
+        if not hasattr(error, "error_dict"):
+            form.add_error(None, error.messages)
+            return
+        for key, field_messages in error.message_dict.items():
+            field = self.error_field_aliases.get(key, key)
+            form.add_error(field if field in form.fields else None, field_messages)
