@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import pkgutil
+from pathlib import Path
 
 import factory
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django_fsm import FSMField
+
+import tests.factories
 
 APP_LABELS = (
     "aftersales",
@@ -35,13 +40,14 @@ def our_models() -> list:
     )
 
 
-def factory_for(model) -> type[factory.django.DjangoModelFactory]:
-    """The factory of ``model`` defined in ``tests/factories/<app_label>.py`` (``<Model>Factory`` if several)."""
-    module_name = f"tests.factories.{model._meta.app_label}"
+def factories_in(module_name: str, model) -> list[type[factory.django.DjangoModelFactory]]:
+    """The concrete factories of ``model`` defined in ``module_name`` (``<Model>Factory`` first)."""
     try:
         module = importlib.import_module(module_name)
-    except ModuleNotFoundError:
-        pytest.fail(f"{model._meta.label} has no factory module: add {module_name.replace('.', '/')}.py")
+    except ModuleNotFoundError as error:
+        if error.name != module_name:
+            raise
+        return []
     found = [
         candidate
         for _name, candidate in inspect.getmembers(module, inspect.isclass)
@@ -50,16 +56,38 @@ def factory_for(model) -> type[factory.django.DjangoModelFactory]:
         and not candidate._meta.abstract
         and candidate._meta.model is model
     ]
-    named = [candidate for candidate in found if candidate.__name__ == f"{model.__name__}Factory"]
-    if not found:
-        pytest.fail(f"{model._meta.label} has no factory in {module_name}")
-    return (named or found)[0]
+    return sorted(found, key=lambda candidate: candidate.__name__ != f"{model.__name__}Factory")
 
 
-def test_the_apps_have_models():
-    # a guard against a filter that silently matches nothing (an app renamed, a label mistyped)
-    labels = {model._meta.app_label for model in our_models()}
-    assert labels == set(APP_LABELS)
+def factory_for(model) -> type[factory.django.DjangoModelFactory]:
+    """The factory of ``model``: in ``tests/factories/<app_label>.py``, else in any module of tests/factories.
+
+    The fallback is for the factories of write-offs and chargebacks while they move out of
+    tests/factories/reports.py (issue 12); once moved, only the first lookup is needed.
+    """
+    own = f"tests.factories.{model._meta.app_label}"
+    others = sorted(
+        f"tests.factories.{info.name}" for info in pkgutil.iter_modules(tests.factories.__path__) if not info.ispkg
+    )
+    for module_name in [own, *(name for name in others if name != own)]:
+        found = factories_in(module_name, model)
+        if found:
+            return found[0]
+    pytest.fail(f"{model._meta.label} has no factory: add one to {own.replace('.', '/')}.py")
+
+
+def test_the_list_of_apps_is_complete():
+    # given the apps of this project (not of a library) that have models
+    ours = {
+        config.label
+        for config in apps.get_app_configs()
+        if Path(config.path).is_relative_to(settings.BASE_DIR)
+        and not Path(config.path).is_relative_to(settings.BASE_DIR / ".venv")
+        and any(True for _model in config.get_models())
+    }
+
+    # then each is checked here, and no label here is stale
+    assert ours == set(APP_LABELS)
 
 
 @pytest.mark.django_db
