@@ -24,11 +24,11 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from aftersales.exports import XLSX_CONTENT_TYPE, Column, xlsx_bytes
-from aftersales.fsm import TransitionError, available_transitions
+from aftersales.fsm import TransitionError
 from aftersales.money import format_money
 from aftersales.roles import Role, has_role_permission, roles_of, sees_everything
 from aftersales.services import temporary_upload_claim
-from aftersales.ui.views import ScopedListView, TransitionViewMixin
+from aftersales.ui.views import ScopedListView, TransitionViewMixin, transition_actions
 from aftersales.uploads import temporary_uploads_in
 from cases import forms as case_forms
 from cases import hooks, selectors, services
@@ -412,25 +412,21 @@ def return_panel_context(request, item: Return, *, name: str = "", form=None, al
     user = request.user
     forms = return_transition_forms()
     registered = hooks.return_transitions()
-    names = [name_ for name_ in available_transitions(item, user) if name_ in forms]
-    actions = []
-    for action in names:
-        bound = form if action == name and form is not None else None
-        owner = registered.get(action)
-        actions.append(
-            {
-                "name": action,
-                "label": owner.label if owner else RETURN_ACTION_LABELS.get(action, action),
-                "form": bound
-                or forms[action](
-                    initial=ReturnTransitionView.initial_for(action, item),
-                    **ReturnTransitionView.form_kwargs_for(action, user),
-                ),
-                "open": bound is not None,
-                "url": reverse("cases:return_transition", args=[item.pk, action]),
-                "intro_template": owner.intro_template if owner else "",
-            }
-        )
+    actions = transition_actions(
+        item,
+        user,
+        forms=forms,
+        labels={**RETURN_ACTION_LABELS, **{action: owner.label for action, owner in registered.items()}},
+        url_name="cases:return_transition",
+        name=name,
+        form=form,
+        new_form=lambda action: forms[action](
+            initial=ReturnTransitionView.initial_for(action, item),
+            **ReturnTransitionView.form_kwargs_for(action, user),
+        ),
+        danger={"cancel"},
+        intros={action: owner.intro_template for action, owner in registered.items()},
+    )
     customer_name, customer_phone = customer_contact_for(item, user)
     # The cards higher apps add (the inspection report, the repair ticket), each with what it reads.
     panels = hooks.return_panels()
@@ -722,23 +718,24 @@ def shipment_panel_context(request, shipment: Shipment, *, name: str = "", form=
     user = request.user
     lines = list(shipment.lines.all())
     fee = services.extra_fee_due(shipment) if shipment.state == ShipmentState.DRAFT else None
-    names = [name_ for name_ in available_transitions(shipment, user) if name_ in ShipmentTransitionView.forms]
-    actions = []
-    for action in names:
-        bound = form if action == name and form is not None else None
-        if bound is None:
-            kwargs = ShipmentTransitionView.form_kwargs_for(action, shipment, lines=lines, fee=fee)
-            initial = {"carrier": shipment.carrier, "tracking_no": shipment.tracking_no} if action == "dispatch" else {}
-            bound = ShipmentTransitionView.forms[action](initial=initial, **kwargs)
-        actions.append(
-            {
-                "name": action,
-                "label": SHIPMENT_ACTION_LABELS.get(action, action),
-                "form": bound,
-                "open": action == name or action in {"receive", "dispatch"},
-                "url": reverse("cases:shipment_transition", args=[shipment.pk, action]),
-            }
-        )
+
+    def new_form(action: str):
+        kwargs = ShipmentTransitionView.form_kwargs_for(action, shipment, lines=lines, fee=fee)
+        initial = {"carrier": shipment.carrier, "tracking_no": shipment.tracking_no} if action == "dispatch" else {}
+        return ShipmentTransitionView.forms[action](initial=initial, **kwargs)
+
+    actions = transition_actions(
+        shipment,
+        user,
+        forms=ShipmentTransitionView.forms,
+        labels=SHIPMENT_ACTION_LABELS,
+        url_name="cases:shipment_transition",
+        name=name,
+        form=form,
+        new_form=new_form,
+        open_names={"receive", "dispatch"},
+        danger={"cancel"},
+    )
     missing = [line for line in lines if line.outcome == ShipmentLineOutcome.MISSING]
     return {
         "shipment": shipment,

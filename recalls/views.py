@@ -34,11 +34,10 @@ from aftersales.fsm import (
     TransitionError,
     TransitionForbidden,
     TransitionStateConflict,
-    available_transitions,
 )
 from aftersales.roles import Role, roles_of, sees_everything
 from aftersales.services import temporary_upload_claim
-from aftersales.ui.views import ScopedListView, TransitionViewMixin
+from aftersales.ui.views import ScopedListView, TransitionViewMixin, transition_actions
 from aftersales.uploads import temporary_uploads_in
 from cases.choices import ReturnState
 from cases.selectors import return_list
@@ -338,25 +337,20 @@ def recall_panel_context(request, recall: Recall, *, name: str = "", form=None, 
     user = request.user
     view = RecallTransitionView
     units = _in_scope(recall.units.all(), lambda unit: unit.return_item.store_id, user)
-    names = [item for item in available_transitions(recall, user) if item in view.forms]
-    if recall_extra_refusal("record_outcome", recall, user) is None:
-        names.append("record_outcome")
-    actions = []
-    for action in names:
-        bound = form if action == name and form is not None else None
-        if bound is None:
-            bound = view.all_forms()[action](
-                initial=view.initial_for(action, recall), **view.form_kwargs_for(action, recall)
-            )
-        actions.append(
-            {
-                "name": action,
-                "label": RECALL_ACTION_LABELS.get(action, action),
-                "form": bound,
-                "open": bound.is_bound,
-                "url": reverse("recalls:recall_transition", args=[recall.pk, action]),
-            }
-        )
+    actions = transition_actions(
+        recall,
+        user,
+        forms=view.forms,
+        labels=RECALL_ACTION_LABELS,
+        url_name="recalls:recall_transition",
+        name=name,
+        form=form,
+        extra=["record_outcome"] if recall_extra_refusal("record_outcome", recall, user) is None else [],
+        new_form=lambda action: view.all_forms()[action](
+            initial=view.initial_for(action, recall), **view.form_kwargs_for(action, recall)
+        ),
+        danger={"reject"},
+    )
     timeline = [
         {
             "entry": entry,
@@ -539,29 +533,29 @@ def notice_extra_refusal(name: str, notice: RecallNotice, user) -> TransitionErr
 def notice_panel_context(request, notice: RecallNotice, *, name: str = "", form=None, alert=None) -> dict:
     user = request.user
     view = RecallNoticeTransitionView
-    names = [item for item in available_transitions(notice, user) if item in view.forms]
+    extra = []
     # Units are logged against the acknowledged on-hand figure, so both wait for the acknowledgement.
     if (
         notice.recall.state in RECALL_COLLECTING_STATES
         and notice.state == RecallNoticeState.ACKNOWLEDGED
         and notice_extra_refusal("recall_returns", notice, user) is None
     ):
-        names.extend(["recall_returns", "correct_on_hand"])
-    if name and name not in names and form is not None:
+        extra.extend(["recall_returns", "correct_on_hand"])
+    if name and form is not None:
         # A refused or failed answer still shows its form with the message.
-        names.append(name)
-    actions = []
-    for action in names:
-        bound = form if action == name and form is not None else None
-        actions.append(
-            {
-                "name": action,
-                "label": NOTICE_ACTION_LABELS.get(action, action),
-                "form": bound or view.all_forms()[action](),
-                "open": action != "correct_on_hand" or action == name,
-                "url": reverse("recalls:recallnotice_transition", args=[notice.pk, action]),
-            }
-        )
+        extra.append(name)
+    # Each action is a card of its own; only the on-hand correction is folded away until it is being answered.
+    actions = transition_actions(
+        notice,
+        user,
+        forms=view.forms,
+        labels=NOTICE_ACTION_LABELS,
+        url_name="recalls:recallnotice_transition",
+        name=name,
+        form=form,
+        extra=extra,
+        new_form=lambda action: view.all_forms()[action](),
+    )
     returns = return_list(user).filter(recall_id=notice.recall_id, store_id=notice.store_id).order_by("id")
     deadline = notice.recall.deadline
     history = [{"entry": entry, "text": notice_event_text(entry)} for entry in selectors.recallnotice_history(notice)]

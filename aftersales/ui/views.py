@@ -1,24 +1,27 @@
-"""Shared page views: the scoped, filterable, exportable list every list page is built on, and the one view shape
-that fires a transition from a detail page's button and form.
+"""Shared page views: the scoped, filterable, exportable list every list page is built on, the one view shape
+that fires a transition from a detail page's button and form, and the buttons themselves (``transition_actions``,
+rendered by ``templates/aftersales/partials/_actions.html``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from django.forms import Form
 from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import ListView
 from django_fsm import ConcurrentTransition
 
 from aftersales.exports import XLSX_CONTENT_TYPE, Column, xlsx_bytes
-from aftersales.fsm import CONCURRENT_CHANGE_MESSAGE, TransitionError, refusal
+from aftersales.fsm import CONCURRENT_CHANGE_MESSAGE, TransitionError, available_transitions, refusal
 from aftersales.pagination import CappedPaginator
 from aftersales.roles import has_role_permission, view_permission
 
@@ -168,3 +171,53 @@ class TransitionViewMixin(LoginRequiredMixin):
         for key, field_messages in error.message_dict.items():
             field = self.error_field_aliases.get(key, key)
             form.add_error(field if field in form.fields else None, field_messages)
+
+
+def transition_actions(
+    instance: Model,
+    user,
+    *,
+    forms: Mapping[str, type[Form]],
+    labels: Mapping[str, Any],
+    url_name: str,
+    name: str = "",
+    form: Form | None = None,
+    extra: Iterable[str] = (),
+    new_form: Callable[[str], Form] | None = None,
+    open_names: Collection[str] = (),
+    danger: Collection[str] = (),
+    confirm: Mapping[str, Any] | None = None,
+    intros: Mapping[str, str] | None = None,
+) -> list[dict[str, Any]]:
+    """The buttons of a detail page 可执行操作: what this user may do on ``instance`` now, each with its form.
+
+    The names are the transitions ``available_transitions`` gives this user that the page has a form for
+    (``forms``), then ``extra`` (actions that are not FSM transitions, which the caller has already found
+    allowed). Each action is a dict: ``name``, ``label`` (from ``labels``, else the name), ``form`` (the
+    submitted ``form`` when the action is ``name``, so it comes back with its errors, else ``new_form(name)``
+    or ``forms[name]()``), ``open`` (the submitted one and ``open_names``), ``url`` (``url_name`` with the
+    object's pk and the name), ``danger`` (shown red), ``confirm`` (the question asked before sending) and
+    ``intro_template`` (words another app registers for its action).
+    """
+    names = [action for action in available_transitions(instance, user) if action in forms]
+    for action in extra:
+        if action not in names:
+            names.append(action)
+    confirm = confirm or {}
+    intros = intros or {}
+    actions = []
+    for action in names:
+        bound = form if action == name and form is not None else None
+        actions.append(
+            {
+                "name": action,
+                "label": labels.get(action, action),
+                "form": bound if bound is not None else (new_form(action) if new_form else forms[action]()),
+                "open": bound is not None or action in open_names,
+                "url": reverse(url_name, args=[instance.pk, action]),
+                "danger": action in danger,
+                "confirm": confirm.get(action, ""),
+                "intro_template": intros.get(action, ""),
+            }
+        )
+    return actions
