@@ -7,14 +7,21 @@ the transition, saves the row and writes a ``TransitionLog`` row. A refusal
 raises before anything is written, and the caller's transaction rolls back
 whatever it did before, so a refused request changes nothing.
 
+An action that is not a transition (adding a photo, recording an outcome,
+correcting a figure) goes through ``guard`` instead, in the same order: lock
+the row, its state (else 409), the user (else 403); the service then checks
+its input (else 400) and writes. Each such action declares its rule once, as
+a ``Guard`` beside its service, so the page and the API ask the same rule.
+
 The DRF exception handler (``aftersales.api.exceptions``) and the UI
 transition views map these errors, plus django-fsm's ``ConcurrentTransition``,
-to HTTP answers.
+to HTTP answers; views never refuse on their own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -216,15 +223,122 @@ def _log(instance: models.Model, name: str, *, source: str, target: str, user, p
     )
 
 
-def require_state(instance: models.Model, states: Iterable[str], *, action: str) -> None:
-    """409 unless the object is in one of ``states`` (for edits that are not transitions)."""
+def require_state(instance: models.Model, states: Iterable[str], *, action: str, message: Any = "") -> None:
+    """409 unless the object is in one of ``states`` (for edits that are not transitions).
+
+    ``message`` may name the state as ``%(state)s`` and the action as ``%(name)s``.
+    """
     current = state_field(type(instance)).get_state(instance)
     if current not in set(states):
         raise TransitionStateConflict(
-            _("“%(name)s” is not possible while the record is “%(state)s”.")
+            str(message or _("“%(name)s” is not possible while the record is “%(state)s”."))
             % {"name": action, "state": _state_label(instance, current)},
             transition=action,
         )
+
+
+def guard_refusal(
+    instance: models.Model,
+    *,
+    action: str,
+    user,
+    states: Iterable[str] | None = None,
+    permission: Callable[[Any, Any], bool] | None = None,
+    forbidden: Any = "",
+    conflict: Any = "",
+    related_state: Callable[[Any], Any] | None = None,
+) -> TransitionError | None:
+    """Why ``user`` may not do ``action`` (not a transition) on ``instance`` now, as ``guard`` raises it, or None.
+
+    In ``fire``'s order: the row is not in one of ``states`` (409, ``conflict``
+    naming ``%(state)s``), or ``related_state`` of the row gives a message (a
+    409 from another row's state: a notice's recall that no longer collects),
+    then ``permission(instance, user)`` is false (403, ``forbidden``; ``None``
+    is the system and may). Reads nothing it is not given, locks nothing: the
+    pages ask it to offer a button, and to answer a bad form as the service would.
+    """
+    if states is not None:
+        try:
+            require_state(instance, states, action=action, message=conflict)
+        except TransitionStateConflict as error:
+            return error
+    if related_state is not None and (problem := related_state(instance)):
+        return TransitionStateConflict(str(problem), transition=action)
+    if user is not None and permission is not None and not permission(instance, user):
+        return TransitionForbidden(
+            str(forbidden or _("You may not do “%(name)s” on this record.") % {"name": action}), transition=action
+        )
+    return None
+
+
+def guard(
+    instance: ModelT,
+    *,
+    action: str,
+    user,
+    states: Iterable[str] | None = None,
+    permission: Callable[[Any, Any], bool] | None = None,
+    forbidden: Any = "",
+    conflict: Any = "",
+    related_state: Callable[[Any], Any] | None = None,
+    locked: bool = False,
+) -> ModelT:
+    """``fire``'s refusals for an action that is not a transition: lock the row, then 409, then 403.
+
+    Returns the locked, fresh row (use it instead of ``instance``); the
+    service then checks its input (``ValidationError``, 400) and writes, in
+    its own transaction, which holds the lock. ``locked`` says the caller
+    holds the lock on ``instance`` already. See ``guard_refusal`` for the rules.
+    """
+    with transaction.atomic():
+        row = instance if locked else type(instance).objects.select_for_update().get(pk=instance.pk)
+        refused = guard_refusal(
+            row,
+            action=action,
+            user=user,
+            states=states,
+            permission=permission,
+            forbidden=forbidden,
+            conflict=conflict,
+            related_state=related_state,
+        )
+        if refused is not None:
+            raise refused
+    return row
+
+
+@dataclass(frozen=True)
+class Guard:
+    """The rule of one action that is not a transition, declared once beside its service.
+
+    The service calls it (``RULE(row, user=user)``: ``guard``, the locked row
+    back); the page and the API ask ``RULE.refusal(row, user)`` to offer the
+    button and to answer a bad form or bad input with the 409 or 403 the
+    service would give first.
+    """
+
+    action: str
+    states: Collection[str] | None = None
+    permission: Callable[[Any, Any], bool] | None = None
+    forbidden: Any = ""
+    conflict: Any = ""
+    related_state: Callable[[Any], Any] | None = None
+
+    def _rule(self) -> dict[str, Any]:
+        return {
+            "action": self.action,
+            "states": self.states,
+            "permission": self.permission,
+            "forbidden": self.forbidden,
+            "conflict": self.conflict,
+            "related_state": self.related_state,
+        }
+
+    def __call__(self, instance: ModelT, *, user, locked: bool = False) -> ModelT:
+        return guard(instance, user=user, locked=locked, **self._rule())
+
+    def refusal(self, instance: models.Model, user) -> TransitionError | None:
+        return guard_refusal(instance, user=user, **self._rule())
 
 
 def _state_label(row: models.Model, state: str) -> str:

@@ -25,18 +25,22 @@ def valid_input(
     instance: models.Model | None = None,
     transition: str = "",
     user=None,
-    refuse: Callable[[], None] | None = None,
+    refuse: Callable[[], Exception | None] | None = None,
 ) -> dict:
     """The serializer's validated data; for bad input, the refusal ``fire`` (or ``refuse``) gives first, else 400.
 
-    ``refuse`` is for edits that are not transitions (a repair ticket's
-    update): it raises the 409 or 403 the service would.
+    ``refuse`` is for actions that are not transitions (a repair ticket's
+    update, a photo, a new record): the service's own rule (an
+    ``aftersales.fsm.Guard``'s ``refusal``), raising or returning the 409 or
+    403 the service would give first.
     """
     if serializer.is_valid():
         return serializer.validated_data
     errors = serializer.errors
     if refuse is not None:
-        refuse()
+        refused = refuse()
+        if refused is not None:
+            raise refused
     elif instance is not None:
 
         def raise_input_errors(_row) -> None:

@@ -1,4 +1,5 @@
-"""The one transition helper ``aftersales.fsm``: its refusal order, ``available_transitions``, stale objects.
+"""The one transition helper ``aftersales.fsm``: its refusal order (``fire`` and ``guard``), ``available_transitions``,
+stale objects.
 
 A refused transition answers by the first rule it breaks — wrong state 409,
 then wrong role 403, then bad input 400 — and changes nothing.
@@ -8,16 +9,20 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from aftersales.fsm import (
+    Guard,
     TransitionForbidden,
     TransitionInvalid,
     TransitionStateConflict,
     available_transitions,
     fire,
+    guard,
+    guard_refusal,
     http_status,
 )
 from aftersales.models import TransitionLog
 from cases.choices import ReturnState, ShipmentDirection, ShipmentState
 from cases.models import Return, Shipment
+from cases.permissions import is_store_staff_of
 from stores.models import Store
 from tests.factories.cases import ReturnFactory, ShipmentFactory
 
@@ -187,3 +192,74 @@ def test_fire_logs_actor_states_and_payload(demo_user, s001):
     assert (log.transition, log.source_state, log.target_state, log.actor, log.payload) == (
         "cancel", "logged", "cancelled", store1, {"reason": "重复登记"}
     )  # fmt: skip
+
+
+# --- guard: the same order for actions that are not transitions ---
+
+
+def store_only_while_logged(**rule):
+    """A rule as a service declares one: only while logged, only the store's own staff."""
+    return Guard(
+        "attach", states=[ReturnState.LOGGED], permission=is_store_staff_of, forbidden="store staff only", **rule
+    )
+
+
+@pytest.mark.django_db
+def test_guard_answers_wrong_state_before_wrong_role(demo_user, s001):
+    rule = store_only_while_logged()
+    # Given a unit in transit, asked of by another store's staff: 409, the role is not looked at
+    moving = ReturnFactory(store=s001, state=ReturnState.IN_TRANSIT)
+    with pytest.raises(TransitionStateConflict) as refused:
+        rule(moving, user=demo_user("store2"))
+    assert http_status(refused.value) == 409 and refused.value.transition == "attach"
+    # Given a logged unit, asked of by another store's staff: 403 with the rule's words
+    logged = ReturnFactory(store=s001, state=ReturnState.LOGGED)
+    with pytest.raises(TransitionForbidden) as refused:
+        rule(logged, user=demo_user("store2"))
+    assert http_status(refused.value) == 403 and refused.value.message == "store staff only"
+    # Given the same unit asked of by its own store: the locked row comes back; the system (None) may too
+    assert rule(logged, user=demo_user("store1")).pk == logged.pk
+    assert rule(logged, user=None).pk == logged.pk
+    # And nothing was written by any of it
+    assert not TransitionLog.objects.for_object(moving).exists()
+    assert not TransitionLog.objects.for_object(logged).exists()
+
+
+@pytest.mark.django_db
+def test_guard_rereads_a_stale_copy_under_the_lock(demo_user, s001):
+    store1 = demo_user("store1")
+    item = ReturnFactory(store=s001, state=ReturnState.LOGGED)
+    stale = Return.objects.get(pk=item.pk)
+    fire(item, "cancel", user=store1, arguments={"reason": "登记错误"})
+    # The stale copy still says "logged"; the guard reads the row afresh and refuses by its state
+    with pytest.raises(TransitionStateConflict) as refused:
+        guard(stale, action="attach", user=store1, states=[ReturnState.LOGGED], permission=is_store_staff_of)
+    assert str(ReturnState.CANCELLED.label) in refused.value.message
+    # ``locked=True`` trusts the caller's row as it is
+    assert guard(stale, action="attach", user=store1, states=[ReturnState.LOGGED], locked=True) is stale
+
+
+@pytest.mark.django_db
+def test_guard_refusal_is_the_guard_without_the_lock(demo_user, s001):
+    rule = store_only_while_logged(conflict="not while “%(state)s”")
+    moving = ReturnFactory(store=s001, state=ReturnState.IN_TRANSIT)
+    logged = ReturnFactory(store=s001, state=ReturnState.LOGGED)
+    # What the page and the API ask to offer a button or answer a bad form: the same error, in the same order
+    refused = rule.refusal(moving, demo_user("store2"))
+    assert isinstance(refused, TransitionStateConflict)
+    assert refused.message == f"not while “{ReturnState.IN_TRANSIT.label}”"
+    assert isinstance(rule.refusal(logged, demo_user("store2")), TransitionForbidden)
+    assert rule.refusal(logged, demo_user("store1")) is None
+    # The function form takes the same rule
+    assert guard_refusal(logged, action="attach", user=demo_user("tech1"), permission=is_store_staff_of) is not None
+
+
+@pytest.mark.django_db
+def test_a_related_rows_state_is_a_conflict_before_the_role(demo_user, s001):
+    # Given a rule whose row is in its state but whose related row is not (a notice whose recall stopped collecting)
+    rule = store_only_while_logged(related_state=lambda row: "the recall is closed")
+    logged = ReturnFactory(store=s001, state=ReturnState.LOGGED)
+    # Then even the wrong person hears 409 first
+    with pytest.raises(TransitionStateConflict) as refused:
+        rule(logged, user=demo_user("tech1"))
+    assert refused.value.message == "the recall is closed"
