@@ -3,7 +3,7 @@
 Each render runs in a fresh child process (so the peak RSS is the render's own, read from
 ``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss`` after the child exits); the statement is built
 in memory from unsaved model instances (no database), with realistic Chinese descriptions of
-varying length, and rendered through ``reports.pdf.chargeback_pdf`` — the same template, CSS and
+varying length, and rendered through ``chargebacks.documents.chargeback_pdf`` — the same template, CSS and
 fetcher as production. Target (issue 4): at most 15 s and 600 MiB on the 2-core machine.
 
     .venv/bin/python bench/bench_pdf.py                 # 3 runs of 5,000 lines, prints a Markdown table
@@ -48,8 +48,9 @@ DESCRIPTIONS = [
 def build_statement(lines: int):
     """An issued supplier statement with ``lines`` unsaved lines (kinds and amounts varied as in a real month)."""
     from cases.models import Return, Shipment
-    from reports.choices import ChargebackLineKind, PartyType, StatementState
-    from reports.models import ChargebackLine, ChargebackStatement
+    from chargebacks.choices import ChargebackLineKind, StatementState
+    from writeoffs.choices import PartyType
+    from chargebacks.models import ChargebackLine, ChargebackStatement
     from suppliers.models import Supplier
 
     supplier = Supplier(code="SUP01", name="广州华美服装有限公司")
@@ -94,7 +95,7 @@ def render_once(lines: int, keep: str | None, queue) -> None:
 
     django.setup()
     logging.getLogger("weasyprint").setLevel(logging.WARNING)
-    from reports.pdf import chargeback_pdf
+    from chargebacks.documents import chargeback_pdf
 
     statement, statement_lines = build_statement(lines)
     started, cpu_started = time.perf_counter(), time.process_time()

@@ -1,7 +1,7 @@
 """Benchmark of the monthly reports' database time at a million Returns (issue 5, "Benchmark"); not a timed test.
 
 For each report (scrap 报废报表, supplier quality 供应商质量评估, turnaround), each section's figures computed
-the way a build computes them (``reports.selectors.runs``: ORM ``values().annotate()`` GROUP BYs, Python only
+the way a build computes them (``reports.selectors``: ORM ``values().annotate()`` GROUP BYs, Python only
 merging the aggregated rows) next to hand-written SQL for the same grouping run through a plain cursor, with
 the ratio (target ≤ 1.2×). Median of ``--iterations`` warm runs. It appends (or replaces) its section of
 ``bench/RESULTS.md``.
@@ -39,8 +39,8 @@ from django.db import connection, reset_queries  # noqa: E402
 from aftersales.validation import add_months  # noqa: E402
 from cases.models import Return  # noqa: E402
 from reports.choices import ReportKind  # noqa: E402
-from reports.periods import period_bounds, previous_period  # noqa: E402
-from reports.selectors.runs import EVERYTHING, SECTIONS, TREND_MONTHS  # noqa: E402
+from aftersales.periods import period_bounds, previous_period  # noqa: E402
+from reports.selectors import EVERYTHING, SECTIONS, TREND_MONTHS  # noqa: E402
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 SECTION_START = "<!-- bench_reports: start -->"
@@ -263,7 +263,7 @@ def write(rows, period: dt.date, iterations: int) -> None:
         f"`bench/bench_reports.py`, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, PostgreSQL {version}, "
         f"{platform.machine()} with {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at the end. "
         f"{Return.objects.count():,} Returns; period {period:%Y-%m} (the month the 1st's schedule builds), "
-        f"median of {iterations} warm runs. ORM = the build's own section function (``reports.selectors.runs``, "
+        f"median of {iterations} warm runs. ORM = the build's own section function (``reports.selectors``, "
         "Python merging included); raw = hand-written SQL of the same GROUP BYs through a cursor (rows fetched).",
         "",
         "| report | section | ORM ms | raw SQL ms | ratio | queries |",
@@ -313,7 +313,7 @@ def main() -> None:
         sys.exit("bench_reports.py needs PostgreSQL (DATABASE_URL)")
     if args.ensure:
         ensure(args.ensure)
-    from reports.periods import parse_period
+    from aftersales.periods import parse_period
 
     period = parse_period(args.period) if args.period else previous_period()
     rows = measure(period, args.iterations)

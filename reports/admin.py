@@ -1,93 +1,9 @@
-"""The month-end documents in the admin, read only: they change only through their services (and are logged)."""
+"""Report runs in the admin, read only: they change only through their services."""
 
 from django.contrib import admin
 
 from aftersales.admin import ReadOnlyAdmin
-from reports.models import (
-    ChargebackLine,
-    ChargebackStatement,
-    DestructionPhoto,
-    LossReport,
-    ReportRun,
-    WriteOffLine,
-    WriteOffList,
-)
-
-
-class WriteOffLineInline(admin.TabularInline):
-    model = WriteOffLine
-    extra = 0
-    can_delete = False
-    fields = ["return_item", "style_no", "production_year", "unit_cost", "responsibility", "supplier", "store",
-              "removed_at", "removed_by", "removal_reason"]  # fmt: skip
-    readonly_fields = fields
-    raw_id_fields = ["return_item"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(WriteOffList)
-class WriteOffListAdmin(ReadOnlyAdmin):
-    list_display = ["number", "period", "state", "total_cost", "submitted_by", "confirmed_by", "approved_by"]
-    list_filter = ["state"]
-    list_select_related = ["submitted_by", "confirmed_by", "approved_by"]
-    search_fields = ["number"]
-    inlines = [WriteOffLineInline]
-
-
-@admin.register(WriteOffLine)
-class WriteOffLineAdmin(ReadOnlyAdmin):
-    list_display = ["writeoff_list", "return_item", "style_no", "unit_cost", "responsibility", "removed_at"]
-    list_filter = ["responsibility"]
-    list_select_related = ["writeoff_list", "return_item"]
-    search_fields = ["return_item__number", "style_no", "writeoff_list__number"]
-
-
-@admin.register(DestructionPhoto)
-class DestructionPhotoAdmin(ReadOnlyAdmin):
-    list_display = ["writeoff_list", "original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
-    list_select_related = ["writeoff_list", "uploaded_by"]
-
-
-@admin.register(LossReport)
-class LossReportAdmin(ReadOnlyAdmin):
-    list_display = ["number", "period", "party_type", "party_key", "state", "total_cost", "acknowledged_by"]
-    list_filter = ["state", "party_type"]
-    list_select_related = ["acknowledged_by"]
-    search_fields = ["number", "party_key"]
-
-
-class ChargebackLineInline(admin.TabularInline):
-    model = ChargebackLine
-    extra = 0
-    can_delete = False
-    fields = ["position", "kind", "return_item", "shipment", "description", "style_no", "production_year", "amount"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(ChargebackStatement)
-class ChargebackStatementAdmin(ReadOnlyAdmin):
-    list_display = ["number", "version", "period", "party_type", "party_key", "state", "total", "settlement_reference"]
-    list_filter = ["state", "party_type"]
-    search_fields = ["number", "party_key", "settlement_reference"]
-    inlines = [ChargebackLineInline]
-
-
-@admin.register(ChargebackLine)
-class ChargebackLineAdmin(ReadOnlyAdmin):
-    list_display = ["statement", "kind", "description", "production_year", "amount"]
-    list_filter = ["kind"]
-    list_select_related = ["statement"]
+from reports.models import ReportRun
 
 
 @admin.register(ReportRun)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from reports.services.runs import TRANSIENT_ERRORS, monthly_build, reportrun_build, reportrun_fail
+from reports.services import TRANSIENT_ERRORS, monthly_build, reportrun_build, reportrun_fail
 
 
 @shared_task(
@@ -26,7 +26,7 @@ from reports.services.runs import TRANSIENT_ERRORS, monthly_build, reportrun_bui
     max_retries=5,
 )
 def reportrun_build_task(self, run_id: int) -> dict:
-    """Build report run ``run_id`` (see ``reports.services.runs.reportrun_build``)."""
+    """Build report run ``run_id`` (see ``reports.services.reportrun_build``)."""
     try:
         status = reportrun_build(run_id=run_id)
     except TRANSIENT_ERRORS as error:

@@ -1,1 +1,1 @@
-"""The month end API: write-off lists, loss reports, chargeback statements, report runs."""
+"""``/api/v1/reports/``: the monthly report runs."""

@@ -1,5 +1,5 @@
 // Charts of the monthly report pages, drawn with the vendored Chart.js from the JSON the page embeds
-// (<script id="report-charts" type="application/json">, see reports/views/runs.py chart_data).
+// (<script id="report-charts" type="application/json">, see reports/views.py chart_data).
 (function () {
   "use strict";
 

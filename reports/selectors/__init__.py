@@ -1,1 +1,0 @@
-"""Selectors of the month end, one module per document: writeoffs, chargebacks, runs (monthly reports)."""

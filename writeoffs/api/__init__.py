@@ -1,0 +1,1 @@
+"""``/api/v1/writeoff-lists/`` and ``/api/v1/loss-reports/``."""
