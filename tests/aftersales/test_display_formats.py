@@ -136,8 +136,8 @@ def test_the_lint_would_catch_the_old_ways():
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_e_mails_print_money_through_the_helper(demo, language):
     from aftersales.notifications import render_message
-    from reports.choices import StatementState
-    from tests.factories.reports import ChargebackStatementFactory
+    from chargebacks.choices import StatementState
+    from tests.factories.chargebacks import ChargebackStatementFactory
 
     statement = ChargebackStatementFactory(state=StatementState.ISSUED, total=Decimal("1391.8"))
     subject, text, html = render_message("chargeback_issued", {"statement": statement}, language=language)

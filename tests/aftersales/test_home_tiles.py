@@ -3,12 +3,14 @@
 import pytest
 from django.urls import reverse
 
+from chargebacks.choices import StatementState
 from recalls.choices import RecallState
-from reports.choices import LossReportState, PartyType, StatementState, WriteOffListState
 from stores.models import Store
 from suppliers.models import Supplier
-from tests.factories.cases import RecallFactory, RecallNoticeFactory
-from tests.factories.reports import ChargebackStatementFactory, LossReportFactory, WriteOffListFactory
+from tests.factories.chargebacks import ChargebackStatementFactory
+from tests.factories.recalls import RecallFactory, RecallNoticeFactory
+from tests.factories.writeoffs import LossReportFactory, WriteOffListFactory
+from writeoffs.choices import LossReportState, PartyType, WriteOffListState
 
 
 def tiles(client) -> dict[str, int]:

@@ -76,10 +76,10 @@ def test_the_admin_speaks_the_products_names(browser_as, demo_user):
 
 def test_e_mails_link_to_the_site_not_to_a_bare_path(demo_user, settings):
     # given a write-off list submitted to logistics
-    from tests.factories.reports import WriteOffListFactory
+    from tests.factories.writeoffs import WriteOffListFactory
 
     writeoff_list = WriteOffListFactory()
-    url = reverse("reports:writeofflist_detail", args=[writeoff_list.pk])
+    url = reverse("writeoffs:writeofflist_detail", args=[writeoff_list.pk])
     (note,) = notify(recipients=[demo_user("logistics1")], kind="writeofflist_submitted",
                      template="writeofflist_submitted", context={"writeoff_list": writeoff_list, "url": url},
                      url=url, target=writeoff_list)  # fmt: skip

@@ -7,11 +7,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
-from aftersales.exports import Column, _excel_value
+from aftersales.exports import Column, excel_value
 from aftersales.models import TransitionLog
-from reports.choices import StatementState
-from reports.models import PartyType
-from tests.factories.reports import ChargebackStatementFactory
+from chargebacks.choices import StatementState
+from tests.factories.chargebacks import ChargebackStatementFactory
+from writeoffs.choices import PartyType
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def test_a_statement_timeline_and_its_issuer_show_names_not_logins(browser_as, d
         at=timezone.now(),
     )
     # when finance opens it
-    html = browser_as("finance1").get(reverse("reports:chargeback_detail", args=[statement.pk])).content.decode()
+    html = browser_as("finance1").get(reverse("chargebacks:chargeback_detail", args=[statement.pk])).content.decode()
     # then the issuer and the timeline read 冯晓（财务部）, and the login appears nowhere but the menu's logout form
     assert html.count("冯晓（财务部）") >= 3  # the top bar, 已开具 and the timeline
     assert "finance1" not in html
@@ -59,4 +59,4 @@ def test_exported_columns_show_a_person_by_name(demo_user):
     tech = demo_user("tech1")
     column = Column("by", lambda row: tech)
     assert column.display(None) == "刘洋（售后服务部）"
-    assert _excel_value(tech) == "刘洋（售后服务部）"
+    assert excel_value(tech) == "刘洋（售后服务部）"

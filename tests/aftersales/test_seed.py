@@ -12,19 +12,16 @@ from aftersales.models import Sequence, TransitionLog
 from cases.choices import ReturnState
 from cases.models import Return, Shipment
 from cases.services import ReturnUnit, return_log
+from chargebacks.choices import StatementState
+from chargebacks.models import ChargebackStatement
 from inspection.models import InspectionReport
 from repairs.models import RepairTicket, StockMovement
-from reports.choices import (
-    LossReportState,
-    PartyType,
-    ReportKind,
-    ReportRunStatus,
-    StatementState,
-    WriteOffListState,
-)
-from reports.models import ChargebackStatement, LossReport, ReportRun, WriteOffList
+from reports.choices import ReportKind, ReportRunStatus
+from reports.models import ReportRun
 from stores.models import Store
 from suppliers.models import Style
+from writeoffs.choices import LossReportState, PartyType, WriteOffListState
+from writeoffs.models import LossReport, WriteOffList
 
 # Every state the history reaches for sure. A unit stays ``written_off`` only when nobody is charged for it (the
 # customer's fault) or its statement is not issued yet, which depends on the month the demo is seeded in.

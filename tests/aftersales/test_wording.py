@@ -74,7 +74,7 @@ def test_a_unit_block_is_numbered_as_the_nth_piece():
     ("language", "shown", "hidden"), [("zh-hans", "污渍", "Stain or dirt"), ("en", "Stain or dirt", "污渍")]
 )
 def test_a_defect_is_named_in_the_active_language_only(language, shown, hidden):
-    from reports.views.runs import defect_name
+    from reports.views import defect_name
 
     row = {"code": "D07", "name_zh": "污渍", "name_en": "Stain or dirt", "units": 1, "cost": "10.00"}
     with translation.override(language):

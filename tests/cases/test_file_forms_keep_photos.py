@@ -12,19 +12,14 @@ from django.utils import timezone
 from PIL import Image
 
 from aftersales.models import TemporaryUpload
+from aftersales.periods import previous_period
 from cases.models import Attachment
 from recalls.models import Recall, RecallAttachment
-from reports.models import DestructionPhoto
-from reports.periods import previous_period
-from reports.services.writeoffs import (
-    writeofflist_approve,
-    writeofflist_build,
-    writeofflist_confirm,
-    writeofflist_submit,
-)
 from suppliers.models import DefectCode, Style
 from tests.cases.test_views import received_unit
-from tests.factories.reports import scrapped_unit
+from tests.factories.writeoffs import scrapped_unit
+from writeoffs.models import DestructionPhoto
+from writeoffs.services import writeofflist_approve, writeofflist_build, writeofflist_confirm, writeofflist_submit
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

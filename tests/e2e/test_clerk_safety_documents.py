@@ -9,17 +9,12 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from reports.choices import LossReportState
-from reports.models import LossReport, WriteOffList
-from reports.periods import previous_period
-from reports.services.writeoffs import (
-    writeofflist_approve,
-    writeofflist_build,
-    writeofflist_confirm,
-    writeofflist_submit,
-)
+from aftersales.periods import previous_period
 from suppliers.choices import Responsibility
-from tests.factories.reports import scrapped_unit
+from tests.factories.writeoffs import scrapped_unit
+from writeoffs.choices import LossReportState
+from writeoffs.models import LossReport, WriteOffList
+from writeoffs.services import writeofflist_approve, writeofflist_build, writeofflist_confirm, writeofflist_submit
 
 
 def approved_loss_reports(demo_user) -> dict[str, LossReport]:

@@ -14,21 +14,24 @@ import pytest
 from django.db import models
 from openpyxl import load_workbook
 
-from inspection.choices import Responsibility
-from reports import pdf, xlsx
-from reports.choices import ChargebackLineKind, PartyType, ReportKind, StatementState, WriteOffListState
+from aftersales.exports import pdf
+from chargebacks import documents as chargeback_documents
+from chargebacks.choices import ChargebackLineKind, StatementState
+from reports.choices import ReportKind
+from reports.documents import report_pdf, report_tables, report_xlsx, responsibility_label
 from reports.models import ReportRun
-from reports.services.runs import report_pdf, report_tables, report_xlsx, responsibility_label
-from tests.factories.reports import (
-    ChargebackLineFactory,
-    ChargebackStatementFactory,
+from suppliers.choices import Responsibility
+from tests.factories.chargebacks import ChargebackLineFactory, ChargebackStatementFactory
+from tests.factories.stores import StoreFactory
+from tests.factories.suppliers import StyleFactory, SupplierFactory
+from tests.factories.writeoffs import (
     LossReportFactory,
     ScrapPendingReturnFactory,
     WriteOffLineFactory,
     WriteOffListFactory,
 )
-from tests.factories.stores import StoreFactory
-from tests.factories.suppliers import StyleFactory, SupplierFactory
+from writeoffs import documents as writeoff_documents
+from writeoffs.choices import PartyType, WriteOffListState
 
 pytestmark = pytest.mark.django_db
 
@@ -55,11 +58,11 @@ def zh(choices: type[models.TextChoices], value: str) -> str:
     """The words a document prints for a choice (its fixed Chinese wording)."""
     return pdf.label(
         {
-            Responsibility: pdf.RESPONSIBILITY_LABELS,
-            ChargebackLineKind: pdf.KIND_LABELS,
-            PartyType: pdf.PARTY_TYPE_LABELS,
-            StatementState: pdf.STATEMENT_STATE_LABELS,
-            WriteOffListState: pdf.WRITEOFF_STATE_LABELS,
+            Responsibility: writeoff_documents.RESPONSIBILITY_LABELS,
+            ChargebackLineKind: chargeback_documents.KIND_LABELS,
+            PartyType: writeoff_documents.PARTY_TYPE_LABELS,
+            StatementState: chargeback_documents.STATEMENT_STATE_LABELS,
+            WriteOffListState: writeoff_documents.WRITEOFF_STATE_LABELS,
         }[choices],
         choices,
         value,
@@ -104,8 +107,8 @@ def test_the_writeoff_list_prints_every_responsibility_and_state_as_words(tmp_pa
     writeoff_list = writeoff_list_with_every_responsibility(state)
 
     # when it is rendered as PDF and XLSX
-    text, tokens = pdf_tokens(pdf.writeofflist_pdf(writeoff_list), tmp_path)
-    cells = xlsx_cells(xlsx.writeofflist_xlsx(writeoff_list))
+    text, tokens = pdf_tokens(writeoff_documents.writeofflist_pdf(writeoff_list), tmp_path)
+    cells = xlsx_cells(writeoff_documents.writeofflist_xlsx(writeoff_list))
 
     # then every responsibility and the state are words, in both, and no code is printed
     for value in Responsibility.values:
@@ -125,8 +128,8 @@ def test_the_loss_report_prints_its_party_type_and_responsibility_as_words(tmp_p
         store=line.store if party_type == PartyType.STORE else None,
     )
 
-    text, tokens = pdf_tokens(pdf.lossreport_pdf(report), tmp_path)
-    cells = xlsx_cells(xlsx.lossreport_xlsx(report))
+    text, tokens = pdf_tokens(writeoff_documents.lossreport_pdf(report), tmp_path)
+    cells = xlsx_cells(writeoff_documents.lossreport_xlsx(report))
 
     assert zh(PartyType, party_type) in text
     assert zh(Responsibility, party_type) in text and zh(Responsibility, party_type) in cells
@@ -147,8 +150,8 @@ def test_the_chargeback_statement_prints_kinds_state_and_party_type_as_words(tmp
         ChargebackLineFactory(statement=statement, kind=kind, amount=Decimal("10.00"), position=index)
 
     # when it is rendered
-    text, tokens = pdf_tokens(pdf.chargeback_pdf(statement), tmp_path)
-    cells = xlsx_cells(xlsx.chargeback_xlsx(statement))
+    text, tokens = pdf_tokens(chargeback_documents.chargeback_pdf(statement), tmp_path)
+    cells = xlsx_cells(chargeback_documents.chargeback_xlsx(statement))
 
     # then kinds, state and party type are words
     for kind in ChargebackLineKind.values:

@@ -10,9 +10,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from reports.choices import StatementState
-from reports.models import PartyType
-from tests.factories.reports import ChargebackStatementFactory
+from chargebacks.choices import StatementState
+from tests.factories.chargebacks import ChargebackStatementFactory
+from writeoffs.choices import PartyType
 
 
 def test_month_totals_on_the_chargeback_list_print_two_places_and_separators(demo, browser_as):
@@ -24,7 +24,7 @@ def test_month_totals_on_the_chargeback_list_print_two_places_and_separators(dem
 
     # when finance opens the chargeback list
     response = browser_as("finance1").get(
-        reverse("reports:chargeback_list"), {"period": f"{statements[0].period:%Y-%m}"}
+        reverse("chargebacks:chargeback_list"), {"period": f"{statements[0].period:%Y-%m}"}
     )
 
     # then the month total reads as money, and the figure behind it is an exact Decimal
@@ -82,7 +82,7 @@ def test_the_chargeback_list_export_keeps_amounts_numeric_in_the_yuan_format(dem
 
     # when finance exports the list
     response = browser_as("finance1").get(
-        reverse("reports:chargeback_list"), {"period": f"{statement.period:%Y-%m}", "export": "xlsx"}
+        reverse("chargebacks:chargeback_list"), {"period": f"{statement.period:%Y-%m}", "export": "xlsx"}
     )
 
     # then the total is a number Excel sums, shown as ¥1,391.80

@@ -11,19 +11,21 @@ import weasyprint.urls
 from django.test import override_settings
 from django.utils import timezone
 
+from aftersales.exports import pdf
 from aftersales.money import rmb_capital
-from reports import pdf
-from reports.choices import ChargebackLineKind, PartyType, StatementState, WriteOffListState
-from tests.factories.reports import (
-    ChargebackLineFactory,
-    ChargebackStatementFactory,
+from chargebacks import documents as chargeback_documents
+from chargebacks.choices import ChargebackLineKind, StatementState
+from tests.factories.chargebacks import ChargebackLineFactory, ChargebackStatementFactory
+from tests.factories.stores import StoreFactory, UserFactory
+from tests.factories.suppliers import StyleFactory, SupplierFactory
+from tests.factories.writeoffs import (
     LossReportFactory,
     ScrapPendingReturnFactory,
     WriteOffLineFactory,
     WriteOffListFactory,
 )
-from tests.factories.stores import StoreFactory, UserFactory
-from tests.factories.suppliers import StyleFactory, SupplierFactory
+from writeoffs import documents as writeoff_documents
+from writeoffs.choices import PartyType, WriteOffListState
 
 ISSUED_AT = dt.datetime(2026, 11, 3, 10, 30, tzinfo=dt.UTC)
 
@@ -80,7 +82,7 @@ def test_chargeback_pdf_has_party_every_style_total_in_figures_and_words_and_pag
     statement = issued_statement(lines=12)
 
     # when it is rendered
-    data = pdf.chargeback_pdf(statement)
+    data = chargeback_documents.chargeback_pdf(statement)
 
     # then the text shows the party's Chinese name, each style number and the total twice
     assert data.startswith(b"%PDF-")
@@ -107,7 +109,7 @@ def test_a_long_statement_repeats_the_column_header_on_every_page(tmp_path):
     statement = issued_statement(lines=90)
 
     # when it is rendered
-    data = pdf.chargeback_pdf(statement)
+    data = chargeback_documents.chargeback_pdf(statement)
 
     # then every page carries the table header and the footer counts the pages
     pages = page_count(data, tmp_path)
@@ -129,7 +131,7 @@ def test_a_draft_statement_carries_the_watermark(tmp_path):
     ChargebackLineFactory(statement=statement, kind=ChargebackLineKind.REPAIR, amount=Decimal("60.00"))
 
     # when it is rendered
-    data = pdf.chargeback_pdf(statement)
+    data = chargeback_documents.chargeback_pdf(statement)
     text = pdf_text(data, tmp_path)
 
     # then the watermark is on the page (in content order: the layout mode scatters the rotated glyphs)
@@ -145,8 +147,8 @@ def test_two_renders_of_the_same_statement_are_byte_identical():
     statement = issued_statement(lines=3)
 
     # when it is rendered twice, a second apart
-    first = pdf.chargeback_pdf(statement)
-    second = pdf.chargeback_pdf(statement)
+    first = chargeback_documents.chargeback_pdf(statement)
+    second = chargeback_documents.chargeback_pdf(statement)
 
     # then the bytes (and so the stored SHA-256) are the same, and no creation date is embedded
     assert first == second
@@ -169,7 +171,7 @@ def test_user_text_is_escaped_and_fetches_nothing(tmp_path, monkeypatch):
     statement = issued_statement(lines=1, description=evil)
 
     # when it is rendered
-    text = pdf_text(pdf.chargeback_pdf(statement), tmp_path)
+    text = pdf_text(chargeback_documents.chargeback_pdf(statement), tmp_path)
 
     # then the markup shows literally and nothing was fetched from outside
     assert "<script>alert(1)</script><b>粗</b>" in flat(text)
@@ -194,7 +196,7 @@ def test_the_fetcher_serves_static_files_and_data_and_refuses_everything_else():
         "file:///etc/passwd",
         pdf.DEFAULT_BASE_URL + "static/../../../../etc/passwd",
         pdf.DEFAULT_BASE_URL + "static/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
-        pdf.DEFAULT_BASE_URL + "static/pdf/%2e%2e/%2e%2e/reports/pdf.py",
+        pdf.DEFAULT_BASE_URL + "static/pdf/%2e%2e/%2e%2e/aftersales/exports/pdf.py",
         pdf.DEFAULT_BASE_URL + "static/pdf/missing.css",
         pdf.DEFAULT_BASE_URL + "etc/passwd",
         "https://aftersales.invalid.example.com/static/pdf/document.css",
@@ -250,7 +252,7 @@ def test_company_header_comes_from_settings(tmp_path):
     statement = issued_statement(lines=1)
 
     # when the statement is rendered
-    text = pdf_text(pdf.chargeback_pdf(statement), tmp_path)
+    text = pdf_text(chargeback_documents.chargeback_pdf(statement), tmp_path)
 
     # then the header shows them
     assert "测试服饰 售后中心" in text and "广州市天河区测试路1号" in text
@@ -277,7 +279,7 @@ def test_loss_report_pdf_lists_the_partys_units_total_and_signature(tmp_path):
     )
 
     # when its PDF is rendered
-    text = pdf_text(pdf.lossreport_pdf(report), tmp_path)
+    text = pdf_text(writeoff_documents.lossreport_pdf(report), tmp_path)
 
     # then only the store's units, their total in figures and words, and the signature block are there
     assert "广州天河城店" in text and "LR-202610-001" in text and writeoff_list.number in text
@@ -317,7 +319,7 @@ def test_writeoff_list_pdf_shows_lines_approvals_and_destruction(tmp_path):
     )
 
     # when its PDF is rendered
-    text = pdf_text(pdf.writeofflist_pdf(writeoff_list), tmp_path)
+    text = pdf_text(writeoff_documents.writeofflist_pdf(writeoff_list), tmp_path)
 
     # then the live lines, the total and every approval and the destruction record are printed
     assert "WOL001" in text and "WOL002" in text and "WOLGONE" not in text
@@ -358,7 +360,7 @@ def test_a_wrapped_description_keeps_the_columns_of_every_line_aligned(tmp_path)
     second.save()
 
     # when it is rendered
-    data = pdf.chargeback_pdf(statement)
+    data = chargeback_documents.chargeback_pdf(statement)
     text = pdf_text(data, tmp_path)
 
     # then each line's style number and amount stand on the same printed line, after the long one too
@@ -375,7 +377,7 @@ def test_values_printed_in_the_shared_cell_start_under_their_own_column_header(t
     # given a statement whose lines have references of different lengths (the first four columns share a cell)
     statement = issued_statement(lines=4)
     path = tmp_path / "statement.pdf"
-    path.write_bytes(pdf.chargeback_pdf(statement))
+    path.write_bytes(chargeback_documents.chargeback_pdf(statement))
 
     # when the words' positions are read back
     html = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, check=True, text=True).stdout

@@ -9,21 +9,23 @@ from decimal import Decimal
 
 import pytest
 
-from inspection.choices import Responsibility
-from reports import pdf
-from reports.choices import ChargebackLineKind, ReportKind, StatementState, WriteOffListState
+from chargebacks import documents as chargeback_documents
+from chargebacks.choices import ChargebackLineKind, StatementState
+from reports.choices import ReportKind
+from reports.documents import report_pdf
 from reports.models import ReportRun
-from reports.services.runs import report_pdf
-from tests.factories.reports import (
-    ChargebackLineFactory,
-    ChargebackStatementFactory,
+from suppliers.choices import Responsibility
+from tests.factories.chargebacks import ChargebackLineFactory, ChargebackStatementFactory
+from tests.factories.stores import StoreFactory, UserFactory
+from tests.factories.suppliers import StyleFactory, SupplierFactory
+from tests.factories.writeoffs import (
     LossReportFactory,
     ScrapPendingReturnFactory,
     WriteOffLineFactory,
     WriteOffListFactory,
 )
-from tests.factories.stores import StoreFactory, UserFactory
-from tests.factories.suppliers import StyleFactory, SupplierFactory
+from writeoffs import documents as writeoff_documents
+from writeoffs.choices import WriteOffListState
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +90,7 @@ def test_every_column_of_a_statement_stands_at_the_same_x_on_every_row(tmp_path)
     lines = list(statement.lines.order_by("position"))
 
     # when it is rendered and the words' positions read back
-    found = words(pdf.chargeback_pdf(statement), tmp_path)
+    found = words(chargeback_documents.chargeback_pdf(statement), tmp_path)
 
     # then each column's values start at one x (within 0.2 pt), under their header
     columns = {
@@ -101,7 +103,7 @@ def test_every_column_of_a_statement_stands_at_the_same_x_on_every_row(tmp_path)
         assert_aligned(xs, header)
         header_x = next(word["x"] for word in found if word["text"] == header)
         assert abs(min(xs) - header_x) <= TOLERANCE_PT, (header, header_x, xs)
-    kinds = [w["x"] for w in found if w["text"] in pdf.KIND_LABELS.values()]
+    kinds = [w["x"] for w in found if w["text"] in chargeback_documents.KIND_LABELS.values()]
     assert len(kinds) == len(lines)
     assert_aligned(kinds, "类别")
     descriptions = [w["x"] for w in found if w["text"].startswith(("黑/", "面料起球"))]
@@ -129,11 +131,11 @@ def test_every_column_of_a_writeoff_list_stands_at_the_same_x_on_every_row(tmp_p
         )
     lines = list(writeoff_list.lines.order_by("id"))
 
-    found = words(pdf.writeofflist_pdf(writeoff_list), tmp_path)
+    found = words(writeoff_documents.writeofflist_pdf(writeoff_list), tmp_path)
 
     assert_aligned(starts(found, [line.return_item.number for line in lines]), "退货单号")
     assert_aligned(starts(found, [line.style_no for line in lines]), "款号")
-    labels = set(pdf.RESPONSIBILITY_LABELS.values())
+    labels = set(writeoff_documents.RESPONSIBILITY_LABELS.values())
     # 供应商 is also the header; the rows' labels are the words below it
     header_y = next(word["y"] for word in found if word["text"] == "责任")
     assert_aligned([w["x"] for w in found if w["text"] in labels and w["y"] > header_y + 1], "责任")
@@ -152,7 +154,7 @@ def test_the_description_does_not_repeat_the_return_number_and_an_adjusted_line_
     line.save()
 
     # when it is rendered
-    text = "".join(word["text"] for word in words(pdf.chargeback_pdf(statement), tmp_path))
+    text = "".join(word["text"] for word in words(chargeback_documents.chargeback_pdf(statement), tmp_path))
 
     # then the return number is printed once (its own column), and the original amount and the reason are there
     assert text.count(line.return_item.number) == 1
@@ -162,7 +164,7 @@ def test_the_description_does_not_repeat_the_return_number_and_an_adjusted_line_
 def test_the_running_header_is_not_repeated_under_the_title_of_the_first_page(tmp_path):
     # given a statement long enough for two pages
     statement = mixed_statement(lines=70)
-    data = pdf.chargeback_pdf(statement)
+    data = chargeback_documents.chargeback_pdf(statement)
 
     # then the first page names the document once (under the title), the next ones in the running header
     first = "".join(word["text"] for word in words(data, tmp_path, page=1))
@@ -178,7 +180,7 @@ def test_the_signature_lines_stand_level(tmp_path, document):
         statement = mixed_statement(lines=2)
         statement.issued_by = UserFactory(first_name="王会计")
         statement.save()
-        data = pdf.chargeback_pdf(statement)
+        data = chargeback_documents.chargeback_pdf(statement)
     else:
         store = StoreFactory(code="SSIG1", name="南京新街口店")
         writeoff_list = WriteOffListFactory(period=dt.date(2026, 9, 1), state=WriteOffListState.APPROVED)
@@ -187,7 +189,7 @@ def test_the_signature_lines_stand_level(tmp_path, document):
             return_item=ScrapPendingReturnFactory(store=store, responsibility=Responsibility.STORE),
         )
         report = LossReportFactory(writeoff_list=writeoff_list, party_type="store", store=store)
-        data = pdf.lossreport_pdf(report)
+        data = writeoff_documents.lossreport_pdf(report)
 
     found = words(data, tmp_path)
 

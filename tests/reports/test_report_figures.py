@@ -25,23 +25,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cases.choices import ReturnState
+from cases.choices import ReturnState, Verdict
 from cases.models import Return
-from inspection.choices import Responsibility, Verdict
 from inspection.models import InspectionReport
 from repairs.models import RepairTicket, RepairTicketState
 from reports.choices import ReportKind
-from reports.selectors.runs import (
-    ReportScope,
-    median_from_histogram,
-    report_figures,
-    report_scope,
-)
+from reports.selectors import ReportScope, median_from_histogram, report_figures, report_scope
+from suppliers.choices import Responsibility
 from tests.factories.cases import ReturnFactory
-from tests.factories.inspection import DefectCodeFactory
-from tests.factories.reports import ChargebackStatementFactory
+from tests.factories.chargebacks import ChargebackStatementFactory
 from tests.factories.stores import RegionFactory, StoreFactory, UserFactory
-from tests.factories.suppliers import StyleFactory, SupplierFactory
+from tests.factories.suppliers import DefectCodeFactory, StyleFactory, SupplierFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MARCH = dt.date(2025, 3, 1)

@@ -9,11 +9,11 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from cases.choices import ReturnState
-from inspection.choices import Responsibility, Verdict
+from cases.choices import ReturnState, Verdict
 from reports.choices import ReportKind, ReportRunStatus
 from reports.models import ReportRun
-from reports.services.runs import reportrun_rebuild, reportrun_request
+from reports.services import reportrun_rebuild, reportrun_request
+from suppliers.choices import Responsibility
 from tests.factories.cases import ReturnFactory
 from tests.factories.reports import ReportRunFactory
 from tests.factories.stores import UserFactory
@@ -133,10 +133,10 @@ def test_slow_actions_show_that_work_is_under_way(technician, client, db):
     runs and its button is disabled (htmx hx-disabled-elt, or static/js/busy.js for a plain form)."""
     finance = UserFactory(roles=["finance"])
     client.force_login(technician)
-    for url in (reverse("reports:reportrun_list"), reverse("reports:writeofflist_list")):
+    for url in (reverse("reports:reportrun_list"), reverse("writeoffs:writeofflist_list")):
         body = client.get(url).content.decode()
         assert "data-busy" in body and 'data-testid="busy"' in body and "正在生成…" in body, url
     client.force_login(finance)
-    body = client.get(reverse("reports:chargeback_list")).content.decode()
+    body = client.get(reverse("chargebacks:chargeback_list")).content.decode()
     assert "data-busy" in body and 'data-testid="busy"' in body
     assert "js/busy.js" in body

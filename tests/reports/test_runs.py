@@ -11,21 +11,16 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from aftersales.exports import document_path
 from aftersales.fsm import TransitionForbidden, TransitionStateConflict
-from cases.choices import ReturnState
-from inspection.choices import Responsibility, Verdict
+from aftersales.periods import previous_period
+from cases.choices import ReturnState, Verdict
+from reports import services
 from reports.choices import ReportKind, ReportRunStatus
-from reports.models import ReportRun, document_path
-from reports.periods import previous_period
-from reports.services import runs as services
-from reports.services.runs import (
-    artefact_name,
-    monthly_build,
-    reportrun_build,
-    reportrun_request,
-    reportrun_retry,
-)
+from reports.models import ReportRun
+from reports.services import artefact_name, monthly_build, reportrun_build, reportrun_request, reportrun_retry
 from reports.tasks import monthly_build_task, reportrun_build_task
+from suppliers.choices import Responsibility
 from tests.factories.cases import ReturnFactory
 from tests.factories.reports import ReportRunFactory
 from tests.factories.stores import UserFactory
@@ -326,7 +321,8 @@ def test_the_monthly_build_drafts_the_documents_and_requests_the_three_reports(
 
 
 def _documents():
-    from reports.models import ChargebackStatement, WriteOffLine, WriteOffList
+    from chargebacks.models import ChargebackStatement
+    from writeoffs.models import WriteOffLine, WriteOffList
 
     return (
         sorted(WriteOffList.objects.values_list("period", "state", "total_cost")),

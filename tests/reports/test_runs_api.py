@@ -6,12 +6,12 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from cases.choices import ReturnState
-from inspection.choices import Responsibility, Verdict
+from cases.choices import ReturnState, Verdict
 from reports.choices import ReportKind, ReportRunStatus
 from reports.models import ReportRun
-from reports.services.runs import reportrun_build
+from reports.services import reportrun_build
 from stores.models import Store
+from suppliers.choices import Responsibility
 from suppliers.models import Style
 from tests.factories.cases import ReturnFactory
 from tests.factories.reports import ReportRunFactory

@@ -9,15 +9,15 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from cases.choices import ReturnState
-from inspection.choices import Responsibility, Verdict
-from inspection.models import DefectCode, InspectionReport
+from aftersales.periods import future_period_message
+from cases.choices import ReturnState, Verdict
+from inspection.models import InspectionReport
 from reports.choices import ReportKind, ReportRunStatus
 from reports.models import ReportRun
-from reports.periods import future_period_message
-from reports.services.runs import reportrun_build
+from reports.services import reportrun_build
 from stores.models import Store
-from suppliers.models import Style
+from suppliers.choices import Responsibility
+from suppliers.models import DefectCode, Style
 from tests.factories.cases import ReturnFactory
 from tests.factories.reports import ReportRunFactory
 

@@ -11,11 +11,11 @@ from decimal import Decimal
 
 import pytest
 
-from cases.choices import ReturnState
-from inspection.choices import Responsibility, Verdict
+from cases.choices import ReturnState, Verdict
 from reports.choices import ReportRunStatus
 from reports.models import ReportRun
-from reports.services.runs import PAUSE_FILE_VARIABLE, reportrun_request
+from reports.services import PAUSE_FILE_VARIABLE, reportrun_request
+from suppliers.choices import Responsibility
 from tests.celery_worker import celery_worker, celery_worker_factory  # noqa: F401  (fixtures)
 from tests.factories.cases import ReturnFactory
 from tests.factories.stores import UserFactory

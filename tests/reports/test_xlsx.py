@@ -7,18 +7,20 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from reports import xlsx
-from reports.choices import PartyType, StatementState, WriteOffListState
-from tests.factories.reports import (
-    ChargebackLineFactory,
-    ChargebackStatementFactory,
+from aftersales.exports import xlsx
+from chargebacks import documents as chargeback_documents
+from chargebacks.choices import StatementState
+from tests.factories.chargebacks import ChargebackLineFactory, ChargebackStatementFactory
+from tests.factories.stores import StoreFactory, UserFactory
+from tests.factories.suppliers import StyleFactory, SupplierFactory
+from tests.factories.writeoffs import (
     LossReportFactory,
     ScrapPendingReturnFactory,
     WriteOffLineFactory,
     WriteOffListFactory,
 )
-from tests.factories.stores import StoreFactory, UserFactory
-from tests.factories.suppliers import StyleFactory, SupplierFactory
+from writeoffs import documents as writeoff_documents
+from writeoffs.choices import PartyType, WriteOffListState
 
 ISSUED_AT = dt.datetime(2026, 11, 3, 2, 30, tzinfo=dt.UTC)
 
@@ -57,7 +59,7 @@ def statement(db):
 def test_chargeback_xlsx_amounts_are_numbers_in_cny_and_the_total_is_their_sum(statement):
     # given an issued statement with four lines
     # when its workbook is read back
-    sheet = sheet_of(xlsx.chargeback_xlsx(statement))
+    sheet = sheet_of(chargeback_documents.chargeback_xlsx(statement))
     header_row, lines, total = table(sheet)
 
     # then the header names the columns, each amount is a numeric CNY cell and the total equals the sum
@@ -82,7 +84,7 @@ def test_chargeback_xlsx_amounts_are_numbers_in_cny_and_the_total_is_their_sum(s
 
 def test_header_is_frozen_and_columns_have_widths(statement):
     # given a statement's workbook
-    sheet = sheet_of(xlsx.chargeback_xlsx(statement))
+    sheet = sheet_of(chargeback_documents.chargeback_xlsx(statement))
 
     # when / then the rows below the header scroll under it and every column has a width
     header_row, _, _ = table(sheet)
@@ -93,8 +95,8 @@ def test_header_is_frozen_and_columns_have_widths(statement):
 def test_two_renders_are_byte_identical_and_dated_by_the_document(statement):
     # given an issued statement
     # when its workbook is written twice
-    first = xlsx.chargeback_xlsx(statement)
-    second = xlsx.chargeback_xlsx(statement)
+    first = chargeback_documents.chargeback_xlsx(statement)
+    second = chargeback_documents.chargeback_xlsx(statement)
 
     # then the bytes are equal and the workbook is dated at the issue, not now
     assert first == second
@@ -141,7 +143,7 @@ def test_loss_report_xlsx_lists_the_partys_units_with_a_total():
     report = LossReportFactory(writeoff_list=writeoff_list, party_type=PartyType.STORE, store=store)
 
     # when its workbook is read back
-    sheet = sheet_of(xlsx.lossreport_xlsx(report))
+    sheet = sheet_of(writeoff_documents.lossreport_xlsx(report))
     _, lines, total = table(sheet)
 
     # then only the store's units are there, costs numeric in CNY, total their sum
@@ -165,7 +167,7 @@ def test_writeoff_list_xlsx_has_live_lines_total_and_approvals():
     WriteOffLineFactory(writeoff_list=writeoff_list, unit_cost=Decimal("999.00"), removed_at=ISSUED_AT)
 
     # when its workbook is read back
-    data = xlsx.writeofflist_xlsx(writeoff_list)
+    data = writeoff_documents.writeofflist_xlsx(writeoff_list)
     sheet = sheet_of(data)
     header_row, lines, total = table(sheet)
 
@@ -174,4 +176,4 @@ def test_writeoff_list_xlsx_has_live_lines_total_and_approvals():
     assert Decimal(str(total[7].value)) == Decimal("30.25")
     titles = " ".join(str(cell.value) for row in sheet.iter_rows(max_row=header_row - 1) for cell in row if cell.value)
     assert "陈副总" in titles and "2026年11月3日" in titles
-    assert data == xlsx.writeofflist_xlsx(writeoff_list)
+    assert data == writeoff_documents.writeofflist_xlsx(writeoff_list)

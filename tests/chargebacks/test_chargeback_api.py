@@ -10,23 +10,18 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIClient
 
-from reports.choices import StatementState
-from reports.models import ChargebackStatement
-from reports.periods import current_period
-from reports.services.chargebacks import (
-    chargeback_acknowledge,
-    chargeback_build,
-    chargeback_dispute,
-    chargeback_issue,
-)
+from aftersales.periods import current_period
+from chargebacks.choices import StatementState
+from chargebacks.models import ChargebackStatement
+from chargebacks.services import chargeback_acknowledge, chargeback_build, chargeback_dispute, chargeback_issue
 from stores.models import Store
-from tests.factories.reports import ChargebackStatementFactory
-from tests.reports.test_chargeback_services import (  # noqa: F401 - fast_documents is a fixture
+from tests.chargebacks.test_chargeback_services import (  # noqa: F401 - fast_documents is a fixture
     charged_month,
     fast_documents,
     snapshot,
     statement_of,
 )
+from tests.factories.chargebacks import ChargebackStatementFactory
 
 URL = "/api/v1/chargebacks/"
 
@@ -283,7 +278,7 @@ def test_transition_matrix(month, api_as, demo_user, transition, party_key, befo
     statement = statement_of(month.period, party_key)
     if before == "settled":
         state_after(statement, StatementState.ACKNOWLEDGED, demo_user)
-        from reports.services.chargebacks import chargeback_settle
+        from chargebacks.services import chargeback_settle
 
         chargeback_settle(statement=statement, user=demo_user("finance1"), reference="PZ-0")
     else:

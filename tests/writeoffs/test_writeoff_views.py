@@ -9,19 +9,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from aftersales.periods import future_period_message, previous_period
 from cases.choices import ReturnState
 from cases.models import Return
-from reports.choices import WriteOffListState
-from reports.models import DestructionPhoto, WriteOffLine, WriteOffList
-from reports.periods import future_period_message, previous_period
-from reports.services.writeoffs import (
-    writeofflist_approve,
-    writeofflist_build,
-    writeofflist_confirm,
-    writeofflist_submit,
-)
-from tests.factories.reports import WriteOffLineFactory, WriteOffListFactory, scrapped_unit
 from tests.factories.stores import UserFactory
+from tests.factories.writeoffs import WriteOffLineFactory, WriteOffListFactory, scrapped_unit
+from writeoffs.choices import WriteOffListState
+from writeoffs.models import DestructionPhoto, WriteOffLine, WriteOffList
+from writeoffs.services import writeofflist_approve, writeofflist_build, writeofflist_confirm, writeofflist_submit
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""The supplier portal 供应商门户 (``reports:supplier_units``): a supplier sees only the units scrapped at its
+"""The supplier portal 供应商门户 (``chargebacks:supplier_units``): a supplier sees only the units scrapped at its
 charge, with the inspection verdict, defect codes and photos, and its own issued statements."""
 
 from __future__ import annotations
@@ -9,19 +9,19 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from cases.choices import Verdict
 from cases.models import Attachment
-from inspection.choices import Verdict
+from chargebacks.choices import StatementState
+from chargebacks.services import chargeback_build
 from inspection.models import InspectionReport
-from reports.choices import StatementState
-from reports.services.chargebacks import chargeback_build
-from tests.factories.inspection import DefectCodeFactory
-from tests.factories.reports import ScrapPendingReturnFactory
-from tests.reports.test_chargeback_api import state_after
-from tests.reports.test_chargeback_services import (  # noqa: F401 - fast_documents is a fixture
+from tests.chargebacks.test_chargeback_api import state_after
+from tests.chargebacks.test_chargeback_services import (  # noqa: F401 - fast_documents is a fixture
     charged_month,
     fast_documents,
     statement_of,
 )
+from tests.factories.suppliers import DefectCodeFactory
+from tests.factories.writeoffs import ScrapPendingReturnFactory
 
 URL = "/month-end/supplier/units/"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -107,7 +107,7 @@ def test_supplier_never_sees_another_suppliers_statement(portal, browser_as, api
     # when / then
     client = browser_as("supplier1")
     for name in ["chargeback_detail", "chargeback_pdf", "chargeback_xlsx"]:
-        assert client.get(reverse(f"reports:{name}", args=[other.pk])).status_code == 404
+        assert client.get(reverse(f"chargebacks:{name}", args=[other.pk])).status_code == 404
     assert api_as("supplier1").get(f"/api/v1/chargebacks/{other.pk}/").status_code == 404
     assert api_as("supplier1").get("/api/v1/chargebacks/", {"party": "SUP02"}).json()["results"] == []
 
@@ -117,11 +117,11 @@ def test_supplier_disputes_its_statement_from_its_page(portal, browser_as):
     month, _photos = portal
     statement = statement_of(month.period, "supplier:SUP01")
     client = browser_as("supplier1")
-    page = client.get(reverse("reports:chargeback_detail", args=[statement.pk])).content.decode()
+    page = client.get(reverse("chargebacks:chargeback_detail", args=[statement.pk])).content.decode()
 
     # when
     response = client.post(
-        reverse("reports:chargeback_transition", args=[statement.pk, "dispute"]),
+        reverse("chargebacks:chargeback_transition", args=[statement.pk, "dispute"]),
         {"reason": "该批次已按协议由门店承担"},
         HTTP_HX_REQUEST="true",
     )

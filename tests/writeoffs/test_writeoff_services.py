@@ -12,13 +12,16 @@ from PIL import Image
 
 from aftersales.fsm import TransitionForbidden, TransitionStateConflict
 from aftersales.models import Notification, TransitionLog
+from aftersales.periods import current_period, future_period_message, period_bounds, previous_period
 from cases.choices import ReturnState
 from cases.models import Return
-from inspection.choices import Responsibility
-from reports.choices import LossReportState, PartyType, WriteOffListState
-from reports.models import DestructionPhoto, LossReport, WriteOffLine, WriteOffList
-from reports.periods import current_period, future_period_message, period_bounds, previous_period
-from reports.services.writeoffs import (
+from suppliers.choices import Responsibility
+from tests.factories.cases import ReturnFactory
+from tests.factories.stores import UserFactory
+from tests.factories.writeoffs import scrapped_unit
+from writeoffs.choices import LossReportState, PartyType, WriteOffListState
+from writeoffs.models import DestructionPhoto, LossReport, WriteOffLine, WriteOffList
+from writeoffs.services import (
     lossreport_acknowledge,
     writeoffline_remove,
     writeofflist_approve,
@@ -28,9 +31,6 @@ from reports.services.writeoffs import (
     writeofflist_reject,
     writeofflist_submit,
 )
-from tests.factories.cases import ReturnFactory
-from tests.factories.reports import scrapped_unit
-from tests.factories.stores import UserFactory
 
 pytestmark = pytest.mark.django_db
 

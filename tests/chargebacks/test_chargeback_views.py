@@ -9,19 +9,19 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from reports.choices import StatementState
-from reports.models import ChargebackLine, ChargebackStatement
-from reports.periods import current_period
-from reports.services.chargebacks import chargeback_build
+from aftersales.periods import current_period
+from chargebacks.choices import StatementState
+from chargebacks.models import ChargebackLine, ChargebackStatement
+from chargebacks.services import chargeback_build
 from stores.models import Store
-from tests.factories.reports import ChargebackStatementFactory
-from tests.reports.test_chargeback_api import state_after
-from tests.reports.test_chargeback_services import (  # noqa: F401 - fast_documents is a fixture
+from tests.chargebacks.test_chargeback_api import state_after
+from tests.chargebacks.test_chargeback_services import (  # noqa: F401 - fast_documents is a fixture
     charged_month,
     fast_documents,
     snapshot,
     statement_of,
 )
+from tests.factories.chargebacks import ChargebackStatementFactory
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -34,7 +34,7 @@ def month(demo, fast_documents):  # noqa: F811
 
 
 def detail(statement) -> str:
-    return reverse("reports:chargeback_detail", args=[statement.pk])
+    return reverse("chargebacks:chargeback_detail", args=[statement.pk])
 
 
 # --- the list ---
@@ -45,7 +45,7 @@ def test_finance_sees_statements_month_totals_and_the_build_form(month, browser_
     client = browser_as("finance1")
 
     # when
-    response = client.get(reverse("reports:chargeback_list"), {"period": f"{month.period:%Y-%m}"})
+    response = client.get(reverse("chargebacks:chargeback_list"), {"period": f"{month.period:%Y-%m}"})
 
     # then
     assert response.status_code == 200
@@ -60,7 +60,7 @@ def test_finance_sees_statements_month_totals_and_the_build_form(month, browser_
 def test_the_list_page_costs_a_fixed_number_of_queries(month, browser_as, django_assert_max_num_queries):
     # given
     client = browser_as("finance1")
-    url = reverse("reports:chargeback_list")
+    url = reverse("chargebacks:chargeback_list")
     client.get(url)
     with django_assert_max_num_queries(40) as few:
         client.get(url)
@@ -84,7 +84,7 @@ def test_a_party_without_issued_statements_sees_an_empty_list_without_totals_or_
     # given: only drafts exist
 
     # when
-    response = browser_as(username).get(reverse("reports:chargeback_list"))
+    response = browser_as(username).get(reverse("chargebacks:chargeback_list"))
 
     # then
     html = response.content.decode()
@@ -100,7 +100,7 @@ def test_build_form_refuses_a_future_or_malformed_month_with_a_message(demo, bro
     future = f"{(current_period() + dt.timedelta(days=32)).replace(day=1):%Y-%m}"
 
     # when
-    answers = [client.post(reverse("reports:chargeback_build"), {"period": value}) for value in [future, "2026-13"]]
+    answers = [client.post(reverse("chargebacks:chargeback_build"), {"period": value}) for value in [future, "2026-13"]]
 
     # then
     for response in answers:
@@ -115,7 +115,7 @@ def test_only_finance_builds_from_the_page(demo, browser_as, username, status):
     month = charged_month()
 
     # when
-    response = browser_as(username).post(reverse("reports:chargeback_build"), {"period": f"{month.period:%Y-%m}"})
+    response = browser_as(username).post(reverse("chargebacks:chargeback_build"), {"period": f"{month.period:%Y-%m}"})
 
     # then
     assert response.status_code == status
@@ -127,7 +127,7 @@ def test_build_form_builds_the_drafts(demo, browser_as):
     month = charged_month()
 
     # when
-    response = browser_as("finance1").post(reverse("reports:chargeback_build"), {"period": f"{month.period:%Y-%m}"})
+    response = browser_as("finance1").post(reverse("chargebacks:chargeback_build"), {"period": f"{month.period:%Y-%m}"})
 
     # then
     assert response.status_code == 302 and f"period={month.period:%Y-%m}" in response["Location"]
@@ -144,7 +144,7 @@ def test_detail_shows_lines_years_total_and_after_issue_the_checksums(month, bro
 
     # when
     draft = client.get(detail(statement)).content.decode()
-    issued = client.post(reverse("reports:chargeback_transition", args=[statement.pk, "issue"]), **HTMX)
+    issued = client.post(reverse("chargebacks:chargeback_transition", args=[statement.pk, "issue"]), **HTMX)
 
     # then
     assert "2023" in draft and "—" in draft and "288.00" in draft
@@ -169,9 +169,9 @@ def test_out_of_scope_statement_pages_and_downloads_are_404(month, browser_as, d
 
     # when / then
     for name in ["chargeback_detail", "chargeback_pdf", "chargeback_xlsx"]:
-        assert client.get(reverse(f"reports:{name}", args=[statement.pk])).status_code == 404
+        assert client.get(reverse(f"chargebacks:{name}", args=[statement.pk])).status_code == 404
     before = snapshot(statement)
-    url = reverse("reports:chargeback_transition", args=[statement.pk, "acknowledge"])
+    url = reverse("chargebacks:chargeback_transition", args=[statement.pk, "acknowledge"])
     assert client.post(url, **HTMX).status_code == 404
     assert snapshot(statement) == before
 
@@ -180,14 +180,14 @@ def test_downloads_serve_the_stored_bytes_and_a_draft_has_none(month, browser_as
     # given
     statement = statement_of(month.period, "supplier:SUP01")
     client = browser_as("supplier1")
-    draft = browser_as("finance1").get(reverse("reports:chargeback_pdf", args=[statement.pk]))
+    draft = browser_as("finance1").get(reverse("chargebacks:chargeback_pdf", args=[statement.pk]))
     state_after(statement, StatementState.ISSUED, demo_user)
     statement.refresh_from_db()
     client = browser_as("supplier1")
 
     # when
-    pdf = client.get(reverse("reports:chargeback_pdf", args=[statement.pk]))
-    xlsx = client.get(reverse("reports:chargeback_xlsx", args=[statement.pk]))
+    pdf = client.get(reverse("chargebacks:chargeback_pdf", args=[statement.pk]))
+    xlsx = client.get(reverse("chargebacks:chargeback_xlsx", args=[statement.pk]))
 
     # then
     assert draft.status_code == 409
@@ -218,7 +218,7 @@ def test_transition_buttons(month, browser_as, demo_user, name, before, username
     unchanged = snapshot(statement)
 
     # when
-    url = reverse("reports:chargeback_transition", args=[statement.pk, name])
+    url = reverse("chargebacks:chargeback_transition", args=[statement.pk, name])
     response = browser_as(username).post(url, data, **HTMX)
 
     # then
@@ -235,7 +235,7 @@ def test_store_staff_acknowledge_their_store_statement(month, browser_as, demo_u
 
     # when
     response = browser_as("store1").post(
-        reverse("reports:chargeback_transition", args=[statement.pk, "acknowledge"]), {"checked": "on"}, **HTMX
+        reverse("chargebacks:chargeback_transition", args=[statement.pk, "acknowledge"]), {"checked": "on"}, **HTMX
     )
 
     # then
@@ -248,7 +248,7 @@ def test_revise_from_the_page_opens_version_two(month, browser_as, demo_user):
     # given
     statement = statement_of(month.period, "supplier:SUP01")
     state_after(statement, StatementState.DISPUTED, demo_user)
-    url = reverse("reports:chargeback_revise", args=[statement.pk])
+    url = reverse("chargebacks:chargeback_revise", args=[statement.pk])
     assert 'data-testid="submit-revise"' in browser_as("finance1").get(detail(statement)).content.decode()
 
     # when
@@ -280,7 +280,7 @@ def test_line_edits_on_a_draft(month, browser_as, action, username, data, status
     unchanged = snapshot(statement)
 
     # when
-    url = reverse("reports:chargebackline_edit", args=[statement.pk, line.pk, action])
+    url = reverse("chargebacks:chargebackline_edit", args=[statement.pk, line.pk, action])
     response = browser_as(username).post(url, data, **HTMX)
 
     # then
@@ -303,7 +303,7 @@ def test_line_edits_on_an_issued_statement_are_409(month, browser_as, demo_user)
     unchanged = snapshot(statement)
 
     # when
-    url = reverse("reports:chargebackline_edit", args=[statement.pk, line.pk, "remove"])
+    url = reverse("chargebacks:chargebackline_edit", args=[statement.pk, line.pk, "remove"])
     response = browser_as("finance1").post(url, {"reason": "x"}, **HTMX)
 
     # then
@@ -318,12 +318,12 @@ def test_acknowledging_asks_for_confirmation_and_refuses_an_unticked_form(month,
     statement = statement_of(month.period, "supplier:SUP01")
     state_after(statement, StatementState.ISSUED, demo_user)
     client = browser_as("supplier1")
-    page = client.get(reverse("reports:chargeback_detail", args=[statement.pk])).content.decode()
+    page = client.get(reverse("chargebacks:chargeback_detail", args=[statement.pk])).content.decode()
     assert "hx-confirm=" in page and 'name="checked"' in page
     unchanged = snapshot(statement)
 
     # when the form is sent without the tick (a plain POST, as without JavaScript)
-    url = reverse("reports:chargeback_transition", args=[statement.pk, "acknowledge"])
+    url = reverse("chargebacks:chargeback_transition", args=[statement.pk, "acknowledge"])
     response = client.post(url, {})
 
     # then nothing changes and the page says why

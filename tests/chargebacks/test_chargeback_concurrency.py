@@ -11,16 +11,11 @@ import pytest
 from django.db import connection
 
 from aftersales.fsm import http_status
-from reports.choices import StatementState
-from reports.models import ChargebackLine, ChargebackStatement
-from reports.services.chargebacks import (
-    chargeback_acknowledge,
-    chargeback_build,
-    chargeback_dispute,
-    chargeback_issue,
-)
+from chargebacks.choices import StatementState
+from chargebacks.models import ChargebackLine, ChargebackStatement
+from chargebacks.services import chargeback_acknowledge, chargeback_build, chargeback_dispute, chargeback_issue
 from tests.cases.test_concurrency import run_together, user
-from tests.reports.test_chargeback_services import (  # noqa: F401 - fast_documents is a fixture
+from tests.chargebacks.test_chargeback_services import (  # noqa: F401 - fast_documents is a fixture
     charged_month,
     fast_documents,
     statement_of,

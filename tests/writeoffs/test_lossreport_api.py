@@ -7,20 +7,15 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIClient
 
-from inspection.choices import Responsibility
-from reports.choices import LossReportState, PartyType
-from reports.models import LossReport
-from reports.periods import previous_period
-from reports.services.writeoffs import (
-    writeofflist_approve,
-    writeofflist_build,
-    writeofflist_confirm,
-    writeofflist_submit,
-)
+from aftersales.periods import previous_period
 from stores.models import Store
+from suppliers.choices import Responsibility
 from suppliers.models import Supplier
-from tests.factories.reports import LossReportFactory, WriteOffListFactory, scrapped_unit
 from tests.factories.stores import UserFactory
+from tests.factories.writeoffs import LossReportFactory, WriteOffListFactory, scrapped_unit
+from writeoffs.choices import LossReportState, PartyType
+from writeoffs.models import LossReport
+from writeoffs.services import writeofflist_approve, writeofflist_build, writeofflist_confirm, writeofflist_submit
 
 pytestmark = pytest.mark.django_db
 

@@ -19,13 +19,11 @@ from django.utils import timezone
 
 from aftersales.fsm import TransitionForbidden, TransitionStateConflict
 from aftersales.models import Notification, TransitionLog
+from aftersales.periods import current_period
 from cases.choices import ReturnState, ShipmentDirection, ShipmentState
-from inspection.choices import Responsibility
-from repairs.models import RepairTicket
-from reports.choices import ChargebackLineKind, PartyType, StatementState, WriteOffListState
-from reports.models import ChargebackLine, ChargebackStatement
-from reports.periods import current_period
-from reports.services.chargebacks import (
+from chargebacks.choices import ChargebackLineKind, StatementState
+from chargebacks.models import ChargebackLine, ChargebackStatement
+from chargebacks.services import (
     chargeback_acknowledge,
     chargeback_build,
     chargeback_dispute,
@@ -35,16 +33,19 @@ from reports.services.chargebacks import (
     chargebackline_adjust,
     chargebackline_remove,
 )
+from repairs.models import RepairTicket
 from stores.models import Store
+from suppliers.choices import Responsibility
 from suppliers.models import Style, Supplier
 from tests.factories.cases import ReturnFactory, ShipmentFactory
-from tests.factories.reports import (
-    ChargebackStatementFactory,
+from tests.factories.chargebacks import ChargebackStatementFactory
+from tests.factories.writeoffs import (
     ScrapPendingReturnFactory,
     WriteOffLineFactory,
     WriteOffListFactory,
     first_of_last_month,
 )
+from writeoffs.choices import PartyType, WriteOffListState
 
 SHANGHAI = timezone.get_default_timezone()
 
@@ -118,8 +119,7 @@ def snapshot(statement: ChargebackStatement) -> tuple:
 def fast_documents(monkeypatch):
     """Deterministic stand-ins for the PDF and XLSX renderers (the real ones are tested in test_pdf/test_xlsx
     and in the freeze test below), so transition tests do not run WeasyPrint each time."""
-    import reports.pdf
-    import reports.xlsx
+    import chargebacks.documents
 
     def fake(kind):
         def render(statement, **kwargs):
@@ -128,8 +128,8 @@ def fast_documents(monkeypatch):
 
         return render
 
-    monkeypatch.setattr(reports.pdf, "chargeback_pdf", fake("PDF"))
-    monkeypatch.setattr(reports.xlsx, "chargeback_xlsx", fake("XLSX"))
+    monkeypatch.setattr(chargebacks.documents, "chargeback_pdf", fake("PDF"))
+    monkeypatch.setattr(chargebacks.documents, "chargeback_xlsx", fake("XLSX"))
 
 
 # --- the build ---
@@ -214,7 +214,7 @@ def test_scrap_is_charged_only_once_the_writeoff_list_is_approved(demo, writeoff
 @pytest.mark.parametrize("value", ["next", "2026-13", "26-10", "", "2026-1"])
 def test_build_of_a_future_or_malformed_period_is_refused(demo, value):
     # given
-    from reports.periods import parse_period
+    from aftersales.periods import parse_period
 
     charged_month()
     if value == "next":
@@ -513,7 +513,7 @@ def test_a_party_type_always_names_its_party(demo):
 
 def test_issue_is_all_or_nothing(demo, demo_user, fast_documents, monkeypatch):
     # given: charging back a unit fails after the documents were stored
-    import reports.services.chargebacks as module
+    import chargebacks.services as module
 
     real_fire = module.fire
 
@@ -550,8 +550,8 @@ def test_issue_is_all_or_nothing(demo, demo_user, fast_documents, monkeypatch):
 
 def test_recalled_units_found_unrepairable_in_the_month_are_charged_to_the_supplier(demo):
     # given
-    from cases.choices import RecallOutcome
-    from tests.factories.cases import RecallUnitFactory
+    from recalls.choices import RecallOutcome
+    from tests.factories.recalls import RecallUnitFactory
 
     period = first_of_last_month()
     style = Style.objects.get(style_no="226201TS008")  # SUP01, unit cost 86.00

@@ -9,13 +9,13 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from aftersales.models import TransitionLog
+from aftersales.periods import future_period_message, previous_period
 from cases.choices import ReturnState
 from cases.models import Return
-from reports.choices import WriteOffListState
-from reports.models import LossReport, WriteOffLine, WriteOffList
-from reports.periods import future_period_message, previous_period
-from tests.factories.reports import WriteOffLineFactory, WriteOffListFactory, scrapped_unit
 from tests.factories.stores import UserFactory
+from tests.factories.writeoffs import WriteOffLineFactory, WriteOffListFactory, scrapped_unit
+from writeoffs.choices import WriteOffListState
+from writeoffs.models import LossReport, WriteOffLine, WriteOffList
 
 pytestmark = pytest.mark.django_db
 
