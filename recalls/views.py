@@ -23,14 +23,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
-from django_fsm import ConcurrentTransition
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from aftersales.exports import XLSX_CONTENT_TYPE, Column
 from aftersales.exports import _excel_value as excel_value
 from aftersales.fsm import (
-    CONCURRENT_CHANGE_MESSAGE,
     TransitionError,
     TransitionForbidden,
     TransitionStateConflict,
@@ -104,49 +102,6 @@ def require_center(user) -> None:
 
 def recall_state_label(value: str) -> str:
     return str(RecallState(value).label) if value in RecallState.values else value
-
-
-class ExtraActionsMixin(TransitionViewMixin):
-    """``TransitionViewMixin`` plus actions that are not FSM transitions (outcomes, photos, bulk returns).
-
-    Those are refused in the same order (409 wrong state, then 403 wrong
-    person) by ``extra_refusal`` before their form is read; the services
-    check again under the lock.
-    """
-
-    extra_forms: dict[str, type] = {}
-
-    def extra_refusal(self, name: str, obj) -> TransitionError | None:
-        raise NotImplementedError
-
-    def post(self, request, *args, **kwargs):
-        name = kwargs["name"]
-        if name not in self.extra_forms:
-            return super().post(request, *args, **kwargs)
-        obj = self.get_object()
-        refused = self.extra_refusal(name, obj)
-        if refused is not None:
-            return self.refused(obj, refused.status, refused.message)
-        form = self.extra_forms[name](request.POST, request.FILES, **self.get_form_kwargs(name, obj))
-        if not form.is_valid():
-            return self.render_panel(obj, status=400, name=name, form=form, full_page=not self.request.htmx)
-        try:
-            with transaction.atomic():
-                message = self.perform(name, obj, form)
-        except TransitionError as error:
-            return self.refused(self.get_object(), error.status, error.message)
-        except ConcurrentTransition:
-            return self.refused(self.get_object(), 409, str(CONCURRENT_CHANGE_MESSAGE))
-        except ValidationError as error:
-            self.add_service_errors(form, error)
-            return self.render_panel(
-                self.get_object(), status=400, name=name, form=form, full_page=not self.request.htmx
-            )
-        obj = self.get_object()
-        if self.request.htmx:
-            return self.render_panel(obj, alert=("success", message))
-        messages.success(request, message)
-        return HttpResponseRedirect(self.detail_url(obj))
 
 
 # --- candidates 整款退货候选 ---
@@ -397,7 +352,7 @@ class RecallDetailView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class RecallTransitionView(ExtraActionsMixin, View):
+class RecallTransitionView(TransitionViewMixin, View):
     """QA approves, rejects, issues the notice and closes; technicians ship to the supplier and record outcomes."""
 
     forms = {
@@ -411,10 +366,6 @@ class RecallTransitionView(ExtraActionsMixin, View):
         "record_outcome": recall_forms.RecallRecordOutcomeForm,
         "attach": recall_forms.RecallAttachForm,
     }
-
-    @classmethod
-    def all_forms(cls) -> dict[str, type]:
-        return {**cls.forms, **cls.extra_forms}
 
     @staticmethod
     def initial_for(name: str, recall: Recall) -> dict:
@@ -583,7 +534,7 @@ class RecallNoticeDetailView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class RecallNoticeTransitionView(ExtraActionsMixin, View):
+class RecallNoticeTransitionView(TransitionViewMixin, View):
     """The store acknowledges with its on-hand quantity, then logs its recall Returns in bulk."""
 
     forms = {"acknowledge": recall_forms.RecallNoticeAcknowledgeForm}
@@ -591,10 +542,6 @@ class RecallNoticeTransitionView(ExtraActionsMixin, View):
         "recall_returns": recall_forms.RecallReturnsForm,
         "correct_on_hand": recall_forms.RecallNoticeCorrectOnHandForm,
     }
-
-    @classmethod
-    def all_forms(cls) -> dict[str, type]:
-        return {**cls.forms, **cls.extra_forms}
 
     def get_object(self):
         return selectors.recallnotice_get(self.request.user, self.kwargs["pk"])

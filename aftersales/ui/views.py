@@ -106,11 +106,16 @@ class TransitionViewMixin(LoginRequiredMixin):
     Subclasses set ``forms`` ({transition name: form class}) and implement
     ``get_object``, ``perform`` (returns the success message, or
     ``("warning", message)`` for a result that needs a look) and
-    ``render_panel``.
+    ``render_panel``. Actions that are not FSM transitions (a recall's
+    outcomes and photos, a store's bulk returns) go in ``extra_forms``: they
+    are refused in the same order (409 wrong state, then 403 wrong person) by
+    the subclass's ``extra_refusal`` before their form is read, and the
+    services check again under the lock.
     """
 
     http_method_names = ["post"]
     forms: dict[str, type] = {}
+    extra_forms: dict[str, type] = {}
     # Service error keys that are named differently on the form.
     error_field_aliases: dict[str, str] = {"file": "photos"}
 
@@ -126,15 +131,26 @@ class TransitionViewMixin(LoginRequiredMixin):
     def render_panel(self, obj, *, status: int = 200, name: str = "", form=None, alert=None, full_page=False):
         raise NotImplementedError
 
+    def extra_refusal(self, name: str, obj) -> TransitionError | None:
+        """Why this user may not take the extra action ``name`` on ``obj`` now (409, then 403), or None."""
+        raise NotImplementedError
+
+    @classmethod
+    def all_forms(cls) -> dict[str, type]:
+        return {**cls.forms, **cls.extra_forms}
+
     def post(self, request, *args, **kwargs):
         obj = self.get_object()
         name = kwargs["name"]
-        if name not in self.forms:
+        if name in self.extra_forms:
+            refused = self.extra_refusal(name, obj)
+        elif name in self.forms:
+            refused = refusal(obj, name, request.user)
+        else:
             raise Http404
-        refused = refusal(obj, name, request.user)
         if refused is not None:
             return self.refused(obj, refused.status, refused.message)
-        form = self.forms[name](request.POST, request.FILES, **self.get_form_kwargs(name, obj))
+        form = self.all_forms()[name](request.POST, request.FILES, **self.get_form_kwargs(name, obj))
         if not form.is_valid():
             return self.render_panel(obj, status=400, name=name, form=form, full_page=not self.request.htmx)
         try:
