@@ -9,9 +9,6 @@ from django.views.generic import TemplateView
 
 from aftersales.roles import role_labels
 
-# Until writeoffs, chargebacks and reports import them from aftersales.ui.views (their move is under way).
-from aftersales.ui.views import ScopedListView, TransitionViewMixin  # noqa: F401
-
 logger = logging.getLogger(__name__)
 
 
