@@ -22,11 +22,11 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from aftersales.exports import XLSX_CONTENT_TYPE, Column
-from aftersales.fsm import TransitionError, available_transitions
+from aftersales.fsm import TransitionError
 from aftersales.models import TransitionLog
 from aftersales.pagination import CappedPaginator
 from aftersales.roles import Role, has_role_permission, roles_of, sees_everything
-from aftersales.ui.views import ScopedListView, TransitionViewMixin
+from aftersales.ui.views import ScopedListView, TransitionViewMixin, transition_actions
 from chargebacks import forms, permissions, selectors, services
 from chargebacks.choices import StatementState
 from chargebacks.filters import ChargebackFilter
@@ -150,21 +150,18 @@ class ChargebackBuildView(LoginRequiredMixin, View):
 def chargeback_panel_context(request, statement, *, name: str = "", form=None, alert=None) -> dict:
     """Everything a statement's panel shows, and the forms of what this user may do on it now."""
     user = request.user
-    actions = []
-    for action in available_transitions(statement, user):
-        if action not in ChargebackTransitionView.forms:
-            continue
-        bound = form if action == name and form is not None else None
-        actions.append(
-            {
-                "name": action,
-                "label": ACTION_LABELS.get(action, action),
-                "form": bound or ChargebackTransitionView.forms[action](),
-                "open": bound is not None,
-                "confirm": CONFIRM_QUESTIONS.get(action, ""),
-                "url": reverse("chargebacks:chargeback_transition", args=[statement.pk, action]),
-            }
-        )
+    actions = transition_actions(
+        statement,
+        user,
+        forms=ChargebackTransitionView.forms,
+        labels=ACTION_LABELS,
+        url_name="chargebacks:chargeback_transition",
+        name=name,
+        form=form,
+        danger={"dispute"},
+        confirm=CONFIRM_QUESTIONS,
+        slow={"issue"},
+    )
     lines = list(statement.lines.all())
     may_edit_lines = statement.state == StatementState.DRAFT and permissions.is_finance(statement, user)
     timeline = [

@@ -25,9 +25,9 @@ from django.views.generic import TemplateView
 from django_fsm import ConcurrentTransition
 
 from aftersales.exports import Column
-from aftersales.fsm import CONCURRENT_CHANGE_MESSAGE, TransitionError, available_transitions
+from aftersales.fsm import CONCURRENT_CHANGE_MESSAGE, TransitionError
 from aftersales.services import temporary_upload_claim
-from aftersales.ui.views import ScopedListView, TransitionViewMixin
+from aftersales.ui.views import ScopedListView, TransitionViewMixin, transition_actions
 from aftersales.uploads import temporary_uploads_in
 from suppliers.choices import Responsibility
 from writeoffs import forms as writeoff_forms
@@ -147,20 +147,17 @@ class WriteOffListBuildView(LoginRequiredMixin, View):
 def writeofflist_panel_context(request, writeoff_list, *, name: str = "", form=None, alert=None, line_forms=None):
     """Everything the list's panel shows: units, approvals, destruction, loss reports and the user's actions."""
     user = request.user
-    names = [item for item in available_transitions(writeoff_list, user) if item in WriteOffListTransitionView.forms]
-    actions = []
-    for action in names:
-        bound = form if action == name and form is not None else None
-        actions.append(
-            {
-                "name": action,
-                "label": ACTION_LABELS.get(action, action),
-                "form": bound or WriteOffListTransitionView.forms[action](),
-                "open": bound is not None or action == "record_destruction",
-                "url": reverse("writeoffs:writeofflist_transition", args=[writeoff_list.pk, action]),
-                "danger": action == "reject",
-            }
-        )
+    actions = transition_actions(
+        writeoff_list,
+        user,
+        forms=WriteOffListTransitionView.forms,
+        labels=ACTION_LABELS,
+        url_name="writeoffs:writeofflist_transition",
+        name=name,
+        form=form,
+        open_names={"record_destruction"},
+        danger={"reject"},
+    )
     lines = list(writeoff_list.lines.all())
     may_remove = writeoff_list.state == WriteOffListState.DRAFT and is_technician(writeoff_list, user)
     line_forms = line_forms or {}
@@ -370,21 +367,19 @@ class LossReportListView(ScopedListView):
 
 
 def lossreport_panel_context(request, loss_report, *, name: str = "", form=None, alert=None) -> dict:
-    forms = LossReportTransitionView.forms
-    names = [action for action in available_transitions(loss_report, request.user) if action in forms]
-    actions = []
-    for action in names:
-        bound = form if action == name and form is not None else None
-        actions.append(
-            {
-                "name": action,
-                "label": ACTION_LABELS.get(action, action),
-                "form": bound or forms[action](),
-                "open": bound is not None,
-                "confirm": CONFIRM_QUESTIONS.get(action, ""),
-                "url": reverse("writeoffs:lossreport_transition", args=[loss_report.pk, action]),
-            }
-        )
+    # Signing is what the party is asked for, so its form is open; the dispute waits behind its button.
+    actions = transition_actions(
+        loss_report,
+        request.user,
+        forms=LossReportTransitionView.forms,
+        labels=ACTION_LABELS,
+        url_name="writeoffs:lossreport_transition",
+        name=name,
+        form=form,
+        open_names={"acknowledge"},
+        danger={"dispute"},
+        confirm=CONFIRM_QUESTIONS,
+    )
     return {
         "loss_report": loss_report,
         "lines": list(selectors.lossreport_lines(loss_report)),

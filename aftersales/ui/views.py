@@ -204,6 +204,7 @@ def transition_actions(
     danger: Collection[str] = (),
     confirm: Mapping[str, Any] | None = None,
     intros: Mapping[str, str] | None = None,
+    slow: Collection[str] = (),
 ) -> list[dict[str, Any]]:
     """The buttons of a detail page 可执行操作: what this user may do on ``instance`` now, each with its form.
 
@@ -212,8 +213,9 @@ def transition_actions(
     allowed). Each action is a dict: ``name``, ``label`` (from ``labels``, else the name), ``form`` (the
     submitted ``form`` when the action is ``name``, so it comes back with its errors, else ``new_form(name)``
     or ``forms[name]()``), ``open`` (the submitted one and ``open_names``), ``url`` (``url_name`` with the
-    object's pk and the name), ``danger`` (shown red), ``confirm`` (the question asked before sending) and
-    ``intro_template`` (words another app registers for its action).
+    object's pk and the name), ``danger`` (shown red), ``confirm`` (the question asked before sending),
+    ``intro_template`` (words another app registers for its action) and ``slow`` (it takes seconds: the form
+    shows the "Generating…" indicator while it runs).
     """
     names = [action for action in available_transitions(instance, user) if action in forms]
     for action in extra:
@@ -234,6 +236,7 @@ def transition_actions(
                 "danger": action in danger,
                 "confirm": confirm.get(action, ""),
                 "intro_template": intros.get(action, ""),
+                "slow": action in slow,
             }
         )
     return actions
