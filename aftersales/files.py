@@ -54,3 +54,13 @@ def upload_content_type(content: bytes) -> str:
     if content_type is None or (content_type.startswith("image/") and not image_is_readable(content)):
         raise ValidationError({"file": [_("Only photos (JPEG, PNG, GIF, WebP) and PDF files can be attached.")]})
     return content_type
+
+
+def upload_bytes(upload) -> bytes:
+    """An uploaded file's bytes from its start, at most one byte past the limit.
+
+    ``upload_content_type`` refuses anything longer, so a huge file is never held in memory. Works for a
+    posted file and for a photo kept from an earlier try of a form (``aftersales.uploads.KeptFile``).
+    """
+    upload.seek(0)
+    return upload.read(settings.AFTERSALES_MAX_UPLOAD_BYTES + 1)

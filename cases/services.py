@@ -15,10 +15,13 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from aftersales.files import upload_content_type
-from aftersales.fsm import TransitionForbidden, fire, lock, log_event
-from aftersales.services import sequence_take
+from aftersales.files import upload_bytes, upload_content_type
+from aftersales.fsm import Guard, TransitionError, TransitionForbidden, fire, lock, log_event
+from aftersales.roles import Role, roles_of
+from aftersales.services import sequence_take, temporary_upload_claim
+from aftersales.uploads import temporary_uploads_in
 from aftersales.validation import add_months, reject_nul_bytes
 from cases import hooks, permissions
 from cases.choices import (
@@ -46,6 +49,7 @@ class ReturnUnit:
     batch_no: str = ""
     reported_defect: Any = None  # suppliers.DefectCode or None
     recall: Any = None  # recalls.Recall the unit is returned for, or None
+    photos: Sequence[Any] = ()  # files of this unit alone (the page's per-unit photos)
 
 
 class ReceiptAlreadyLogged(Exception):
@@ -151,6 +155,7 @@ def return_log(
     policy_exception_reason: str = "",
     form_token: uuid.UUID | None = None,
     warn_same_receipt: bool = False,
+    photos: Sequence[Any] = (),
 ) -> list[Return]:
     """Log the Returns 退货登记 of one receipt: one Return per unit, numbered ``RT-YYYYMM-NNNNNN``.
 
@@ -165,6 +170,11 @@ def return_log(
     once cannot both log. With ``warn_same_receipt``, a receipt number that
     already has units logged at the store today raises ``SameReceiptToday``
     instead of logging (the form asks the clerk to confirm).
+
+    ``photos`` (the receipt's, attached to every unit) and each unit's own
+    ``photos`` — files uploaded, or kept from an earlier try of the page's
+    form, which are claimed — are attached in the same transaction; the API
+    attaches its own afterwards.
     """
     if not permissions.is_store_staff_of(store_proxy(store), user):
         raise TransitionForbidden(_("Only the store's own staff may log its returns."), transition="log")
@@ -244,9 +254,25 @@ def return_log(
         item.save()
         log_event(item, "log", user=user, payload={"receipt_no": item.receipt_no, "policy_exception": flagged})
         created.append(item)
+    for item, unit in zip(created, units, strict=True):
+        for upload in [*unit.photos, *photos]:
+            _attachment_create(user=user, return_item=item, name=upload.name or "", content=upload_bytes(upload))
+    # A receipt's photo goes to every unit but is claimed once.
+    kept = temporary_uploads_in([*photos, *(upload for unit in units for upload in unit.photos)])
+    temporary_upload_claim(user=user, uploads=kept)
     if submission is not None:
         submission.returns.set(created)
     return created
+
+
+def return_log_refusal(*, user) -> TransitionError | None:
+    """Only store staff log returns (403): asked before reading input that is bad anyway (the API's create).
+
+    ``return_log`` itself checks the store it is given.
+    """
+    if Role.STORE_STAFF not in roles_of(user):
+        return TransitionForbidden(_("Only store staff log returns."), transition="log")
+    return None
 
 
 def _check_recall(*, store: Store, onsite_handling: str, units: Sequence[ReturnUnit]) -> None:
@@ -279,16 +305,21 @@ def store_proxy(store: Store):
 @transaction.atomic
 def return_resolve_at_store(*, user, return_item: Return, note: str = "") -> Return:
     """The store repaired the unit on site 现场处理; the Return ends there."""
-    reject_nul_bytes(note=note)
-    return fire(return_item, "resolve_at_store", user=user, arguments={"note": note.strip()})
+    return fire(
+        return_item,
+        "resolve_at_store",
+        user=user,
+        before=lambda row: reject_nul_bytes(note=note),
+        arguments={"note": note.strip()},
+    )
 
 
 @transaction.atomic
 def return_cancel(*, user, return_item: Return, reason: str) -> Return:
     """Void a Return logged by mistake (only before it ships); its number is never reused."""
-    reject_nul_bytes(reason=reason)
 
     def check(row: Return) -> None:
+        reject_nul_bytes(reason=reason)
         if not reason.strip():
             raise ValidationError({"reason": [_("Say why the return is cancelled.")]})
 
@@ -308,8 +339,13 @@ def return_found(*, user, return_item: Return) -> Return:
 @transaction.atomic
 def return_receive_from_supplier(*, user, return_item: Return, note: str = "") -> Return:
     """The supplier's rework 供应商返修 came back to the center; the unit waits to go back to its store."""
-    reject_nul_bytes(note=note)
-    return fire(return_item, "receive_from_supplier", user=user, arguments={"note": note.strip()})
+    return fire(
+        return_item,
+        "receive_from_supplier",
+        user=user,
+        before=lambda row: reject_nul_bytes(note=note),
+        arguments={"note": note.strip()},
+    )
 
 
 # --- attachments ---
@@ -320,11 +356,30 @@ def may_attach(return_item: Return, user) -> bool:
     return permissions.is_store_staff_of(return_item, user) or permissions.is_technician(return_item, user)
 
 
+# Photos of a Return, in any state: its store's staff and the technicians.
+RETURN_ATTACH = Guard("attach", permission=may_attach, forbidden=gettext_lazy("You may not add files to this return."))
+
+
 @transaction.atomic
 def attachment_add(*, user, return_item: Return, name: str, content: bytes, kind: str = "") -> Attachment:
     """Attach a photo or PDF to a Return, checked by its bytes, at most ``AFTERSALES_MAX_UPLOAD_MB``."""
-    if not may_attach(return_item, user):
-        raise TransitionForbidden(_("You may not add files to this return."), transition="attach")
+    row = RETURN_ATTACH(return_item, user=user)
+    return _attachment_create(user=user, return_item=row, name=name, content=content, kind=kind)
+
+
+@transaction.atomic
+def attachments_add(*, user, return_item: Return, files: Sequence[Any], kind: str = "") -> list[Attachment]:
+    """Attach several files to a Return at once, all or none (kept uploads among them are claimed)."""
+    row = RETURN_ATTACH(return_item, user=user)
+    attachments = [
+        _attachment_create(user=user, return_item=row, name=upload.name or "", content=upload_bytes(upload), kind=kind)
+        for upload in files
+    ]
+    temporary_upload_claim(user=user, uploads=temporary_uploads_in(files))
+    return attachments
+
+
+def _attachment_create(*, user, return_item: Return, name: str, content: bytes, kind: str = "") -> Attachment:
     content_type = upload_content_type(content)
     if not kind:
         kind = AttachmentKind.LOGGING if permissions.is_store_staff_of(return_item, user) else AttachmentKind.INSPECTION
@@ -383,15 +438,11 @@ def shipment_create(
     The units must belong to the store, be in the right state and not already
     be on another open shipment; the shipment stays a draft until dispatched.
     """
+    refused = shipment_create_refusal(user=user, direction=direction, store=store)
+    if refused is not None:
+        raise refused
     if direction not in ShipmentDirection.values:
         raise ValidationError({"direction": [_("Choose to_center or to_store.")]})
-    sender_may = (
-        permissions.is_store_staff_of(store_proxy(store), user)
-        if direction == ShipmentDirection.TO_CENTER
-        else permissions.is_technician(None, user)
-    )
-    if not sender_may:
-        raise TransitionForbidden(_("You may not pack this shipment."), transition="create")
     reject_nul_bytes(carrier=carrier, tracking_no=tracking_no)
     requested = list(dict.fromkeys(return_ids))
     if not requested:
@@ -415,6 +466,23 @@ def shipment_create(
     ShipmentLine.objects.bulk_create(ShipmentLine(shipment=shipment, return_item=item) for item in items)
     log_event(shipment, "pack", user=user, payload={"returns": [item.number for item in items]})
     return shipment
+
+
+def shipment_create_refusal(*, user, direction: str = "", store: Store | None = None) -> TransitionError | None:
+    """Who packs a shipment (403 for anyone else): a store's staff to the center, technicians back to a store.
+
+    Without a known direction or store (the API's bad input) the question is
+    whether the user packs shipments at all.
+    """
+    if direction == ShipmentDirection.TO_CENTER and store is not None:
+        may = permissions.is_store_staff_of(store_proxy(store), user)
+    elif direction == ShipmentDirection.TO_STORE:
+        may = permissions.is_technician(None, user)
+    else:
+        may = bool(roles_of(user) & {Role.STORE_STAFF, Role.TECHNICIAN})
+    if not may:
+        return TransitionForbidden(_("You may not pack this shipment."), transition="create")
+    return None
 
 
 def dispatches_this_week(shipment: Shipment, at: dt.datetime) -> int:
@@ -454,11 +522,11 @@ def shipment_dispatch(
     it). The store row is locked while counting, so two parcels dispatched at
     the same moment cannot both be the week's free one.
     """
-    reject_nul_bytes(carrier=carrier or "", tracking_no=tracking_no or "")
     Store.objects.select_for_update().filter(pk=shipment.store_id).first()
     now = timezone.now()
 
     def check(row: Shipment) -> None:
+        reject_nul_bytes(carrier=carrier or "", tracking_no=tracking_no or "")
         if carrier is not None:
             row.carrier = carrier.strip()
         if tracking_no is not None:
@@ -523,5 +591,10 @@ def shipment_confirm_received(*, user, shipment: Shipment) -> Shipment:
 @transaction.atomic
 def shipment_cancel(*, user, shipment: Shipment, reason: str = "") -> Shipment:
     """Unpack a shipment that has not left; its units may go on another one."""
-    reject_nul_bytes(reason=reason)
-    return fire(shipment, "cancel", user=user, arguments={"reason": reason.strip()})
+    return fire(
+        shipment,
+        "cancel",
+        user=user,
+        before=lambda row: reject_nul_bytes(reason=reason),
+        arguments={"reason": reason.strip()},
+    )

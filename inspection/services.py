@@ -6,19 +6,17 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.fsm import fire
-from aftersales.services import temporary_upload_claim, upsert
-from aftersales.uploads import temporary_uploads_in
+from aftersales.services import upsert
 from aftersales.validation import reject_nul_bytes
 from cases.choices import AttachmentKind, Verdict
 from cases.models import Return
-from cases.services import attachment_add
+from cases.services import attachments_add
 from inspection.models import InspectionReport
 from repairs.services import repairticket_open
 from suppliers.choices import Responsibility
@@ -70,10 +68,10 @@ def return_inspect(
     form, which are claimed) are attached to the Return as inspection photos,
     in the same transaction; the page sends them, the API attaches its own.
     """
-    reject_nul_bytes(notes=notes, supplier_agreement=supplier_agreement)
     now = timezone.now()
 
     def check(row: Return) -> None:
+        reject_nul_bytes(notes=notes, supplier_agreement=supplier_agreement)
         errors = _inspection_errors(
             verdict=verdict,
             responsibility=responsibility,
@@ -112,12 +110,6 @@ def return_inspect(
     report.defect_codes.set(codes)
     if verdict == Verdict.REPAIRABLE:
         repairticket_open(user=user, return_item=row)
-    for photo in photos:
-        # At most one byte past the limit: attachment_add refuses anything longer without holding a huge file.
-        photo.seek(0)
-        content = photo.read(settings.AFTERSALES_MAX_UPLOAD_BYTES + 1)
-        attachment_add(
-            user=user, return_item=row, name=photo.name or "", content=content, kind=AttachmentKind.INSPECTION
-        )
-    temporary_upload_claim(user=user, uploads=temporary_uploads_in(photos))
+    if photos:
+        attachments_add(user=user, return_item=row, files=photos, kind=AttachmentKind.INSPECTION)
     return report

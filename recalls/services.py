@@ -21,13 +21,15 @@ from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from aftersales.files import upload_content_type
-from aftersales.fsm import TransitionForbidden, TransitionStateConflict, fire, log_event, require_state
+from aftersales.files import upload_bytes, upload_content_type
+from aftersales.fsm import Guard, TransitionError, TransitionForbidden, fire, log_event, refusal
 from aftersales.models import Alert
 from aftersales.notifications import notify
 from aftersales.roles import Role
-from aftersales.services import sequence_take
+from aftersales.services import sequence_take, temporary_upload_claim
+from aftersales.uploads import temporary_uploads_in
 from aftersales.validation import reject_nul_bytes
 from cases.choices import OnsiteHandling, ReturnState
 from cases.models import Return
@@ -79,16 +81,20 @@ def recall_open(
     return_method: str = "",
     cost_bearer: str = "",
     reported_return_ids: Sequence[int] | None = None,
+    photos: Sequence[Any] = (),
 ) -> Recall:
     """Open a batch recall 整款退货 with the style test report 检测报告 (technicians only).
 
     The Returns other stores reported are linked: those given, or by default
     the Returns behind the current candidate for this style and code. A
     style and defect code already under an open recall are refused, and so
-    is a proposed deadline in the past.
+    is a proposed deadline in the past. ``photos`` (files: uploaded, or kept
+    from an earlier try of the page's form, which are claimed) go with the
+    test report, in the same transaction; the API attaches its own.
     """
-    if not permissions.is_technician(None, user):
-        raise TransitionForbidden(_("Only service-center technicians open batch recalls."), transition="open")
+    refused = recall_open_refusal(user=user)
+    if refused is not None:
+        raise refused
     reject_nul_bytes(test_report=test_report, handling_plan=handling_plan)
     errors: dict[str, list[str]] = {}
     if not test_report.strip():
@@ -130,19 +136,52 @@ def recall_open(
     recall.save()
     recall.reported_returns.set(reported)
     log_event(recall, "open", user=user, payload={"reported_returns": [item.number for item in reported]})
+    if photos:
+        recall_attachments_add(user=user, recall=recall, files=photos)
     return recall
+
+
+def recall_open_refusal(*, user) -> TransitionError | None:
+    """Only service-center technicians open batch recalls (403); the API asks it before reading bad input."""
+    if not permissions.is_technician(None, user):
+        return TransitionForbidden(_("Only service-center technicians open batch recalls."), transition="open")
+    return None
 
 
 def _may_edit_test_report(recall: Recall, user) -> bool:
     return permissions.is_technician(recall, user) or permissions.is_qa_manager(recall, user)
 
 
+# Photos of the style test report 检测报告: technicians and QA, until the recall ends.
+RECALL_ATTACH = Guard(
+    "attach",
+    states=RECALL_OPEN_STATES,
+    permission=_may_edit_test_report,
+    forbidden=gettext_lazy("You may not add files to this recall."),
+    conflict=gettext_lazy("The recall is “%(state)s”: its test report is final."),
+)
+
+
 @transaction.atomic
 def recall_attachment_add(*, user, recall: Recall, name: str, content: bytes) -> RecallAttachment:
     """Attach a photo or PDF to the style test report 检测报告 (technicians and QA, until the recall ends)."""
-    if not _may_edit_test_report(recall, user):
-        raise TransitionForbidden(_("You may not add files to this recall."), transition="attach")
-    require_state(recall, RECALL_OPEN_STATES, action="attach")
+    row = RECALL_ATTACH(recall, user=user)
+    return _recall_attachment_create(user=user, recall=row, name=name, content=content)
+
+
+@transaction.atomic
+def recall_attachments_add(*, user, recall: Recall, files: Sequence[Any]) -> list[RecallAttachment]:
+    """Attach the page's files to the test report at once: all or none (kept uploads among them are claimed)."""
+    row = RECALL_ATTACH(recall, user=user)
+    attachments = [
+        _recall_attachment_create(user=user, recall=row, name=upload.name or "", content=upload_bytes(upload))
+        for upload in files
+    ]
+    temporary_upload_claim(user=user, uploads=temporary_uploads_in(files))
+    return attachments
+
+
+def _recall_attachment_create(*, user, recall: Recall, name: str, content: bytes) -> RecallAttachment:
     content_type = upload_content_type(content)
     reject_nul_bytes(name=name)
     attachment = RecallAttachment(
@@ -171,19 +210,21 @@ def recall_approve(
     return_method: str = "",
     handling_plan: str = "",
     cost_bearer: str = "",
+    regions: Sequence[Region] | None = None,
 ) -> Recall:
     """QA approves the recall with the handling agreed with the supplier (qa_manager only).
 
     Return method, deadline, plan and who bears the cost are required; what
     the technician proposed stands where nothing new is given. A deadline in
-    the past is refused.
+    the past is refused. ``regions``, when given, are the regions QA means
+    to notify (``recall_regions_plan``), recorded with the approval.
     """
-    reject_nul_bytes(handling_plan=handling_plan)
     # Filled by ``check`` from the locked row: ``fire`` reads both only after calling it.
     arguments: dict[str, Any] = {}
     agreed: dict[str, Any] = {}
 
     def check(row: Recall) -> None:
+        reject_nul_bytes(handling_plan=handling_plan)
         agreed["deadline"] = deadline or row.deadline
         agreed["return_method"] = return_method or row.return_method
         agreed["handling_plan"] = handling_plan.strip() or row.handling_plan
@@ -203,15 +244,18 @@ def recall_approve(
             raise ValidationError(errors)
         arguments.update(by=user, at=timezone.now(), **agreed)
 
-    return fire(recall, "approve", user=user, before=check, arguments=arguments, payload=agreed)
+    row = fire(recall, "approve", user=user, before=check, arguments=arguments, payload=agreed)
+    if regions:
+        row = recall_regions_plan(user=user, recall=row, regions=regions)
+    return row
 
 
 @transaction.atomic
 def recall_reject(*, user, recall: Recall, reason: str) -> Recall:
     """QA rejects the proposed recall, saying why (qa_manager only)."""
-    reject_nul_bytes(reason=reason)
 
     def check(row: Recall) -> None:
+        reject_nul_bytes(reason=reason)
         if not reason.strip():
             raise ValidationError({"reason": [_("Say why the recall is rejected.")]})
 
@@ -289,31 +333,66 @@ def _start_collecting(recall_id: int) -> None:
         fire(recall, "start_collecting", user=None, arguments={"at": timezone.now()}, locked=True)
 
 
+def _recall_not_collecting(message):
+    """A notice's 409 from its recall's state: ``message`` (naming ``%(state)s``) once the recall takes no returns."""
+
+    def problem(notice: RecallNotice) -> str | None:
+        state = Recall.objects.filter(pk=notice.recall_id).values_list("state", flat=True).first()
+        if state in RECALL_COLLECTING_STATES:
+            return None
+        return str(message) % {"state": RecallState(state).label}
+
+    return problem
+
+
+# Before the notice's own ``acknowledge`` (which ``fire`` checks): its recall must still collect.
+RECALLNOTICE_ACKNOWLEDGE = Guard(
+    "acknowledge",
+    related_state=_recall_not_collecting(
+        gettext_lazy("The recall is “%(state)s”: its notice can no longer be acknowledged.")
+    ),
+)
+
+
+def recallnotice_acknowledge_refusal(*, user, notice: RecallNotice) -> TransitionError | None:
+    """The 409 or 403 ``recallnotice_acknowledge`` gives before reading its input, or None."""
+    first = RECALLNOTICE_ACKNOWLEDGE.refusal(notice, user)
+    return first or refusal(notice, "acknowledge", user, check_conditions=False)
+
+
 @transaction.atomic
 def recallnotice_acknowledge(*, user, notice: RecallNotice, on_hand: int) -> RecallNotice:
     """The store acknowledges the recall notice 确认 with the units of the style it holds (its own staff only)."""
+    locked = RECALLNOTICE_ACKNOWLEDGE(notice, user=user)
 
     def check(row: RecallNotice) -> None:
-        recall = Recall.objects.get(pk=row.recall_id)
-        if recall.state not in RECALL_COLLECTING_STATES:
-            raise TransitionStateConflict(
-                _("The recall is “%(state)s”: its notice can no longer be acknowledged.")
-                % {"state": recall.get_state_display()},
-                transition="acknowledge",
-            )
         if isinstance(on_hand, bool) or not isinstance(on_hand, int) or on_hand < 0:
             raise ValidationError({"on_hand": [_("Enter the number of units on hand (0 or more).")]})
 
     row = fire(
-        notice,
+        locked,
         "acknowledge",
         user=user,
         before=check,
         arguments={"by": user, "at": timezone.now(), "on_hand": on_hand},
         payload={"on_hand": on_hand},
+        locked=True,
     )
     _start_collecting(row.recall_id)
     return row
+
+
+# Correcting the acknowledged figure: only once acknowledged, while the recall collects, by the store's own staff.
+RECALLNOTICE_CORRECT_ON_HAND = Guard(
+    "correct_on_hand",
+    states=[RecallNoticeState.ACKNOWLEDGED],
+    conflict=gettext_lazy("Acknowledge the notice with the units on hand first; a correction changes that figure."),
+    related_state=_recall_not_collecting(
+        gettext_lazy("The recall is “%(state)s”: the on-hand quantity can no longer be corrected.")
+    ),
+    permission=permissions.is_store_staff_of,
+    forbidden=gettext_lazy("Only the notified store's own staff may correct its on-hand quantity."),
+)
 
 
 @transaction.atomic
@@ -325,24 +404,8 @@ def recallnotice_correct_on_hand(*, user, notice: RecallNotice, on_hand: int, re
     below the units already logged (cancel those first), and once the
     recall no longer takes returns.
     """
-    if not permissions.is_store_staff_of(notice, user):
-        raise TransitionForbidden(
-            _("Only the notified store's own staff may correct its on-hand quantity."), transition="correct_on_hand"
-        )
+    row = RECALLNOTICE_CORRECT_ON_HAND(notice, user=user)
     reject_nul_bytes(reason=reason)
-    row = RecallNotice.objects.select_for_update().get(pk=notice.pk)
-    if row.state != RecallNoticeState.ACKNOWLEDGED:
-        raise TransitionStateConflict(
-            _("Acknowledge the notice with the units on hand first; a correction changes that figure."),
-            transition="correct_on_hand",
-        )
-    recall = Recall.objects.get(pk=row.recall_id)
-    if recall.state not in RECALL_COLLECTING_STATES:
-        raise TransitionStateConflict(
-            _("The recall is “%(state)s”: the on-hand quantity can no longer be corrected.")
-            % {"state": recall.get_state_display()},
-            transition="correct_on_hand",
-        )
     errors: dict[str, list[str]] = {}
     if isinstance(on_hand, bool) or not isinstance(on_hand, int) or on_hand < 0:
         errors["on_hand"] = [_("Enter the number of units on hand (0 or more).")]
@@ -410,6 +473,15 @@ def recall_document_no_uses(*, store: Store, document_no: str) -> dict[str, int]
     return uses
 
 
+# A store's recall Returns: its own staff only. Whether the recall still takes them is the input's check (400 with
+# the reason, ``recall_return_problems``), as for a Return logged against a recall on the receipt form.
+RECALL_RETURNS_LOG = Guard(
+    "log",
+    permission=permissions.is_store_staff_of,
+    forbidden=gettext_lazy("Only the notified store's own staff may return its goods."),
+)
+
+
 @transaction.atomic
 def recall_returns_log(
     *,
@@ -432,12 +504,10 @@ def recall_returns_log(
     until ``confirm_reused_document_no``: a second submit of the same paper
     is the likelier cause than a second paper with the same number.
     """
-    if not permissions.is_store_staff_of(notice, user):
-        raise TransitionForbidden(_("Only the notified store's own staff may return its goods."), transition="log")
+    # The notice row is the lock: two submits of the same store count the logged units one after the other.
+    notice = RECALL_RETURNS_LOG(notice, user=user)
     reject_nul_bytes(document_no=document_no, **{f"lines.{i}": [str(line.get("color", "")), str(line.get("size", ""))]
                                                  for i, line in enumerate(lines)})  # fmt: skip
-    # The notice row is the lock: two submits of the same store count the logged units one after the other.
-    notice = RecallNotice.objects.select_for_update().select_related("store").get(pk=notice.pk)
     recall = Recall.objects.select_related("style", "defect_code").get(pk=notice.recall_id)
     errors: dict[str, list[str]] = {}
     if not document_no.strip():
@@ -547,11 +617,11 @@ def recall_ship_to_supplier(*, user, recall: Recall, carrier: str, tracking_no: 
     Every recall Return the center has received goes; each becomes a
     recalled unit awaiting its outcome.
     """
-    reject_nul_bytes(carrier=carrier, tracking_no=tracking_no)
     shipped: list[Return] = []
     payload: dict[str, Any] = {}
 
     def check(row: Recall) -> None:
+        reject_nul_bytes(carrier=carrier, tracking_no=tracking_no)
         errors: dict[str, list[str]] = {}
         if not carrier.strip():
             errors["carrier"] = [_("Enter the carrier.")]
@@ -578,6 +648,16 @@ def recall_ship_to_supplier(*, user, recall: Recall, carrier: str, tracking_no: 
     return row
 
 
+# Outcomes: once the units are at the supplier, by technicians.
+RECALL_RECORD_OUTCOME = Guard(
+    "record_outcome",
+    states=[RecallState.SHIPPED_TO_SUPPLIER],
+    conflict=gettext_lazy("Outcomes are recorded once the units are at the supplier; the recall is “%(state)s”."),
+    permission=permissions.is_technician,
+    forbidden=gettext_lazy("Only service-center technicians record outcomes."),
+)
+
+
 @transaction.atomic
 def recall_record_outcome(
     *, user, recall: Recall, return_ids: Sequence[int], outcome: str, note: str = ""
@@ -589,9 +669,7 @@ def recall_record_outcome(
     the accountability note 责任追究. A later record corrects an earlier one
     until the recall is closed.
     """
-    if not permissions.is_technician(recall, user):
-        raise TransitionForbidden(_("Only service-center technicians record outcomes."), transition="record_outcome")
-    require_state(recall, [RecallState.SHIPPED_TO_SUPPLIER], action="record_outcome")
+    recall = RECALL_RECORD_OUTCOME(recall, user=user)
     reject_nul_bytes(note=note)
     errors: dict[str, list[str]] = {}
     if outcome not in RecallOutcome.values or outcome == RecallOutcome.PENDING:
@@ -635,9 +713,9 @@ def recall_open_units(recall: Recall) -> list[str]:
 @transaction.atomic
 def recall_close(*, user, recall: Recall, note: str = "") -> Recall:
     """Close the recall once every unit's outcome is known (QA)."""
-    reject_nul_bytes(note=note)
 
     def check(row: Recall) -> None:
+        reject_nul_bytes(note=note)
         open_units = recall_open_units(row)
         if open_units:
             shown = ", ".join(open_units[:20]) + ("…" if len(open_units) > 20 else "")
@@ -742,13 +820,18 @@ def recall_deadline_reminders(*, now: dt.datetime | None = None) -> int:
 
 # QA's choice of regions for the notice 通知范围, made at approval and used when the notice is issued: the
 # approval page asks QA for the regions too, so the issue-notice form can start from them.
+RECALL_REGIONS_PLAN = Guard(
+    "plan_regions",
+    states=[RecallState.PROPOSED, RecallState.APPROVED],
+    permission=permissions.is_qa_manager,
+    forbidden=gettext_lazy("Only QA chooses the regions of a recall notice."),
+)
+
+
 @transaction.atomic
 def recall_regions_plan(*, user, recall: Recall, regions: Sequence[Region]) -> Recall:
     """Record the regions QA means to notify (qa_manager only, before the notice is issued)."""
-    if not permissions.is_qa_manager(recall, user):
-        raise TransitionForbidden(_("Only QA chooses the regions of a recall notice."), transition="plan_regions")
-    row = Recall.objects.select_for_update().get(pk=recall.pk)
-    require_state(row, [RecallState.PROPOSED, RecallState.APPROVED], action="plan_regions")
+    row = RECALL_REGIONS_PLAN(recall, user=user)
     chosen = sorted(regions, key=lambda region: region.code)
     row.regions.set(chosen)
     log_event(row, "plan_regions", user=user, payload={"regions": [region.code for region in chosen]})

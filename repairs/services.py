@@ -12,8 +12,9 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from aftersales.fsm import TransitionForbidden, fire, lock, log_event, require_state
+from aftersales.fsm import Guard, fire, log_event
 from aftersales.services import upsert
 from aftersales.validation import reject_nul_bytes
 from cases.permissions import is_technician
@@ -76,11 +77,18 @@ def _move_stock(
     return movement
 
 
+# Booking spare parts in or adjusting their count: technicians.
+SPAREPART_STOCK = Guard(
+    "stock",
+    permission=is_technician,
+    forbidden=gettext_lazy("Only service-center technicians manage spare-part stock."),
+)
+
+
 @transaction.atomic
 def sparepart_receive(*, user, part: SparePart, quantity: int, note: str = "") -> StockMovement:
     """Book spare parts into stock (a delivery, or a count adjustment when negative)."""
-    if not is_technician(part, user):
-        raise TransitionForbidden(_("Only service-center technicians manage spare-part stock."), transition="stock")
+    part = SPAREPART_STOCK(part, user=user)
     reject_nul_bytes(note=note)
     if quantity == 0:
         raise ValidationError({"quantity": [_("Enter a quantity other than zero.")]})
@@ -163,6 +171,15 @@ def _apply(
     ticket.total_cost = ticket.parts_cost + ticket.labour_cost
 
 
+# Recording a repair (parts, labour, work, quality check) or giving a part back: an open ticket, technicians.
+REPAIRTICKET_UPDATE = Guard(
+    "update",
+    states=[RepairTicketState.OPEN],
+    permission=is_technician,
+    forbidden=gettext_lazy("Only service-center technicians record repairs."),
+)
+
+
 @transaction.atomic
 def repairticket_update(
     *,
@@ -178,10 +195,7 @@ def repairticket_update(
 
     A failed quality check keeps the unit in repair; the ticket stays open.
     """
-    row = lock(RepairTicket, [ticket.pk])[0]
-    require_state(row, [RepairTicketState.OPEN], action="update")
-    if not is_technician(row, user):
-        raise TransitionForbidden(_("Only service-center technicians record repairs."), transition="update")
+    row = REPAIRTICKET_UPDATE(ticket, user=user)
     _apply(
         row,
         user=user,
@@ -204,10 +218,7 @@ def repairticket_remove_part(*, user, ticket: RepairTicket, part: SparePart, qua
     another number of that part by now (a colleague changed it), nothing is
     given back and the technician is told the current figure.
     """
-    row = lock(RepairTicket, [ticket.pk])[0]
-    require_state(row, [RepairTicketState.OPEN], action="update")
-    if not is_technician(row, user):
-        raise TransitionForbidden(_("Only service-center technicians record repairs."), transition="update")
+    row = REPAIRTICKET_UPDATE(ticket, user=user)
     held = consumed_parts(row)
     if not held.get(part.pk):
         raise ValidationError({"parts": [_("This repair does not use %(part)s.") % {"part": part.part_no}]})

@@ -1,9 +1,10 @@
 """Pages of the repair queue 维修队列, the repair ticket 维修单, spare parts 备件 and the stock ledger 备件台账.
 
-Every write goes through ``repairs.services``; the views bind the form, call
-the service and map its refusals to HTTP answers: a ``TransitionError`` to its
-status (403 not a technician, 409 wrong state or a concurrent change), a
-``ValidationError`` to 400 with the errors on the form. htmx requests get the
+Every write goes through ``repairs.services``, which refuses; the views bind
+the form, call the service and map its refusals to HTTP answers: a
+``TransitionError`` to its status (403 not a technician, 409 wrong state or a
+concurrent change), a ``ValidationError`` to 400 with the errors on the form.
+A bad form is answered with the 409 or 403 the service's rule gives first. htmx requests get the
 page's panel back (no full reload); other posts redirect with a message on
 success, or show the page again with the errors.
 """
@@ -25,17 +26,10 @@ from django.views import View
 from django_fsm import ConcurrentTransition
 
 from aftersales.exports import Column
-from aftersales.fsm import (
-    CONCURRENT_CHANGE_MESSAGE,
-    TransitionError,
-    TransitionForbidden,
-    http_status,
-    require_state,
-)
+from aftersales.fsm import CONCURRENT_CHANGE_MESSAGE, TransitionError, http_status
 from aftersales.roles import has_role_permission
 from aftersales.ui.views import ScopedListView
 from cases.choices import DueStatus
-from cases.permissions import is_technician
 from repairs import services
 from repairs.filters import RepairTicketFilter, SparePartFilter, StockMovementFilter
 from repairs.forms import RemovePartForm, RepairPartsForm, RepairWorkForm, StockReceiveForm, add_service_errors
@@ -152,14 +146,21 @@ class PanelView(LoginRequiredMixin, View):
         context: Callable[..., dict],
         success: str,
         success_url: str,
-        checks: Callable[[], None] | None = None,
+        refusal: Callable[[], TransitionError | None] | None = None,
     ):
-        """Check (403/409), validate the form (400), call the service; answer the panel, a redirect or the page."""
+        """Validate the form, call the service; answer the panel, a redirect or the page with the service's errors.
+
+        The service refuses (409 wrong state, 403 wrong person, 400 bad input,
+        in that order). A bad form is answered as the service would answer it:
+        ``refusal`` (the service's rule, ``aftersales.fsm.Guard.refusal``) says
+        whether a 409 or 403 comes first, else it is a 400.
+        """
         error_message, status = "", 200
         try:
-            if checks is not None:
-                checks()
             if form is not None and not form.is_valid():
+                refused = refusal() if refusal is not None else None
+                if refused is not None:
+                    raise refused
                 status = 400
             else:
                 call()
@@ -192,7 +193,7 @@ class RepairTicketDetailView(PanelView):
             # After a write the panel shows what the database now holds.
             ticket = repairticket_get(user, ticket.pk)
         held = repairticket_parts(ticket)
-        can_edit = ticket.state == RepairTicketState.OPEN and is_technician(ticket, user)
+        can_edit = services.REPAIRTICKET_UPDATE.refusal(ticket, user) is None
         parts_form = failed_form if isinstance(failed_form, RepairPartsForm) else None
         # A refused removal shows its reason above the parts list it concerns.
         remove_errors = (
@@ -220,24 +221,14 @@ class RepairTicketDetailView(PanelView):
     def get(self, request, pk):
         return self.render(self.context(repairticket_get(request.user, pk), reload=False))
 
-    def editable(self, ticket: RepairTicket, action: str) -> Callable[[], None]:
-        """The service's own order of refusals, before the form is looked at: wrong state 409, then role 403."""
-
-        def check() -> None:
-            require_state(ticket, [RepairTicketState.OPEN], action=action)
-            if not is_technician(ticket, self.request.user):
-                raise TransitionForbidden(gettext("Only service-center technicians record repairs."), transition=action)
-
-        return check
-
-    def answer(self, ticket, *, form, call, success, checks=None):
+    def answer(self, ticket, *, form, call, success, edits: bool = True):
         return self.submit(
             form=form,
             call=call,
             context=lambda failed_form=None: self.context(ticket, failed_form=failed_form),
             success=success,
             success_url=reverse("repairs:repairticket_detail", kwargs={"pk": ticket.pk}),
-            checks=checks,
+            refusal=(lambda: services.REPAIRTICKET_UPDATE.refusal(ticket, self.request.user)) if edits else None,
         )
 
 
@@ -254,7 +245,6 @@ class RepairTicketPartsView(RepairTicketDetailView):
             form=form,
             call=lambda: services.repairticket_update(user=request.user, ticket=ticket, parts=form.parts()),
             success=gettext("Spare parts saved."),
-            checks=self.editable(ticket, "update"),
         )
 
 
@@ -288,7 +278,6 @@ class RepairTicketRemovePartView(RepairTicketDetailView):
             form=form,
             call=call,
             success=lazy(success, str)(),
-            checks=self.editable(ticket, "update"),
         )
 
 
@@ -309,7 +298,6 @@ class RepairTicketWorkView(RepairTicketDetailView):
             form=form,
             call=call,
             success=gettext("Repair saved."),
-            checks=self.editable(ticket, "update"),
         )
 
 
@@ -325,6 +313,7 @@ class RepairTicketCompleteView(RepairTicketDetailView):
             form=None,
             call=lambda: services.repairticket_complete(user=request.user, ticket=ticket),
             success=gettext("Repair completed: the unit is ready to go back to the store."),
+            edits=False,
         )
 
 
@@ -338,7 +327,7 @@ class SparePartDetailView(PanelView):
         user = self.request.user
         if reload:
             part = sparepart_get(user, part.pk)
-        can_edit = is_technician(part, user)
+        can_edit = services.SPAREPART_STOCK.refusal(part, user) is None
         return {
             "title": str(part),
             "part": part,
@@ -360,12 +349,6 @@ class SparePartReceiveView(SparePartDetailView):
         part = sparepart_get(request.user, pk)
         form = StockReceiveForm(request.POST)
 
-        def check() -> None:
-            if not is_technician(part, request.user):
-                raise TransitionForbidden(
-                    gettext("Only service-center technicians manage spare-part stock."), transition="stock"
-                )
-
         def call():
             services.sparepart_receive(
                 user=request.user, part=part, quantity=form.cleaned_data["quantity"], note=form.cleaned_data["note"]
@@ -377,7 +360,7 @@ class SparePartReceiveView(SparePartDetailView):
             context=lambda failed_form=None: self.context(part, failed_form=failed_form),
             success=gettext("Stock booked."),
             success_url=reverse("repairs:sparepart_detail", kwargs={"pk": part.pk}),
-            checks=check,
+            refusal=lambda: services.SPAREPART_STOCK.refusal(part, request.user),
         )
 
 

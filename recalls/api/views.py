@@ -8,12 +8,11 @@ follow ``aftersales.fsm`` (out of scope 404, wrong state 409, wrong role
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -23,13 +22,11 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from aftersales.api.fields import MAX_ID, AvailableTransitionsMixin, ScopedSlugRelatedField
-from aftersales.api.permissions import RoleCanViewModel
-from aftersales.api.views import REFUSALS, NoContentNegotiation, ScopedWorkflowViewSet, transition_schema
-from aftersales.fsm import TransitionForbidden, require_state
+from aftersales.api.views import REFUSALS, ScopedWorkflowViewSet, StoredFileAPIView, transition_schema
+from aftersales.fsm import TransitionForbidden
 from cases.models import Return
-from recalls import permissions
 from recalls import services as recalls
-from recalls.choices import RecallCostBearer, RecallOutcome, RecallReturnMethod, RecallState
+from recalls.choices import RecallCostBearer, RecallOutcome, RecallReturnMethod
 from recalls.filters import RecallFilter, RecallNoticeFilter
 from recalls.models import Recall, RecallAttachment, RecallNotice, RecallUnit
 from recalls.selectors import (
@@ -417,9 +414,9 @@ class RecallViewSet(ScopedWorkflowViewSet):
         responses={201: RecallDetailSerializer, **{code: REFUSALS[code] for code in (400, 401, 403)}},
     )
     def create(self, request, *args, **kwargs):
-        if not permissions.is_technician(None, request.user):
-            raise TransitionForbidden(_("Only service-center technicians open batch recalls."), transition="open")
-        data = self.read_input(RecallCreateInputSerializer)
+        data = self.read_input(
+            RecallCreateInputSerializer, refuse=lambda: recalls.recall_open_refusal(user=request.user)
+        )
         recall = recalls.recall_open(
             user=request.user,
             style=data["style"],
@@ -483,16 +480,10 @@ class RecallViewSet(ScopedWorkflowViewSet):
     @action(detail=True, methods=["post"], url_path="record_outcome")
     def record_outcome(self, request, pk=None):
         recall = self.get_object()
-
-        def refuse() -> None:
-            require_state(recall, [RecallState.SHIPPED_TO_SUPPLIER], action="record_outcome")
-            if not permissions.is_technician(recall, request.user):
-                raise TransitionForbidden(
-                    _("Only service-center technicians record outcomes."), transition="record_outcome"
-                )
-
-        data = self.read_input(RecallRecordOutcomeInputSerializer, refuse=refuse)
-        refuse()
+        data = self.read_input(
+            RecallRecordOutcomeInputSerializer,
+            refuse=lambda: recalls.RECALL_RECORD_OUTCOME.refusal(recall, request.user),
+        )
         recalls.recall_record_outcome(
             user=request.user, recall=recall, return_ids=data["returns"], outcome=data["outcome"], note=data["note"]
         )
@@ -545,9 +536,9 @@ class RecallViewSet(ScopedWorkflowViewSet):
             return self.get_paginated_response(
                 RecallAttachmentSerializer(page, many=True, context={"request": request}).data
             )
-        if not (permissions.is_technician(recall, request.user) or permissions.is_qa_manager(recall, request.user)):
-            raise TransitionForbidden(_("You may not add files to this recall."), transition="attach")
-        data = self.read_input(RecallAttachmentUploadInputSerializer)
+        data = self.read_input(
+            RecallAttachmentUploadInputSerializer, refuse=lambda: recalls.RECALL_ATTACH.refusal(recall, request.user)
+        )
         upload = data["file"]
         content = upload.read(settings.AFTERSALES_MAX_UPLOAD_BYTES + 1)
         attachment = recalls.recall_attachment_add(
@@ -558,38 +549,15 @@ class RecallViewSet(ScopedWorkflowViewSet):
         )
 
 
-class RecallAttachmentFileView(APIView):
+@extend_schema(summary="Download a test-report attachment's file")
+class RecallAttachmentFileView(StoredFileAPIView):
     """The file of a recall's test-report attachment, for whoever may see the recall (404 for anyone else)."""
 
-    permission_classes = [IsAuthenticated, RoleCanViewModel]
-    content_negotiation_class = NoContentNegotiation
     queryset_model = Recall
 
-    @extend_schema(
-        summary="Download a test-report attachment's file",
-        responses={
-            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="The file."),
-            401: REFUSALS[401],
-            404: REFUSALS[404],
-        },
-    )
-    def get(self, request, recall_pk: int, pk: int):
-        attachment = get_object_or_404(
-            RecallAttachment.objects.filter(recall__in=recall_list(request.user).values("pk")),
-            pk=pk,
-            recall_id=recall_pk,
-        )
-        try:
-            handle = attachment.file.open("rb")
-        except (FileNotFoundError, ValueError) as error:
-            raise Http404 from error
-        inline = attachment.is_image or attachment.content_type == "application/pdf"
-        response = FileResponse(
-            handle, content_type=attachment.content_type, as_attachment=not inline, filename=attachment.original_name
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, max-age=3600"
-        return response
+    def get_stored_file(self, request, *, recall_pk: int, pk: int) -> RecallAttachment:
+        attachments = RecallAttachment.objects.filter(recall__in=recall_list(request.user).values("pk"))
+        return get_object_or_404(attachments, pk=pk, recall_id=recall_pk)
 
 
 @extend_schema_view(
@@ -614,7 +582,10 @@ class RecallNoticeViewSet(ScopedWorkflowViewSet):
     @action(detail=True, methods=["post"], url_path="acknowledge")
     def acknowledge(self, request, pk=None):
         notice = self.get_object()
-        data = self.read_input(RecallNoticeAcknowledgeInputSerializer, notice, transition="acknowledge")
+        data = self.read_input(
+            RecallNoticeAcknowledgeInputSerializer,
+            refuse=lambda: recalls.recallnotice_acknowledge_refusal(user=request.user, notice=notice),
+        )
         recalls.recallnotice_acknowledge(user=request.user, notice=notice, on_hand=data["on_hand"])
         return self.detail_response(notice.pk)
 
@@ -626,15 +597,10 @@ class RecallNoticeViewSet(ScopedWorkflowViewSet):
     @action(detail=True, methods=["post"], url_path="correct_on_hand")
     def correct_on_hand(self, request, pk=None):
         notice = self.get_object()
-
-        def refuse() -> None:
-            if not permissions.is_store_staff_of(notice, request.user):
-                raise TransitionForbidden(
-                    _("Only the notified store's own staff may correct its on-hand quantity."),
-                    transition="correct_on_hand",
-                )
-
-        data = self.read_input(RecallNoticeCorrectOnHandInputSerializer, refuse=refuse)
+        data = self.read_input(
+            RecallNoticeCorrectOnHandInputSerializer,
+            refuse=lambda: recalls.RECALLNOTICE_CORRECT_ON_HAND.refusal(notice, request.user),
+        )
         recalls.recallnotice_correct_on_hand(
             user=request.user, notice=notice, on_hand=data["on_hand"], reason=data["reason"]
         )
@@ -648,14 +614,9 @@ class RecallNoticeViewSet(ScopedWorkflowViewSet):
     @action(detail=True, methods=["post"], url_path="returns")
     def returns(self, request, pk=None):
         notice = self.get_object()
-
-        def refuse() -> None:
-            if not permissions.is_store_staff_of(notice, request.user):
-                raise TransitionForbidden(
-                    _("Only the notified store's own staff may return its goods."), transition="log"
-                )
-
-        data = self.read_input(RecallReturnsInputSerializer, refuse=refuse)
+        data = self.read_input(
+            RecallReturnsInputSerializer, refuse=lambda: recalls.RECALL_RETURNS_LOG.refusal(notice, request.user)
+        )
         created = recalls.recall_returns_log(
             notice=notice,
             user=request.user,

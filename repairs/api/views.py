@@ -1,11 +1,8 @@
 from django.db.models import Prefetch, prefetch_related_objects
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
 
 from aftersales.api.views import ScopedReadOnlyViewSet, ScopedWorkflowViewSet, transition_schema
-from aftersales.fsm import TransitionForbidden, require_state
-from cases.permissions import is_technician
 from repairs.api.serializers import (
     RepairTicketCompleteInputSerializer,
     RepairTicketSerializer,
@@ -14,9 +11,9 @@ from repairs.api.serializers import (
     StockMovementSerializer,
 )
 from repairs.filters import RepairTicketFilter, SparePartFilter, StockMovementFilter
-from repairs.models import RepairTicketState, StockMovement
+from repairs.models import StockMovement
 from repairs.selectors import repairticket_get, repairticket_list, sparepart_list, stockmovement_list
-from repairs.services import repairticket_complete, repairticket_update
+from repairs.services import REPAIRTICKET_UPDATE, repairticket_complete, repairticket_update
 
 
 @extend_schema_view(
@@ -70,14 +67,10 @@ class RepairTicketViewSet(ScopedWorkflowViewSet):
     )
     def partial_update(self, request, *args, **kwargs):
         ticket = self.get_object()
-
-        def refuse() -> None:
-            # The order of repairticket_update: not open 409, not a technician 403, then the input's 400.
-            require_state(ticket, [RepairTicketState.OPEN], action="update")
-            if not is_technician(ticket, request.user):
-                raise TransitionForbidden(_("Only service-center technicians record repairs."), transition="update")
-
-        data = self.read_input(RepairTicketUpdateInputSerializer, refuse=refuse)
+        # Bad input from the wrong person or for a closed ticket answers as repairticket_update would: 409, 403, 400.
+        data = self.read_input(
+            RepairTicketUpdateInputSerializer, refuse=lambda: REPAIRTICKET_UPDATE.refusal(ticket, request.user)
+        )
         repairticket_update(user=request.user, ticket=ticket, **RepairTicketUpdateInputSerializer.arguments(data))
         return self.detail_response(ticket.pk)
 
