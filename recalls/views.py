@@ -14,7 +14,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -28,24 +27,17 @@ from openpyxl.styles import Font
 
 from aftersales.exports import XLSX_CONTENT_TYPE, Column
 from aftersales.exports import _excel_value as excel_value
-from aftersales.fsm import (
-    TransitionError,
-    TransitionForbidden,
-    TransitionStateConflict,
-)
+from aftersales.fsm import TransitionError
 from aftersales.roles import Role, roles_of, sees_everything
-from aftersales.services import temporary_upload_claim
 from aftersales.ui.views import ScopedListView, TransitionViewMixin, transition_actions
-from aftersales.uploads import temporary_uploads_in
 from cases.choices import ReturnState
 from cases.selectors import return_list
 from recalls import forms as recall_forms
-from recalls import permissions, selectors
+from recalls import selectors
 from recalls import services as recalls
-from recalls.choices import RECALL_COLLECTING_STATES, RECALL_OPEN_STATES, RecallNoticeState, RecallState
+from recalls.choices import RecallState
 from recalls.filters import RecallFilter, RecallNoticeFilter
 from recalls.models import Recall, RecallNotice
-from recalls.services import recall_regions_plan
 from stores.access import scope_for
 from suppliers.models import DefectCode, Style
 
@@ -220,21 +212,18 @@ class RecallCreateView(LoginRequiredMixin, View):
             return self.render_form(form, reported, status=400)
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                recall = recalls.recall_open(
-                    user=request.user,
-                    style=data["style"],
-                    defect_code=data["defect_code"],
-                    test_report=data["test_report"],
-                    handling_plan=data["handling_plan"],
-                    deadline=data["deadline"],
-                    return_method=data["return_method"],
-                    cost_bearer=data["cost_bearer"],
-                    reported_return_ids=data["reported_returns"] if "reported_returns" in form.fields else None,
-                )
-                for upload in data["photos"]:
-                    attach(request.user, recall, upload)
-                temporary_upload_claim(user=request.user, uploads=temporary_uploads_in(data["photos"]))
+            recall = recalls.recall_open(
+                user=request.user,
+                style=data["style"],
+                defect_code=data["defect_code"],
+                test_report=data["test_report"],
+                handling_plan=data["handling_plan"],
+                deadline=data["deadline"],
+                return_method=data["return_method"],
+                cost_bearer=data["cost_bearer"],
+                reported_return_ids=data["reported_returns"] if "reported_returns" in form.fields else None,
+                photos=data["photos"],
+            )
         except TransitionError as error:
             raise PermissionDenied(error.message) from error
         except ValidationError as error:
@@ -250,33 +239,13 @@ class RecallCreateView(LoginRequiredMixin, View):
         return HttpResponseRedirect(reverse("recalls:recall_detail", args=[recall.pk]))
 
 
-def attach(user, recall: Recall, upload) -> None:
-    # Read at most one byte past the limit: the service refuses anything longer without holding a huge file.
-    upload.seek(0)
-    content = upload.read(settings.AFTERSALES_MAX_UPLOAD_BYTES + 1)
-    recalls.recall_attachment_add(user=user, recall=recall, name=upload.name or "", content=content)
+# The rules of the recall's actions that are not transitions, as their services declare them.
+RECALL_EXTRA_RULES = {"record_outcome": recalls.RECALL_RECORD_OUTCOME, "attach": recalls.RECALL_ATTACH}
 
 
 def recall_extra_refusal(name: str, recall: Recall, user) -> TransitionError | None:
     """Why ``user`` may not record outcomes or add test-report photos now (409, then 403), or None."""
-    if name == "record_outcome":
-        if recall.state != RecallState.SHIPPED_TO_SUPPLIER:
-            return TransitionStateConflict(
-                _("Outcomes are recorded once the units are at the supplier; the recall is “%(state)s”.")
-                % {"state": recall.get_state_display()},
-                transition=name,
-            )
-        if not permissions.is_technician(recall, user):
-            return TransitionForbidden(_("Only service-center technicians record outcomes."), transition=name)
-        return None
-    if recall.state not in RECALL_OPEN_STATES:
-        return TransitionStateConflict(
-            _("The recall is “%(state)s”: its test report is final.") % {"state": recall.get_state_display()},
-            transition=name,
-        )
-    if not (permissions.is_technician(recall, user) or permissions.is_qa_manager(recall, user)):
-        return TransitionForbidden(_("You may not add files to this recall."), transition=name)
-    return None
+    return RECALL_EXTRA_RULES[name].refusal(recall, user)
 
 
 def _in_scope(items, store_of, user) -> list:
@@ -410,9 +379,8 @@ class RecallTransitionView(TransitionViewMixin, View):
                 return_method=data["return_method"],
                 handling_plan=data["handling_plan"],
                 cost_bearer=data["cost_bearer"],
+                regions=list(data["regions"]),
             )
-            if data["regions"]:
-                recall_regions_plan(user=user, recall=obj, regions=list(data["regions"]))
             return _("Approved. Issue the notice to the stores when it is ready.")
         if name == "reject":
             recalls.recall_reject(user=user, recall=obj, reason=data["reason"])
@@ -432,8 +400,7 @@ class RecallTransitionView(TransitionViewMixin, View):
             )
             return _("Outcome recorded for %(count)s unit(s).") % {"count": len(units)}
         if name == "attach":
-            for upload in data["photos"]:
-                attach(user, obj, upload)
+            recalls.recall_attachments_add(user=user, recall=obj, files=data["photos"])
             return _("The files were added to the test report.")
         recalls.recall_close(user=user, recall=obj, note=data["note"])
         return _("The recall is closed.")
@@ -474,23 +441,24 @@ class RecallNoticeListView(ScopedListView):
         return super().get_queryset().order_by("-id")
 
 
+# The rules of a notice's actions that are not transitions, as their services declare them.
+NOTICE_EXTRA_RULES = {
+    "recall_returns": recalls.RECALL_RETURNS_LOG,
+    "correct_on_hand": recalls.RECALLNOTICE_CORRECT_ON_HAND,
+}
+
+
 def notice_extra_refusal(name: str, notice: RecallNotice, user) -> TransitionError | None:
-    # Whether the recall still takes returns is the service's to say (400 with its message), not a refusal.
-    if not permissions.is_store_staff_of(notice, user):
-        return TransitionForbidden(_("Only the notified store's own staff may return its goods."), transition=name)
-    return None
+    return NOTICE_EXTRA_RULES[name].refusal(notice, user)
 
 
 def notice_panel_context(request, notice: RecallNotice, *, name: str = "", form=None, alert=None) -> dict:
     user = request.user
     view = RecallNoticeTransitionView
     extra = []
-    # Units are logged against the acknowledged on-hand figure, so both wait for the acknowledgement.
-    if (
-        notice.recall.state in RECALL_COLLECTING_STATES
-        and notice.state == RecallNoticeState.ACKNOWLEDGED
-        and notice_extra_refusal("recall_returns", notice, user) is None
-    ):
+    # Units are logged against the acknowledged on-hand figure, so both wait for the acknowledgement (and for a
+    # recall that still collects): what the correction's rule asks.
+    if notice_extra_refusal("correct_on_hand", notice, user) is None:
         extra.extend(["recall_returns", "correct_on_hand"])
     if name and form is not None:
         # A refused or failed answer still shows its form with the message.
@@ -551,6 +519,12 @@ class RecallNoticeTransitionView(TransitionViewMixin, View):
 
     def extra_refusal(self, name: str, obj) -> TransitionError | None:
         return notice_extra_refusal(name, obj, self.request.user)
+
+    def refusal(self, name: str, obj) -> TransitionError | None:
+        # The acknowledgement also waits for a recall that still collects, before the person is asked.
+        if name == "acknowledge":
+            return recalls.recallnotice_acknowledge_refusal(user=self.request.user, notice=obj)
+        return super().refusal(name, obj)
 
     def perform(self, name: str, obj, form) -> str:
         data = form.cleaned_data
