@@ -137,6 +137,7 @@ class TransitionViewMixin(LoginRequiredMixin):
 
     @classmethod
     def all_forms(cls) -> dict[str, type]:
+        """Every form of the page, transitions and extra actions (for views whose ``forms`` is a class attribute)."""
         return {**cls.forms, **cls.extra_forms}
 
     def post(self, request, *args, **kwargs):
@@ -150,7 +151,8 @@ class TransitionViewMixin(LoginRequiredMixin):
             raise Http404
         if refused is not None:
             return self.refused(obj, refused.status, refused.message)
-        form = self.all_forms()[name](request.POST, request.FILES, **self.get_form_kwargs(name, obj))
+        form_class = self.extra_forms[name] if name in self.extra_forms else self.forms[name]
+        form = form_class(request.POST, request.FILES, **self.get_form_kwargs(name, obj))
         if not form.is_valid():
             return self.render_panel(obj, status=400, name=name, form=form, full_page=not self.request.htmx)
         try:
