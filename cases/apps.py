@@ -27,7 +27,7 @@ class CasesConfig(AppConfig):
         MenuItem("cases:missing_queue", "center", 50, _("Missing units"), **_CENTER_QUEUE),
         MenuItem("cases:ready_queue", "center", 60, _("Ready to return"), **_CENTER_QUEUE),
     ]
-    home_tiles = [HomeTiles("cases.views.work_summary", 10)]
+    home_tiles = [HomeTiles("cases.tiles.work_summary", 10)]
     role_permissions = {
         "store_staff": _STORE_OR_CENTER,
         "region_manager": _STORE_OR_CENTER,

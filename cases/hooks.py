@@ -6,7 +6,7 @@ that part here from its ``AppConfig.ready()``, and the Return's page, API and
 ``return_log`` call what was registered:
 
 ``register_return_transition``  a transition of the Return fired from its page
-                                (``cases.views.ReturnTransitionView``).
+                                (``cases.views.returns.ReturnTransitionView``).
 ``register_return_panel``       a card of the Return's page: a template and
                                 the context it reads.
 ``register_return_api_field``   a field of the Return's API detail whose

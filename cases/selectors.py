@@ -10,8 +10,11 @@ from django.db.models import (
 from django.shortcuts import get_object_or_404
 
 from aftersales.models import TransitionLog
+from aftersales.roles import Role, roles_of
 from cases.choices import ReturnState, ShipmentDirection, ShipmentState
 from cases.models import Attachment, Return, Shipment, ShipmentLine
+from stores.access import scope_for
+from stores.models import Store
 from suppliers.models import Style
 
 
@@ -92,3 +95,10 @@ def shippable_returns(user, store, direction: str) -> QuerySet[Return]:
         shipment__direction=direction, shipment__state__in=[ShipmentState.DRAFT, ShipmentState.IN_TRANSIT]
     ).values("return_item")
     return return_list(user).filter(store=store, state=state).exclude(pk__in=busy).order_by("due_at", "id")
+
+
+def store_staff_stores(user) -> QuerySet[Store]:
+    """The stores the user may act for as store staff 专卖店 (log returns, pack shipments)."""
+    if Role.STORE_STAFF not in roles_of(user):
+        return Store.objects.none()
+    return Store.objects.filter(pk__in=sorted(scope_for(user).staff_store_ids)).order_by("code")

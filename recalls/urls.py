@@ -6,7 +6,7 @@ from recalls import views
 
 app_name = "recalls"
 urlpatterns = [
-    # Batch recalls 整款退货 (cases/views.py).
+    # Batch recalls 整款退货 (recalls/views.py).
     path("recalls/", views.RecallListView.as_view(), name="recall_list"),
     path("recalls/candidates/", views.RecallCandidateListView.as_view(), name="recallcandidate_list"),
     path("recalls/new/", views.RecallCreateView.as_view(), name="recall_create"),

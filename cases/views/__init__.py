@@ -1,0 +1,30 @@
+"""Browser pages of the return workflow 退货流程: store staff log and ship, technicians receive, inspect and ship back,
+region managers read. Reads go through ``cases.selectors`` (so out of scope is 404), writes through the services.
+
+``returns`` (the list and one Return's page), ``receipts`` (logging a receipt), ``queues`` (the service center's
+work lists) and ``shipments``; the pages ``cases.urls`` and other apps use are named here.
+"""
+
+from cases.views.queues import AtSupplierQueueView, InboundView, MissingQueueView, ReadyQueueView, ReturnQueueView
+from cases.views.receipts import PolicyHintView, ReturnCreateView, StyleValuesView
+from cases.views.returns import ReturnAttachmentAddView, ReturnDetailView, ReturnListView, ReturnTransitionView
+from cases.views.shipments import ShipmentCreateView, ShipmentDetailView, ShipmentListView, ShipmentTransitionView
+
+__all__ = [
+    "AtSupplierQueueView",
+    "InboundView",
+    "MissingQueueView",
+    "PolicyHintView",
+    "ReadyQueueView",
+    "ReturnAttachmentAddView",
+    "ReturnCreateView",
+    "ReturnDetailView",
+    "ReturnListView",
+    "ReturnQueueView",
+    "ReturnTransitionView",
+    "ShipmentCreateView",
+    "ShipmentDetailView",
+    "ShipmentListView",
+    "ShipmentTransitionView",
+    "StyleValuesView",
+]
