@@ -176,6 +176,9 @@ def return_log(
     form, which are claimed — are attached in the same transaction; the API
     attaches its own afterwards.
     """
+    refused = return_log_refusal(user=user)
+    if refused is not None:
+        raise refused
     if not permissions.is_store_staff_of(store_proxy(store), user):
         raise TransitionForbidden(_("Only the store's own staff may log its returns."), transition="log")
     submission = None
@@ -266,9 +269,9 @@ def return_log(
 
 
 def return_log_refusal(*, user) -> TransitionError | None:
-    """Only store staff log returns (403): asked before reading input that is bad anyway (the API's create).
+    """Only store staff log returns (403); ``return_log`` then asks for the store it is given.
 
-    ``return_log`` itself checks the store it is given.
+    The API asks it for input that is bad anyway, which never reaches ``return_log``.
     """
     if Role.STORE_STAFF not in roles_of(user):
         return TransitionForbidden(_("Only store staff log returns."), transition="log")
@@ -474,12 +477,14 @@ def shipment_create_refusal(*, user, direction: str = "", store: Store | None = 
     Without a known direction or store (the API's bad input) the question is
     whether the user packs shipments at all.
     """
+    if not roles_of(user) & {Role.STORE_STAFF, Role.TECHNICIAN}:
+        return TransitionForbidden(_("You may not pack shipments."), transition="create")
     if direction == ShipmentDirection.TO_CENTER and store is not None:
         may = permissions.is_store_staff_of(store_proxy(store), user)
     elif direction == ShipmentDirection.TO_STORE:
         may = permissions.is_technician(None, user)
     else:
-        may = bool(roles_of(user) & {Role.STORE_STAFF, Role.TECHNICIAN})
+        may = True
     if not may:
         return TransitionForbidden(_("You may not pack this shipment."), transition="create")
     return None
