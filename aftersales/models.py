@@ -235,6 +235,51 @@ class UserPreference(models.Model):
         return f"{self.user_id}: {self.language or '-'}"
 
 
+# The stored file's extension, from the type sniffed from its bytes (``aftersales.files``), never from its name.
+STORED_FILE_EXTENSIONS = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/gif": ".gif",
+    "image/webp": ".webp",
+    "application/pdf": ".pdf",
+}
+
+
+class StoredFile(models.Model):
+    """A photo or PDF kept under MEDIA_ROOT for a record: a Return's attachment, a recall's test report, a
+    destruction photo.
+
+    Its type comes from its bytes (``aftersales.files.upload_content_type``), and so does the stored name's
+    extension; the uploader's file name is kept only to be shown. The file is served only by a scope-checked
+    view (``aftersales.ui.files.StoredFileView`` or ``aftersales.api.views.StoredFileAPIView``). The concrete
+    model adds the record it belongs to and its ``file`` field (each app stores under its own folder).
+    """
+
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=60)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def extension(self) -> str:
+        """The stored name's extension, from the sniffed content type (``.jpg``, ``.png``, ... ``.pdf``)."""
+        return STORED_FILE_EXTENSIONS.get(self.content_type, "")
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
 def temporary_upload_path(instance: TemporaryUpload, filename: str) -> str:
     # The stored name is ours, not the uploader's: no path tricks, no clashes.
     return f"temporary/{instance.created_at:%Y/%m/%d}/{instance.token.hex}"

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from aftersales.fsm import VIA
-from aftersales.models import ScopedQuerySet, TimeStampedModel
+from aftersales.models import ScopedQuerySet, StoredFile, TimeStampedModel
 from cases import permissions
 from cases.choices import (
     SCRAP_PATH_STATES,
@@ -413,7 +413,7 @@ def attachment_path(instance: Attachment, filename: str) -> str:
     return f"attachments/{stamp:%Y/%m}/{uuid.uuid4().hex}{instance.extension}"
 
 
-class Attachment(models.Model):
+class Attachment(StoredFile):
     """A photo or PDF of a Return (at logging, inspection or repair).
 
     Stored under MEDIA_ROOT, outside the static files, and served only by a
@@ -425,32 +425,11 @@ class Attachment(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=AttachmentKind.choices, default=AttachmentKind.LOGGING)
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=60)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
         ordering = ["id"]
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-
-    def __str__(self) -> str:
-        return self.original_name
-
-    @property
-    def extension(self) -> str:
-        return {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp"}.get(
-            self.content_type, ".pdf"
-        )
-
-    @property
-    def is_image(self) -> bool:
-        return self.content_type.startswith("image/")
 
 
 class ReceiptSubmission(models.Model):

@@ -13,8 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from aftersales.fsm import VIA
-from aftersales.models import ScopedQuerySet, TimeStampedModel
-from cases.models import Attachment
+from aftersales.models import ScopedQuerySet, StoredFile, TimeStampedModel
 from recalls import permissions
 from recalls.choices import RecallCostBearer, RecallNoticeState, RecallOutcome, RecallReturnMethod, RecallState
 from stores.access import scope_for
@@ -281,19 +280,11 @@ def recall_attachment_path(instance: RecallAttachment, filename: str) -> str:
     return f"attachments/recalls/{stamp:%Y/%m}/{uuid.uuid4().hex}{instance.extension}"
 
 
-class RecallAttachment(models.Model):
+class RecallAttachment(StoredFile):
     """A photo or PDF of a recall's style test report 检测报告, served only to those who may see the recall."""
 
     recall = models.ForeignKey(Recall, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("recall"))
     file = models.FileField(_("file"), upload_to=recall_attachment_path, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=60)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
         ordering = ["id"]
@@ -301,9 +292,3 @@ class RecallAttachment(models.Model):
         verbose_name_plural = _("recall attachments")
         # The table kept its name when the model moved here from cases (issue 12).
         db_table = "cases_recallattachment"
-
-    def __str__(self) -> str:
-        return self.original_name
-
-    extension = Attachment.extension
-    is_image = Attachment.is_image

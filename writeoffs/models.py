@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from aftersales.models import ScopedQuerySet, TimeStampedModel
+from aftersales.models import ScopedQuerySet, StoredFile, TimeStampedModel
 from aftersales.periods import period_label
 from cases.models import MIN_PRODUCTION_YEAR
 from writeoffs import permissions
@@ -181,21 +181,13 @@ def destruction_photo_path(instance: DestructionPhoto, filename: str) -> str:
     return f"destruction/{instance.writeoff_list_id}/{instance.sha256[:16]}{instance.extension}"
 
 
-class DestructionPhoto(models.Model):
+class DestructionPhoto(StoredFile):
     """A photo of the destruction 销毁, kept with the write-off list's destruction record."""
 
     writeoff_list = models.ForeignKey(
         WriteOffList, on_delete=models.PROTECT, related_name="photos", verbose_name=_("write-off list")
     )
     file = models.FileField(_("file"), upload_to=destruction_photo_path, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=60)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
         ordering = ["id"]
@@ -203,13 +195,6 @@ class DestructionPhoto(models.Model):
         verbose_name_plural = _("destruction photos")
         # The table kept its name when the model moved here from reports (issue 12).
         db_table = "reports_destructionphoto"
-
-    def __str__(self) -> str:
-        return self.original_name
-
-    @property
-    def extension(self) -> str:
-        return "." + self.original_name.rsplit(".", 1)[-1].lower() if "." in self.original_name else ""
 
 
 class PartyDocumentQuerySet(ScopedQuerySet):

@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aftersales.files import image_is_readable, sniff_content_type
+from aftersales.files import upload_content_type
 from aftersales.fsm import (
     TransitionError,
     TransitionForbidden,
@@ -297,20 +297,27 @@ def _notify_party(report: LossReport) -> None:
 
 
 def _checked_photo(name: str, content: bytes) -> tuple[str, bytes, str]:
-    """A destruction photo, checked by its bytes and size like every other upload (``aftersales.files``)."""
+    """A destruction photo: the one upload check (``aftersales.files.upload_content_type``), photos only.
+
+    The type (and so the stored name's extension) is the one sniffed from the bytes, whatever the file's name
+    says; a refusal names the file, since a record carries several.
+    """
+    try:
+        content_type = upload_content_type(content)
+    except ValidationError:
+        content_type = None
+    if content_type is None or not content_type.startswith("image/"):
+        raise ValidationError({"photos": [_photo_refusal(name, content)]})
+    return (name or "photo")[-200:], content, content_type
+
+
+def _photo_refusal(name: str, content: bytes) -> str:
     limit = settings.AFTERSALES_MAX_UPLOAD_BYTES
     if not content:
-        raise ValidationError({"photos": [_("The file %(name)s is empty.") % {"name": name}]})
+        return _("The file %(name)s is empty.") % {"name": name}
     if len(content) > limit:
-        raise ValidationError(
-            {"photos": [_("%(name)s is larger than %(mb)s MB.") % {"name": name, "mb": limit // (1024 * 1024)}]}
-        )
-    content_type = sniff_content_type(content[:16])
-    if content_type is None or not content_type.startswith("image/") or not image_is_readable(content):
-        raise ValidationError(
-            {"photos": [_("%(name)s is not a photo (JPEG, PNG, GIF or WebP).") % {"name": name or "file"}]}
-        )
-    return (name or "photo")[-200:], content, content_type
+        return _("%(name)s is larger than %(mb)s MB.") % {"name": name, "mb": limit // (1024 * 1024)}
+    return _("%(name)s is not a photo (JPEG, PNG, GIF or WebP).") % {"name": name or "file"}
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from django_fsm import ConcurrentTransition
 from aftersales.exports import Column
 from aftersales.fsm import CONCURRENT_CHANGE_MESSAGE, TransitionError
 from aftersales.services import temporary_upload_claim
+from aftersales.ui.files import StoredFileView
 from aftersales.ui.views import ScopedListView, TransitionViewMixin, transition_actions
 from aftersales.uploads import temporary_uploads_in
 from suppliers.choices import Responsibility
@@ -35,6 +36,7 @@ from writeoffs import selectors, services
 from writeoffs.api.views import document_download
 from writeoffs.choices import LossReportState, WriteOffListState
 from writeoffs.filters import LossReportFilter, WriteOffListFilter
+from writeoffs.models import DestructionPhoto
 from writeoffs.permissions import is_technician
 
 ACTION_LABELS = {
@@ -331,19 +333,11 @@ class WriteOffListDownloadView(LoginRequiredMixin, View):
         return document_download(selectors.writeofflist_get(request.user, pk), fmt)
 
 
-class DestructionPhotoView(LoginRequiredMixin, View):
+class DestructionPhotoView(StoredFileView):
     """A destruction photo, for whoever may see its list (404 for anyone else)."""
 
-    def get(self, request, pk: int, photo_pk: int):
-        writeoff_list = selectors.writeofflist_get(request.user, pk)
-        photo = get_object_or_404(writeoff_list.photos.all(), pk=photo_pk)
-        try:
-            handle = photo.file.open("rb")
-        except (FileNotFoundError, ValueError) as error:
-            raise Http404 from error
-        response = FileResponse(handle, content_type=photo.content_type, filename=photo.original_name)
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+    def get_stored_file(self, request, *, pk: int, photo_pk: int) -> DestructionPhoto:
+        return get_object_or_404(selectors.writeofflist_get(request.user, pk).photos.all(), pk=photo_pk)
 
 
 # --- loss reports ---

@@ -5,15 +5,18 @@ refused with ``REFUSALS``).
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from aftersales.api.permissions import RoleCanViewModel
 from aftersales.api.transitions import valid_input
+from aftersales.ui.files import StoredFileMixin
 
 
 class TokenObtainView(ObtainAuthToken):
@@ -106,3 +109,24 @@ class NoContentNegotiation(BaseContentNegotiation):
 
     def select_renderer(self, request, renderers, format_suffix=None):
         return renderers[0], renderers[0].media_type
+
+
+class StoredFileAPIView(StoredFileMixin, APIView):
+    """The API's download of a stored photo or PDF (``aftersales.ui.files``): the subclass sets
+    ``queryset_model`` (the record whose view permission it needs) and ``get_stored_file``, and its summary with
+    ``@extend_schema(summary=...)`` on the class. The UI's ``<img>`` tags use it too, with the session.
+    """
+
+    permission_classes = [IsAuthenticated, RoleCanViewModel]
+    content_negotiation_class = NoContentNegotiation
+    queryset_model = None
+
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="The file."),
+            401: REFUSALS[401],
+            404: REFUSALS[404],
+        },
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)

@@ -10,22 +10,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from aftersales.api.permissions import RoleCanViewModel
-from aftersales.api.views import REFUSALS, NoContentNegotiation, ScopedWorkflowViewSet, transition_schema
-from aftersales.fsm import TransitionForbidden
-from aftersales.roles import Role, roles_of
+from aftersales.api.views import REFUSALS, ScopedWorkflowViewSet, StoredFileAPIView, transition_schema
 from cases import hooks, services
 from cases.api.serializers import (
     AttachmentSerializer,
@@ -80,10 +72,10 @@ class ReturnViewSet(ScopedWorkflowViewSet):
         responses={201: ReturnSerializer, **{code: REFUSALS[code] for code in (400, 401, 403)}},
     )
     def create(self, request, *args, **kwargs):
-        # A role that never logs returns is told so before its input is looked at.
-        if Role.STORE_STAFF not in roles_of(request.user):
-            raise TransitionForbidden(_("Only store staff log returns."), transition="log")
-        data = self.read_input(ReturnCreateInputSerializer)
+        # Bad input from a role that never logs returns is answered as return_log would: 403 first.
+        data = self.read_input(
+            ReturnCreateInputSerializer, refuse=lambda: services.return_log_refusal(user=request.user)
+        )
         unit = services.ReturnUnit(
             style=data["style"],
             color=data["color"],
@@ -167,9 +159,9 @@ class ReturnViewSet(ScopedWorkflowViewSet):
         if request.method == "GET":
             page = self.paginate_queryset(item.attachments.select_related("uploaded_by"))
             return self.get_paginated_response(AttachmentSerializer(page, many=True, context={"request": request}).data)
-        if not services.may_attach(item, request.user):
-            raise TransitionForbidden(_("You may not add files to this return."), transition="attach")
-        data = self.read_input(AttachmentUploadInputSerializer)
+        data = self.read_input(
+            AttachmentUploadInputSerializer, refuse=lambda: services.RETURN_ATTACH.refusal(item, request.user)
+        )
         upload = data["file"]
         # One byte over the limit is enough for the service to refuse; the rest is never read into memory.
         content = upload.read(settings.AFTERSALES_MAX_UPLOAD_BYTES + 1)
@@ -195,7 +187,8 @@ def register_return_action(func) -> None:
     setattr(ReturnViewSet, name, func)
 
 
-class ReturnAttachmentFileView(APIView):
+@extend_schema(summary="Download an attachment's file")
+class ReturnAttachmentFileView(StoredFileAPIView):
     """The file of a Return's attachment, for whoever may see the Return (404 for anyone else).
 
     Files live outside the static files and are only ever served here. The
@@ -203,38 +196,11 @@ class ReturnAttachmentFileView(APIView):
     not to guess another; images and PDFs open inline.
     """
 
-    permission_classes = [IsAuthenticated, RoleCanViewModel]
-    content_negotiation_class = NoContentNegotiation
     queryset_model = Return
 
-    @extend_schema(
-        summary="Download an attachment's file",
-        responses={
-            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="The file."),
-            401: REFUSALS[401],
-            404: REFUSALS[404],
-        },
-    )
-    def get(self, request, return_pk: int, pk: int):
-        attachment = get_object_or_404(
-            Attachment.objects.filter(return_item__in=return_list(request.user).values("pk")),
-            pk=pk,
-            return_item_id=return_pk,
-        )
-        try:
-            handle = attachment.file.open("rb")
-        except (FileNotFoundError, ValueError) as error:
-            raise Http404 from error
-        inline = attachment.is_image or attachment.content_type == "application/pdf"
-        response = FileResponse(
-            handle,
-            content_type=attachment.content_type,
-            as_attachment=not inline,
-            filename=attachment.original_name,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, max-age=3600"
-        return response
+    def get_stored_file(self, request, *, return_pk: int, pk: int) -> Attachment:
+        attachments = Attachment.objects.filter(return_item__in=return_list(request.user).values("pk"))
+        return get_object_or_404(attachments, pk=pk, return_item_id=return_pk)
 
 
 @extend_schema_view(
@@ -265,9 +231,9 @@ class ShipmentViewSet(ScopedWorkflowViewSet):
         responses={201: ShipmentDetailSerializer, **{code: REFUSALS[code] for code in (400, 401, 403)}},
     )
     def create(self, request, *args, **kwargs):
-        if not roles_of(request.user) & {Role.STORE_STAFF, Role.TECHNICIAN}:
-            raise TransitionForbidden(_("You may not pack shipments."), transition="create")
-        data = self.read_input(ShipmentCreateInputSerializer)
+        data = self.read_input(
+            ShipmentCreateInputSerializer, refuse=lambda: services.shipment_create_refusal(user=request.user)
+        )
         shipment = services.shipment_create(
             user=request.user,
             direction=data["direction"],

@@ -316,10 +316,30 @@ def test_destruction_record_with_photos(approved, demo_user):
     assert (photo.content_type, photo.original_name) == ("image/png", "destroyed.png")
 
 
+def test_a_destruction_photo_is_stored_by_its_bytes_not_its_name(approved, demo_user):
+    # when a technician records the destruction with a PNG photo named like a PDF
+    writeofflist_record_destruction(
+        writeoff_list=approved,
+        user=demo_user("tech2"),
+        destroyed_on=timezone.localdate(),
+        method="焚烧",
+        warehouse_person="周仓管",
+        witness="李监督",
+        photos=[("photo.pdf", png_bytes())],
+    )
+    # then it is kept as the PNG its bytes say, under a PNG name of ours; the uploader's name is only shown
+    photo = DestructionPhoto.objects.get()
+    assert (photo.content_type, photo.extension, photo.is_image) == ("image/png", ".png", True)
+    assert photo.file.name.endswith(".png") and "photo" not in photo.file.name
+    assert photo.original_name == "photo.pdf"
+
+
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
         ({"photos": [("fake.png", b"MZ\x90\x00 not an image at all")]}, "photos"),
+        ({"photos": [("scan.png", b"%PDF-1.4 a report, not a photo")]}, "photos"),
+        ({"photos": [("empty.png", b"")]}, "photos"),
         ({"destroyed_on": "tomorrow"}, "destroyed_on"),
         ({"witness": "  "}, "witness"),
     ],

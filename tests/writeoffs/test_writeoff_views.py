@@ -164,7 +164,13 @@ def test_destruction_record_with_photos_on_the_page(approved, browser_as):
     assert 'data-testid="destruction"' in response.content.decode()
     photo = DestructionPhoto.objects.get()
     photo_url = detail_url(approved, f"photos/{photo.pk}/")
-    assert browser.get(photo_url).status_code == 200
+    download = browser.get(photo_url)
+    assert download.status_code == 200
+    # served like every stored file: its sniffed type, inline, not to be second-guessed, kept by the browser only
+    assert download["Content-Type"] == "image/png"
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert download["Content-Disposition"].startswith("inline")
+    assert download["Cache-Control"] == "private, max-age=3600"
     assert browser_as("store1").get(photo_url).status_code == 404
 
 
