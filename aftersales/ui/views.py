@@ -94,11 +94,15 @@ class TransitionViewMixin(LoginRequiredMixin):
     """The one UI view shape that fires a transition 状态变更 from a button and its form.
 
     POST ``<detail>/<name>/``: the object comes from the app's selector (so
-    out of scope is 404); then the refusal order of ``aftersales.fsm.fire``
-    (409 → 403) before the form is bound; a bad form is 400 with its errors;
-    the subclass's ``perform`` calls the service inside one transaction, and
-    the errors it raises are mapped (``TransitionError.status``, django-fsm's
+    out of scope is 404); the form is bound; the subclass's ``perform`` calls
+    the service of the action, which refuses in ``aftersales.fsm.fire``'s
+    order (409 wrong state, 403 wrong person, 400 bad input), and the errors
+    it raises are mapped (``TransitionError.status``, django-fsm's
     ``ConcurrentTransition`` → 409, ``ValidationError`` → 400 on the form).
+    The view refuses nothing itself: a bad form, which never reaches the
+    service, is answered with the refusal the service would give first
+    (``refusal``: the transition's, or the service's ``Guard`` rule for an
+    extra action), else 400 with its errors.
     An htmx request gets the object's panel back (with the same status, which
     the page's htmx config swaps in); a plain POST is redirected to the detail
     page with a message on success, or gets the whole page with the error.
@@ -107,10 +111,8 @@ class TransitionViewMixin(LoginRequiredMixin):
     ``get_object``, ``perform`` (returns the success message, or
     ``("warning", message)`` for a result that needs a look) and
     ``render_panel``. Actions that are not FSM transitions (a recall's
-    outcomes and photos, a store's bulk returns) go in ``extra_forms``: they
-    are refused in the same order (409 wrong state, then 403 wrong person) by
-    the subclass's ``extra_refusal`` before their form is read, and the
-    services check again under the lock.
+    outcomes and photos, a store's bulk returns) go in ``extra_forms``, with
+    ``extra_refusal`` asking their service's rule for a bad form.
     """
 
     http_method_names = ["post"]
@@ -135,6 +137,12 @@ class TransitionViewMixin(LoginRequiredMixin):
         """Why this user may not take the extra action ``name`` on ``obj`` now (409, then 403), or None."""
         raise NotImplementedError
 
+    def refusal(self, name: str, obj) -> TransitionError | None:
+        """The 409 or 403 the service of ``name`` gives before it reads its input, or None (asked for a bad form)."""
+        if name in self.extra_forms:
+            return self.extra_refusal(name, obj)
+        return refusal(obj, name, self.request.user, check_conditions=False)
+
     @classmethod
     def all_forms(cls) -> dict[str, type]:
         """Every form of the page, transitions and extra actions (for views whose ``forms`` is a class attribute)."""
@@ -144,18 +152,20 @@ class TransitionViewMixin(LoginRequiredMixin):
         obj = self.get_object()
         name = kwargs["name"]
         if name in self.extra_forms:
-            refused = self.extra_refusal(name, obj)
+            form_class = self.extra_forms[name]
         elif name in self.forms:
-            refused = refusal(obj, name, request.user)
+            form_class = self.forms[name]
         else:
             raise Http404
-        if refused is not None:
-            return self.refused(obj, refused.status, refused.message)
-        form_class = self.extra_forms[name] if name in self.extra_forms else self.forms[name]
         form = form_class(request.POST, request.FILES, **self.get_form_kwargs(name, obj))
         if not form.is_valid():
+            refused = self.refusal(name, obj)
+            if refused is not None:
+                return self.refused(obj, refused.status, refused.message)
             return self.render_panel(obj, status=400, name=name, form=form, full_page=not self.request.htmx)
         try:
+            # Each perform is one service, its own unit of work, except the write-off destruction record, whose
+            # kept photos are still claimed beside its service: this transaction holds the two together.
             with transaction.atomic():
                 message = self.perform(name, obj, form)
         except TransitionError as error:

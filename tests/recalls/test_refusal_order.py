@@ -279,3 +279,20 @@ def test_approving_on_the_page_and_over_the_api_is_one_service(client, api_as, d
     assert not over_api.regions.exists()
     logged = TransitionLog.objects.for_object(on_page).order_by("id").values_list("transition", flat=True)
     assert list(logged) == ["approve", "plan_regions"]
+
+
+def test_a_bad_acknowledgement_form_answers_the_recalls_state_first(client, demo_user):
+    # Given a notice still waiting for the store, whose recall has closed meanwhile
+    notice = RecallNoticeFactory(
+        recall=recall_in(RecallState.CLOSED), store=Store.objects.get(code="S001"), state=RecallNoticeState.NOTIFIED
+    )
+    before = snapshot(notice.recall)
+    url = reverse("recalls:recallnotice_transition", args=[notice.pk, "acknowledge"])
+    # When a technician, then the store, post the acknowledgement without a figure
+    client.force_login(demo_user("tech1"))
+    by_technician = client.post(url, {"on_hand": ""})
+    client.force_login(demo_user("store1"))
+    by_store = client.post(url, {"on_hand": ""})
+    # Then both hear 409 (the recall no longer collects), not 403 or 400, and nothing changed
+    assert (by_technician.status_code, by_store.status_code) == (409, 409)
+    assert snapshot(notice.recall) == before
