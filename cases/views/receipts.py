@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,12 +14,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from aftersales.fsm import TransitionError
-from aftersales.services import temporary_upload_claim
-from aftersales.uploads import temporary_uploads_in
 from cases import forms as case_forms
 from cases import selectors, services
 from cases.models import Return
-from cases.views.returns import attach
 from suppliers.models import DefectCode, Style
 
 
@@ -86,37 +82,34 @@ class ReturnCreateView(LoginRequiredMixin, View):
             [form.cleaned_data["style"] for form in unit_forms], data["purchase_date"], data["onsite_handling"]
         )
         try:
-            with transaction.atomic():
-                created = services.return_log(
-                    user=request.user,
-                    store=data["store"],
-                    receipt_no=data["receipt_no"],
-                    purchase_date=data["purchase_date"],
-                    onsite_handling=data["onsite_handling"],
-                    customer_name=data["customer_name"],
-                    customer_phone=data["customer_phone"],
-                    policy_exception_reason=data["policy_exception_reason"],
-                    form_token=data["form_token"],
-                    warn_same_receipt=not data["confirm_same_receipt"],
-                    units=[
-                        services.ReturnUnit(
-                            style=form.cleaned_data["style"],
-                            color=form.cleaned_data["color"],
-                            size=form.cleaned_data["size"],
-                            batch_no=form.cleaned_data["batch_no"],
-                            production_year=form.cleaned_data["production_year"],
-                            defect_description=form.cleaned_data["defect_description"],
-                            reported_defect=form.cleaned_data["reported_defect"],
-                        )
-                        for form in unit_forms
-                    ],
-                )
-                for item, form in zip(created, unit_forms, strict=True):
-                    for upload in [*form.cleaned_data["photos"], *data["photos"]]:
-                        attach(request.user, item, upload)
-                # The photos uploaded while filling the form now belong to the Returns (same transaction).
-                kept = [upload for form in unit_forms for upload in temporary_uploads_in(form.cleaned_data["photos"])]
-                temporary_upload_claim(user=request.user, uploads=[*kept, *temporary_uploads_in(data["photos"])])
+            # One service logs the units and attaches their photos (each unit's own, and the receipt's to every
+            # unit), claiming those uploaded while the form was filled, in one transaction.
+            created = services.return_log(
+                user=request.user,
+                store=data["store"],
+                receipt_no=data["receipt_no"],
+                purchase_date=data["purchase_date"],
+                onsite_handling=data["onsite_handling"],
+                customer_name=data["customer_name"],
+                customer_phone=data["customer_phone"],
+                policy_exception_reason=data["policy_exception_reason"],
+                form_token=data["form_token"],
+                warn_same_receipt=not data["confirm_same_receipt"],
+                units=[
+                    services.ReturnUnit(
+                        style=form.cleaned_data["style"],
+                        color=form.cleaned_data["color"],
+                        size=form.cleaned_data["size"],
+                        batch_no=form.cleaned_data["batch_no"],
+                        production_year=form.cleaned_data["production_year"],
+                        defect_description=form.cleaned_data["defect_description"],
+                        reported_defect=form.cleaned_data["reported_defect"],
+                        photos=form.cleaned_data["photos"],
+                    )
+                    for form in unit_forms
+                ],
+                photos=data["photos"],
+            )
         except TransitionError as error:
             raise PermissionDenied(error.message) from error
         except services.ReceiptAlreadyLogged as error:

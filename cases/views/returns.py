@@ -6,11 +6,9 @@ from __future__ import annotations
 
 from itertools import islice
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -256,18 +254,17 @@ class ReturnAttachmentAddView(LoginRequiredMixin, View):
 
     def post(self, request, *args, **kwargs):
         item = selectors.return_get(request.user, kwargs["pk"])
-        if not services.may_attach(item, request.user):
-            return self.answer(item, status=403, alert=("danger", _("You may not add files to this return.")))
         form = case_forms.AttachmentForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                with transaction.atomic():
-                    for upload in form.cleaned_data["photos"]:
-                        attach(request.user, item, upload)
+                services.attachments_add(user=request.user, return_item=item, files=form.cleaned_data["photos"])
             except ValidationError as error:
                 form.add_error("photos", error.messages)
             except TransitionError as error:
                 return self.answer(item, status=error.status, alert=("danger", error.message))
+        elif refused := services.RETURN_ATTACH.refusal(item, request.user):
+            # A bad form from someone who may not add files: the service's 403, as it would answer first.
+            return self.answer(item, status=refused.status, alert=("danger", refused.message))
         if form.errors:
             return self.answer(item, status=400, attachment_form=form)
         item = selectors.return_get(request.user, kwargs["pk"])
@@ -283,10 +280,3 @@ class ReturnAttachmentAddView(LoginRequiredMixin, View):
             context["attachment_form"] = attachment_form
         template = "cases/partials/_return_panel.html" if self.request.htmx else "cases/return_detail.html"
         return render(self.request, template, {**context, "title": item.number}, status=status)
-
-
-def attach(user, item: Return, upload, kind: str = "") -> None:
-    # Read at most one byte past the limit: the service refuses anything longer without holding a huge file.
-    upload.seek(0)
-    content = upload.read(settings.AFTERSALES_MAX_UPLOAD_BYTES + 1)
-    services.attachment_add(user=user, return_item=item, name=upload.name or "", content=content, kind=kind)
