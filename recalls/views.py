@@ -28,7 +28,7 @@ from openpyxl.styles import Font
 from aftersales.exports import XLSX_CONTENT_TYPE, Column
 from aftersales.exports import _excel_value as excel_value
 from aftersales.fsm import TransitionError
-from aftersales.roles import Role, roles_of, sees_everything
+from aftersales.roles import sees_everything
 from aftersales.ui.views import ScopedListView, TransitionViewMixin, transition_actions
 from cases.choices import ReturnState
 from cases.selectors import return_list
@@ -82,8 +82,9 @@ def notice_event_text(entry) -> str:
     return entry.transition
 
 
-def is_technician(user) -> bool:
-    return Role.TECHNICIAN in roles_of(user)
+def may_open(user) -> bool:
+    """Whether the user opens recalls (``recalls.services.recall_open``'s rule): the button and the form page."""
+    return recalls.recall_open_refusal(user=user) is None
 
 
 def require_center(user) -> None:
@@ -114,7 +115,7 @@ class RecallCandidateListView(LoginRequiredMixin, TemplateView):
         context.update(
             title=_("Recall candidates"),
             candidates=selectors.recall_candidate_list(self.request.user),
-            may_open=is_technician(self.request.user),
+            may_open=may_open(self.request.user),
             thresholds={
                 "returns": settings.AFTERSALES_RECALL_MIN_RETURNS,
                 "stores": settings.AFTERSALES_RECALL_MIN_STORES,
@@ -150,7 +151,7 @@ class RecallListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["may_open"] = is_technician(self.request.user)
+        context["may_open"] = may_open(self.request.user)
         return context
 
 
@@ -160,7 +161,8 @@ class RecallCreateView(LoginRequiredMixin, View):
     template_name = "recalls/recall_form.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not is_technician(request.user):
+        # The form page is for those the service lets open a recall; anyone else gets 403 for it.
+        if request.user.is_authenticated and not may_open(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
