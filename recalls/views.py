@@ -8,8 +8,6 @@ use ``aftersales.ui.views.TransitionViewMixin`` like the Return's page (htmx swa
 
 from __future__ import annotations
 
-import io
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -22,11 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from aftersales.exports import XLSX_CONTENT_TYPE, Column
-from aftersales.exports import _excel_value as excel_value
+from aftersales.exports.xlsx import XlsxColumn, XlsxSheet, write_workbook
 from aftersales.fsm import TransitionError
 from aftersales.roles import sees_everything
 from aftersales.ui.views import ScopedListView, TransitionViewMixin, transition_actions
@@ -599,80 +595,64 @@ class RecallComplianceXlsxView(LoginRequiredMixin, View):
 def compliance_xlsx(recall: Recall, compliance) -> bytes:
     """Two sheets, headers bold and frozen: the stores (one row each), then the regions and the overall total."""
     yes, no = _("Yes"), _("No")
-    workbook = Workbook()
-    stores_sheet = workbook.active
-    stores_sheet.title = str(_("Stores"))[:31]
     heading = [
         f"{recall.number} {recall.style.style_no} {recall.style.name}",
         f"{recall.defect_code.code} {recall.defect_code.name}",
         str(_("Deadline for stores")),
         recall.deadline,
     ]
-    stores_sheet.append([excel_value(value) for value in heading])
-    stores_sheet.append(
-        [
-            str(header)
-            for header in (
-                _("Region"),
-                _("Store code"),
-                _("Store"),
-                _("Acknowledged"),
-                _("Acknowledged at"),
-                _("On hand"),
-                _("Logged at the store"),
-                _("Returned (arrived at the center)"),
-                _("Late"),
-                _("More logged than on hand"),
-            )
-        ]
+    store_headers = (
+        _("Region"),
+        _("Store code"),
+        _("Store"),
+        _("Acknowledged"),
+        _("Acknowledged at"),
+        _("On hand"),
+        _("Logged at the store"),
+        _("Returned (arrived at the center)"),
+        _("Late"),
+        _("More logged than on hand"),
     )
-    for notice in compliance.stores:
-        stores_sheet.append(
+    stores = XlsxSheet(
+        title=str(_("Stores")),
+        columns=[XlsxColumn(header, width=None) for header in store_headers],
+        title_rows=[heading],
+        title_size=13,
+        wrap_header=False,
+        rows=(
             [
                 notice.store.region.code,
                 notice.store.code,
                 notice.store.name,
                 yes if notice.acknowledged_at else no,
-                excel_value(notice.acknowledged_at),
+                notice.acknowledged_at,
                 notice.on_hand,
                 notice.logged,
                 notice.returned,
                 yes if notice.late else no,
                 yes if notice.over_on_hand else no,
             ]
-        )
-    regions_sheet = workbook.create_sheet(str(_("Regions"))[:31])
-    figures = ("notified", "acknowledged", "on_hand", "logged", "returned", "late", "over_on_hand")
-    regions_sheet.append(
-        [
-            str(header)
-            for header in (
-                _("Region"),
-                _("Region name"),
-                _("Notified"),
-                _("Acknowledged"),
-                _("On hand"),
-                _("Logged at the store"),
-                _("Returned (arrived at the center)"),
-                _("Late"),
-                _("More logged than on hand"),
-            )
-        ]
+            for notice in compliance.stores
+        ),
     )
-    for row in compliance.regions:
-        regions_sheet.append([row["region"], row["region_name"], *(row[name] for name in figures)])
-    regions_sheet.append([str(_("Total")), "", *(compliance.totals[name] for name in figures)])
-    for sheet, header_row in ((stores_sheet, 2), (regions_sheet, 1)):
-        for cell in sheet[header_row]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = f"A{header_row + 1}"
-    stores_sheet["A1"].font = Font(bold=True, size=13)
-    for cell in regions_sheet[regions_sheet.max_row]:
-        cell.font = Font(bold=True)
-    for row in stores_sheet.iter_rows(min_row=3, min_col=5, max_col=5):
-        for cell in row:
-            cell.number_format = "yyyy-mm-dd hh:mm"
-    stores_sheet["D1"].number_format = "yyyy-mm-dd"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    figures = ("notified", "acknowledged", "on_hand", "logged", "returned", "late", "over_on_hand")
+    region_headers = (
+        _("Region"),
+        _("Region name"),
+        _("Notified"),
+        _("Acknowledged"),
+        _("On hand"),
+        _("Logged at the store"),
+        _("Returned (arrived at the center)"),
+        _("Late"),
+        _("More logged than on hand"),
+    )
+    regions = XlsxSheet(
+        title=str(_("Regions")),
+        columns=[XlsxColumn(header, width=None) for header in region_headers],
+        wrap_header=False,
+        rows=([row["region"], row["region_name"], *(row[name] for name in figures)] for row in compliance.regions),
+        total_row=[str(_("Total")), "", *(compliance.totals[name] for name in figures)],
+    )
+    # A live view, downloaded now: no need for byte-stable output.
+    return write_workbook([stores, regions], deterministic=False)

@@ -43,10 +43,6 @@ __all__ = [
 ]
 
 
-# The old private name: recalls.views still writes its sheet itself with it (to fold into write_workbook).
-_excel_value = excel_value
-
-
 def document_path(instance, filename: str) -> str:
     """Where an issued document (a statement's or a report run's PDF and XLSX) is stored: under its period, so a
     month's documents sit together; never overwritten (the names carry the version)."""
