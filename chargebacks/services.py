@@ -22,7 +22,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aftersales.fsm import TransitionForbidden, TransitionStateConflict, fire, lock, log_event, require_state
+from aftersales.fsm import TransitionForbidden, TransitionStateConflict, fire, guard, lock, log_event, require_state
 from aftersales.models import Sequence
 from aftersales.periods import period_bounds, require_not_future
 from aftersales.services import sequence_take
@@ -279,8 +279,10 @@ def chargeback_build(*, period: dt.date, user=None) -> list[ChargebackStatement]
     not touched; a source already on another party's frozen statement of the month is not charged again;
     drafts are upserted line by line by source, so building twice changes nothing (same rows, same ids);
     finance's adjustments and removals on a draft survive a rebuild; an empty first-version draft is deleted.
-    Returns the month's drafts.
+    Returns the month's drafts. A person must be finance (``user`` None is the monthly schedule).
     """
+    if user is not None and not permissions.is_finance(None, user):
+        raise TransitionForbidden(_("Only finance builds chargeback statements."), transition="build")
     require_not_future(period)
     # Builds of one month queue behind each other on the month's number counter.
     Sequence.objects.select_for_update().get_or_create(name=f"CB-{period:%Y%m}")
@@ -481,12 +483,20 @@ def chargeback_revise(*, statement: ChargebackStatement, user) -> ChargebackStat
     The disputed statement and its stored documents stay as they are; the new version points at it
     (``previous``) and finance edits and issues it like any draft.
     """
-    (row,) = lock(ChargebackStatement, [statement.pk])
-    require_state(row, [StatementState.DISPUTED], action="revise")
-    if not permissions.is_finance(row, user):
-        raise TransitionForbidden(_("Only finance revises a statement."), transition="revise")
-    if ChargebackStatement.objects.filter(previous=row).exists():
-        raise TransitionStateConflict(_("This statement has already been revised."), transition="revise")
+    row = guard(
+        statement,
+        action="revise",
+        user=user,
+        states=[StatementState.DISPUTED],
+        # A statement is revised once: its revision is a state of its own, so a 409 before the person is asked.
+        related_state=lambda row: (
+            _("This statement has already been revised.")
+            if ChargebackStatement.objects.filter(previous=row).exists()
+            else None
+        ),
+        permission=permissions.is_finance,
+        forbidden=_("Only finance revises a statement."),
+    )
     revision = ChargebackStatement(
         number=row.number,
         period=row.period,
@@ -530,12 +540,13 @@ def chargeback_revise(*, statement: ChargebackStatement, user) -> ChargebackStat
 def _lock_draft_for_line(line: ChargebackLine, user, action: str) -> tuple[ChargebackStatement, ChargebackLine]:
     (statement,) = lock(ChargebackStatement, [line.statement_id])
     require_state(statement, [StatementState.DRAFT], action=action)
-    if not permissions.is_finance(statement, user):
-        raise TransitionForbidden(_("Only finance edits a statement's lines."), transition=action)
     try:
         fresh = ChargebackLine.objects.select_for_update().get(pk=line.pk, statement=statement)
     except ChargebackLine.DoesNotExist as error:
         raise TransitionStateConflict(_("The line is no longer on the statement."), transition=action) from error
+    # Both conflicts (the statement's state, the line gone) before the person: fire's order.
+    if not permissions.is_finance(statement, user):
+        raise TransitionForbidden(_("Only finance edits a statement's lines."), transition=action)
     return statement, fresh
 
 

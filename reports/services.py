@@ -117,10 +117,9 @@ def may_rebuild(run: ReportRun, user) -> bool:
 @transaction.atomic
 def reportrun_rebuild(*, run: ReportRun, user) -> ReportRun:
     """Build a done report again as a new version (the month's figures changed since): the old version, its
-    figures and its stored files stay as they were. 403 outside the center; 409 unless the run is done and
-    the newest of its period (a failed run is retried, a queued or running one is still building)."""
-    if not may_request_reports(user):
-        raise TransitionForbidden(_("Only the service center may rebuild reports."), transition="rebuild")
+    figures and its stored files stay as they were. In ``fire``'s order: 409 unless the run is done and the
+    newest of its period (a failed run is retried, a queued or running one is still building), then 403
+    outside the center."""
     # Lock every version of the period: two rebuilds at once make one new version, not two.
     versions = list(ReportRun.objects.select_for_update().filter(kind=run.kind, period=run.period).order_by("-version"))
     newest = versions[0]
@@ -135,6 +134,8 @@ def reportrun_rebuild(*, run: ReportRun, user) -> ReportRun:
             % {"status": newest.get_status_display()},
             transition="rebuild",
         )
+    if not may_request_reports(user):
+        raise TransitionForbidden(_("Only the service center may rebuild reports."), transition="rebuild")
     rebuilt = ReportRun(kind=run.kind, period=run.period, version=newest.version + 1, requested_by=user)
     rebuilt.full_clean()
     rebuilt.save()

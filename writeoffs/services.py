@@ -114,11 +114,11 @@ def writeofflist_build(*, period: dt.date, user=None) -> tuple[WriteOffList, boo
     judged unrepairable since; a list past draft is answered as it is.
     ``user`` None is the monthly schedule; a person must be a technician.
     """
-    require_not_future(period)
     if user is not None and not permissions.is_technician(None, user):
         raise TransitionForbidden(
             _("Only the service center's technicians build the write-off list."), transition="build"
         )
+    require_not_future(period)
     period = period.replace(day=1)
     writeoff_list = WriteOffList.objects.select_for_update().filter(period=period).first()
     created = writeoff_list is None
@@ -336,13 +336,14 @@ def writeofflist_record_destruction(
     The date lies between the approval and today. Photos are ``(name, bytes)``
     pairs, checked by their bytes; one bad photo refuses the whole record.
     """
-    reject_nul_bytes(method=method, warehouse_person=warehouse_person, witness=witness)
+    raw = {"method": method, "warehouse_person": warehouse_person, "witness": witness}
     method, warehouse_person = (method or "").strip(), (warehouse_person or "").strip()
     witness = (witness or "").strip()
     photos = list(photos)
     checked: list[tuple[str, bytes, str]] = []
 
     def check(row: WriteOffList) -> None:
+        reject_nul_bytes(**raw)
         errors: dict[str, list[str]] = {}
         today = timezone.localdate()
         if destroyed_on is None:
@@ -410,9 +411,9 @@ def writeoffline_remove(*, line: WriteOffLine, user, reason: str) -> WriteOffLin
     The line keeps its row (who, when, why) and the list's log records it, so
     nothing leaves a list silently.
     """
-    reject_nul_bytes(reason=reason)
     writeoff_list = WriteOffList.objects.select_for_update().get(pk=line.writeoff_list_id)
     writeoffline_remove_refusal(writeoff_list=writeoff_list, user=user)
+    reject_nul_bytes(reason=reason)
     line = WriteOffLine.objects.select_for_update().select_related("return_item").get(pk=line.pk)
     if line.removed_at is not None:
         raise ValidationError({"line": [_("This unit was already taken off the list.")]})
