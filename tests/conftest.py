@@ -23,6 +23,7 @@ DEMO_HIDDEN = pytest.StashKey[bool]()
 pytest_plugins = [
     # The real Celery worker of the PostgreSQL + Redis pass (skipped on SQLite).
     "tests.celery_worker",
+    "tests.fixtures.chargebacks",
 ]
 
 

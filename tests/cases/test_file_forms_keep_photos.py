@@ -3,35 +3,26 @@ files went with the form (no JavaScript), says plainly that they must be chosen 
 recall opening's test report photos, and the write-off list's destruction photos.
 """
 
-import io
-
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
 
 from aftersales.models import TemporaryUpload
 from aftersales.periods import previous_period
 from cases.models import Attachment
 from recalls.models import Recall, RecallAttachment
 from suppliers.models import DefectCode, Style
-from tests.cases.test_views import received_unit
 from tests.factories.writeoffs import scrapped_unit
+from tests.support.files import png_upload
+from tests.support.returns import received_unit
 from writeoffs.models import DestructionPhoto
 from writeoffs.services import writeofflist_approve, writeofflist_build, writeofflist_confirm, writeofflist_submit
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-def png(name="photo.png") -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (4, 4), "red").save(buffer, format="PNG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
-
-
 def upload(client, name="photo.png") -> str:
-    answer = client.post("/uploads/", {"file": png(name)})
+    answer = client.post("/uploads/", {"file": png_upload(name)})
     assert answer.status_code == 201
     return answer.json()["id"]
 
@@ -44,7 +35,7 @@ def test_inspection_failing_validation_says_plain_files_must_be_chosen_again(bro
     item = received_unit(demo_user)
     # an unrepairable verdict without a responsible party fails; the photo went with the form
     response = browser_as("tech1").post(
-        f"/returns/{item.pk}/inspect/", {"verdict": "unrepairable", "photos": png()}, **HTMX
+        f"/returns/{item.pk}/inspect/", {"verdict": "unrepairable", "photos": png_upload()}, **HTMX
     )
     assert response.status_code == 400
     assert 'data-testid="attach-again"' in response.content.decode()
@@ -81,7 +72,9 @@ def recall_post(**overrides):
 
 @pytest.mark.django_db
 def test_recall_opening_failing_validation_says_plain_files_must_be_chosen_again(browser_as):
-    response = browser_as("tech1").post(reverse("recalls:recall_create"), recall_post(test_report="", photos=png()))
+    response = browser_as("tech1").post(
+        reverse("recalls:recall_create"), recall_post(test_report="", photos=png_upload())
+    )
     assert response.status_code == 400
     assert 'data-testid="attach-again"' in response.content.decode()
     assert not Recall.objects.exists()
@@ -125,7 +118,7 @@ def destruction(**overrides):
 @pytest.mark.django_db
 def test_destruction_failing_validation_says_plain_files_must_be_chosen_again(approved, browser_as):
     url = f"/month-end/writeoff-lists/{approved.pk}/record_destruction/"
-    response = browser_as("tech1").post(url, destruction(witness="", photos=[png()]), **HTMX)
+    response = browser_as("tech1").post(url, destruction(witness="", photos=[png_upload()]), **HTMX)
     assert response.status_code == 400
     assert 'data-testid="attach-again"' in response.content.decode()
 

@@ -13,34 +13,16 @@ from rest_framework.test import APIClient
 from aftersales.periods import current_period
 from chargebacks.choices import StatementState
 from chargebacks.models import ChargebackStatement
-from chargebacks.services import chargeback_acknowledge, chargeback_build, chargeback_dispute, chargeback_issue
+from chargebacks.services import chargeback_build
 from stores.models import Store
-from tests.chargebacks.test_chargeback_services import (  # noqa: F401 - fast_documents is a fixture
-    charged_month,
-    fast_documents,
-    snapshot,
-    statement_of,
-)
 from tests.factories.chargebacks import ChargebackStatementFactory
+from tests.support.chargebacks import charged_month, snapshot, state_after, statement_of
 
 URL = "/api/v1/chargebacks/"
 
 
-def state_after(statement, state: str, demo_user) -> None:
-    """Walk a built draft to ``state`` through the services."""
-    finance = demo_user("finance1")
-    party = {"supplier": "supplier1", "store": "store1", "hq": "finance1"}[statement.party_type]
-    if state == StatementState.DRAFT:
-        return
-    chargeback_issue(statement=statement, user=finance)
-    if state == StatementState.ACKNOWLEDGED:
-        chargeback_acknowledge(statement=statement, user=demo_user(party))
-    elif state == StatementState.DISPUTED:
-        chargeback_dispute(statement=statement, user=demo_user(party), reason="金额有误")
-
-
 @pytest.fixture
-def month(demo, fast_documents):  # noqa: F811
+def month(demo, fast_documents):
     month = charged_month()
     chargeback_build(period=month.period)
     return month

@@ -14,12 +14,9 @@ from aftersales.fsm import http_status
 from chargebacks.choices import StatementState
 from chargebacks.models import ChargebackLine, ChargebackStatement
 from chargebacks.services import chargeback_acknowledge, chargeback_build, chargeback_dispute, chargeback_issue
-from tests.cases.test_concurrency import run_together, user
-from tests.chargebacks.test_chargeback_services import (  # noqa: F401 - fast_documents is a fixture
-    charged_month,
-    fast_documents,
-    statement_of,
-)
+from tests.support.chargebacks import charged_month, statement_of
+from tests.support.concurrency import run_together
+from tests.support.returns import user
 
 pytestmark = [
     pytest.mark.postgres,
@@ -46,7 +43,7 @@ def test_five_builds_of_one_month_at_once_make_each_statement_once(demo):
     assert ChargebackLine.objects.count() == 6
 
 
-def test_acknowledge_and_dispute_at_once_exactly_one_wins(demo, fast_documents):  # noqa: F811
+def test_acknowledge_and_dispute_at_once_exactly_one_wins(demo, fast_documents):
     # given
     month = charged_month()
     chargeback_build(period=month.period)

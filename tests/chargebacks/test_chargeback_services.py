@@ -1,8 +1,8 @@
 """Chargeback statements 扣款单: the monthly build, issue (frozen documents), answers, settlement and revision.
 
-``charged_month`` sets up a month with one charge of every kind: scrapped units on an approved
-write-off list charged to SUP01, SUP02, store S001, HQ and (not charged) a customer; a supplier-caused
-repair completed in the month; and an extra dispatch of S001 in the month.
+``charged_month`` (tests/support/chargebacks.py) sets up a month with one charge of every kind: scrapped units
+on an approved write-off list charged to SUP01, SUP02, store S001, HQ and (not charged) a customer; a
+supplier-caused repair completed in the month; and an extra dispatch of S001 in the month.
 """
 
 from __future__ import annotations
@@ -10,17 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from aftersales.fsm import TransitionForbidden, TransitionStateConflict
 from aftersales.models import Notification, TransitionLog
 from aftersales.periods import current_period
-from cases.choices import ReturnState, ShipmentDirection, ShipmentState
+from cases.choices import ReturnState
 from chargebacks.choices import ChargebackLineKind, StatementState
 from chargebacks.models import ChargebackLine, ChargebackStatement
 from chargebacks.services import (
@@ -33,104 +31,13 @@ from chargebacks.services import (
     chargebackline_adjust,
     chargebackline_remove,
 )
-from repairs.models import RepairTicket
-from stores.models import Store
-from suppliers.choices import Responsibility
 from suppliers.models import Style, Supplier
-from tests.factories.cases import ReturnFactory, ShipmentFactory
 from tests.factories.chargebacks import ChargebackStatementFactory
 from tests.factories.writeoffs import (
-    ScrapPendingReturnFactory,
-    WriteOffLineFactory,
-    WriteOffListFactory,
     first_of_last_month,
 )
+from tests.support.chargebacks import charged_month, in_period, snapshot, statement_of
 from writeoffs.choices import PartyType, WriteOffListState
-
-SHANGHAI = timezone.get_default_timezone()
-
-
-def in_period(period: dt.date, day: int = 10) -> dt.datetime:
-    return dt.datetime.combine(period.replace(day=day), dt.time(12), tzinfo=SHANGHAI)
-
-
-def charged_month(period: dt.date | None = None, *, writeoff_state=WriteOffListState.APPROVED) -> SimpleNamespace:
-    """A month with a charge of every kind (see the module docstring); needs the ``demo`` master data."""
-    period = period or first_of_last_month()
-    sup01_style = Style.objects.get(style_no="226101JK001")  # SUP01, unit cost 268.00
-    sup02_style = Style.objects.get(style_no="225101JK015")  # SUP02, unit cost 455.00
-    s001 = Store.objects.get(code="S001")
-    s002 = Store.objects.get(code="S002")
-    writeoff_list = WriteOffListFactory(period=period, state=writeoff_state)
-    written_off = {"state": ReturnState.WRITTEN_OFF, "inspected_at": in_period(period, 5)}
-
-    def scrapped(style, responsibility, store, year):
-        unit = ScrapPendingReturnFactory(
-            style=style, responsibility=responsibility, store=store, production_year=year, **written_off
-        )
-        WriteOffLineFactory(writeoff_list=writeoff_list, return_item=unit)
-        return unit
-
-    units = SimpleNamespace(
-        sup01=scrapped(sup01_style, Responsibility.SUPPLIER, s002, 2024),
-        sup02=scrapped(sup02_style, Responsibility.SUPPLIER, s001, 2025),
-        store=scrapped(sup01_style, Responsibility.STORE, s001, 2023),
-        hq=scrapped(sup02_style, Responsibility.HQ, s002, 2022),
-        customer=scrapped(sup01_style, Responsibility.CUSTOMER, s001, 2025),
-    )
-    repaired = ReturnFactory(
-        style=sup01_style, store=s001, responsibility=Responsibility.SUPPLIER, state=ReturnState.READY_TO_RETURN,
-        production_year=2021,
-    )  # fmt: skip
-    ticket = RepairTicket.objects.create(
-        return_item=repaired,
-        technician=repaired.logged_by,
-        state="completed",
-        labour_rate=Decimal("60.00"),
-        parts_cost=Decimal("5.50"),
-        labour_cost=Decimal("30.00"),
-        total_cost=Decimal("35.50"),
-        qc_passed=True,
-        completed_at=in_period(period, 20),
-    )
-    shipment = ShipmentFactory(
-        store=s001,
-        direction=ShipmentDirection.TO_CENTER,
-        state=ShipmentState.IN_TRANSIT,
-        dispatched_at=in_period(period, 12),
-        extra_fee=Decimal("20.00"),
-    )
-    return SimpleNamespace(
-        period=period, writeoff_list=writeoff_list, units=units, repaired=repaired, ticket=ticket, shipment=shipment
-    )
-
-
-def statement_of(period, party_key: str, version: int = 1) -> ChargebackStatement:
-    return ChargebackStatement.objects.get(period=period, party_key=party_key, version=version)
-
-
-def snapshot(statement: ChargebackStatement) -> tuple:
-    statement.refresh_from_db()
-    lines = list(ChargebackLine.all_objects.filter(statement=statement).values_list("id", "amount", "removed_at"))
-    return (statement.state, statement.total, statement.pdf_sha256, statement.dispute_reason, lines)
-
-
-@pytest.fixture
-def fast_documents(monkeypatch):
-    """Deterministic stand-ins for the PDF and XLSX renderers (the real ones are tested in test_pdf/test_xlsx
-    and in the freeze test below), so transition tests do not run WeasyPrint each time."""
-    import chargebacks.documents
-
-    def fake(kind):
-        def render(statement, **kwargs):
-            lines = ",".join(f"{line.style_no}:{line.amount}" for line in statement.lines.all())
-            return f"{kind} {statement.number} v{statement.version} {statement.party_name} {lines}".encode()
-
-        return render
-
-    monkeypatch.setattr(chargebacks.documents, "chargeback_pdf", fake("PDF"))
-    monkeypatch.setattr(chargebacks.documents, "chargeback_xlsx", fake("XLSX"))
-
 
 # --- the build ---
 

@@ -14,20 +14,14 @@ from chargebacks.choices import StatementState
 from chargebacks.models import ChargebackLine, ChargebackStatement
 from chargebacks.services import chargeback_build
 from stores.models import Store
-from tests.chargebacks.test_chargeback_api import state_after
-from tests.chargebacks.test_chargeback_services import (  # noqa: F401 - fast_documents is a fixture
-    charged_month,
-    fast_documents,
-    snapshot,
-    statement_of,
-)
 from tests.factories.chargebacks import ChargebackStatementFactory
+from tests.support.chargebacks import charged_month, snapshot, state_after, statement_of
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def month(demo, fast_documents):  # noqa: F811
+def month(demo, fast_documents):
     month = charged_month()
     chargeback_build(period=month.period)
     return month

@@ -14,14 +14,9 @@ from cases.models import Attachment
 from chargebacks.choices import StatementState
 from chargebacks.services import chargeback_build
 from inspection.models import InspectionReport
-from tests.chargebacks.test_chargeback_api import state_after
-from tests.chargebacks.test_chargeback_services import (  # noqa: F401 - fast_documents is a fixture
-    charged_month,
-    fast_documents,
-    statement_of,
-)
 from tests.factories.suppliers import DefectCodeFactory
 from tests.factories.writeoffs import ScrapPendingReturnFactory
+from tests.support.chargebacks import charged_month, state_after, statement_of
 
 URL = "/month-end/supplier/units/"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -53,7 +48,7 @@ def inspected(unit, code: str) -> Attachment:
 
 
 @pytest.fixture
-def portal(demo, fast_documents, demo_user):  # noqa: F811
+def portal(demo, fast_documents, demo_user):
     month = charged_month()
     photos = {"sup01": inspected(month.units.sup01, "D-SUP01"), "sup02": inspected(month.units.sup02, "D-SUP02")}
     chargeback_build(period=month.period)

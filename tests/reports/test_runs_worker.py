@@ -16,7 +16,6 @@ from reports.choices import ReportRunStatus
 from reports.models import ReportRun
 from reports.services import PAUSE_FILE_VARIABLE, reportrun_request
 from suppliers.choices import Responsibility
-from tests.celery_worker import celery_worker, celery_worker_factory  # noqa: F401  (fixtures)
 from tests.factories.cases import ReturnFactory
 from tests.factories.stores import UserFactory
 from tests.factories.suppliers import StyleFactory

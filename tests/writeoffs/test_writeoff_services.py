@@ -2,13 +2,11 @@
 line removal, rejection, destruction record, and the loss reports 报损单 approval issues."""
 
 import datetime as dt
-import io
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
-from PIL import Image
 
 from aftersales.fsm import TransitionForbidden, TransitionStateConflict
 from aftersales.models import Notification, TransitionLog
@@ -19,6 +17,7 @@ from suppliers.choices import Responsibility
 from tests.factories.cases import ReturnFactory
 from tests.factories.stores import UserFactory
 from tests.factories.writeoffs import scrapped_unit
+from tests.support.files import png_bytes
 from writeoffs.choices import LossReportState, PartyType, WriteOffListState
 from writeoffs.models import DestructionPhoto, LossReport, WriteOffLine, WriteOffList
 from writeoffs.services import (
@@ -33,12 +32,6 @@ from writeoffs.services import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def png_bytes() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (4, 4), "red").save(buffer, format="PNG")
-    return buffer.getvalue()
 
 
 @pytest.fixture
