@@ -27,6 +27,7 @@ from stores.models import Store
 from suppliers.models import DefectCode
 from tests.factories.cases import ShipmentFactory
 from tests.support.files import png_bytes
+from tests.support.refusals import Refusal, assert_refused, attempt, by_login, refusal_cases, standard_matrix
 from tests.support.returns import JACKET, PHONE, fresh, log_returns, return_in, ship_to_center, snapshot, user
 
 # --- helpers: put Returns and shipments in a state through the services ---
@@ -42,10 +43,6 @@ def shipment_back(state=ShipmentState.IN_TRANSIT) -> Shipment:
     if state == ShipmentState.DRAFT:
         return shipment
     return services.shipment_dispatch(user=tech1, shipment=shipment)
-
-
-def client_for(api_as, login):
-    return APIClient() if login is None else api_as(login)
 
 
 # --- transition matrix: returns ---
@@ -67,69 +64,57 @@ EXPECTED_TARGET = {
 }
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize(("name", "source", "wrong_state", "body", "allowed", "wrong_role"), RETURN_TRANSITIONS)
-@pytest.mark.parametrize(
-    ("case", "expected"),
-    [("anonymous", 401), ("wrong_role", 403), ("other_store", 404), ("wrong_state", 409), ("allowed", 200)],
-)
-def test_return_transition_matrix(api_as, demo, name, source, wrong_state, body, allowed, wrong_role, case, expected):
-    # Given a Return of S001 in the transition's source state (or a wrong one), and who asks
-    item = return_in(wrong_state if case == "wrong_state" else source)
-    login = {"anonymous": None, "wrong_role": wrong_role, "other_store": "store2"}.get(case, allowed)
-    before = snapshot(item)
-
-    # When they fire the transition
-    response = client_for(api_as, login).post(f"/api/v1/returns/{item.pk}/{name}/", body, format="json")
-
-    # Then the answer is the expected one; a refusal changed nothing, a success moved the Return
-    assert response.status_code == expected, response.content
-    if expected == 200:
-        assert response.json()["state"] == EXPECTED_TARGET[name] == fresh(item).state
-        assert TransitionLog.objects.for_object(item).latest("id").transition == name
-    else:
-        assert snapshot(item) == before
-        if expected != 401:
-            assert "detail" in response.json()
+def return_url(name):
+    return lambda item: f"/api/v1/returns/{item.pk}/{name}/"
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("login", ["supplier1", "store2", "store101"])
-def test_center_transitions_outside_scope_answer_404(api_as, demo, login):
-    # Given a received S001 Return, which no store outside R01 and no supplier (not charged yet) can see
-    item = return_in(ReturnState.RECEIVED)
-    before = snapshot(item)
-    # When such a user tries to inspect it
-    response = api_as(login).post(f"/api/v1/returns/{item.pk}/inspect/", {"verdict": "no_defect"}, format="json")
-    # Then it does not exist for them
-    assert response.status_code == 404
-    assert snapshot(item) == before
-
-
-@pytest.mark.django_db
-def test_wrong_state_with_bad_input_is_409_not_400(api_as, demo):
-    # Given a Return still at the store (inspect is not possible yet)
-    item = return_in(ReturnState.LOGGED)
-    before = snapshot(item)
-    # When a technician inspects it with a verdict that does not exist
-    response = api_as("tech1").post(f"/api/v1/returns/{item.pk}/inspect/", {"verdict": "bogus"}, format="json")
-    # Then the state is the first refusal, as fsm.fire orders them
-    assert response.status_code == 409
-    assert snapshot(item) == before
-
-
-@pytest.mark.django_db
-def test_wrong_role_with_bad_input_is_403_not_400(api_as, demo):
-    # Given a received Return of S001
-    item = return_in(ReturnState.RECEIVED)
-    before = snapshot(item)
-    # When its store (which sees it but may not inspect) sends a bad verdict and unknown codes
-    response = api_as("store1").post(
-        f"/api/v1/returns/{item.pk}/inspect/", {"verdict": "bogus", "defect_codes": ["NOPE"]}, format="json"
+RETURN_MATRIX = [
+    row
+    for name, source, wrong_state, body, allowed, wrong_role in RETURN_TRANSITIONS
+    for row in standard_matrix(
+        name,
+        arrange=lambda source=source: return_in(source),
+        arrange_wrong_state=lambda wrong_state=wrong_state: return_in(wrong_state),
+        url=return_url(name),
+        payload=body,
+        allowed=allowed,
+        wrong_role=wrong_role,
     )
-    # Then the role is refused before the input is looked at
-    assert response.status_code == 403
-    assert snapshot(item) == before
+] + [
+    # A received S001 Return: no store outside R01 and no supplier (not charged yet) can see it to inspect it
+    *by_login(
+        "inspect",
+        [("supplier1", 404), ("store101", 404)],
+        arrange=lambda: return_in(ReturnState.RECEIVED),
+        url=return_url("inspect"),
+        payload={"verdict": "no_defect"},
+        case="outside_scope",
+    ),
+    # The state is the first refusal, as fsm.fire orders them: a verdict that does not exist on a logged Return
+    Refusal(
+        "inspect", "tech1", 409, lambda: return_in(ReturnState.LOGGED), return_url("inspect"), {"verdict": "bogus"},
+        case="wrong_state_bad_input",
+    ),
+    # The role is refused before the input is looked at: its store sends a bad verdict and unknown codes
+    Refusal(
+        "inspect", "store1", 403, lambda: return_in(ReturnState.RECEIVED), return_url("inspect"),
+        {"verdict": "bogus", "defect_codes": ["NOPE"]}, case="wrong_role_bad_input",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", refusal_cases(RETURN_MATRIX, snapshot=snapshot, detail=True))
+def test_return_transition_matrix(api_as, demo, row):
+    # Given a Return of S001 in the transition's source state (or a wrong one), when the row's login fires it
+    tried = attempt(row, api_as)
+    # Then the answer is the expected one; a refusal changed nothing, a success moved the Return
+    if row.allowed:
+        item = tried.subject
+        assert tried.response.json()["state"] == EXPECTED_TARGET[row.action] == fresh(item).state
+        assert TransitionLog.objects.for_object(item).latest("id").transition == row.action
+    else:
+        assert_refused(tried)  # and a refusal other than 401 says why ("detail")
 
 
 @pytest.mark.django_db
@@ -483,14 +468,20 @@ def test_upload_without_a_file_names_the_field(api_as, demo):
     assert "file" in response.json()
 
 
+UPLOAD_REFUSALS = by_login(
+    "upload",
+    [(None, 401), ("region1", 403), ("hotline1", 403), ("store2", 404)],
+    arrange=lambda: return_in(ReturnState.LOGGED),
+    url=lambda item: f"/api/v1/returns/{item.pk}/attachments/",
+    payload=lambda item: {"file": named("photo.png", png_bytes())},
+    format="multipart",
+)
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize(("login", "expected"), [(None, 401), ("region1", 403), ("hotline1", 403), ("store2", 404)])
-def test_only_the_store_and_technicians_upload(api_as, demo, login, expected):
-    item = return_in(ReturnState.LOGGED)
-    before = snapshot(item)
-    response = upload(client_for(api_as, login), item, "photo.png", png_bytes())
-    assert response.status_code == expected
-    assert snapshot(item) == before
+@pytest.mark.parametrize("row", refusal_cases(UPLOAD_REFUSALS, snapshot=snapshot))
+def test_only_the_store_and_technicians_upload(api_as, demo, row):
+    assert_refused(attempt(row, api_as))
 
 
 @pytest.mark.django_db
@@ -591,30 +582,46 @@ SHIPMENT_TRANSITIONS = [
 ]
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize(("name", "body", "allowed", "wrong_role", "target"), SHIPMENT_TRANSITIONS)
-@pytest.mark.parametrize(
-    ("case", "expected"),
-    [("anonymous", 401), ("wrong_role", 403), ("other_store", 404), ("wrong_state", 409), ("allowed", 200)],
-)
-def test_shipment_transition_matrix(api_as, demo, name, body, allowed, wrong_role, target, case, expected):
-    # Given a shipment of S001 in the transition's source state (or a wrong one), and who asks
-    shipment = shipment_in(name, case)
-    units = [line.return_item for line in shipment.lines.select_related("return_item")]
+def shipment_units(shipment: Shipment) -> list[Return]:
+    return [line.return_item for line in shipment.lines.select_related("return_item")]
+
+
+def shipment_snapshot(shipment: Shipment) -> tuple:
+    return snapshot(shipment, *shipment_units(shipment))
+
+
+def shipment_body(body):
     if body == "ALL":
-        body = {"received": [unit.pk for unit in units]}
-    login = {"anonymous": None, "wrong_role": wrong_role, "other_store": "store2"}.get(case, allowed)
-    before = snapshot(shipment, *units)
+        return lambda shipment: {"received": [unit.pk for unit in shipment_units(shipment)]}
+    return body
 
-    # When they fire it
-    response = client_for(api_as, login).post(f"/api/v1/shipments/{shipment.pk}/{name}/", body, format="json")
 
+SHIPMENT_TARGET = {name: target for name, _body, _allowed, _wrong_role, target in SHIPMENT_TRANSITIONS}
+SHIPMENT_MATRIX = [
+    row
+    for name, body, allowed, wrong_role, _target in SHIPMENT_TRANSITIONS
+    for row in standard_matrix(
+        name,
+        arrange=lambda name=name: shipment_in(name, "allowed"),
+        arrange_wrong_state=lambda name=name: shipment_in(name, "wrong_state"),
+        url=lambda shipment, name=name: f"/api/v1/shipments/{shipment.pk}/{name}/",
+        payload=shipment_body(body),
+        allowed=allowed,
+        wrong_role=wrong_role,
+    )
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", refusal_cases(SHIPMENT_MATRIX, snapshot=shipment_snapshot))
+def test_shipment_transition_matrix(api_as, demo, row):
+    # Given a shipment of S001 in the transition's source state (or a wrong one), when the row's login fires it
+    tried = attempt(row, api_as)
     # Then the answer is the expected one, and only a success changed anything
-    assert response.status_code == expected, response.content
-    if expected == 200:
-        assert response.json()["state"] == target == fresh(shipment).state
+    if row.allowed:
+        assert tried.response.json()["state"] == SHIPMENT_TARGET[row.action] == fresh(tried.subject).state
     else:
-        assert snapshot(shipment, *units) == before
+        assert_refused(tried)
 
 
 @pytest.mark.django_db

@@ -29,6 +29,7 @@ from recalls.selectors import recall_cost_units
 from stores.models import Region, Store
 from suppliers.models import DefectCode, Style
 from tests.support.files import png_bytes
+from tests.support.refusals import Refusal, assert_refused, attempt, by_login, refusal_cases
 
 JACKET = "226101JK001"  # SUP01, unit cost 268.00
 ALL_LOGINS = ["store1", "store2", "region1", "tech1", "hotline1", "qa1", "logistics1", "vp1", "finance1", "supplier1"]
@@ -284,65 +285,66 @@ TRANSITIONS = {
 }  # fmt: skip
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("name", "login", "expected"),
-    [(name, login, code) for name, row in TRANSITIONS.items() for login, code in expected_for(row[2], row[3])],
-)
-def test_transition_matrix(api_as, demo, name, login, expected):
-    make, body, _allowed, _hidden = TRANSITIONS[name]
-    # Given a recall in the transition's source state
-    recall = make()
-    before = snapshot(recall)
-    # When a login (or nobody) fires the transition
-    response = client_for(api_as, login).post(f"/api/v1/recalls/{recall.pk}/{name}/", body, format="json")
-    # Then only the role the domain names may, and every refusal changes nothing
-    assert response.status_code == expected, response.content
-    if expected != 200:
-        assert snapshot(recall) == before
+def recall_url(name):
+    return lambda recall: f"/api/v1/recalls/{recall.pk}/{name}/"
+
+
+def closed_after_outcomes() -> Recall:
+    return recalls.recall_close(user=user("qa1"), recall=shipped(outcomes=True))
+
+
+RECALL_MATRIX = [
+    row
+    for name, (make, body, allowed, hidden) in TRANSITIONS.items()
+    for row in by_login(name, expected_for(allowed, hidden), arrange=make, url=recall_url(name), payload=body)
+] + [
+    # Each transition from a state it does not fire from is 409, for the role that may fire it
+    Refusal(action=name, who=login, expected=409, arrange=make, url=recall_url(name), payload=body, case="wrong_state")
+    for make, name, body, login in [
+        (approved, "approve", {}, "qa1"),  # approve twice
+        (proposed, "issue_notice", {}, "qa1"),  # notice before approval
+        (issued, "reject", {"reason": "x"}, "qa1"),  # reject after the notice
+        (proposed, "ship_to_supplier", {"carrier": "德邦", "tracking_no": "1"}, "tech1"),  # ship a proposal
+        (issued, "close", {}, "qa1"),  # close while collecting
+        (closed_after_outcomes, "record_outcome", {"returns": [1], "outcome": "unrepairable"}, "tech1"),  # closed
+    ]
+]  # fmt: skip
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("make", "name", "body", "login"),
-    [
-        (approved, "approve", {}, "qa1"),
-        (proposed, "issue_notice", {}, "qa1"),
-        (issued, "reject", {"reason": "x"}, "qa1"),
-        (proposed, "ship_to_supplier", {"carrier": "德邦", "tracking_no": "1"}, "tech1"),
-        (issued, "close", {}, "qa1"),
-        (lambda: shipped(outcomes=True), "record_outcome", {"returns": [1], "outcome": "unrepairable"}, "tech1"),
-    ],
-    ids=["approve_twice", "notice_before_approval", "reject_after_notice", "ship_proposed", "close_collecting",
-         "outcome_after_close"],
-)  # fmt: skip
-def test_wrong_state_is_409_and_changes_nothing(api_as, demo, make, name, body, login):
-    recall = make()
-    if name == "record_outcome":
-        recall = recalls.recall_close(user=user("qa1"), recall=recall)
-    before = snapshot(recall)
-    response = api_as(login).post(f"/api/v1/recalls/{recall.pk}/{name}/", body, format="json")
-    assert response.status_code == 409, response.content
-    assert snapshot(recall) == before
+@pytest.mark.parametrize("row", refusal_cases(RECALL_MATRIX, snapshot=snapshot))
+def test_transition_matrix(api_as, demo, row):
+    # Given a recall in the transition's source state (or a wrong one), when a login (or nobody) fires it
+    tried = attempt(row, api_as)
+    # Then only the role the domain names may, from its source state, and every refusal changes nothing
+    if not row.allowed:
+        assert_refused(tried)
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("login", "expected"),
+def notice_snapshot(notice: RecallNotice) -> tuple:
+    notice.refresh_from_db()
+    return (notice.state, notice.on_hand, notice.acknowledged_by_id, snapshot(Recall.objects.get(pk=notice.recall_id)))
+
+
+ACKNOWLEDGE_MATRIX = by_login(
+    "acknowledge",
     [(None, 401), ("store1", 200), ("store2", 404), ("store101", 404), ("region1", 403), ("tech1", 403),
      ("qa1", 403), ("supplier1", 403)],
+    arrange=lambda: notice_of(issued(), "S001"),  # S001's notice
+    url=lambda notice: f"/api/v1/recall-notices/{notice.pk}/acknowledge/",
+    payload={"on_hand": 4},
 )  # fmt: skip
-def test_acknowledge_matrix(api_as, demo, login, expected):
-    # Given S001's notice
-    notice = notice_of(issued(), "S001")
-    # When a login acknowledges it
-    response = client_for(api_as, login).post(
-        f"/api/v1/recall-notices/{notice.pk}/acknowledge/", {"on_hand": 4}, format="json"
-    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", refusal_cases(ACKNOWLEDGE_MATRIX, snapshot=notice_snapshot))
+def test_acknowledge_matrix(api_as, demo, row):
+    # Given S001's notice, when a login acknowledges it
+    tried = attempt(row, api_as)
+    notice = tried.subject
     # Then only S001's own staff may; for anyone else nothing changes
-    assert response.status_code == expected, response.content
     notice.refresh_from_db()
-    if expected == 200:
+    if row.allowed:
         assert (notice.state, notice.on_hand, notice.acknowledged_by.username) == ("acknowledged", 4, "store1")
         # A second acknowledgement is the wrong state
         again = api_as("store1").post(f"/api/v1/recall-notices/{notice.pk}/acknowledge/", {"on_hand": 9}, format="json")
@@ -350,35 +352,56 @@ def test_acknowledge_matrix(api_as, demo, login, expected):
         notice.refresh_from_db()
         assert notice.on_hand == 4
     else:
+        assert_refused(tried)
         assert (notice.state, notice.on_hand) == (RecallNoticeState.NOTIFIED, None)
         assert Recall.objects.get(pk=notice.recall_id).state == RecallState.NOTICE_ISSUED
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("login", "expected"),
-    [(None, 401), ("store1", 201), ("store2", 404), ("region1", 403), ("tech1", 403), ("qa1", 403)],
-)
-def test_bulk_recall_returns_matrix(api_as, demo, login, expected):
+def acknowledged_notice() -> RecallNotice:
     notice = notice_of(issued(), "S001")
     recalls.recallnotice_acknowledge(user=user("store1"), notice=notice, on_hand=2)
-    body = {"document_no": "TH9", "lines": [{"color": "黑色", "size": "M", "quantity": 2}]}
-    response = client_for(api_as, login).post(f"/api/v1/recall-notices/{notice.pk}/returns/", body, format="json")
-    assert response.status_code == expected, response.content
-    assert Return.objects.filter(recall=notice.recall).count() == (2 if expected == 201 else 0)
+    return notice
+
+
+def recall_returns_snapshot(notice: RecallNotice) -> tuple:
+    return Return.objects.filter(recall=notice.recall).count(), notice_snapshot(notice)
+
+
+BULK_RETURNS_MATRIX = by_login(
+    "recall_returns",
+    [(None, 401), ("store1", 201), ("store2", 404), ("region1", 403), ("tech1", 403), ("qa1", 403)],
+    arrange=acknowledged_notice,
+    url=lambda notice: f"/api/v1/recall-notices/{notice.pk}/returns/",
+    payload={"document_no": "TH9", "lines": [{"color": "黑色", "size": "M", "quantity": 2}]},
+)
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("login", "expected"),
+@pytest.mark.parametrize("row", refusal_cases(BULK_RETURNS_MATRIX, snapshot=recall_returns_snapshot))
+def test_bulk_recall_returns_matrix(api_as, demo, row):
+    tried = attempt(row, api_as)
+    if not row.allowed:
+        assert_refused(tried)
+    assert Return.objects.filter(recall=tried.subject.recall).count() == (2 if row.allowed else 0)
+
+
+OPEN_MATRIX = by_login(
+    "open",
     [(None, 401), ("tech1", 201), ("qa1", 403), ("store1", 403), ("region1", 403), ("supplier1", 403),
      ("hotline1", 403)],
+    arrange=lambda: None,
+    url=lambda _: "/api/v1/recalls/",
+    payload={"style": JACKET, "defect_code": "D04", "test_report": "测试"},
 )  # fmt: skip
-def test_only_technicians_open_recalls(api_as, demo, login, expected):
-    body = {"style": JACKET, "defect_code": "D04", "test_report": "测试"}
-    response = client_for(api_as, login).post("/api/v1/recalls/", body, format="json")
-    assert response.status_code == expected, response.content
-    assert Recall.objects.count() == (1 if expected == 201 else 0)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", refusal_cases(OPEN_MATRIX, snapshot=lambda _: Recall.objects.count()))
+def test_only_technicians_open_recalls(api_as, demo, row):
+    tried = attempt(row, api_as)
+    if not row.allowed:
+        assert_refused(tried)
+    assert Recall.objects.count() == (1 if row.allowed else 0)
 
 
 @pytest.mark.django_db
@@ -638,24 +661,31 @@ def test_recall_and_notice_lists_cost_a_fixed_number_of_queries(api_as, demo, dj
 # --- outcomes and test-report photos (writes that are not transitions) ---
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("login", "expected"),
+def outcome_snapshot(recall: Recall) -> tuple:
+    outcomes = tuple(RecallUnit.objects.filter(recall=recall).order_by("pk").values_list("outcome", flat=True))
+    return snapshot(recall), outcomes
+
+
+OUTCOME_MATRIX = by_login(
+    "record_outcome",
     [(None, 401), ("tech1", 200), ("qa1", 403), ("store1", 403), ("store101", 404), ("supplier1", 403)],
-)
-def test_record_outcome_matrix(api_as, demo, login, expected):
-    # Given a recall at the supplier with its units
-    recall = shipped()
-    unit_ids = list(recall.units.values_list("return_item_id", flat=True))
-    # When a login records them unrepairable
-    response = client_for(api_as, login).post(
-        f"/api/v1/recalls/{recall.pk}/record_outcome/", {"returns": unit_ids, "outcome": "unrepairable"},
-        format="json",
-    )  # fmt: skip
+    arrange=shipped,  # a recall at the supplier with its units
+    url=recall_url("record_outcome"),
+    # every unit recorded unrepairable
+    payload=lambda recall: {"returns": list(recall.units.values_list("return_item_id", flat=True)),
+                            "outcome": "unrepairable"},
+)  # fmt: skip
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", refusal_cases(OUTCOME_MATRIX, snapshot=outcome_snapshot))
+def test_record_outcome_matrix(api_as, demo, row):
+    tried = attempt(row, api_as)
     # Then only a technician may; otherwise no outcome is recorded
-    assert response.status_code == expected, response.content
-    recorded = set(RecallUnit.objects.filter(recall=recall).values_list("outcome", flat=True))
-    assert recorded == ({"unrepairable"} if expected == 200 else {""})
+    if not row.allowed:
+        assert_refused(tried)
+    recorded = set(RecallUnit.objects.filter(recall=tried.subject).values_list("outcome", flat=True))
+    assert recorded == ({"unrepairable"} if row.allowed else {""})
 
 
 @pytest.mark.django_db
