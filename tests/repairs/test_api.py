@@ -1,5 +1,6 @@
 """``/api/v1/repair-tickets/`` and ``/api/v1/stock-movements/``: recording repairs, completing them, the ledger."""
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -10,6 +11,7 @@ from rest_framework.test import APIClient
 from cases.choices import ReturnState
 from repairs.models import RepairTicket, SparePart, StockMovement
 from repairs.services import repairticket_complete, repairticket_update
+from tests.support.refusals import Refusal, assert_refused, attempt, refusal_cases, standard_matrix
 from tests.support.returns import fresh, inspected, return_in, snapshot, user
 
 
@@ -31,53 +33,79 @@ def client_for(api_as, login):
     return APIClient() if login is None else api_as(login)
 
 
-CASES = [("anonymous", 401), ("wrong_role", 403), ("other_store", 404), ("wrong_state", 409), ("allowed", 200)]
+def ticket_url(ticket: RepairTicket) -> str:
+    return f"/api/v1/repair-tickets/{ticket.pk}/"
+
+
+def ticket_snapshot(ticket: RepairTicket) -> tuple:
+    return snapshot(ticket, ticket.return_item)
+
+
+# Complete with a passed quality check: anonymous 401, store1 or region1 403, store2 404, completed 409, tech1 200
+COMPLETE_MATRIX = standard_matrix(
+    "complete",
+    arrange=open_ticket,
+    arrange_wrong_state=completed_ticket,
+    url=lambda ticket: f"{ticket_url(ticket)}complete/",
+    payload={"qc_passed": True, "work_done": "换拉链"},
+    allowed="tech1",
+    wrong_role="store1",
+) + [
+    Refusal(action="complete", case="wrong_role", who="region1", expected=403, arrange=open_ticket,
+            url=lambda ticket: f"{ticket_url(ticket)}complete/", payload={"qc_passed": True, "work_done": "换拉链"}),
+]  # fmt: skip
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("case", "expected"), CASES)
-@pytest.mark.parametrize("wrong_role", ["store1", "region1"])
-def test_complete_matrix(api_as, demo, case, expected, wrong_role):
-    # Given an open ticket (or an already completed one) of an S001 Return, and who asks
-    ticket = completed_ticket() if case == "wrong_state" else open_ticket()
-    login = {"anonymous": None, "wrong_role": wrong_role, "other_store": "store2"}.get(case, "tech1")
-    before = snapshot(ticket, ticket.return_item)
-
-    # When they complete it with a passed quality check
-    response = client_for(api_as, login).post(
-        f"/api/v1/repair-tickets/{ticket.pk}/complete/", {"qc_passed": True, "work_done": "换拉链"}, format="json"
-    )
-
+@pytest.mark.parametrize("row", refusal_cases(COMPLETE_MATRIX, snapshot=ticket_snapshot))
+def test_complete_matrix(api_as, demo, row):
+    # Given an open ticket (or an already completed one) of an S001 Return, when the row's login completes it
+    tried = attempt(row, api_as)
     # Then only the technician's request changed anything: the ticket closed, the Return is ready to go back
-    assert response.status_code == expected, response.content
-    if expected == 200:
-        assert response.json()["state"] == "completed"
-        assert fresh(ticket.return_item).state == ReturnState.READY_TO_RETURN
+    if row.allowed:
+        assert tried.response.json()["state"] == "completed"
+        assert fresh(tried.subject.return_item).state == ReturnState.READY_TO_RETURN
     else:
-        assert snapshot(ticket, ticket.return_item) == before
+        assert_refused(tried)
+
+
+def with_part(ticket: RepairTicket) -> RepairTicket:
+    """The ticket, and (as ``ticket.part``) a part in stock, chosen once the ticket is made."""
+    ticket.part = stocked_part()
+    return ticket
+
+
+def update_body(ticket: RepairTicket) -> dict:
+    """Two of the part and 30 minutes."""
+    return {"parts": [{"part": ticket.part.part_no, "quantity": 2}], "labour_minutes": 30}
+
+
+# Record parts and minutes: anonymous 401, store1 or hotline1 403, store2 404, completed 409, tech1 200
+UPDATE_MATRIX = standard_matrix(
+    "update",
+    arrange=lambda: with_part(open_ticket()),
+    arrange_wrong_state=lambda: with_part(completed_ticket()),
+    url=ticket_url,
+    payload=update_body,
+    allowed="tech1",
+    wrong_role="store1",
+) + [
+    Refusal(action="update", case="wrong_role", who="hotline1", expected=403, arrange=lambda: with_part(open_ticket()),
+            url=ticket_url,
+            payload=update_body),
+]  # fmt: skip
+UPDATE_MATRIX = [replace(row, method="patch") for row in UPDATE_MATRIX]
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("case", "expected"), CASES)
-@pytest.mark.parametrize("wrong_role", ["store1", "hotline1"])
-def test_update_matrix(api_as, demo, case, expected, wrong_role):
-    # Given an open ticket (or a completed one) and a part in stock
-    ticket = completed_ticket() if case == "wrong_state" else open_ticket()
-    part = stocked_part()
-    login = {"anonymous": None, "wrong_role": wrong_role, "other_store": "store2"}.get(case, "tech1")
-    before = snapshot(ticket, ticket.return_item)
-
-    # When they record two of the part and 30 minutes
-    response = client_for(api_as, login).patch(
-        f"/api/v1/repair-tickets/{ticket.pk}/",
-        {"parts": [{"part": part.part_no, "quantity": 2}], "labour_minutes": 30},
-        format="json",
-    )
-
+@pytest.mark.parametrize("row", refusal_cases(UPDATE_MATRIX, snapshot=ticket_snapshot))
+def test_update_matrix(api_as, demo, row):
+    # Given an open ticket (or a completed one) and a part in stock, when the row's login records two of it
+    tried = attempt(row, api_as)
+    part = tried.subject.part
     # Then only the technician's request moved stock and set the costs
-    assert response.status_code == expected, response.content
-    if expected == 200:
-        body = response.json()
+    if row.allowed:
+        body = tried.response.json()
         assert body["parts"] == [
             {"part_no": part.part_no, "name": part.name, "quantity": 2, "unit_cost": f"{part.unit_cost:.2f}",
              "cost": f"{2 * part.unit_cost:.2f}"}
@@ -87,7 +115,7 @@ def test_update_matrix(api_as, demo, case, expected, wrong_role):
         assert body["total_cost"] == f"{2 * part.unit_cost + Decimal('30.00'):.2f}"
         assert SparePart.objects.get(pk=part.pk).stock_quantity == part.stock_quantity - 2
     else:
-        assert snapshot(ticket, ticket.return_item) == before
+        assert_refused(tried)
 
 
 @pytest.mark.django_db
