@@ -14,6 +14,8 @@ from cases.choices import ReturnState
 from cases.models import Return
 from tests.factories.stores import UserFactory
 from tests.factories.writeoffs import WriteOffLineFactory, WriteOffListFactory, scrapped_unit
+from tests.support.refusals import Refusal, assert_refused, attempt, refusal_cases
+from tests.support.returns import user
 from writeoffs.choices import WriteOffListState
 from writeoffs.models import LossReport, WriteOffLine, WriteOffList
 
@@ -157,29 +159,43 @@ def list_in_state(demo_user, state: str) -> WriteOffList:
     return writeoff_list
 
 
-@pytest.mark.parametrize(("name", "state", "username", "body", "expected"), MATRIX)
-def test_transition_permission_matrix(demo, demo_user, api_as, name, state, username, body, expected):
-    # given a list in the state
-    writeoff_list = list_in_state(demo_user, state)
-    before = snapshot(writeoff_list.pk)
-    if body == "full":
-        body = {
-            "destroyed_on": timezone.localdate().isoformat(),
-            "method": "剪碎焚烧",
-            "warehouse_person": "周仓管",
-            "witness": "行政部 李监督",
-        }
-    client = api_as(username) if username else APIClient()
-    # when the user fires the transition
-    response = client.post(f"{URL}{writeoff_list.pk}/{name}/", body, format="json")
+def destruction_record(body):
+    if body != "full":
+        return body
+    return lambda writeoff_list: {
+        "destroyed_on": timezone.localdate().isoformat(),
+        "method": "剪碎焚烧",
+        "warehouse_person": "周仓管",
+        "witness": "行政部 李监督",
+    }
+
+
+TRANSITION_MATRIX = [
+    Refusal(
+        action=name,
+        case=state,  # the state the list is in
+        who=username,
+        expected=expected,
+        arrange=lambda state=state: list_in_state(user, state),
+        url=lambda writeoff_list, name=name: f"{URL}{writeoff_list.pk}/{name}/",
+        payload=destruction_record(body),
+    )
+    for name, state, username, body, expected in MATRIX
+]
+
+
+@pytest.mark.parametrize("row", refusal_cases(TRANSITION_MATRIX, snapshot=lambda writeoff: snapshot(writeoff.pk)))
+def test_transition_permission_matrix(demo, api_as, row):
+    # given a list in the state, when the user fires the transition
+    tried = attempt(row, api_as)
     # then the answer is the expected one, and a refusal changed nothing
-    assert response.status_code == expected, response.content
-    if expected == 200:
-        assert response.json()["state"] != state
+    if row.allowed:
+        assert tried.response.json()["state"] != row.case
     else:
-        assert snapshot(writeoff_list.pk) == before
-        if expected != 401:
-            assert response.json()["detail" if expected != 400 else next(iter(response.json()))]
+        assert_refused(tried)
+        if row.expected != 401:
+            body = tried.response.json()
+            assert body["detail" if row.expected != 400 else next(iter(body))]
 
 
 def test_the_same_person_cannot_confirm_their_own_submission_over_the_api(units, api_as, demo_user):
