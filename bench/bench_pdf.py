@@ -49,9 +49,9 @@ def build_statement(lines: int):
     """An issued supplier statement with ``lines`` unsaved lines (kinds and amounts varied as in a real month)."""
     from cases.models import Return, Shipment
     from chargebacks.choices import ChargebackLineKind, StatementState
-    from writeoffs.choices import PartyType
     from chargebacks.models import ChargebackLine, ChargebackStatement
     from suppliers.models import Supplier
+    from writeoffs.choices import PartyType
 
     supplier = Supplier(code="SUP01", name="广州华美服装有限公司")
     statement = ChargebackStatement(

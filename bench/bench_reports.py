@@ -36,10 +36,10 @@ django.setup()
 
 from django.db import connection, reset_queries  # noqa: E402
 
+from aftersales.periods import period_bounds, previous_period  # noqa: E402
 from aftersales.validation import add_months  # noqa: E402
 from cases.models import Return  # noqa: E402
 from reports.choices import ReportKind  # noqa: E402
-from aftersales.periods import period_bounds, previous_period  # noqa: E402
 from reports.selectors import EVERYTHING, SECTIONS, TREND_MONTHS  # noqa: E402
 
 RESULTS = ROOT / "bench" / "RESULTS.md"

@@ -42,7 +42,6 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from demo import data as demo_data
 from aftersales.validation import add_months
 from cases import services as cases_services
 from cases.choices import OnsiteHandling, ShipmentDirection, Verdict
@@ -56,6 +55,7 @@ from chargebacks.services import (
     chargeback_issue,
     chargeback_settle,
 )
+from demo import data as demo_data
 from inspection.services import return_inspect
 from repairs.models import SparePart
 from repairs.services import repairticket_complete, repairticket_update, sparepart_receive

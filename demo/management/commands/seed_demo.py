@@ -8,9 +8,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from aftersales.roles import sync_roles
 from demo import data as demo_data
 from demo.history import history_build
-from aftersales.roles import sync_roles
 from inspection.services import defectcode_upsert
 from repairs.models import SparePart
 from repairs.services import sparepart_upsert

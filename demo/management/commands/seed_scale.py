@@ -36,10 +36,10 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Max
 
-from demo import data as demo_data
 from aftersales.models import Sequence, TransitionLog
 from cases.choices import OnsiteHandling, ReturnState, Verdict
 from cases.models import Return
+from demo import data as demo_data
 from stores.choices import StoreKind
 from stores.models import Region, Store
 from suppliers.choices import Responsibility, Season
