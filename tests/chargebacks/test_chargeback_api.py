@@ -17,6 +17,8 @@ from chargebacks.services import chargeback_build
 from stores.models import Store
 from tests.factories.chargebacks import ChargebackStatementFactory
 from tests.support.chargebacks import charged_month, snapshot, state_after, statement_of
+from tests.support.refusals import Refusal, assert_refused, attempt, refusal_cases
+from tests.support.returns import user
 
 URL = "/api/v1/chargebacks/"
 
@@ -254,30 +256,53 @@ MATRIX = [
 ]
 
 
-@pytest.mark.parametrize(("transition", "party_key", "before", "username", "body", "status"), MATRIX)
-def test_transition_matrix(month, api_as, demo_user, transition, party_key, before, username, body, status):
-    # given
-    statement = statement_of(month.period, party_key)
+def statement_in(period, party_key: str, before: str) -> ChargebackStatement:
+    """The party's statement of ``period``, moved to ``before`` through the services."""
+    statement = statement_of(period, party_key)
     if before == "settled":
-        state_after(statement, StatementState.ACKNOWLEDGED, demo_user)
+        state_after(statement, StatementState.ACKNOWLEDGED, user)
         from chargebacks.services import chargeback_settle
 
-        chargeback_settle(statement=statement, user=demo_user("finance1"), reference="PZ-0")
+        chargeback_settle(statement=statement, user=user("finance1"), reference="PZ-0")
     else:
-        state_after(statement, before, demo_user)
-    unchanged = snapshot(statement)
-    count = ChargebackStatement.objects.count()
-    client = api_as(username) if username else APIClient()
+        state_after(statement, before, user)
+    return statement
 
-    # when
-    response = client.post(f"{URL}{statement.pk}/{transition}/", body, format="json")
+
+def bad_input(body: dict, status: int) -> str:
+    if status != 400:
+        return ""
+    return "-empty_body" if not body else "-blank_" + next(iter(body))
+
+
+TRANSITION_MATRIX = [
+    Refusal(
+        action=transition,
+        case=f"{party_key}-{before}{bad_input(body, status)}",
+        who=username,
+        expected=status,
+        arrange=lambda month, party_key=party_key, before=before: statement_in(month.period, party_key, before),
+        url=lambda statement, transition=transition: f"{URL}{statement.pk}/{transition}/",
+        payload=body,
+    )
+    for transition, party_key, before, username, body, status in MATRIX
+]
+
+
+def statement_snapshot(statement: ChargebackStatement) -> tuple:
+    return snapshot(statement), ChargebackStatement.objects.count()
+
+
+@pytest.mark.parametrize("row", refusal_cases(TRANSITION_MATRIX, snapshot=statement_snapshot))
+def test_transition_matrix(month, api_as, row):
+    # given a statement of the month in the state before, when the row's login fires the transition
+    tried = attempt(row, api_as, month)
+    statement, response, transition = tried.subject, tried.response, row.action
 
     # then
-    assert response.status_code == status, response.content
-    if status >= 400:
-        assert snapshot(statement) == unchanged
-        assert ChargebackStatement.objects.count() == count
-        if status in (400, 403, 409):
+    if not row.allowed:
+        assert_refused(tried)  # the statement and the number of statements unchanged
+        if row.expected in (400, 403, 409):
             assert response.json()
         return
     data = response.json()

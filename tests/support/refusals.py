@@ -35,7 +35,7 @@ class Refusal:
     action: str  # the endpoint or transition: the first part of the id
     who: str | None
     expected: int
-    arrange: Callable[[], Any]  # makes the subject (through the services) and returns it
+    arrange: Callable[..., Any]  # makes the subject (through the services) and returns it
     url: Callable[[Any], str]  # the subject -> the URL
     payload: Any = None  # a body, or a callable subject -> body
     case: str = ""  # why this answer: "anonymous", "wrong_role", "other_store", "wrong_state", "allowed", ...
@@ -116,10 +116,11 @@ class Attempt:
     after: Any
 
 
-def attempt(row: Refusal, api_as) -> Attempt:
-    """Make the subject, snapshot it, send the row's request as the row's login, snapshot it again."""
+def attempt(row: Refusal, api_as, *given) -> Attempt:
+    """Make the subject (``arrange(*given)``: what the test's fixtures give it), snapshot it, send the row's
+    request as the row's login, snapshot it again."""
     assert row.snapshot is not None, "rows come from refusal_cases, which gives them the table's snapshot"
-    subject = row.arrange()
+    subject = row.arrange(*given)
     body = row.payload(subject) if callable(row.payload) else row.payload
     before = row.snapshot(subject)
     send = getattr(client_for(api_as, row.who), row.method)
