@@ -13,6 +13,7 @@ from suppliers.choices import Responsibility
 from suppliers.models import Supplier
 from tests.factories.stores import UserFactory
 from tests.factories.writeoffs import LossReportFactory, WriteOffListFactory, scrapped_unit
+from tests.support.refusals import Refusal, assert_refused, attempt, client_for, refusal_cases
 from writeoffs.choices import LossReportState, PartyType
 from writeoffs.models import LossReport
 from writeoffs.services import writeofflist_approve, writeofflist_build, writeofflist_confirm, writeofflist_submit
@@ -90,9 +91,21 @@ def test_the_center_sees_every_report_and_filters(reports, api_as):
     assert client.get(URL, {"period": "2026-99"}).status_code == 400
 
 
-@pytest.mark.parametrize(
-    ("party_key", "username", "expected"),
-    [
+def report_snapshot(report: LossReport) -> dict:
+    return LossReport.objects.values().get(pk=report.pk)
+
+
+ACKNOWLEDGE_MATRIX = [
+    Refusal(
+        action="acknowledge",
+        case=party_key,
+        who=username,
+        expected=expected,
+        arrange=lambda reports, party_key=party_key: reports[party_key],
+        url=lambda report: f"{URL}{report.pk}/acknowledge/",
+        payload={},
+    )
+    for party_key, username, expected in [
         ("supplier:SUP01", None, 401),
         ("supplier:SUP01", "tech1", 403),
         ("supplier:SUP01", "finance1", 403),
@@ -102,20 +115,23 @@ def test_the_center_sees_every_report_and_filters(reports, api_as):
         ("store:S001", "store2", 404),
         ("store:S001", "region1", 403),
         ("store:S001", "store1", 200),
-    ],
-)
-def test_acknowledge_permission_matrix(reports, api_as, party_key, username, expected):
-    report = reports[party_key]
-    client = api_as(username) if username else APIClient()
-    response = client.post(f"{URL}{report.pk}/acknowledge/", {}, format="json")
-    assert response.status_code == expected
+    ]
+]
+
+
+@pytest.mark.parametrize("row", refusal_cases(ACKNOWLEDGE_MATRIX, snapshot=report_snapshot))
+def test_acknowledge_permission_matrix(reports, api_as, row):
+    tried = attempt(row, api_as, reports)
+    report, response = tried.subject, tried.response
     report.refresh_from_db()
-    if expected == 200:
+    if row.allowed:
         assert response.json()["state"] == "acknowledged"
-        assert response.json()["acknowledged_by"] == username
+        assert response.json()["acknowledged_by"] == row.who
         # signing twice is a wrong state
-        assert client.post(f"{URL}{report.pk}/acknowledge/", {}, format="json").status_code == 409
+        again = client_for(api_as, row.who).post(f"{URL}{report.pk}/acknowledge/", {}, format="json")
+        assert again.status_code == 409
     else:
+        assert_refused(tried)
         assert (report.state, report.acknowledged_by) == (LossReportState.ISSUED, None)
 
 
@@ -176,9 +192,24 @@ def test_supplier_disputes_on_the_page_with_a_reason_and_the_center_is_told(repo
     assert {"finance1", "tech1"} <= told and "supplier1" not in told
 
 
-@pytest.mark.parametrize(
-    ("party_key", "username", "state", "expected"),
-    [
+def report_in(reports, party_key: str, state: str) -> LossReport:
+    report = reports[party_key]
+    if state != "issued":
+        LossReport.objects.filter(pk=report.pk).update(state=state)
+    return report
+
+
+DISPUTE_MATRIX = [
+    Refusal(
+        action="dispute",
+        case=f"{party_key}-{state}",
+        who=username,
+        expected=expected,
+        arrange=lambda reports, party_key=party_key, state=state: report_in(reports, party_key, state),
+        url=lambda report: f"{URL}{report.pk}/dispute/",
+        payload={"reason": "数量不对"},
+    )
+    for party_key, username, state, expected in [
         ("supplier:SUP01", None, "issued", 401),
         ("supplier:SUP01", "tech1", "issued", 403),
         ("supplier:SUP01", "finance1", "issued", 403),
@@ -190,22 +221,18 @@ def test_supplier_disputes_on_the_page_with_a_reason_and_the_center_is_told(repo
         ("supplier:SUP01", "supplier1", "disputed", 409),
         ("supplier:SUP01", "supplier1", "issued", 200),
         ("store:S001", "store1", "issued", 200),
-    ],
-)
-def test_dispute_permission_matrix(reports, api_as, demo_user, party_key, username, state, expected):
-    report = reports[party_key]
-    if state != "issued":
-        LossReport.objects.filter(pk=report.pk).update(state=state)
-    before = LossReport.objects.values().get(pk=report.pk)
-    client = api_as(username) if username else APIClient()
-    response = client.post(f"{URL}{report.pk}/dispute/", {"reason": "数量不对"}, format="json")
-    assert response.status_code == expected
-    if expected == 200:
-        assert (response.json()["state"], response.json()["dispute_reason"]) == ("disputed", "数量不对")
-        assert "dispute" not in response.json()["available_transitions"]
+    ]
+]
+
+
+@pytest.mark.parametrize("row", refusal_cases(DISPUTE_MATRIX, snapshot=report_snapshot))
+def test_dispute_permission_matrix(reports, api_as, row):
+    tried = attempt(row, api_as, reports)
+    if row.allowed:
+        assert (tried.response.json()["state"], tried.response.json()["dispute_reason"]) == ("disputed", "数量不对")
+        assert "dispute" not in tried.response.json()["available_transitions"]
     else:
-        # a refusal changes nothing
-        assert LossReport.objects.values().get(pk=report.pk) == before
+        assert_refused(tried)  # a refusal changes nothing
 
 
 def test_dispute_over_the_api_needs_a_reason(reports, api_as):
