@@ -17,7 +17,7 @@ from chargebacks.services import chargeback_build
 from stores.models import Store
 from tests.factories.chargebacks import ChargebackStatementFactory
 from tests.support.chargebacks import charged_month, snapshot, state_after, statement_of
-from tests.support.refusals import Refusal, assert_refused, attempt, refusal_cases
+from tests.support.refusals import Refusal, assert_refused, attempt, by_login, refusal_cases
 from tests.support.returns import user
 
 URL = "/api/v1/chargebacks/"
@@ -33,17 +33,22 @@ def month(demo, fast_documents):
 # --- build ---
 
 
-@pytest.mark.parametrize(("username", "status"), [(None, 401), ("store1", 403), ("supplier1", 403), ("tech1", 403)])
-def test_build_is_for_finance_only(demo, api_as, username, status):
-    # given
-    month = charged_month()
-    client = api_as(username) if username else APIClient()
+BUILD_REFUSALS = by_login(
+    "build",
+    [(None, 401), ("store1", 403), ("supplier1", 403), ("tech1", 403)],
+    arrange=charged_month,
+    url=lambda month: URL + "build/",
+    payload=lambda month: {"period": f"{month.period:%Y-%m}"},
+)
 
-    # when
-    response = client.post(URL + "build/", {"period": f"{month.period:%Y-%m}"}, format="json")
+
+@pytest.mark.parametrize("row", refusal_cases(BUILD_REFUSALS, snapshot=lambda _: ChargebackStatement.objects.count()))
+def test_build_is_for_finance_only(demo, api_as, row):
+    # given a charged month, when the row's login builds its statements
+    tried = attempt(row, api_as)
 
     # then
-    assert response.status_code == status
+    assert_refused(tried)
     assert not ChargebackStatement.objects.exists()
 
 
