@@ -29,7 +29,7 @@ from recalls.selectors import recall_cost_units
 from stores.models import Region, Store
 from suppliers.models import DefectCode, Style
 from tests.support.files import png_bytes
-from tests.support.refusals import Refusal, assert_refused, attempt, by_login, refusal_cases
+from tests.support.refusals import Refusal, assert_refused, attempt, by_login, client_for, refusal_cases
 
 JACKET = "226101JK001"  # SUP01, unit cost 268.00
 ALL_LOGINS = ["store1", "store2", "region1", "tech1", "hotline1", "qa1", "logistics1", "vp1", "finance1", "supplier1"]
@@ -115,10 +115,6 @@ def snapshot(recall: Recall) -> tuple:
         RecallNotice.objects.filter(recall=recall).count(),
         RecallUnit.objects.filter(recall=recall).count(),
     )
-
-
-def client_for(api_as, login: str | None) -> APIClient:
-    return APIClient() if login is None else api_as(login)
 
 
 # --- the whole recall, from proposal to close ---

@@ -6,12 +6,11 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
 
 from cases.choices import ReturnState
 from repairs.models import RepairTicket, SparePart, StockMovement
 from repairs.services import repairticket_complete, repairticket_update
-from tests.support.refusals import Refusal, assert_refused, attempt, refusal_cases, standard_matrix
+from tests.support.refusals import Refusal, assert_refused, attempt, client_for, refusal_cases, standard_matrix
 from tests.support.returns import fresh, inspected, return_in, snapshot, user
 
 
@@ -27,10 +26,6 @@ def completed_ticket() -> RepairTicket:
 
 def stocked_part(quantity=10) -> SparePart:
     return SparePart.objects.filter(stock_quantity__gte=quantity, active=True).order_by("part_no").first()
-
-
-def client_for(api_as, login):
-    return APIClient() if login is None else api_as(login)
 
 
 def ticket_url(ticket: RepairTicket) -> str:
