@@ -29,6 +29,7 @@ from recalls.selectors import recall_cost_units
 from stores.models import Region, Store
 from suppliers.models import DefectCode, Style
 from tests.support.files import png_bytes
+from tests.support.recalls import snapshot
 from tests.support.refusals import Refusal, assert_refused, attempt, by_login, client_for, refusal_cases
 
 JACKET = "226101JK001"  # SUP01, unit cost 268.00
@@ -103,18 +104,6 @@ def shipped(outcomes: bool = False) -> Recall:
             outcome=RecallOutcome.REPAIRED_BY_FACTORY,
         )
     return recall
-
-
-def snapshot(recall: Recall) -> tuple:
-    recall.refresh_from_db()
-    return (
-        recall.state,
-        recall.deadline,
-        recall.decided_by_id,
-        TransitionLog.objects.for_object(recall).count(),
-        RecallNotice.objects.filter(recall=recall).count(),
-        RecallUnit.objects.filter(recall=recall).count(),
-    )
 
 
 # --- the whole recall, from proposal to close ---

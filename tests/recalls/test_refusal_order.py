@@ -19,11 +19,12 @@ from aftersales.fsm import TransitionForbidden, TransitionStateConflict
 from aftersales.models import TransitionLog
 from recalls import services as recalls
 from recalls.choices import RecallNoticeState, RecallOutcome, RecallState
-from recalls.models import Recall, RecallAttachment, RecallNotice, RecallUnit
+from recalls.models import Recall, RecallNotice, RecallUnit
 from stores.models import Region, Store
 from suppliers.models import DefectCode, Style
 from tests.factories.recalls import RecallFactory, RecallNoticeFactory, RecallUnitFactory
 from tests.support.files import png_bytes
+from tests.support.recalls import snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -41,19 +42,6 @@ def acknowledged_notice(recall: Recall, on_hand: int = 3) -> RecallNotice:
         state=RecallNoticeState.ACKNOWLEDGED,
         on_hand=on_hand,
         acknowledged_at=timezone.now(),
-    )
-
-
-def snapshot(recall: Recall) -> tuple:
-    """What a refused request must leave as it was: the recall, its regions, notices, units, photos and the log."""
-    recall.refresh_from_db()
-    return (
-        recall.state,
-        sorted(recall.regions.values_list("code", flat=True)),
-        sorted(RecallNotice.objects.filter(recall=recall).values_list("store__code", "state", "on_hand")),
-        sorted(RecallUnit.objects.filter(recall=recall).values_list("return_item_id", "outcome")),
-        RecallAttachment.objects.filter(recall=recall).count(),
-        TransitionLog.objects.count(),
     )
 
 

@@ -21,12 +21,13 @@ from cases.choices import ReturnState
 from cases.models import Return
 from recalls import services as recalls
 from recalls.choices import RecallNoticeState, RecallOutcome, RecallState
-from recalls.models import Recall, RecallAttachment, RecallNotice, RecallUnit
+from recalls.models import Recall, RecallAttachment, RecallNotice
 from stores.models import Region, Store
 from suppliers.models import DefectCode, Style
 from tests.factories.cases import ReturnFactory
 from tests.factories.recalls import RecallFactory, RecallNoticeFactory, RecallUnitFactory
 from tests.support.files import png_bytes
+from tests.support.recalls import snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -53,23 +54,6 @@ def recall_in(state: str, **fields) -> Recall:
 
 def notice_for(recall: Recall, store_code: str, **fields) -> RecallNotice:
     return RecallNoticeFactory(recall=recall, store=Store.objects.get(code=store_code), **fields)
-
-
-def snapshot(recall: Recall) -> tuple:
-    """What a refused request must leave untouched: the recall, its notices, units, returns and its log."""
-    recall.refresh_from_db()
-    return (
-        recall.state,
-        recall.deadline,
-        recall.handling_plan,
-        recall.rejection_reason,
-        recall.supplier_tracking_no,
-        sorted(recall.regions.values_list("code", flat=True)),
-        sorted(RecallNotice.objects.filter(recall=recall).values_list("store__code", "state", "on_hand")),
-        sorted(RecallUnit.objects.filter(recall=recall).values_list("return_item_id", "outcome")),
-        Return.objects.filter(recall=recall).count(),
-        TransitionLog.objects.count(),
-    )
 
 
 def future(days=10) -> str:
