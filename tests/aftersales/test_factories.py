@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 import inspect
-import pkgutil
 from pathlib import Path
 
 import factory
@@ -16,8 +15,6 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django_fsm import FSMField
-
-import tests.factories
 
 APP_LABELS = (
     "aftersales",
@@ -60,20 +57,12 @@ def factories_in(module_name: str, model) -> list[type[factory.django.DjangoMode
 
 
 def factory_for(model) -> type[factory.django.DjangoModelFactory]:
-    """The factory of ``model``: in ``tests/factories/<app_label>.py``, else in any module of tests/factories.
-
-    The fallback is for the factories of write-offs and chargebacks while they move out of
-    tests/factories/reports.py (issue 12); once moved, only the first lookup is needed.
-    """
+    """The factory of ``model``, in ``tests/factories/<app_label>.py`` (the app that owns the model)."""
     own = f"tests.factories.{model._meta.app_label}"
-    others = sorted(
-        f"tests.factories.{info.name}" for info in pkgutil.iter_modules(tests.factories.__path__) if not info.ispkg
-    )
-    for module_name in [own, *(name for name in others if name != own)]:
-        found = factories_in(module_name, model)
-        if found:
-            return found[0]
-    pytest.fail(f"{model._meta.label} has no factory: add one to {own.replace('.', '/')}.py")
+    found = factories_in(own, model)
+    if not found:
+        pytest.fail(f"{model._meta.label} has no factory: add one to {own.replace('.', '/')}.py")
+    return found[0]
 
 
 def test_the_list_of_apps_is_complete():
