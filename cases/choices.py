@@ -44,6 +44,13 @@ class OnsiteHandling(models.TextChoices):
     RECALL = "recall", _("Recalled from stock")
 
 
+class ReasonKind(models.TextChoices):
+    """Why the customer brought the unit back: a quality problem, or a change of mind 无理由退换 (no defect)."""
+
+    QUALITY = "quality", _("Quality problem")
+    CHANGE_OF_MIND = "change_of_mind", _("Change of mind")
+
+
 # What a store can do for a customer at the counter (a recall's goods are logged by the recall's own form).
 COUNTER_HANDLING_CHOICES = [(value, label) for value, label in OnsiteHandling.choices if value != OnsiteHandling.RECALL]
 

@@ -23,6 +23,7 @@ from cases.choices import (
     AttachmentKind,
     DueStatus,
     OnsiteHandling,
+    ReasonKind,
     ReturnState,
     ShipmentDirection,
     ShipmentLineOutcome,
@@ -101,6 +102,23 @@ class Return(ConcurrentTransitionMixin, TimeStampedModel):
         verbose_name=_("reported defect code"),
     )
     onsite_handling = models.CharField(_("on-site handling"), max_length=20, choices=OnsiteHandling.choices)
+    reason_kind = models.CharField(
+        _("reason kind"),
+        max_length=20,
+        choices=ReasonKind.choices,
+        default=ReasonKind.QUALITY,
+        help_text=_("A quality problem, or a change of mind (no defect: resolved at the store, never shipped)."),
+    )
+    resaleable = models.BooleanField(
+        _("resaleable"),
+        default=False,
+        help_text=_("Tags and packaging intact, as checked at the counter (a change-of-mind return must be)."),
+    )
+    paid_repair = models.BooleanField(
+        _("paid repair offered"),
+        default=False,
+        help_text=_("A quality return outside the warranty, offered paid repair as the category allows."),
+    )
     customer_name = models.CharField(_("customer name"), max_length=60, blank=True)
     customer_phone = models.CharField(_("customer phone"), max_length=20, blank=True)
     policy_exception = models.BooleanField(
@@ -158,6 +176,16 @@ class Return(ConcurrentTransitionMixin, TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(production_year__gte=MIN_PRODUCTION_YEAR), name="return_production_year_min"
             ),
+            # A change of mind is refunded or exchanged at the store, and only for goods fit to sell again.
+            models.CheckConstraint(
+                condition=~Q(reason_kind=ReasonKind.CHANGE_OF_MIND)
+                | Q(
+                    resaleable=True,
+                    onsite_handling__in=[OnsiteHandling.REFUND, OnsiteHandling.EXCHANGE],
+                    recall__isnull=True,
+                ),
+                name="return_change_of_mind_resaleable",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -176,6 +204,7 @@ class Return(ConcurrentTransitionMixin, TimeStampedModel):
         """Logged by mistake; the number stays used."""
 
     @transition(field=state, source=ReturnState.LOGGED, target=ReturnState.IN_TRANSIT,
+                conditions=[lambda item: item.reason_kind != ReasonKind.CHANGE_OF_MIND],
                 permission=permissions.is_store_staff_of, custom={VIA: "shipment"})  # fmt: skip
     def dispatch(self, at: dt.datetime) -> None:
         """Fired for each unit when the store's shipment leaves; starts the turnaround clock."""
@@ -321,6 +350,25 @@ class Shipment(ConcurrentTransitionMixin, TimeStampedModel):
         help_text=_("Set when this was a dispatch beyond the store's free ones in the ISO week."),
     )
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    freight_cost = models.DecimalField(
+        _("freight cost (CNY)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("What the carrier charged for this parcel."),
+    )
+    # The region manager's sign-off 区域审批, where the store's region asks for it before a parcel to the center leaves.
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signed off by"),
+    )
+    signed_off_at = models.DateTimeField(_("signed off at"), null=True, blank=True)
     returns = models.ManyToManyField(
         Return, through="ShipmentLine", related_name="shipments", verbose_name=_("returns")
     )
@@ -344,6 +392,15 @@ class Shipment(ConcurrentTransitionMixin, TimeStampedModel):
     def is_to_center(self) -> bool:
         return self.direction == ShipmentDirection.TO_CENTER
 
+    @property
+    def needs_sign_off(self) -> bool:
+        """A parcel to the center of a store whose region asks for the region manager's sign-off before dispatch."""
+        return self.is_to_center and self.store.region.shipment_sign_off_required
+
+    @property
+    def awaits_sign_off(self) -> bool:
+        return self.needs_sign_off and self.signed_off_at is None
+
     def _sender_may_fire(self, user) -> bool:
         if self.is_to_center:
             return permissions.is_store_staff_of(self, user)
@@ -354,7 +411,16 @@ class Shipment(ConcurrentTransitionMixin, TimeStampedModel):
             return permissions.is_technician(self, user)
         return permissions.is_store_staff_of(self, user)
 
+    @transition(field=state, source=ShipmentState.DRAFT, target=ShipmentState.DRAFT,
+                conditions=[lambda shipment: shipment.awaits_sign_off],
+                permission=permissions.is_region_manager_of)  # fmt: skip
+    def sign_off(self, at: dt.datetime, by, note: str = "") -> None:
+        """The region manager agrees the store's parcel may go to the center (区域审批)."""
+        self.signed_off_at = at
+        self.signed_off_by = by
+
     @transition(field=state, source=ShipmentState.DRAFT, target=ShipmentState.IN_TRANSIT,
+                conditions=[lambda shipment: not shipment.awaits_sign_off],
                 permission=lambda shipment, user: shipment._sender_may_fire(user))  # fmt: skip
     def dispatch(self, at: dt.datetime, extra_fee: Decimal | None) -> None:
         local = timezone.localtime(at)
@@ -456,3 +522,47 @@ class ReceiptSubmission(models.Model):
 
     def __str__(self) -> str:
         return str(self.token)
+
+
+class BatchAlarmQuerySet(ScopedQuerySet):
+    store_lookup = "store"
+
+
+class BatchAlarm(TimeStampedModel):
+    """A store's own alarm 门店预警: several of its customers report one problem on one style (seed 000, 2.1).
+
+    Raised from a Return's page with a note; it tells the service center and QA,
+    and its style and defect count toward a recall candidate even when every
+    report comes from this one store.
+    """
+
+    return_item = models.OneToOneField(
+        Return, on_delete=models.PROTECT, related_name="batch_alarm", verbose_name=_("return")
+    )
+    store = models.ForeignKey("stores.Store", on_delete=models.PROTECT, related_name="+", verbose_name=_("store"))
+    style = models.ForeignKey(
+        "suppliers.Style", on_delete=models.PROTECT, related_name="batch_alarms", verbose_name=_("style")
+    )
+    defect_code = models.ForeignKey(
+        "suppliers.DefectCode",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("defect code"),
+    )
+    note = models.TextField(_("note"), max_length=2000)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("raised by")
+    )
+
+    objects = BatchAlarmQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("batch alarm")
+        verbose_name_plural = _("batch alarms")
+        indexes = [models.Index(fields=["style", "defect_code", "created_at"], name="batchalarm_style_defect_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.store_id}: {self.style_id}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from aftersales.roles import Role, roles_of
 from stores.access import scope_for
+from stores.models import RegionMembership
 
 
 def is_store_staff_of(instance, user) -> bool:
@@ -15,6 +16,14 @@ def is_store_staff_of(instance, user) -> bool:
     if not getattr(user, "is_authenticated", False) or Role.STORE_STAFF not in roles_of(user):
         return False
     return instance.store_id in scope_for(user).staff_store_ids
+
+
+def is_region_manager_of(instance, user) -> bool:
+    """Region manager 区域 of the region the object's store is in (signs off a store's parcel to the center)."""
+    if not getattr(user, "is_authenticated", False) or Role.REGION_MANAGER not in roles_of(user):
+        return False
+    store = instance.store
+    return RegionMembership.objects.filter(user=user, region_id=store.region_id).exists()
 
 
 def is_technician(instance, user) -> bool:

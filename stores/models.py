@@ -31,6 +31,11 @@ class Region(TimeStampedModel):
 
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    shipment_sign_off_required = models.BooleanField(
+        _("shipments to the center need the region manager's sign-off"),
+        default=False,
+        help_text=_("A store's parcel to the center leaves only after the region manager signs it off."),
+    )
 
     objects = RegionQuerySet.as_manager()
 
@@ -128,3 +133,39 @@ class RegionMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.region.code}"
+
+
+class DeliveryQuerySet(ScopedQuerySet):
+    store_lookup = "store"
+
+
+class Delivery(TimeStampedModel):
+    """Goods of one style the store received from logistics 物流到货, so inspection can tell how long it had them.
+
+    Human damage, dirt or care problems on goods the store had more than 7 days
+    are the store's responsibility (domain.md): the inspect page shows the days
+    counted from the store's latest delivery of the style before the purchase.
+    """
+
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="deliveries", verbose_name=_("store"))
+    style = models.ForeignKey(
+        "suppliers.Style", on_delete=models.PROTECT, related_name="deliveries", verbose_name=_("style")
+    )
+    delivered_on = models.DateField(_("delivered on"))
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1), MaxValueValidator(100000)])
+    reference = models.CharField(_("delivery note number"), max_length=60, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-delivered_on", "-id"]
+        verbose_name = _("delivery from logistics")
+        verbose_name_plural = _("deliveries from logistics")
+        indexes = [models.Index(fields=["store", "style", "delivered_on"], name="delivery_store_style_idx")]
+        constraints = [models.CheckConstraint(condition=Q(quantity__gte=1), name="delivery_quantity_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.store_id} {self.style_id} {self.delivered_on}"
