@@ -22,6 +22,7 @@ class CasesConfig(AppConfig):
         MenuItem("cases:return_list", "returns", 10, _("Returns"), permission="cases.view_return"),
         MenuItem("cases:return_create", "returns", 20, _("Log a return"), flags=("store_staff_of_a_store",)),
         MenuItem("cases:shipment_list", "returns", 30, _("Shipments"), permission="cases.view_shipment"),
+        MenuItem("cases:sign_off_queue", "returns", 35, _("Sign-off"), roles=("region_manager",)),
         MenuItem("cases:inbound", "center", 10, _("Inbound parcels"), **_CENTER_QUEUE),
         MenuItem("cases:supplier_queue", "center", 40, _("At the supplier"), **_CENTER_QUEUE),
         MenuItem("cases:missing_queue", "center", 50, _("Missing units"), **_CENTER_QUEUE),

@@ -9,17 +9,20 @@ from cases.choices import (
     TURNAROUND_OPEN_STATES,
     DueStatus,
     OnsiteHandling,
+    ReasonKind,
     ReturnState,
     ShipmentDirection,
     ShipmentState,
     Verdict,
 )
 from cases.models import Return, Shipment
-from stores.models import Store
+from stores.models import Region, Store
 from suppliers.choices import Responsibility
 from suppliers.models import Style
 
 CODE_INPUT = forms.TextInput(attrs={"size": 12})
+# The largest id a number filter takes (a 64-bit key): a bigger one is a 400, never an overflow in the driver.
+LARGEST_ID = 2**63 - 1
 
 
 class ReturnFilter(SearchFilterSet):
@@ -33,6 +36,21 @@ class ReturnFilter(SearchFilterSet):
     )
     style = django_filters.ModelChoiceFilter(
         queryset=scoped_choices(Style), to_field_name="style_no", label=_("Style number"), widget=CODE_INPUT
+    )
+    region = django_filters.ModelChoiceFilter(
+        queryset=scoped_choices(Region),
+        field_name="store__region",
+        to_field_name="code",
+        label=_("Region code"),
+        widget=CODE_INPUT,
+    )
+    reason_kind = django_filters.ChoiceFilter(choices=ReasonKind.choices, label=_("Reason"))
+    # A batch recall by its id; ``recalled`` picks recall units (true) or the others (false).
+    recall = django_filters.NumberFilter(
+        field_name="recall_id", label=_("Recall"), min_value=1, max_value=LARGEST_ID, decimal_places=0
+    )
+    recalled = django_filters.BooleanFilter(
+        field_name="recall", lookup_expr="isnull", exclude=True, label=_("Recalled")
     )
     verdict = django_filters.ChoiceFilter(choices=Verdict.choices, label=_("Verdict"))
     responsibility = django_filters.ChoiceFilter(choices=Responsibility.choices, label=_("Responsibility"))
@@ -49,6 +67,10 @@ class ReturnFilter(SearchFilterSet):
             "state",
             "store",
             "style",
+            "region",
+            "reason_kind",
+            "recall",
+            "recalled",
             "verdict",
             "responsibility",
             "onsite_handling",

@@ -174,6 +174,18 @@ class ReceiveFromSupplierForm(BootstrapMixin, forms.Form):
     note = NoNulCharField(label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class BatchAlarmForm(BootstrapMixin, forms.Form):
+    """A store's alarm of a suspected batch problem: what its customers report."""
+
+    note = NoNulCharField(
+        label=_("What the customers report"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class SignOffForm(BootstrapMixin, forms.Form):
+    note = NoNulCharField(label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class AttachmentForm(BootstrapMixin, forms.Form):
     photos = MultipleFileField(label=_("Photos or PDF"), required=True)
 
@@ -201,6 +213,9 @@ class DispatchForm(BootstrapMixin, forms.Form):
 
     carrier = NoNulCharField(label=_("Carrier"), max_length=60)
     tracking_no = NoNulCharField(label=_("Tracking number"), max_length=60)
+    freight_cost = forms.DecimalField(
+        label=_("Freight cost (CNY)"), required=False, min_value=0, max_digits=12, decimal_places=2
+    )
     confirm_extra_fee = forms.BooleanField(label=_("I accept the extra dispatch fee"), required=False)
 
     def __init__(self, *args, extra_fee=None, **kwargs):

@@ -22,8 +22,12 @@ def is_region_manager_of(instance, user) -> bool:
     """Region manager 区域 of the region the object's store is in (signs off a store's parcel to the center)."""
     if not getattr(user, "is_authenticated", False) or Role.REGION_MANAGER not in roles_of(user):
         return False
-    store = instance.store
-    return RegionMembership.objects.filter(user=user, region_id=store.region_id).exists()
+    managed = getattr(user, "_managed_region_ids", None)
+    if managed is None:
+        # Once per user object (so once per request), like the scope: a list asks for every row.
+        managed = frozenset(RegionMembership.objects.filter(user=user).values_list("region_id", flat=True))
+        user._managed_region_ids = managed
+    return instance.store.region_id in managed
 
 
 def is_technician(instance, user) -> bool:

@@ -12,9 +12,9 @@ from django.shortcuts import get_object_or_404
 from aftersales.models import TransitionLog
 from aftersales.roles import Role, roles_of
 from cases.choices import ReturnState, ShipmentDirection, ShipmentState
-from cases.models import Attachment, Return, Shipment, ShipmentLine
+from cases.models import Attachment, BatchAlarm, Return, Shipment, ShipmentLine
 from stores.access import scope_for
-from stores.models import Store
+from stores.models import RegionMembership, Store
 from suppliers.models import Style
 
 
@@ -69,7 +69,7 @@ def style_known_values(style: Style, field: str, *, limit: int = 30) -> list[str
 
 
 def shipment_list(user) -> QuerySet[Shipment]:
-    return Shipment.objects.visible_to(user).select_related("store", "created_by")
+    return Shipment.objects.visible_to(user).select_related("store__region", "created_by", "signed_off_by")
 
 
 def shipment_get(user, pk) -> Shipment:
@@ -102,3 +102,29 @@ def store_staff_stores(user) -> QuerySet[Store]:
     if Role.STORE_STAFF not in roles_of(user):
         return Store.objects.none()
     return Store.objects.filter(pk__in=sorted(scope_for(user).staff_store_ids)).order_by("code")
+
+
+def return_batch_alarm(item: Return) -> BatchAlarm | None:
+    """The store's batch alarm raised on this Return, or None."""
+    return BatchAlarm.objects.filter(return_item=item).select_related("raised_by").first()
+
+
+def sign_off_queue(user) -> QuerySet[Shipment]:
+    """Parcels to the center packed at the stores of regions the user manages, waiting for the sign-off 待区域审批.
+
+    Only regions whose policy asks for it; the oldest packed first.
+    """
+    regions = RegionMembership.objects.filter(user=user).values("region_id")
+    return (
+        shipment_list(user)
+        .filter(
+            direction=ShipmentDirection.TO_CENTER,
+            state=ShipmentState.DRAFT,
+            signed_off_at__isnull=True,
+            store__region__shipment_sign_off_required=True,
+            store__region__in=regions,
+        )
+        .select_related("store__region")
+        .annotate(unit_count=Count("lines"))
+        .order_by("created_at", "id")
+    )

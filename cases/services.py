@@ -10,15 +10,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from aftersales.files import upload_bytes, upload_content_type
 from aftersales.fsm import Guard, TransitionError, TransitionForbidden, fire, lock, log_event
+from aftersales.notifications import notify
 from aftersales.roles import Role, roles_of
 from aftersales.services import sequence_take, temporary_upload_claim
 from aftersales.uploads import temporary_uploads_in
@@ -27,12 +30,13 @@ from cases import hooks, permissions
 from cases.choices import (
     AttachmentKind,
     OnsiteHandling,
+    ReasonKind,
     ReturnState,
     ShipmentDirection,
     ShipmentLineOutcome,
     ShipmentState,
 )
-from cases.models import Attachment, ReceiptSubmission, Return, Shipment, ShipmentLine
+from cases.models import Attachment, BatchAlarm, ReceiptSubmission, Return, Shipment, ShipmentLine
 from stores.models import Store
 from suppliers.models import Style
 
@@ -93,16 +97,33 @@ def returns_of_receipt_today(*, store: Store, receipt_no: str, today: dt.date) -
     )
 
 
-def policy_problem(*, style: Style, purchase_date: dt.date, onsite_handling: str, today: dt.date) -> str | None:
+def policy_problem(
+    *,
+    style: Style,
+    purchase_date: dt.date,
+    onsite_handling: str,
+    today: dt.date,
+    reason_kind: str = ReasonKind.QUALITY,
+) -> str | None:
     """Why a return is outside the category's policy 三包政策, or None when it is inside.
 
-    A refund or exchange must come within the quality-return window; a local
-    repair within the warranty. Outside them the store may still log it, with
-    a written reason, and the Return is flagged.
+    A change of mind must come within the change-of-mind window. For a quality
+    problem, a refund or exchange must come within the quality-return window,
+    a local repair within the warranty (past it, paid repair is offered where
+    the category allows it: ``paid_repair_offer``). Outside them the store may
+    still log it, with a written reason, and the Return is flagged.
     """
     category = style.category
+    days = (today - purchase_date).days
+    if reason_kind == ReasonKind.CHANGE_OF_MIND:
+        if days > category.change_of_mind_days:
+            return _("Bought %(days)s days ago: outside the %(window)s-day change-of-mind window of %(category)s.") % {
+                "days": days,
+                "window": category.change_of_mind_days,
+                "category": category.name,
+            }
+        return None
     if onsite_handling in (OnsiteHandling.REFUND, OnsiteHandling.EXCHANGE):
-        days = (today - purchase_date).days
         if days > category.quality_return_days:
             return _("Bought %(days)s days ago: outside the %(window)s-day quality-return window of %(category)s.") % {
                 "days": days,
@@ -110,23 +131,82 @@ def policy_problem(*, style: Style, purchase_date: dt.date, onsite_handling: str
                 "category": category.name,
             }
         return None
-    if add_months(purchase_date, category.warranty_months) < today:
-        return _("Bought on %(date)s: outside the %(months)s-month warranty of %(category)s.") % {
-            "date": purchase_date.isoformat(),
-            "months": category.warranty_months,
-            "category": category.name,
-        }
+    if out_of_warranty(style=style, purchase_date=purchase_date, today=today):
+        return (
+            _("Bought on %(date)s: outside the %(months)s-month warranty of %(category)s.")
+            % {
+                "date": purchase_date.isoformat(),
+                "months": category.warranty_months,
+                "category": category.name,
+            }
+            + " "
+            + (
+                _("Offer the customer paid repair.")
+                if category.paid_repair_offered
+                else _("The category offers no paid repair, so the unit cannot be accepted without a written reason.")
+            )
+        )
+    return None
+
+
+def out_of_warranty(*, style: Style, purchase_date: dt.date, today: dt.date) -> bool:
+    return add_months(purchase_date, style.category.warranty_months) < today
+
+
+def paid_repair_offer(
+    *, style: Style, purchase_date: dt.date, onsite_handling: str, today: dt.date, reason_kind: str
+) -> bool:
+    """A quality repair past the warranty, in a category that offers paid repair 保修期外有偿维修."""
+    return (
+        reason_kind == ReasonKind.QUALITY
+        and onsite_handling == OnsiteHandling.LOCAL_REPAIR
+        and style.category.paid_repair_offered
+        and out_of_warranty(style=style, purchase_date=purchase_date, today=today)
+    )
+
+
+def acceptance_refusal(*, onsite_handling: str, reason_kind: str, resaleable: bool) -> tuple[str, str] | None:
+    """Why the unit cannot be accepted at all (no written reason helps), as (field, message), or None.
+
+    A change of mind is refunded or exchanged at the store, and only for goods
+    fit to sell again (tags and packaging intact, checked at the counter). (A
+    repair past the warranty in a category without paid repair is a policy
+    problem: the page says why it cannot be accepted, and only a written
+    reason logs it, flagged.)
+    """
+    if reason_kind != ReasonKind.CHANGE_OF_MIND:
+        return None
+    if onsite_handling not in (OnsiteHandling.REFUND, OnsiteHandling.EXCHANGE):
+        return "onsite_handling", _("A change of mind is resolved at the store by a refund or an exchange.")
+    if not resaleable:
+        return "resaleable", _(
+            "Not accepted as a change of mind: the goods must be fit to sell again, with tags and packaging intact."
+        )
     return None
 
 
 def _check_receipt(
-    *, purchase_date: dt.date, onsite_handling: str, units: Sequence[ReturnUnit], today: dt.date
+    *,
+    purchase_date: dt.date,
+    onsite_handling: str,
+    units: Sequence[ReturnUnit],
+    today: dt.date,
+    reason_kind: str = ReasonKind.QUALITY,
+    resaleable: bool = False,
 ) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if purchase_date > today:
         errors.setdefault("purchase_date", []).append(_("The purchase date cannot be in the future."))
     if onsite_handling not in OnsiteHandling.values:
         errors.setdefault("onsite_handling", []).append(_("Choose refund, exchange or local repair."))
+    if reason_kind not in ReasonKind.values:
+        errors.setdefault("reason_kind", []).append(_("Choose quality or change of mind."))
+    else:
+        refusal = acceptance_refusal(onsite_handling=onsite_handling, reason_kind=reason_kind, resaleable=resaleable)
+        if refusal is not None:
+            errors.setdefault(refusal[0], []).append(refusal[1])
+        if reason_kind == ReasonKind.CHANGE_OF_MIND and any(unit.recall is not None for unit in units):
+            errors.setdefault("reason_kind", []).append(_("Recalled goods are not a change of mind."))
     for unit in units:
         if not 2000 <= unit.production_year <= today.year:
             errors.setdefault("production_year", []).append(
@@ -153,6 +233,8 @@ def return_log(
     customer_name: str = "",
     customer_phone: str = "",
     policy_exception_reason: str = "",
+    reason_kind: str = ReasonKind.QUALITY,
+    resaleable: bool = False,
     form_token: uuid.UUID | None = None,
     warn_same_receipt: bool = False,
     photos: Sequence[Any] = (),
@@ -203,7 +285,14 @@ def return_log(
     )
     now = timezone.now()
     today = timezone.localdate(now)
-    errors = _check_receipt(purchase_date=purchase_date, onsite_handling=onsite_handling, units=units, today=today)
+    errors = _check_receipt(
+        purchase_date=purchase_date,
+        onsite_handling=onsite_handling,
+        units=units,
+        today=today,
+        reason_kind=reason_kind,
+        resaleable=resaleable,
+    )
     if errors:
         raise ValidationError(errors)
     _check_recall(store=store, onsite_handling=onsite_handling, units=units)
@@ -212,7 +301,11 @@ def return_log(
         for unit in units
         if (
             problem := policy_problem(
-                style=unit.style, purchase_date=purchase_date, onsite_handling=onsite_handling, today=today
+                style=unit.style,
+                purchase_date=purchase_date,
+                onsite_handling=onsite_handling,
+                today=today,
+                reason_kind=reason_kind,
             )
         )
     ]
@@ -230,8 +323,21 @@ def return_log(
     created = []
     for number, unit in zip(numbers, units, strict=True):
         flagged = (
-            policy_problem(style=unit.style, purchase_date=purchase_date, onsite_handling=onsite_handling, today=today)
+            policy_problem(
+                style=unit.style,
+                purchase_date=purchase_date,
+                onsite_handling=onsite_handling,
+                today=today,
+                reason_kind=reason_kind,
+            )
             is not None
+        )
+        paid_repair = paid_repair_offer(
+            style=unit.style,
+            purchase_date=purchase_date,
+            onsite_handling=onsite_handling,
+            today=today,
+            reason_kind=reason_kind,
         )
         item = Return(
             number=f"RT-{period}-{number:06d}",
@@ -246,6 +352,9 @@ def return_log(
             defect_description=unit.defect_description.strip(),
             reported_defect=unit.reported_defect,
             onsite_handling=onsite_handling,
+            reason_kind=reason_kind,
+            resaleable=bool(resaleable),
+            paid_repair=paid_repair,
             recall=unit.recall,
             customer_name=customer_name.strip(),
             customer_phone=customer_phone.strip(),
@@ -255,7 +364,18 @@ def return_log(
         )
         item.full_clean(exclude=["state"])
         item.save()
-        log_event(item, "log", user=user, payload={"receipt_no": item.receipt_no, "policy_exception": flagged})
+        log_event(
+            item,
+            "log",
+            user=user,
+            payload={
+                "receipt_no": item.receipt_no,
+                "policy_exception": flagged,
+                "reason_kind": reason_kind,
+                "resaleable": item.resaleable,
+                "paid_repair": paid_repair,
+            },
+        )
         created.append(item)
     for item, unit in zip(created, units, strict=True):
         for upload in [*unit.photos, *photos]:
@@ -265,6 +385,8 @@ def return_log(
     temporary_upload_claim(user=user, uploads=kept)
     if submission is not None:
         submission.returns.set(created)
+    for callback in hooks.returns_logged_callbacks():
+        callback(user=user, returns=created)
     return created
 
 
@@ -414,6 +536,11 @@ def _unit_problems(*, direction: str, store: Store, items: Sequence[Return], req
     for item in items:
         if item.store_id != store.pk:
             problems.append(_("%(number)s belongs to another store.") % {"number": item.number})
+        elif item.reason_kind == ReasonKind.CHANGE_OF_MIND:
+            problems.append(
+                _("%(number)s is a change of mind: it is resolved at the store, never sent to the center.")
+                % {"number": item.number}
+            )
         elif item.state != wanted_state:
             problems.append(
                 _("%(number)s is “%(state)s”, not “%(wanted)s”.")
@@ -518,20 +645,33 @@ def extra_fee_due(shipment: Shipment, at: dt.datetime | None = None) -> Decimal 
 
 @transaction.atomic
 def shipment_dispatch(
-    *, user, shipment: Shipment, carrier: str | None = None, tracking_no: str | None = None
+    *,
+    user,
+    shipment: Shipment,
+    carrier: str | None = None,
+    tracking_no: str | None = None,
+    freight_cost: Decimal | None = None,
 ) -> Shipment:
     """Send a packed shipment; each unit's ``dispatch`` (to the center) or ``ship_back`` (to the store) fires.
 
     A store's dispatch beyond its free ones in the ISO week records the
     store's extra-dispatch fee on the shipment (the store's chargeback bills
     it). The store row is locked while counting, so two parcels dispatched at
-    the same moment cannot both be the week's free one.
+    the same moment cannot both be the week's free one. ``freight_cost`` is
+    what the carrier charged (CNY). Where the store's region asks for it, a
+    parcel to the center leaves only once the region manager signed it off.
     """
     Store.objects.select_for_update().filter(pk=shipment.store_id).first()
     now = timezone.now()
 
     def check(row: Shipment) -> None:
         reject_nul_bytes(carrier=carrier or "", tracking_no=tracking_no or "")
+        if row.awaits_sign_off:
+            raise ValidationError(
+                _("The region asks for its manager's sign-off before this parcel leaves; it has none yet.")
+            )
+        if freight_cost is not None:
+            row.freight_cost = freight_cost_clean(freight_cost)
         if carrier is not None:
             row.carrier = carrier.strip()
         if tracking_no is not None:
@@ -546,13 +686,48 @@ def shipment_dispatch(
         user=user,
         before=check,
         arguments={"at": now, "extra_fee": fee},
-        payload={"carrier": carrier, "tracking_no": tracking_no, "extra_fee": fee},
+        payload={"carrier": carrier, "tracking_no": tracking_no, "extra_fee": fee, "freight_cost": freight_cost},
     )
     unit_transition = "dispatch" if row.is_to_center else "ship_back"
     unit_arguments = {"at": now} if row.is_to_center else {}
     for item in lock(Return, row.lines.values_list("return_item_id", flat=True)):
         fire(item, unit_transition, user=user, arguments=unit_arguments, payload={"shipment": row.number}, locked=True)
     return row
+
+
+def freight_cost_clean(value) -> Decimal:
+    """A freight cost in CNY: a decimal of at most two places, not negative (400 on ``freight_cost`` otherwise)."""
+    try:
+        amount = Decimal(str(value))
+    except (ArithmeticError, ValueError):
+        amount = None
+    if amount is None or not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError({"freight_cost": [_("Give the freight cost in yuan, at most two decimal places.")]})
+    if amount >= Decimal("1e10"):
+        raise ValidationError({"freight_cost": [_("The freight cost is too large.")]})
+    return amount
+
+
+@transaction.atomic
+def shipment_sign_off(*, user, shipment: Shipment, note: str = "") -> Shipment:
+    """The region manager signs off a store's parcel to the center 区域审批, where the region's policy asks for it."""
+    now = timezone.now()
+
+    def check(row: Shipment) -> None:
+        reject_nul_bytes(note=note)
+        if not row.needs_sign_off:
+            raise ValidationError(_("This parcel needs no sign-off."))
+        if row.signed_off_at is not None:
+            raise ValidationError(_("This parcel is signed off already."))
+
+    return fire(
+        shipment,
+        "sign_off",
+        user=user,
+        before=check,
+        arguments={"at": now, "by": user, "note": note.strip()},
+        payload={"note": note.strip()},
+    )
 
 
 @transaction.atomic
@@ -603,3 +778,63 @@ def shipment_cancel(*, user, shipment: Shipment, reason: str = "") -> Shipment:
         before=lambda row: reject_nul_bytes(reason=reason),
         arguments={"reason": reason.strip()},
     )
+
+
+# --- a store's own alarm of a suspected batch problem 门店预警 (seed 000, 2.1) ---
+
+
+def _alarm_not_raised(return_item: Return) -> str | None:
+    if BatchAlarm.objects.filter(return_item=return_item).exists():
+        return gettext_lazy("A batch alarm was raised on this return already.")
+    return None
+
+
+# From any state but cancelled, by the store's own staff, once per Return.
+RETURN_BATCH_ALARM = Guard(
+    "raise_batch_alarm",
+    states=[state for state in ReturnState.values if state != ReturnState.CANCELLED],
+    permission=permissions.is_store_staff_of,
+    forbidden=gettext_lazy("Only the store's own staff raise a batch alarm on its returns."),
+    related_state=_alarm_not_raised,
+)
+
+
+@transaction.atomic
+def return_raise_batch_alarm(*, user, return_item: Return, note: str) -> BatchAlarm:
+    """The store suspects a batch problem 批量质量问题: several of its customers report this on the style.
+
+    One click with a note; the service center and QA are told, and the
+    style and defect count toward a recall candidate even when every report
+    comes from this one store.
+    """
+    row = RETURN_BATCH_ALARM(return_item, user=user)
+    reject_nul_bytes(note=note)
+    if not note.strip():
+        raise ValidationError({"note": [_("Say what the customers report.")]})
+    alarm = BatchAlarm(
+        return_item=row,
+        store_id=row.store_id,
+        style_id=row.style_id,
+        defect_code_id=row.reported_defect_id,
+        note=note.strip(),
+        raised_by=user,
+    )
+    alarm.full_clean()
+    alarm.save()
+    log_event(row, "raise_batch_alarm", user=user, payload={"note": alarm.note})
+    recipients = (
+        get_user_model().objects.filter(groups__name__in=[Role.TECHNICIAN, Role.QA_MANAGER], is_active=True).distinct()
+    )
+    try:
+        url = reverse("cases:return_detail", args=[row.pk])
+    except NoReverseMatch:
+        url = ""
+    notify(
+        recipients=recipients.order_by("pk"),
+        kind="batch_alarm",
+        template="batch_alarm",
+        context={"alarm": alarm, "item": row, "store": row.store, "style": row.style},
+        url=url,
+        target=row,
+    )
+    return alarm

@@ -79,7 +79,16 @@ def work_summary(user) -> list[dict]:
                 False,
             ),
         ]
-    elif Role.REGION_MANAGER in roles and not staff_stores:
+    if Role.REGION_MANAGER in roles:
+        tiles.append(
+            (
+                _("Parcels waiting for your sign-off"),
+                selectors.sign_off_queue(user).count(),
+                _link("cases:sign_off_queue"),
+                True,
+            )
+        )
+    if Role.REGION_MANAGER in roles and not staff_stores and Role.TECHNICIAN not in roles:
         tiles.append(
             (
                 _("Logged at the stores, not yet shipped"),

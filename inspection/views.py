@@ -6,6 +6,7 @@ registered there (``inspection.hooks``), so ``cases`` imports nothing of this ap
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -14,6 +15,7 @@ from cases.models import Return
 from cases.views import ReturnQueueView
 from inspection.models import InspectionReport
 from inspection.services import return_inspect
+from stores.selectors import store_held
 
 
 class InspectionQueueView(ReturnQueueView):
@@ -55,4 +57,11 @@ def return_inspection_context(*, user, return_item: Return) -> dict:
         inspection = return_item.inspection
     except InspectionReport.DoesNotExist:
         inspection = None
-    return {"inspection": inspection}
+    context = {"inspection": inspection}
+    if inspection is None and return_item.state == ReturnState.RECEIVED:
+        # Beside the care-damage hint of the inspect form: how long the store had the goods (its deliveries).
+        context["store_held"] = store_held(
+            store_id=return_item.store_id, style_id=return_item.style_id, until=return_item.purchase_date
+        )
+        context["store_held_limit"] = settings.AFTERSALES_STORE_RESPONSIBILITY_DAYS
+    return context

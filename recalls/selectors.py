@@ -30,7 +30,7 @@ from aftersales.models import TransitionLog
 from aftersales.periods import period_bounds
 from aftersales.roles import Role, roles_of
 from cases.choices import ReturnState
-from cases.models import Return
+from cases.models import BatchAlarm, Return
 from inspection.models import InspectionReport
 from recalls.choices import RECALL_OPEN_STATES, RecallCostBearer, RecallNoticeState, RecallOutcome
 from recalls.models import Recall, RecallAttachment, RecallNotice, RecallUnit
@@ -63,7 +63,9 @@ def recall_candidates(*, now: dt.datetime | None = None) -> list[RecallCandidate
     A Return counts for a defect code if the store reported that code at
     logging or inspection found it, once per code however both said it.
     Recall Returns themselves are not evidence, and a style and code already
-    under an open recall are not proposed again. The counting is one
+    under an open recall are not proposed again. A store's own batch alarm
+    门店预警 on the style and code in the window stands in for the other stores:
+    its group needs the Returns but not the stores. The counting is one
     grouped query over the union of the two sources.
     """
     now = now or timezone.now()
@@ -92,14 +94,22 @@ def recall_candidates(*, now: dt.datetime | None = None) -> list[RecallCandidate
     grouped = (
         "SELECT ev_style, ev_code, COUNT(DISTINCT ev_return), COUNT(DISTINCT ev_store), MIN(ev_at), MAX(ev_at) "
         f"FROM ({union_sql}) evidence GROUP BY ev_style, ev_code "
-        "HAVING COUNT(DISTINCT ev_return) >= %s AND COUNT(DISTINCT ev_store) >= %s "
+        "HAVING COUNT(DISTINCT ev_return) >= %s "
         "ORDER BY COUNT(DISTINCT ev_return) DESC, ev_style, ev_code"
     )
     with connection.cursor() as cursor:
-        cursor.execute(
-            grouped, [*union_params, settings.AFTERSALES_RECALL_MIN_RETURNS, settings.AFTERSALES_RECALL_MIN_STORES]
-        )
+        cursor.execute(grouped, [*union_params, settings.AFTERSALES_RECALL_MIN_RETURNS])
         rows = cursor.fetchall()
+    alarmed = (
+        set(
+            BatchAlarm.objects.filter(created_at__gte=since, created_at__lte=now, defect_code__isnull=False)
+            .values_list("style_id", "defect_code_id")
+            .distinct()
+        )
+        if rows
+        else set()
+    )
+    rows = [row for row in rows if row[3] >= settings.AFTERSALES_RECALL_MIN_STORES or (row[0], row[1]) in alarmed]
     covered = set(
         Recall.objects.filter(state__in=RECALL_OPEN_STATES).values_list("style_id", "defect_code_id").distinct()
     )

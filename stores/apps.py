@@ -4,7 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.registry import MASTER_DATA, MenuItem, UserAdminInline
 
 # Regions and stores: every role but the suppliers' (a store's rows are then scoped to its own).
-_READ = ["stores.view_region", "stores.view_store"]
+_READ = ["stores.view_region", "stores.view_store", "stores.view_delivery"]
+# Deliveries from logistics 物流到货: a store records its own; logistics imports the warehouse system's file.
+_RECORD = [*_READ, "stores.add_delivery"]
 
 
 class StoresConfig(AppConfig):
@@ -14,14 +16,17 @@ class StoresConfig(AppConfig):
     menu_items = [
         MenuItem("stores:region_list", MASTER_DATA, 10, view="stores.views.RegionListView"),
         MenuItem("stores:store_list", MASTER_DATA, 20, view="stores.views.StoreListView"),
+        MenuItem(
+            "stores:delivery_list", "returns", 40, _("Deliveries from logistics"), permission="stores.view_delivery"
+        ),
     ]
     role_permissions = {
-        "store_staff": _READ,
+        "store_staff": _RECORD,
         "region_manager": _READ,
         "technician": _READ,
         "hotline_agent": _READ,
         "qa_manager": _READ,
-        "logistics_manager": _READ,
+        "logistics_manager": _RECORD,
         "production_vp": _READ,
         "finance": _READ,
     }

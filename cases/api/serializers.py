@@ -7,6 +7,8 @@ user may see, so an unknown or out-of-scope code is a 400 naming the field.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -17,8 +19,15 @@ from rest_framework.reverse import reverse
 from aftersales.api.fields import MAX_ID, AvailableTransitionsMixin, ScopedSlugRelatedField
 from aftersales.validation import validate_phone
 from cases import hooks
-from cases.choices import COUNTER_HANDLING_CHOICES, AttachmentKind, DueStatus, ShipmentDirection, ShipmentState
-from cases.models import MIN_PRODUCTION_YEAR, Attachment, Return, Shipment, ShipmentLine
+from cases.choices import (
+    COUNTER_HANDLING_CHOICES,
+    AttachmentKind,
+    DueStatus,
+    ReasonKind,
+    ShipmentDirection,
+    ShipmentState,
+)
+from cases.models import MIN_PRODUCTION_YEAR, Attachment, BatchAlarm, Return, Shipment, ShipmentLine
 from cases.permissions import customer_contact_for
 from cases.services import extra_fee_due
 from stores.models import Store
@@ -78,6 +87,9 @@ class ReturnSerializer(AvailableTransitionsMixin, serializers.ModelSerializer):
             "defect_description",
             "reported_defect",
             "onsite_handling",
+            "reason_kind",
+            "resaleable",
+            "paid_repair",
             "customer_name",
             "customer_phone",
             "policy_exception",
@@ -149,6 +161,20 @@ class ReturnCreateInputSerializer(serializers.Serializer):
         DefectCode, slug_field="code", only_active=True, required=False, allow_null=True, default=None
     )
     onsite_handling = serializers.ChoiceField(choices=COUNTER_HANDLING_CHOICES)
+    reason_kind = serializers.ChoiceField(
+        choices=ReasonKind.choices,
+        required=False,
+        default=ReasonKind.QUALITY,
+        help_text=_(
+            "quality (checked against the quality-return window and the warranty) or change_of_mind (against the "
+            "change-of-mind window; refund or exchange only, resolved at the store, never shipped)."
+        ),
+    )
+    resaleable = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_("Tags and packaging intact, as checked at the counter: a change of mind must be."),
+    )
     customer_name = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     customer_phone = serializers.CharField(
         max_length=20,
@@ -174,6 +200,22 @@ class ReturnCreateInputSerializer(serializers.Serializer):
 
 class ReturnResolveAtStoreInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class ReturnBatchAlarmInputSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, help_text=_("What the store's customers report on the style."))
+
+
+class BatchAlarmSerializer(serializers.ModelSerializer):
+    store = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    style = serializers.SlugRelatedField(slug_field="style_no", read_only=True)
+    defect_code = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    raised_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = BatchAlarm
+        fields = ["id", "store", "style", "defect_code", "note", "raised_by", "created_at"]
+        read_only_fields = fields
 
 
 class ReturnCancelInputSerializer(serializers.Serializer):
@@ -245,6 +287,7 @@ class ShipmentSerializer(AvailableTransitionsMixin, serializers.ModelSerializer)
 
     store = serializers.SlugRelatedField(slug_field="code", read_only=True)
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    signed_off_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     lines = ShipmentLineSerializer(many=True, read_only=True)
 
     class Meta:
@@ -262,6 +305,9 @@ class ShipmentSerializer(AvailableTransitionsMixin, serializers.ModelSerializer)
             "dispatched_at",
             "received_at",
             "extra_fee",
+            "freight_cost",
+            "signed_off_by",
+            "signed_off_at",
             "lines",
             "available_transitions",
         ]
@@ -302,6 +348,20 @@ class ShipmentDispatchInputSerializer(serializers.Serializer):
 
     carrier = serializers.CharField(max_length=60, required=False, allow_blank=True)
     tracking_no = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    freight_cost = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        required=False,
+        allow_null=True,
+        help_text=_("What the carrier charged for the parcel, in CNY."),
+    )
+
+
+class ShipmentSignOffInputSerializer(serializers.Serializer):
+    """The region manager signs off a store's parcel to the center (where the region's policy asks for it)."""
+
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class ShipmentReceiveInputSerializer(serializers.Serializer):

@@ -22,6 +22,8 @@ from cases import hooks, services
 from cases.api.serializers import (
     AttachmentSerializer,
     AttachmentUploadInputSerializer,
+    BatchAlarmSerializer,
+    ReturnBatchAlarmInputSerializer,
     ReturnCancelInputSerializer,
     ReturnCreateInputSerializer,
     ReturnFoundInputSerializer,
@@ -35,6 +37,7 @@ from cases.api.serializers import (
     ShipmentDispatchInputSerializer,
     ShipmentReceiveInputSerializer,
     ShipmentSerializer,
+    ShipmentSignOffInputSerializer,
 )
 from cases.filters import ReturnFilter, ShipmentFilter
 from cases.models import Attachment, Return, ShipmentLine
@@ -96,8 +99,25 @@ class ReturnViewSet(ScopedWorkflowViewSet):
             customer_name=data["customer_name"],
             customer_phone=data["customer_phone"],
             policy_exception_reason=data["policy_exception_reason"],
+            reason_kind=data["reason_kind"],
+            resaleable=data["resaleable"],
         )
         return self.detail_response(created[0].pk, status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="The store raises a suspected batch problem on the return's style (store staff of the store)",
+        request=ReturnBatchAlarmInputSerializer,
+        responses={201: BatchAlarmSerializer, **REFUSALS},
+    )
+    @action(detail=True, methods=["post"], url_path="raise_batch_alarm")
+    def raise_batch_alarm(self, request, pk=None):
+        item = self.get_object()
+        data = self.read_input(
+            ReturnBatchAlarmInputSerializer,
+            refuse=lambda: services.RETURN_BATCH_ALARM.refusal(item, request.user),
+        )
+        alarm = services.return_raise_batch_alarm(user=request.user, return_item=item, note=data["note"])
+        return Response(BatchAlarmSerializer(alarm).data, status=status.HTTP_201_CREATED)
 
     @transition_schema(
         ReturnResolveAtStoreInputSerializer, ReturnSerializer, "Resolved at the store by a local repair (store staff)"
@@ -254,8 +274,24 @@ class ShipmentViewSet(ScopedWorkflowViewSet):
         shipment = self.get_object()
         data = self.read_input(ShipmentDispatchInputSerializer, shipment, transition="dispatch")
         services.shipment_dispatch(
-            user=request.user, shipment=shipment, carrier=data.get("carrier"), tracking_no=data.get("tracking_no")
+            user=request.user,
+            shipment=shipment,
+            carrier=data.get("carrier"),
+            tracking_no=data.get("tracking_no"),
+            freight_cost=data.get("freight_cost"),
         )
+        return self.detail_response(shipment.pk)
+
+    @transition_schema(
+        ShipmentSignOffInputSerializer,
+        ShipmentDetailSerializer,
+        "The region manager signs off a store's parcel to the center, where the region's policy asks for it",
+    )
+    @action(detail=True, methods=["post"], url_path="sign_off")
+    def sign_off(self, request, pk=None):
+        shipment = self.get_object()
+        data = self.read_input(ShipmentSignOffInputSerializer, shipment, transition="sign_off")
+        services.shipment_sign_off(user=request.user, shipment=shipment, note=data["note"])
         return self.detail_response(shipment.pk)
 
     @transition_schema(

@@ -7,8 +7,15 @@ work lists) and ``shipments``; the pages ``cases.urls`` and other apps use are n
 
 from cases.views.queues import AtSupplierQueueView, InboundView, MissingQueueView, ReadyQueueView, ReturnQueueView
 from cases.views.receipts import PolicyHintView, ReturnCreateView, StyleValuesView
-from cases.views.returns import ReturnAttachmentAddView, ReturnDetailView, ReturnListView, ReturnTransitionView
+from cases.views.returns import (
+    ReturnAttachmentAddView,
+    ReturnBatchAlarmView,
+    ReturnDetailView,
+    ReturnListView,
+    ReturnTransitionView,
+)
 from cases.views.shipments import ShipmentCreateView, ShipmentDetailView, ShipmentListView, ShipmentTransitionView
+from cases.views.signoff import SignOffQueueView
 
 __all__ = [
     "AtSupplierQueueView",
@@ -17,6 +24,7 @@ __all__ = [
     "PolicyHintView",
     "ReadyQueueView",
     "ReturnAttachmentAddView",
+    "ReturnBatchAlarmView",
     "ReturnCreateView",
     "ReturnDetailView",
     "ReturnListView",
@@ -26,5 +34,6 @@ __all__ = [
     "ShipmentDetailView",
     "ShipmentListView",
     "ShipmentTransitionView",
+    "SignOffQueueView",
     "StyleValuesView",
 ]

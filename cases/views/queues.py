@@ -68,17 +68,22 @@ class MissingQueueView(ReturnQueueView):
 
 
 class ReadyQueueView(ReturnQueueView):
-    """Units ready to go back 待寄回, grouped by store, each store with a "ship back" button."""
+    """Units ready to go back 待寄回, grouped by region, then store, each store with a "ship back" button."""
 
     title = gettext_lazy("Ready to return")
     states = (ReturnState.READY_TO_RETURN,)
     queue_url_name = "cases:ready_queue"
     template_name = "cases/ready_queue.html"
     empty_message = gettext_lazy("No unit is ready to go back to a store.")
-    hint = gettext_lazy("Units ready to go back, by store. Ship a store's units back in one parcel.")
+    hint = gettext_lazy("Units ready to go back, by region and store. Ship a store's units back in one parcel.")
 
     def selector(self, user):
-        return super().selector(user).order_by("store__code", "due_at", "id")
+        return (
+            super()
+            .selector(user)
+            .select_related("store__region")
+            .order_by("store__region__code", "store__code", "due_at", "id")
+        )
 
 
 class InboundView(CenterOnlyMixin, ScopedListView):

@@ -42,6 +42,8 @@ TRANSITION_LABELS = {
     "inspect": gettext_lazy("Inspected"),
     "complete_repair": gettext_lazy("Repair completed"),
     "receive_from_supplier": gettext_lazy("Back from the supplier"),
+    "ship_to_supplier": gettext_lazy("Sent to the supplier with its recall"),
+    "scrap_at_supplier": gettext_lazy("Found unrepairable by the supplier"),
     "ship_back": gettext_lazy("Shipped back"),
     "confirm_returned": gettext_lazy("Back at the store"),
     "write_off": gettext_lazy("Written off"),
@@ -73,6 +75,7 @@ class ReturnListView(ScopedListView):
         Column(gettext_lazy("Style"), "style.style_no"),
         Column(gettext_lazy("Colour"), "color"),
         Column(gettext_lazy("Size"), "size"),
+        Column(gettext_lazy("Reason"), "get_reason_kind_display"),
         Column(gettext_lazy("State"), "get_state_display"),
         Column(gettext_lazy("Due back at"), "due_at"),
         Column(gettext_lazy("Logged at"), "created_at"),
@@ -116,9 +119,12 @@ def return_transition_forms() -> dict[str, type]:
     return {**registered, **RETURN_TRANSITION_FORMS}
 
 
-def return_panel_context(request, item: Return, *, name: str = "", form=None, alert=None) -> dict:
+def return_panel_context(
+    request, item: Return, *, name: str = "", form=None, alert=None, batch_alarm_form=None
+) -> dict:
     """Everything the Return's detail panel shows, and the forms of the transitions this user may fire."""
     user = request.user
+    batch_alarm = selectors.return_batch_alarm(item)
     forms = return_transition_forms()
     registered = hooks.return_transitions()
     actions = transition_actions(
@@ -162,6 +168,9 @@ def return_panel_context(request, item: Return, *, name: str = "", form=None, al
         "alert": alert,
         "may_attach": services.may_attach(item, user),
         "attachment_form": case_forms.AttachmentForm(),
+        "batch_alarm": batch_alarm,
+        "may_raise_batch_alarm": batch_alarm is None and services.RETURN_BATCH_ALARM.refusal(item, user) is None,
+        "batch_alarm_form": batch_alarm_form or case_forms.BatchAlarmForm(),
     }
 
 
@@ -278,5 +287,35 @@ class ReturnAttachmentAddView(LoginRequiredMixin, View):
         context = return_panel_context(self.request, item, alert=alert)
         if attachment_form is not None:
             context["attachment_form"] = attachment_form
+        template = "cases/partials/_return_panel.html" if self.request.htmx else "cases/return_detail.html"
+        return render(self.request, template, {**context, "title": item.number}, status=status)
+
+
+class ReturnBatchAlarmView(LoginRequiredMixin, View):
+    """The store raises a suspected batch problem 门店预警 from the Return's page: one click with its note."""
+
+    def post(self, request, *args, **kwargs):
+        item = selectors.return_get(request.user, kwargs["pk"])
+        form = case_forms.BatchAlarmForm(request.POST)
+        if not form.is_valid():
+            if refused := services.RETURN_BATCH_ALARM.refusal(item, request.user):
+                return self.answer(item, status=refused.status, alert=("danger", refused.message))
+            return self.answer(item, status=400, batch_alarm_form=form)
+        try:
+            services.return_raise_batch_alarm(user=request.user, return_item=item, note=form.cleaned_data["note"])
+        except TransitionError as error:
+            return self.answer(item, status=error.status, alert=("danger", error.message))
+        except ValidationError as error:
+            form.add_error("note", error.messages)
+            return self.answer(item, status=400, batch_alarm_form=form)
+        message = _("The batch alarm was raised: the service center and QA were told.")
+        item = selectors.return_get(request.user, kwargs["pk"])
+        if request.htmx:
+            return self.answer(item, alert=("success", message))
+        messages.success(request, message)
+        return HttpResponseRedirect(reverse("cases:return_detail", args=[item.pk]))
+
+    def answer(self, item, *, status=200, alert=None, batch_alarm_form=None):
+        context = return_panel_context(self.request, item, alert=alert, batch_alarm_form=batch_alarm_form)
         template = "cases/partials/_return_panel.html" if self.request.htmx else "cases/return_detail.html"
         return render(self.request, template, {**context, "title": item.number}, status=status)

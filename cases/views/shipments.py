@@ -34,6 +34,7 @@ from stores.models import Store
 
 SHIPMENT_ACTION_LABELS = {
     "dispatch": gettext_lazy("Dispatch"),
+    "sign_off": gettext_lazy("Sign off for dispatch"),
     "receive": gettext_lazy("Receive"),
     "confirm_received": gettext_lazy("Confirm received"),
     "cancel": gettext_lazy("Cancel the shipment"),
@@ -57,6 +58,7 @@ class ShipmentListView(ScopedListView):
         Column(gettext_lazy("Tracking number"), "tracking_no"),
         Column(gettext_lazy("Dispatched at"), "dispatched_at"),
         Column(gettext_lazy("Extra dispatch fee (CNY)"), "extra_fee", money=True),
+        Column(gettext_lazy("Freight cost (CNY)"), "freight_cost", money=True),
     ]
 
     def get_queryset(self):
@@ -225,6 +227,7 @@ class ShipmentTransitionView(TransitionViewMixin, View):
 
     forms = {
         "dispatch": case_forms.DispatchForm,
+        "sign_off": case_forms.SignOffForm,
         "receive": case_forms.ReceiveForm,
         "confirm_received": case_forms.ConfirmReceivedForm,
         "cancel": case_forms.ShipmentCancelForm,
@@ -253,13 +256,20 @@ class ShipmentTransitionView(TransitionViewMixin, View):
         user = self.request.user
         if name == "dispatch":
             row = services.shipment_dispatch(
-                user=user, shipment=obj, carrier=data["carrier"], tracking_no=data["tracking_no"]
+                user=user,
+                shipment=obj,
+                carrier=data["carrier"],
+                tracking_no=data["tracking_no"],
+                freight_cost=data.get("freight_cost"),
             )
             if row.extra_fee is not None:
                 return _("Dispatched. An extra dispatch fee of %(fee)s was recorded.") % {
                     "fee": format_money(row.extra_fee)
                 }
             return _("Dispatched.")
+        if name == "sign_off":
+            services.shipment_sign_off(user=user, shipment=obj, note=data["note"])
+            return _("Signed off: the store may dispatch the parcel.")
         if name == "receive":
             services.shipment_receive(user=user, shipment=obj, received_ids=data["received"])
             missing = form.unticked_count

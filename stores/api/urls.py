@@ -2,10 +2,11 @@
 
 from rest_framework.routers import SimpleRouter
 
-from stores.api.views import RegionViewSet, StoreViewSet
+from stores.api.views import DeliveryViewSet, RegionViewSet, StoreViewSet
 
 router = SimpleRouter()
 router.register("regions", RegionViewSet, basename="region")
 router.register("stores", StoreViewSet, basename="store")
+router.register("deliveries", DeliveryViewSet, basename="delivery")
 
 urlpatterns = []

@@ -11,7 +11,7 @@ import factory
 from django.utils import timezone
 
 from cases.choices import AttachmentKind, OnsiteHandling, ReturnState, ShipmentDirection, ShipmentState
-from cases.models import Attachment, ReceiptSubmission, Return, Shipment, ShipmentLine
+from cases.models import Attachment, BatchAlarm, ReceiptSubmission, Return, Shipment, ShipmentLine
 from tests.factories.aftersales import file_sha256, file_size, png_file
 from tests.factories.stores import StoreFactory, UserFactory
 from tests.factories.suppliers import StyleFactory
@@ -85,3 +85,17 @@ class ReceiptSubmissionFactory(factory.django.DjangoModelFactory):
     def returns(self, create, extracted, **kwargs):
         if create and extracted:
             self.returns.set(extracted)
+
+
+class BatchAlarmFactory(factory.django.DjangoModelFactory):
+    """A store's alarm of a suspected batch problem 门店预警, raised on one of its Returns."""
+
+    class Meta:
+        model = BatchAlarm
+
+    return_item = factory.SubFactory(ReturnFactory)
+    store = factory.SelfAttribute("return_item.store")
+    style = factory.SelfAttribute("return_item.style")
+    defect_code = factory.SelfAttribute("return_item.reported_defect")
+    note = "三位顾客反映同一款起球"
+    raised_by = factory.SubFactory(UserFactory)

@@ -1,8 +1,10 @@
+import datetime as dt
+
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from stores.models import Region, RegionMembership, Store, StoreMembership
+from stores.models import Delivery, Region, RegionMembership, Store, StoreMembership
 from suppliers.models import SupplierMembership
 
 
@@ -75,3 +77,16 @@ class RegionMembershipFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     region = factory.SubFactory(RegionFactory)
+
+
+class DeliveryFactory(factory.django.DjangoModelFactory):
+    """Goods of a style a store received from logistics."""
+
+    class Meta:
+        model = Delivery
+
+    store = factory.SubFactory(StoreFactory)
+    style = factory.SubFactory("tests.factories.suppliers.StyleFactory")
+    delivered_on = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=20))
+    quantity = 10
+    recorded_by = factory.SubFactory(UserFactory)
