@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from aftersales.api.fields import MAX_ID, ScopedSlugRelatedField
 from cases.choices import Verdict
+from inspection import aql
 from inspection.models import InspectionReport
 from suppliers.choices import Responsibility
 from suppliers.models import DefectCode
@@ -56,3 +57,32 @@ class ReturnInspectInputSerializer(serializers.Serializer):
     notes = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
     supplier_agreement = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     supplier_promised_date = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class SamplingPlanQuerySerializer(serializers.Serializer):
+    """``GET /api/v1/sampling-plan/``'s query: what GB/T 2828.1 needs to pick a single-sampling plan."""
+
+    lot_size = serializers.IntegerField(min_value=2, max_value=2_000_000_000, help_text="Items in the lot (2 or more).")
+    level = serializers.ChoiceField(choices=aql.LEVELS, default=aql.DEFAULT_LEVEL, help_text="Inspection level.")
+    severity = serializers.ChoiceField(choices=aql.SEVERITIES, default="normal")
+    aql = serializers.CharField(max_length=20, help_text="A preferred AQL of the standard, 0.010 to 1000.")
+
+    def validate_aql(self, value):
+        try:
+            return aql.parse_aql(value)
+        except aql.SamplingError as error:
+            raise serializers.ValidationError(str(error)) from None
+
+
+class SamplingPlanSerializer(serializers.Serializer):
+    """A single-sampling plan: code letter from Table 1, n, Ac and Re from the master table, arrows followed."""
+
+    lot_size = serializers.IntegerField()
+    level = serializers.CharField()
+    severity = serializers.CharField()
+    aql = serializers.CharField()
+    code_letter = serializers.CharField()
+    sample_size = serializers.IntegerField(help_text="At most the lot size.")
+    accept = serializers.IntegerField(help_text="Ac: accept the lot with at most this many nonconforming.")
+    reject = serializers.IntegerField(help_text="Re: reject the lot with this many or more.")
+    full_inspection = serializers.BooleanField(help_text="The table's sample size reached the lot size: 100 %.")

@@ -1,9 +1,17 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from aftersales.api.views import ScopedWorkflowViewSet, transition_schema
 from cases.api.serializers import ReturnSerializer
-from inspection.api.serializers import InspectionReportSerializer, ReturnInspectInputSerializer
+from inspection import aql
+from inspection.api.serializers import (
+    InspectionReportSerializer,
+    ReturnInspectInputSerializer,
+    SamplingPlanQuerySerializer,
+    SamplingPlanSerializer,
+)
 from inspection.filters import InspectionReportFilter
 from inspection.selectors import inspectionreport_get, inspectionreport_list
 from inspection.services import return_inspect
@@ -33,3 +41,30 @@ def inspect(self, request, pk=None):
     data = self.read_input(ReturnInspectInputSerializer, item, transition="inspect")
     return_inspect(user=request.user, return_item=item, **data)
     return self.detail_response(item.pk)
+
+
+class SamplingPlanView(APIView):
+    """GB/T 2828.1 single sampling lookup: ``?lot_size=1500&level=II&severity=normal&aql=2.5``."""
+
+    @extend_schema(
+        summary="A GB/T 2828.1 single-sampling plan (code letter, n, Ac, Re) for a lot size, level, severity and AQL",
+        parameters=[SamplingPlanQuerySerializer],
+        responses=SamplingPlanSerializer,
+    )
+    def get(self, request):
+        query = SamplingPlanQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        plan = aql.plan(data["lot_size"], data["aql"], severity=data["severity"], level=data["level"])
+        return Response(
+            SamplingPlanSerializer(
+                {
+                    **data,
+                    "code_letter": plan.code_letter,
+                    "sample_size": plan.sample_size,
+                    "accept": plan.accept,
+                    "reject": plan.reject,
+                    "full_inspection": plan.full_inspection,
+                }
+            ).data
+        )
