@@ -229,6 +229,7 @@ class Return(ConcurrentTransitionMixin, TimeStampedModel):
         self.received_at = at
 
     @transition(field=state, source=ReturnState.RECEIVED, target=RETURN_VALUE(*VERDICT_TARGETS.values()),
+                conditions=[lambda item: not item.recall_id],
                 permission=permissions.is_technician)  # fmt: skip
     def inspect(self, verdict: str, responsibility: str, at: dt.datetime) -> str:
         """鉴定: the verdict decides where the unit goes; scrap stops the turnaround clock."""
@@ -242,10 +243,26 @@ class Return(ConcurrentTransitionMixin, TimeStampedModel):
     def complete_repair(self) -> None:
         """Fired by the repair ticket's ``complete`` once quality control passed."""
 
+    @transition(field=state, source=ReturnState.RECEIVED, target=ReturnState.AT_SUPPLIER,
+                conditions=[lambda item: bool(item.recall_id)],
+                permission=permissions.is_technician, custom={VIA: "recall"})  # fmt: skip
+    def ship_to_supplier(self) -> None:
+        """Fired for each received unit of a batch recall when the recall's consolidated shipment leaves."""
+
     @transition(field=state, source=ReturnState.AT_SUPPLIER, target=ReturnState.READY_TO_RETURN,
+                conditions=[lambda item: item.recall_outcome_known()],
                 permission=permissions.is_technician)  # fmt: skip
     def receive_from_supplier(self, note: str = "") -> None:
-        """The supplier's rework came back to the center."""
+        """The supplier's rework came back to the center (a recall unit: once its recall records it repaired)."""
+
+    @transition(field=state, source=ReturnState.AT_SUPPLIER, target=ReturnState.SCRAP_PENDING,
+                conditions=[lambda item: bool(item.recall_id) and item.recall_outcome_known()],
+                permission=permissions.is_technician, custom={VIA: "recall"})  # fmt: skip
+    def scrap_at_supplier(self, responsibility: str, at: dt.datetime) -> None:
+        """The factory found a recalled unit unrepairable: it waits for the write-off list like an inspected one."""
+        self.verdict = Verdict.UNREPAIRABLE
+        self.responsibility = responsibility
+        self.inspected_at = at
 
     @transition(field=state, source=ReturnState.READY_TO_RETURN, target=ReturnState.RETURNING,
                 permission=permissions.is_technician, custom={VIA: "shipment"})  # fmt: skip
@@ -267,6 +284,14 @@ class Return(ConcurrentTransitionMixin, TimeStampedModel):
                 permission=permissions.nobody, custom={VIA: "system"})  # fmt: skip
     def charge_back(self) -> None:
         """Fired when the chargeback statement holding the unit is issued; terminal."""
+
+    def recall_outcome_known(self) -> bool:
+        """A unit of a batch recall moves only once its recall recorded what the factory found (the recalls app's
+        ``RecallUnit``, read by its reverse name); any other unit is not held."""
+        if not self.recall_id:
+            return True
+        unit = getattr(self, "recall_unit", None)  # None when it has not gone to the supplier
+        return unit is not None and unit.outcome_recorded_at is not None
 
     # --- turnaround ---
 

@@ -157,6 +157,14 @@ class ChargebackLine(models.Model):
         verbose_name=_("removed by"),
     )  # fmt: skip
     removal_reason = models.TextField(_("reason for removal"), max_length=2000, blank=True)
+    current = models.BooleanField(
+        _("current"),
+        default=True,
+        help_text=_(
+            "Cleared on the lines of a statement once a revision carries them over (the revision's copies are the "
+            "charge), and on a line that charged a unit a second time before that was refused."
+        ),
+    )
 
     # The first manager is the default one, which related managers (``statement.lines``) and prefetches use.
     objects = LiveChargebackLineManager()
@@ -174,6 +182,13 @@ class ChargebackLine(models.Model):
                 fields=["statement", "kind", "return_item"],
                 condition=Q(return_item__isnull=False),
                 name="chargebackline_once_per_return",
+            ),
+            # A unit is charged to a party at most once, whatever the path (domain.md, Batch recall): among the
+            # lines that charge (live, and not replaced by a revision's copy), one per Return in the whole table.
+            models.UniqueConstraint(
+                fields=["return_item"],
+                condition=Q(return_item__isnull=False, removed_at__isnull=True, current=True),
+                name="chargebackline_return_charged_once",
             ),
             models.UniqueConstraint(
                 fields=["statement", "shipment"],

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -29,9 +30,12 @@ from aftersales.services import sequence_take
 from chargebacks import permissions
 from chargebacks.choices import ChargebackLineKind, StatementState
 from chargebacks.models import ChargebackLine, ChargebackStatement
+from recalls.choices import RecallOutcome
 from writeoffs.choices import PartyType, WriteOffListState
 from writeoffs.models import ZERO, PartyMixin
 from writeoffs.services import finance_users
+
+logger = logging.getLogger(__name__)
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("9999999999.99")
@@ -85,7 +89,8 @@ def collect_scrap(period: dt.date) -> list[Charge]:
 
     The unit cost, style number, production year and party come from the write-off line (copied when the
     list was built), so later changes of the style's cost do not move an approved list's figures.
-    Customer-caused scrap is charged to nobody.
+    Customer-caused scrap is charged to nobody; a recalled unit found unrepairable is its recall's charge
+    (``collect_recall_costs``), never a scrap line too.
     """
     from writeoffs.models import WriteOffLine
 
@@ -95,6 +100,8 @@ def collect_scrap(period: dt.date) -> list[Charge]:
             writeoff_list__state__in=[WriteOffListState.APPROVED, WriteOffListState.DESTROYED],
             removed_at__isnull=True,
         )
+        # A recalled unit the factory found unrepairable is charged by its recall, as its cost bearer says.
+        .exclude(return_item__recall_unit__outcome=RecallOutcome.UNREPAIRABLE)
         .select_related("return_item", "supplier", "store", "return_item__style__supplier")
         .order_by("id")
     )
@@ -204,11 +211,13 @@ def collect_recall_costs(period: dt.date) -> list[Charge]:
     return charges
 
 
+# In order of precedence: when two collectors would charge the same Return, the first one's charge stands
+# (a recall unit is charged as its recall agreed) and the build logs the other as skipped.
 COLLECTORS: list[Callable[[dt.date], Iterable[Charge]]] = [
+    collect_recall_costs,
     collect_scrap,
     collect_repairs,
     collect_extra_shipments,
-    collect_recall_costs,
 ]
 
 
@@ -240,13 +249,17 @@ def _new_statement(period: dt.date, party_key: str, fields: dict, user) -> Charg
     return statement
 
 
-def _sync_lines(statement: ChargebackStatement, charges: list[Charge]) -> None:
-    """Upsert the statement's lines by source; delete the lines whose source is gone (removed ones included)."""
-    existing = {_line_source(line): line for line in ChargebackLine.all_objects.filter(statement=statement)}
-    wanted = {charge.source: charge for charge in charges}
-    for source, line in existing.items():
-        if source not in wanted:
+def _prune_lines(statement: ChargebackStatement, charges: list[Charge]) -> None:
+    """Delete the draft's lines whose source is gone (removed ones included), before any draft gains a line."""
+    wanted = {charge.source for charge in charges}
+    for line in ChargebackLine.all_objects.filter(statement=statement):
+        if _line_source(line) not in wanted:
             line.delete()
+
+
+def _sync_lines(statement: ChargebackStatement, charges: list[Charge]) -> None:
+    """Upsert the statement's lines by source (``_prune_lines`` took off those whose source is gone)."""
+    existing = {_line_source(line): line for line in ChargebackLine.all_objects.filter(statement=statement)}
     ordered = sorted(charges, key=lambda c: (KIND_ORDER.index(c.kind), c.description, c.source[1:]))
     for position, charge in enumerate(ordered, start=1):
         line = existing.get(charge.source) or ChargebackLine(statement=statement, kind=charge.kind)
@@ -286,17 +299,18 @@ def chargeback_build(*, period: dt.date, user=None) -> list[ChargebackStatement]
     require_not_future(period)
     # Builds of one month queue behind each other on the month's number counter.
     Sequence.objects.select_for_update().get_or_create(name=f"CB-{period:%Y%m}")
-    charges: dict[str, list[Charge]] = {}
-    fields: dict[str, dict] = {}
-    for collector in COLLECTORS:
-        for charge in collector(period):
-            charges.setdefault(charge.party_key, []).append(charge)
-            fields.setdefault(charge.party_key, _party_fields(charge))
-
     statements = list(ChargebackStatement.objects.select_for_update().filter(period=period).order_by("version"))
     latest: dict[str, ChargebackStatement] = {}
     for statement in statements:
         latest[statement.party_key] = statement  # ordered by version: the last one wins
+    drafts_now = {s.pk for s in latest.values() if s.state == StatementState.DRAFT}
+
+    charges: dict[str, list[Charge]] = {}
+    fields: dict[str, dict] = {}
+    for charge in _charge_each_return_once(period, [c for collector in COLLECTORS for c in collector(period)],
+                                           rebuilt=drafts_now):  # fmt: skip
+        charges.setdefault(charge.party_key, []).append(charge)
+        fields.setdefault(charge.party_key, _party_fields(charge))
     frozen_ids = [s.pk for s in statements if s.state != StatementState.DRAFT]
     charged_elsewhere: dict[tuple, str] = {
         source_key(kind, return_id, shipment_id): party_key
@@ -305,16 +319,25 @@ def chargeback_build(*, period: dt.date, user=None) -> list[ChargebackStatement]
         ).values_list("kind", "return_item_id", "shipment_id", "statement__party_key")
     }
 
-    drafts = []
-    for party_key in sorted(set(charges) | set(latest)):
-        current = latest.get(party_key)
-        if current is not None and current.state != StatementState.DRAFT:
-            continue
-        wanted = [
+    wanted_by_party = {
+        party_key: [
             charge
             for charge in charges.get(party_key, [])
             if charged_elsewhere.get(charge.source, party_key) == party_key
         ]
+        for party_key in sorted(set(charges) | set(latest))
+    }
+    # Every draft loses its stale lines first, so a unit moving from one party's draft to another's is never
+    # on two drafts at once (the database refuses a second charge line for the same Return).
+    for party_key, wanted in wanted_by_party.items():
+        current = latest.get(party_key)
+        if current is not None and current.state == StatementState.DRAFT:
+            _prune_lines(current, wanted)
+    drafts = []
+    for party_key, wanted in wanted_by_party.items():
+        current = latest.get(party_key)
+        if current is not None and current.state != StatementState.DRAFT:
+            continue
         if current is None:
             if not wanted:
                 continue
@@ -326,6 +349,59 @@ def chargeback_build(*, period: dt.date, user=None) -> list[ChargebackStatement]
         _recompute_total(current)
         drafts.append(current)
     return drafts
+
+
+def _charge_each_return_once(period: dt.date, found: list[Charge], *, rebuilt: set[int]) -> list[Charge]:
+    """The charges of the build less those for a Return already charged: a unit is charged at most once.
+
+    A Return is already charged when a line that charges (live, current) holds it on a statement this
+    build does not rewrite (an issued one, or another month's), or when an earlier collector's charge of
+    this build holds it. Each skip is logged (the build's log) with where the unit is charged; the party's
+    own issued line of this month is no skip, only the frozen statement being left alone.
+    """
+    return_ids = {charge.return_item.pk for charge in found if charge.return_item is not None}
+    on_books: dict[int, tuple] = {
+        return_id: (kind, statement_id, number, version, party_key, line_period)
+        for return_id, kind, statement_id, number, version, party_key, line_period in ChargebackLine.objects.filter(
+            return_item_id__in=sorted(return_ids), current=True
+        )
+        .exclude(statement__in=sorted(rebuilt))
+        .values_list(
+            "return_item_id",
+            "kind",
+            "statement_id",
+            "statement__number",
+            "statement__version",
+            "statement__party_key",
+            "statement__period",
+        )  # fmt: skip
+    }
+    kept: list[Charge] = []
+    claimed: dict[int, Charge] = {}
+    for charge in found:
+        unit = charge.return_item
+        if unit is None:
+            kept.append(charge)
+            continue
+        booked = on_books.get(unit.pk)
+        if booked is not None:
+            kind, _statement_id, number, version, party_key, line_period = booked
+            if not (kind == charge.kind and party_key == charge.party_key and line_period == period):
+                logger.warning(
+                    "Chargeback build %s: %s %s for %s skipped: the unit is already charged on %s v%s (%s, %s).",
+                    f"{period:%Y-%m}", charge.kind, charge.amount, unit.number, number, version, kind, party_key,
+                )  # fmt: skip
+                continue
+        first = claimed.get(unit.pk)
+        if first is not None:
+            logger.warning(
+                "Chargeback build %s: %s %s for %s skipped: the unit is charged by this build's %s line (%s).",
+                f"{period:%Y-%m}", charge.kind, charge.amount, unit.number, first.kind, first.party_key,
+            )  # fmt: skip
+            continue
+        claimed[unit.pk] = charge
+        kept.append(charge)
+    return kept
 
 
 # --- who hears about it ---
@@ -510,6 +586,9 @@ def chargeback_revise(*, statement: ChargebackStatement, user) -> ChargebackStat
     )
     revision.full_clean(exclude=["state"])
     revision.save()
+    carried = list(ChargebackLine.objects.filter(statement=row, current=True).order_by("position", "id"))
+    # The revision's copies become the charge; the disputed version's lines stay, no longer current.
+    ChargebackLine.all_objects.filter(statement=row).update(current=False)
     ChargebackLine.objects.bulk_create(
         [
             ChargebackLine(
@@ -525,7 +604,7 @@ def chargeback_revise(*, statement: ChargebackStatement, user) -> ChargebackStat
                 adjustment_reason=line.adjustment_reason,
                 position=line.position,
             )
-            for line in ChargebackLine.objects.filter(statement=row).order_by("position", "id")
+            for line in carried
         ]
     )
     _recompute_total(revision)

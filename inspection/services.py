@@ -72,6 +72,17 @@ def return_inspect(
 
     def check(row: Return) -> None:
         reject_nul_bytes(notes=notes, supplier_agreement=supplier_agreement)
+        if row.recall_id:
+            raise ValidationError(
+                {
+                    "recall": [
+                        _(
+                            "A batch recall's unit is not inspected on its own: it goes to the supplier with its "
+                            "recall, whose outcome decides where it goes."
+                        )
+                    ]
+                }  # fmt: skip
+            )
         errors = _inspection_errors(
             verdict=verdict,
             responsibility=responsibility,

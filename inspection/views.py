@@ -27,6 +27,10 @@ class InspectionQueueView(ReturnQueueView):
     empty_message = gettext_lazy("No unit waits for inspection.")
     hint = gettext_lazy("Received units, the earliest due first. Open one to inspect it.")
 
+    def selector(self, user):
+        # A batch recall's units are not inspected one by one: they go to the supplier with their recall.
+        return super().selector(user).filter(recall__isnull=True)
+
 
 def inspect_initial(return_item: Return) -> dict:
     """The inspect form starts with the defect code the store reported (the technician may change it)."""

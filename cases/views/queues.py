@@ -58,6 +58,10 @@ class AtSupplierQueueView(ReturnQueueView):
     empty_message = gettext_lazy("No unit is being reworked by a supplier.")
     hint = gettext_lazy("Units sent for supplier rework. Open one to record that it came back.")
 
+    def selector(self, user):
+        # A batch recall's units follow their recall: their outcome is recorded on the recall's page.
+        return super().selector(user).filter(recall__isnull=True)
+
 
 class MissingQueueView(ReturnQueueView):
     title = gettext_lazy("Missing units")

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from aftersales.files import upload_bytes, upload_content_type
-from aftersales.fsm import Guard, TransitionError, TransitionForbidden, fire, log_event, refusal
+from aftersales.fsm import Guard, TransitionError, TransitionForbidden, fire, lock, log_event, refusal
 from aftersales.notifications import notify
 from aftersales.roles import Role
 from aftersales.services import sequence_take, temporary_upload_claim
@@ -44,6 +44,7 @@ from recalls.choices import (
 from recalls.models import Recall, RecallAttachment, RecallNotice, RecallUnit
 from recalls.selectors import recall_candidates
 from stores.models import Region, Store
+from suppliers.choices import Responsibility
 from suppliers.models import Style
 
 MAX_RECALL_UNITS_PER_REQUEST = 500
@@ -642,6 +643,9 @@ def recall_ship_to_supplier(*, user, recall: Recall, carrier: str, tracking_no: 
         payload=payload,
     )
     RecallUnit.objects.bulk_create(RecallUnit(recall=row, return_item=item) for item in shipped)
+    # The units follow their recall: each goes ``at_supplier`` and leaves the single-return queues.
+    for item in lock(Return, [item.pk for item in shipped]):
+        fire(item, "ship_to_supplier", user=user, locked=True, payload={"recall": row.number})
     return row
 
 
@@ -661,10 +665,11 @@ def recall_record_outcome(
 ) -> list[RecallUnit]:
     """Record what the supplier found for some recalled units (per unit or per group; technicians).
 
-    Repaired by the factory (the unit comes back to the center, then to its
-    store), unrepairable (the supplier's cost), or our own fault, which needs
-    the accountability note 责任追究. A later record corrects an earlier one
-    until the recall is closed.
+    Repaired by the factory: the unit is back at the center (``receive_from_supplier``, ready to return to
+    its own store on the normal shipment). Unrepairable (the supplier's cost, as the recall's cost bearer
+    says): the unit goes ``scrap_pending`` for the write-off list, responsibility the supplier's. Our own
+    fault needs the accountability note 责任追究; the unit goes ``scrap_pending`` as head office's. Each
+    unit's outcome is recorded once, since it moves the unit: a unit that already has one is refused.
     """
     recall = RECALL_RECORD_OUTCOME(recall, user=user)
     reject_nul_bytes(note=note)
@@ -682,6 +687,13 @@ def recall_record_outcome(
         errors["returns"] = [
             _("Not sent to the supplier with this recall: %(ids)s.") % {"ids": ", ".join(map(str, strangers))}
         ]
+    decided = [unit for unit in units if unit.outcome != RecallOutcome.PENDING]
+    if decided:
+        numbers = Return.objects.filter(pk__in=[unit.return_item_id for unit in decided]).order_by("pk")
+        errors.setdefault("returns", []).append(
+            _("These units already have their outcome (they have moved on): %(units)s.")
+            % {"units": ", ".join(numbers.values_list("number", flat=True))}
+        )
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
@@ -693,7 +705,31 @@ def recall_record_outcome(
         unit.full_clean()
     RecallUnit.objects.bulk_update(units, ["outcome", "outcome_note", "outcome_recorded_at", "outcome_recorded_by"])
     log_event(recall, "record_outcome", user=user, payload={"returns": wanted, "outcome": outcome, "note": note})
+    _units_follow_outcome(user=user, recall=recall, units=units, outcome=outcome, note=note.strip(), at=now)
     return units
+
+
+def _units_follow_outcome(*, user, recall: Recall, units: Sequence[RecallUnit], outcome: str, note: str, at) -> None:
+    """Move each unit as its outcome says: repaired back to the center, unrepairable or our fault to scrap."""
+    for item in lock(Return, [unit.return_item_id for unit in units]):
+        if item.state == ReturnState.RECEIVED:
+            # Shipped before recall units followed their recall (issue 13): it goes the way it should have.
+            item = fire(item, "ship_to_supplier", user=user, locked=True, payload={"recall": recall.number})
+        if item.state != ReturnState.AT_SUPPLIER:
+            continue  # an old unit inspected on its own before issue 13: its outcome is recorded, it stays put
+        payload = {"recall": recall.number, "outcome": outcome}
+        if outcome == RecallOutcome.REPAIRED_BY_FACTORY:
+            fire(item, "receive_from_supplier", user=user, locked=True, arguments={"note": note}, payload=payload)
+        else:
+            responsibility = Responsibility.SUPPLIER if outcome == RecallOutcome.UNREPAIRABLE else Responsibility.HQ
+            fire(
+                item,
+                "scrap_at_supplier",
+                user=user,
+                locked=True,
+                arguments={"responsibility": responsibility, "at": at},
+                payload={**payload, "responsibility": responsibility},
+            )
 
 
 def recall_open_units(recall: Recall) -> list[str]:

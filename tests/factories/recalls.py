@@ -52,7 +52,7 @@ class RecallUnitFactory(factory.django.DjangoModelFactory):
     recall = factory.SubFactory(RecallFactory, state=RecallState.SHIPPED_TO_SUPPLIER)
     return_item = factory.SubFactory(
         ReturnFactory,
-        state=ReturnState.RECEIVED,
+        state=ReturnState.AT_SUPPLIER,
         style=factory.SelfAttribute("..recall.style"),
         recall=factory.SelfAttribute("..recall"),
     )
