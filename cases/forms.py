@@ -15,7 +15,7 @@ from django.utils.translation import ngettext, ngettext_lazy
 
 from aftersales.money import format_money
 from aftersales.ui.forms import BootstrapMixin, MultipleFileField, NoNulCharField, PhoneField, TemporaryUploadField
-from cases.choices import COUNTER_HANDLING_CHOICES
+from cases.choices import COUNTER_HANDLING_CHOICES, ReasonKind
 from cases.models import MIN_PRODUCTION_YEAR
 from stores.models import Store
 from suppliers.forms import StyleChoiceField
@@ -32,6 +32,21 @@ class ReceiptForm(BootstrapMixin, forms.Form):
     store = forms.ModelChoiceField(queryset=None, label=_("Store"), empty_label=None)
     receipt_no = NoNulCharField(label=_("Receipt number"), max_length=60)
     purchase_date = forms.DateField(label=_("Purchase date"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason_kind = forms.ChoiceField(
+        label=_("Reason for the return"),
+        choices=ReasonKind.choices,
+        initial=ReasonKind.QUALITY,
+        widget=forms.RadioSelect,
+        # Left out (an older page, a script), it is a quality return, as every return was before the choice.
+        required=False,
+    )
+    resaleable = forms.BooleanField(
+        label=_("Tags and packaging intact: fit to sell again"),
+        required=False,
+        help_text=_(
+            "A change of mind is accepted only for goods fit to sell again, refunded or exchanged at the store."
+        ),
+    )
     onsite_handling = forms.ChoiceField(
         label=_("On-site handling"), choices=COUNTER_HANDLING_CHOICES, widget=forms.RadioSelect
     )
@@ -57,6 +72,8 @@ class ReceiptForm(BootstrapMixin, forms.Form):
             self.initial.setdefault("form_token", uuid.uuid4())
         self.fields["store"].queryset = Store.objects.filter(pk__in=[store.pk for store in stores]).order_by("code")
         self.fields["onsite_handling"].widget.attrs["class"] = "form-check-input"
+        self.fields["reason_kind"].widget.attrs["class"] = "form-check-input"
+        self.fields["resaleable"].widget.attrs["class"] = "form-check-input"
         self.single_store = stores[0] if len(stores) == 1 else None
         if self.single_store is not None:
             # One store: nothing to choose, so the field is implicit.
@@ -67,6 +84,9 @@ class ReceiptForm(BootstrapMixin, forms.Form):
         if self.single_store is not None:
             cleaned["store"] = self.single_store
         return cleaned
+
+    def clean_reason_kind(self):
+        return self.cleaned_data.get("reason_kind") or ReasonKind.QUALITY
 
     def clean_purchase_date(self):
         value = self.cleaned_data["purchase_date"]

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 
 from aftersales.models import TransitionLog
 from aftersales.roles import Role, roles_of
-from cases.choices import ReturnState, ShipmentDirection, ShipmentState
+from cases.choices import ReasonKind, ReturnState, ShipmentDirection, ShipmentState
 from cases.models import Attachment, BatchAlarm, Return, Shipment, ShipmentLine
 from stores.access import scope_for
 from stores.models import RegionMembership, Store
@@ -94,7 +94,11 @@ def shippable_returns(user, store, direction: str) -> QuerySet[Return]:
     busy = ShipmentLine.objects.filter(
         shipment__direction=direction, shipment__state__in=[ShipmentState.DRAFT, ShipmentState.IN_TRANSIT]
     ).values("return_item")
-    return return_list(user).filter(store=store, state=state).exclude(pk__in=busy).order_by("due_at", "id")
+    units = return_list(user).filter(store=store, state=state).exclude(pk__in=busy)
+    if direction == ShipmentDirection.TO_CENTER:
+        # A change of mind is resolved at the store: it never goes to the center.
+        units = units.exclude(reason_kind=ReasonKind.CHANGE_OF_MIND)
+    return units.order_by("due_at", "id")
 
 
 def store_staff_stores(user) -> QuerySet[Store]:

@@ -16,6 +16,7 @@ from django.views import View
 from aftersales.fsm import TransitionError
 from cases import forms as case_forms
 from cases import selectors, services
+from cases.choices import ReasonKind
 from cases.models import Return
 from suppliers.models import DefectCode, Style
 
@@ -79,7 +80,10 @@ class ReturnCreateView(LoginRequiredMixin, View):
         data = receipt.cleaned_data
         unit_forms = [form for form in units.forms if form.cleaned_data]
         problems = policy_problems(
-            [form.cleaned_data["style"] for form in unit_forms], data["purchase_date"], data["onsite_handling"]
+            [form.cleaned_data["style"] for form in unit_forms],
+            data["purchase_date"],
+            data["onsite_handling"],
+            data["reason_kind"],
         )
         try:
             # One service logs the units and attaches their photos (each unit's own, and the receipt's to every
@@ -93,6 +97,8 @@ class ReturnCreateView(LoginRequiredMixin, View):
                 customer_name=data["customer_name"],
                 customer_phone=data["customer_phone"],
                 policy_exception_reason=data["policy_exception_reason"],
+                reason_kind=data["reason_kind"],
+                resaleable=data["resaleable"],
                 form_token=data["form_token"],
                 warn_same_receipt=not data["confirm_same_receipt"],
                 units=[
@@ -128,12 +134,19 @@ class ReturnCreateView(LoginRequiredMixin, View):
         return HttpResponseRedirect(reverse("cases:return_list"))
 
 
-def policy_problems(styles, purchase_date, onsite_handling) -> list[str]:
+def policy_problems(styles, purchase_date, onsite_handling, reason_kind=ReasonKind.QUALITY) -> list[str]:
     today = timezone.localdate()
     found = []
+    refusal = services.acceptance_refusal(onsite_handling=onsite_handling, reason_kind=reason_kind, resaleable=True)
+    if refusal is not None:
+        found.append(refusal[1])
     for style in styles:
         problem = services.policy_problem(
-            style=style, purchase_date=purchase_date, onsite_handling=onsite_handling, today=today
+            style=style,
+            purchase_date=purchase_date,
+            onsite_handling=onsite_handling,
+            today=today,
+            reason_kind=reason_kind,
         )
         if problem and problem not in found:
             found.append(problem)
@@ -163,12 +176,15 @@ class PolicyHintView(LoginRequiredMixin, View):
         except ValueError:
             purchase_date = None
         handling = request.POST.get("onsite_handling", "")
+        reason_kind = request.POST.get("reason_kind", "")
+        if reason_kind not in ReasonKind.values:
+            reason_kind = ReasonKind.QUALITY
         style_ids = [value for key, value in request.POST.items() if key.startswith("unit-") and key.endswith("-style")]
         style_ids = [int(value) for value in style_ids if value.isdigit()][: case_forms.MAX_UNITS_PER_RECEIPT]
         problems = []
         if purchase_date and handling and style_ids and purchase_date <= timezone.localdate():
             styles = Style.objects.visible_to(request.user).filter(pk__in=style_ids).select_related("category")
-            problems = policy_problems(list(styles), purchase_date, handling)
+            problems = policy_problems(list(styles), purchase_date, handling, reason_kind)
         return render(request, "cases/partials/_policy_hint.html", {"policy_problems": problems})
 
 
