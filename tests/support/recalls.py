@@ -78,7 +78,9 @@ def recall_received(
         user=_user("store1"), shipment=shipment, carrier="顺丰", tracking_no="SF1000000000001"
     )
     cases_services.shipment_receive(user=_user("tech1"), shipment=shipment, received_ids=[item.pk for item in units])
-    return Recall.objects.get(pk=recall.pk), list(Return.objects.filter(pk__in=[item.pk for item in units]))
+    return Recall.objects.get(pk=recall.pk), list(
+        Return.objects.filter(pk__in=[item.pk for item in units]).order_by("pk")
+    )
 
 
 def recall_at_supplier(**options) -> tuple[Recall, list[Return]]:
