@@ -17,6 +17,12 @@ class AftersalesConfig(AppConfig):
         post_migrate.connect(_sync_roles_after_migrate, sender=self)
         # And the beat schedule's rows with settings.CELERY_BEAT_SCHEDULE (admin edits kept).
         post_migrate.connect(_sync_schedules_after_migrate, sender=self)
+        # Pillow's decompression-bomb guard at our pixel limit, for every decode (uploads check it themselves,
+        # aftersales/files.py; this covers anything else that opens a stored photo, such as PDF rendering).
+        from django.conf import settings
+        from PIL import Image
+
+        Image.MAX_IMAGE_PIXELS = settings.AFTERSALES_MAX_IMAGE_PIXELS
 
 
 def _sync_roles_after_migrate(sender, using="default", **kwargs) -> None:

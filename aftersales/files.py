@@ -7,6 +7,7 @@ everywhere.
 
 from __future__ import annotations
 
+import warnings
 from io import BytesIO
 
 from django.conf import settings
@@ -36,11 +37,36 @@ def sniff_content_type(head: bytes) -> str | None:
 def image_is_readable(content: bytes) -> bool:
     """Whether the bytes decode as an image (a photo cut off in upload, or a fake header, does not)."""
     try:
-        with Image.open(BytesIO(content)) as image:
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(BytesIO(content)) as image:
+                image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         return False
     return True
+
+
+def image_pixels(content: bytes) -> int | None:
+    """The pixels an image's header claims (width × height), read without decoding it; None if unreadable."""
+    try:
+        with warnings.catch_warnings():
+            # Image.open only reads the header; the bomb check is ours (check_image_size), not a warning.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(BytesIO(content)) as image:
+                width, height = image.size
+    except Image.DecompressionBombError:
+        return settings.AFTERSALES_MAX_IMAGE_PIXELS * 2 + 1
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return None
+    return width * height
+
+
+def check_image_size(content: bytes) -> None:
+    """Refuse a photo above ``AFTERSALES_MAX_IMAGE_PIXELS`` (or a small file claiming huge dimensions) with a 400."""
+    limit = settings.AFTERSALES_MAX_IMAGE_PIXELS
+    pixels = image_pixels(content)
+    if pixels is not None and pixels > limit:
+        raise ValidationError({"file": [_("The photo is larger than %(mp)s megapixels.") % {"mp": limit // 1_000_000}]})
 
 
 def upload_content_type(content: bytes) -> str:
@@ -51,6 +77,8 @@ def upload_content_type(content: bytes) -> str:
     if len(content) > limit:
         raise ValidationError({"file": [_("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)}]})
     content_type = sniff_content_type(content[:16])
+    if content_type is not None and content_type.startswith("image/"):
+        check_image_size(content)
     if content_type is None or (content_type.startswith("image/") and not image_is_readable(content)):
         raise ValidationError({"file": [_("Only photos (JPEG, PNG, GIF, WebP) and PDF files can be attached.")]})
     return content_type

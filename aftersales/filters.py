@@ -10,6 +10,9 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+# The largest id a number filter takes (a 64-bit key): a bigger one is a 400, never an overflow in the driver.
+MAX_ID = 2**63 - 1
+
 
 class SearchFilterSet(django_filters.FilterSet):
     """Adds ``q``: a case-insensitive search over the fields named in ``search_fields``."""
@@ -40,6 +43,9 @@ class SearchFilterSet(django_filters.FilterSet):
         return form
 
     def filter_search(self, queryset, name, value):
+        if not self.search_fields:
+            # A list with nothing to search (its FilterSet sets ``q = None``) ignores a q that comes anyway.
+            return queryset
         terms = value.split()
         for term in terms[:5]:
             queryset = queryset.filter(

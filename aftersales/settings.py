@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "aftersales.middleware.PreferredLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # A NUL byte in the query string or a posted form is a 400 here, before the database sees it.
+    "aftersales.middleware.NullCharacterMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # request.htmx: whether htmx sent the request (its HX-Request header), read by views and error pages.
@@ -223,6 +225,12 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "aftersales.api.exceptions.exception_handler",
+    # JSON with a bound on nesting (a body nested thousands of levels deep is a 400, not a RecursionError).
+    "DEFAULT_PARSER_CLASSES": [
+        "aftersales.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -371,3 +379,6 @@ AFTERSALES_SLA_REPAIR_APPOINTMENT_HOURS = env_int("AFTERSALES_SLA_REPAIR_APPOINT
 AFTERSALES_MAJOR_INCIDENT_LOSS = env_decimal("AFTERSALES_MAJOR_INCIDENT_LOSS", "20000.00")
 AFTERSALES_AUDIT_SAMPLE_PERCENT = env_int("AFTERSALES_AUDIT_SAMPLE_PERCENT", 10, minimum=1, maximum=100)
 AFTERSALES_MAX_UPLOAD_BYTES = env_int("AFTERSALES_MAX_UPLOAD_MB", 10, minimum=1) * 1024 * 1024
+# The largest photo in pixels (a phone camera takes 12-50 MP); a larger one, or a small file claiming huge
+# dimensions (a decompression bomb), is refused with a 400 before it is decoded.
+AFTERSALES_MAX_IMAGE_PIXELS = env_int("AFTERSALES_MAX_IMAGE_MEGAPIXELS", 40, minimum=1) * 1_000_000

@@ -38,3 +38,9 @@ urlpatterns = [
     path("month-end/", include("chargebacks.urls")),
     path("month-end/", include("reports.urls")),
 ]
+
+# Under /api/ these answer JSON ({"detail": ...}); elsewhere the branded HTML pages (aftersales/errors.py).
+handler400 = "aftersales.errors.bad_request"
+handler403 = "aftersales.errors.permission_denied"
+handler404 = "aftersales.errors.page_not_found"
+handler500 = "aftersales.errors.server_error"

@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.filters import SearchFilterSet, scoped_choices
+from aftersales.filters import MAX_ID, SearchFilterSet, scoped_choices
 from cases.filters import CODE_INPUT
 from recalls.choices import RecallNoticeState, RecallState
 from recalls.models import Recall, RecallNotice
@@ -35,7 +35,10 @@ class RecallNoticeFilter(SearchFilterSet):
     search_fields = ("recall__number",)
 
     state = django_filters.ChoiceFilter(choices=RecallNoticeState.choices, label=_("State"))
-    recall = django_filters.NumberFilter(field_name="recall_id", label=_("Recall"))
+    # Bounded to the id range, so a number past 64 bits is a 400 rather than an overflow in the database driver.
+    recall = django_filters.NumberFilter(
+        field_name="recall_id", label=_("Recall"), min_value=1, max_value=MAX_ID, decimal_places=0
+    )
     store = django_filters.ModelChoiceFilter(
         queryset=scoped_choices(Store), to_field_name="code", label=_("Store code"), widget=CODE_INPUT
     )

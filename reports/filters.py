@@ -14,6 +14,8 @@ class ReportRunFilter(SearchFilterSet):
     kind = django_filters.ChoiceFilter(choices=ReportKind.choices, label=_("Report"))
     status = django_filters.ChoiceFilter(choices=ReportRunStatus.choices, label=_("Status"))
     period = django_filters.CharFilter(method="filter_period", label=_("Month (YYYY-MM)"))
+    # Runs have no text to search (a kind, a month, a status): no search box, and a q sent anyway is ignored.
+    q = None
 
     class Meta:
         model = ReportRun

@@ -22,6 +22,7 @@ class ScopedSlugRelatedField(serializers.SlugRelatedField):
     default_error_messages = {
         "does_not_exist": _("Unknown code “{value}”."),
         "invalid": _("Enter a code."),
+        "null_characters": _("Null characters are not allowed."),
     }
 
     def __init__(self, model, *, only_active: bool = False, **kwargs):
@@ -39,6 +40,9 @@ class ScopedSlugRelatedField(serializers.SlugRelatedField):
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
+        if "\x00" in data:
+            # PostgreSQL refuses NUL in text (a DataError, so a 500); SQLite merely finds nothing. Refuse it first.
+            self.fail("null_characters")
         return super().to_internal_value(data)
 
 

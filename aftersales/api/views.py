@@ -10,10 +10,12 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_seriali
 from rest_framework import serializers, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from aftersales.api.parsers import JSONParser
 from aftersales.api.permissions import RoleCanViewModel
 from aftersales.api.transitions import valid_input
 from aftersales.ui.files import StoredFileMixin
@@ -21,6 +23,9 @@ from aftersales.ui.files import StoredFileMixin
 
 class TokenObtainView(ObtainAuthToken):
     """Exchange a username and password for an API token (``Authorization: Token <token>``)."""
+
+    # DRF's token view names its own parsers: take the API's (JSON with a bound on nesting) instead.
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     @extend_schema(
         operation_id="auth_token_create",

@@ -4,7 +4,8 @@
 header row (frozen under them if asked), data rows with per-column number formats and widths, an
 optional bold total row. Values are written as they are: Decimal and int stay numbers (amounts in
 the CNY format), dates stay dates, aware datetimes become Shanghai wall-clock time, a person is
-written by name. Write-only mode keeps memory flat for long tables.
+written by name, and text is always text: never a formula, whatever it starts with (``text_cell``).
+Write-only mode keeps memory flat for long tables.
 
 ``deterministic=True`` (the documents and reports, stored with their SHA-256): the workbook's
 created/modified properties come from the document (``created=``), never the clock, and every zip
@@ -46,6 +47,7 @@ __all__ = [
     "cny_amount",
     "excel_value",
     "naive_utc",
+    "text_cell",
     "workbook_bytes",
     "write_workbook",
     "xlsx_bytes",
@@ -131,6 +133,26 @@ def _stable_zip(data: bytes, when: dt.datetime) -> bytes:
     return buffer.getvalue()
 
 
+# What a spreadsheet would read as the start of a formula (or DDE call) in a cell someone types into.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def text_cell(sheet, value: Any) -> WriteOnlyCell:
+    """A cell of ``value`` in which text is always text, never a formula (formula injection, CSV/XLSX alike).
+
+    openpyxl turns any string starting with ``=`` into a live formula: a receipt number typed as
+    ``=cmd|' /C calc'!A0`` would run in the Excel of everyone who opens the export. Strings are stored as
+    strings (data type ``s``), and those a spreadsheet would read as a formula when the cell is edited also get
+    Excel's quote prefix (shown as typed, kept as text).
+    """
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if value.startswith(FORMULA_TRIGGERS):
+            cell.quotePrefix = True
+    return cell
+
+
 def _write_sheet(workbook: Workbook, spec: XlsxSheet) -> None:
     sheet = workbook.create_sheet(title=spec.title[:31] or "Sheet1")
     for index, column in enumerate(spec.columns, start=1):
@@ -142,7 +164,7 @@ def _write_sheet(workbook: Workbook, spec: XlsxSheet) -> None:
     for index, values in enumerate(spec.title_rows):
         cells = []
         for value in values:
-            cell = WriteOnlyCell(sheet, value=excel_value(value))
+            cell = text_cell(sheet, excel_value(value))
             if index == 0:
                 cell.font = Font(bold=True, size=spec.title_size)
             cells.append(cell)
@@ -150,7 +172,7 @@ def _write_sheet(workbook: Workbook, spec: XlsxSheet) -> None:
 
     header_cells = []
     for column in spec.columns:
-        cell = WriteOnlyCell(sheet, value=str(column.header))
+        cell = text_cell(sheet, str(column.header))
         cell.font = Font(bold=True)
         if spec.wrap_header:
             cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -163,7 +185,7 @@ def _write_sheet(workbook: Workbook, spec: XlsxSheet) -> None:
         cells = []
         for index, value in enumerate(values):
             value = excel_value(value)
-            cell = WriteOnlyCell(sheet, value=value)
+            cell = text_cell(sheet, value)
             number_format = formats[index] if index < len(formats) else None
             if number_format and not isinstance(value, str):
                 cell.number_format = number_format

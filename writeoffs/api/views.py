@@ -17,8 +17,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 
+from aftersales.api.parsers import JSONParser
 from aftersales.api.views import REFUSALS, ScopedWorkflowViewSet, transition_schema
 from aftersales.exports import XLSX_CONTENT_TYPE
 from aftersales.fsm import TransitionForbidden
