@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "repairs",
     "inspection",
     "recalls",
+    "customerview",
     "writeoffs",
     "chargebacks",
     "reports",
@@ -379,6 +380,11 @@ AFTERSALES_SLA_REPAIR_APPOINTMENT_HOURS = env_int("AFTERSALES_SLA_REPAIR_APPOINT
 AFTERSALES_MAJOR_INCIDENT_LOSS = env_decimal("AFTERSALES_MAJOR_INCIDENT_LOSS", "20000.00")
 AFTERSALES_AUDIT_SAMPLE_PERCENT = env_int("AFTERSALES_AUDIT_SAMPLE_PERCENT", 10, minimum=1, maximum=100)
 AFTERSALES_MAX_UPLOAD_BYTES = env_int("AFTERSALES_MAX_UPLOAD_MB", 10, minimum=1) * 1024 * 1024
+# The customer's status page (customerview): how long its link works after the unit is collected, and how many
+# requests (per minute) and wrong links (per hour) one client address may make before it is refused with 429.
+AFTERSALES_STATUS_LINK_DAYS = env_int("AFTERSALES_STATUS_LINK_DAYS", 30, minimum=1)
+AFTERSALES_STATUS_RATE_PER_MINUTE = env_int("AFTERSALES_STATUS_RATE_PER_MINUTE", 30, minimum=1)
+AFTERSALES_STATUS_MAX_MISSES = env_int("AFTERSALES_STATUS_MAX_MISSES", 20, minimum=1)
 # The largest photo in pixels (a phone camera takes 12-50 MP); a larger one, or a small file claiming huge
 # dimensions (a decompression bomb), is refused with a 400 before it is decoded.
 AFTERSALES_MAX_IMAGE_PIXELS = env_int("AFTERSALES_MAX_IMAGE_MEGAPIXELS", 40, minimum=1) * 1_000_000

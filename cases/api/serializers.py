@@ -67,7 +67,8 @@ class ReturnSerializer(AvailableTransitionsMixin, serializers.ModelSerializer):
     customer_phone = serializers.SerializerMethodField()
     on_time = serializers.BooleanField(read_only=True, allow_null=True)
     due_status = serializers.SerializerMethodField()
-    # ``inspection`` (the nested report) is the inspection app's field, registered in cases.hooks.
+    # ``inspection`` (the nested report) is the inspection app's field, registered in cases.hooks; so is
+    # ``status_url``, the customer's status page (customerview).
     repair_ticket = serializers.SerializerMethodField()
 
     class Meta:
@@ -108,6 +109,7 @@ class ReturnSerializer(AvailableTransitionsMixin, serializers.ModelSerializer):
             "inspection",
             "repair_ticket",
             "recall",
+            "status_url",
             "available_transitions",
         ]
         read_only_fields = fields

@@ -1,0 +1,47 @@
+"""The status page's unguessable link 进度查询链接: a Return's number signed with the project's secret.
+
+The token is ``<return number>.<signature>`` (``django.core.signing.Signer``, HMAC-SHA256 under a salt of its
+own), so nothing is stored and nothing can be enumerated: without the secret no valid token for another number
+can be made, and a wrong one is a 404 that the page counts (``customerview.throttle``). A key rotation keeps
+printed receipts working through ``SECRET_KEY_FALLBACKS``, which the signer honours. The link stops working some
+time after the unit is back with the customer (``AFTERSALES_STATUS_LINK_DAYS``, ``customerview.progress``).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+
+SALT = "customerview.status-link"
+#: Longest token accepted: a return number (20) + "." + the signature (43); anything longer is not ours.
+MAX_TOKEN_LENGTH = 80
+
+
+def _signer() -> signing.Signer:
+    return signing.Signer(salt=SALT, sep=".")
+
+
+def status_token(number: str) -> str:
+    """The token of a Return's status page, from its number."""
+    return _signer().sign(number)
+
+
+def number_from_token(token: str) -> str | None:
+    """The return number a token was signed for, or None for a token this site did not sign."""
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        return None
+    try:
+        return _signer().unsign(token)
+    except signing.BadSignature:
+        return None
+
+
+def status_path(number: str) -> str:
+    return reverse("customerview:status", kwargs={"token": status_token(number)})
+
+
+def status_url(number: str) -> str:
+    """The absolute link printed as the receipt's QR code and shown in the API (``AFTERSALES_SITE_URL``): a
+    receipt is read away from the request that printed it, so the site's public address, not the request's."""
+    return settings.AFTERSALES_SITE_URL + status_path(number)
