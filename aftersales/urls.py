@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("inspection.urls")),
     path("", include("recalls.urls")),
+    path("", include("servicedesk.urls")),
     path("", include("customerview.urls")),
     path("month-end/", include("writeoffs.urls")),
     path("month-end/", include("chargebacks.urls")),

@@ -14,6 +14,9 @@ that part here from its ``AppConfig.ready()``, and the Return's page, API and
                                 prefetch its rows need.
 ``register_recall_check``       why a unit may not be logged against a batch
                                 recall (``cases.services.return_log``).
+``register_returns_logged``     what happens once a receipt's Returns are
+                                logged, in the same transaction (the service
+                                desk joins them to the customer's record).
 
 The Return's API actions are added with ``cases.api.views.register_return_action``
 (they are methods of the viewset). Registering a name twice is a programming
@@ -77,6 +80,7 @@ _transitions: dict[str, ReturnTransition] = {}
 _panels: list[ReturnPanel] = []
 _api_fields: dict[str, ReturnApiField] = {}
 _recall_checks: list[Callable[..., Sequence[str]]] = []
+_logged_callbacks: list[Callable[..., None]] = []
 
 
 def _refuse_another(known, new, what: str) -> None:
@@ -122,3 +126,13 @@ def return_api_fields() -> dict[str, ReturnApiField]:
 
 def recall_checks() -> list[Callable[..., Sequence[str]]]:
     return list(_recall_checks)
+
+
+def register_returns_logged(callback: Callable[..., None]) -> None:
+    """``callback(user=, returns=)``: called by ``return_log`` with the Returns it just created."""
+    if callback not in _logged_callbacks:
+        _logged_callbacks.append(callback)
+
+
+def returns_logged_callbacks() -> list[Callable[..., None]]:
+    return list(_logged_callbacks)

@@ -24,6 +24,7 @@ APP_LABELS = (
     "inspection",
     "repairs",
     "recalls",
+    "servicedesk",
     "writeoffs",
     "chargebacks",
     "reports",

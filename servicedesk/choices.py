@@ -1,0 +1,86 @@
+"""Choices of the service desk 服务台: channels, kinds, severities, states, outcomes and SLA clocks (domain.md)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    """How the customer reached us."""
+
+    PHONE = "phone", _("Phone")
+    ONLINE = "online", _("Online")
+    IN_STORE = "in_store", _("In store")
+    EMAIL = "email", _("E-mail")
+    WECHAT = "wechat", _("WeChat")
+
+
+class CaseKind(models.TextChoices):
+    CONSULTATION = "consultation", _("Consultation")
+    COMPLAINT = "complaint", _("Complaint")
+    QUALITY = "quality", _("Quality feedback")
+    RETURN_EXCHANGE = "return_exchange", _("Return or exchange")
+    REPAIR = "repair", _("Repair request")
+
+
+class Severity(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    URGENT = "urgent", _("Urgent")
+    # 安全隐患: the customer is told to stop using the product and QA is told at once.
+    SAFETY = "safety", _("Safety hazard")
+
+
+class CaseState(models.TextChoices):
+    """States of a service case 服务单 (domain.md); the names are part of the API."""
+
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# A case still being worked on: its customer's contact data is kept, and its clocks run.
+CASE_OPEN_STATES = (CaseState.OPEN, CaseState.IN_PROGRESS, CaseState.RESOLVED)
+# A case whose promise can still be made or changed.
+PROMISE_STATES = (CaseState.OPEN, CaseState.IN_PROGRESS)
+
+
+class ResponseMethod(models.TextChoices):
+    """How the first response 首次响应 reached the customer."""
+
+    PHONE = "phone", _("Phone call")
+    SMS = "sms", _("Text message")
+    EMAIL = "email", _("E-mail")
+    WECHAT = "wechat", _("WeChat")
+    IN_PERSON = "in_person", _("In person")
+
+
+class Outcome(models.TextChoices):
+    """What the resolution 处理结果 gave the customer."""
+
+    EXPLAINED = "explained", _("Explained")
+    REPAIRED = "repaired", _("Repaired")
+    EXCHANGED = "exchanged", _("Exchanged")
+    REFUNDED = "refunded", _("Refunded")
+    COMPENSATED = "compensated", _("Compensated")
+    REJECTED = "rejected", _("Rejected")
+
+
+class SlaClock(models.TextChoices):
+    """The service-level clocks a case runs (settings ``AFTERSALES_SLA_*``); each is an alert kind."""
+
+    FIRST_RESPONSE = "first_response", _("First response")
+    APPOINTMENT = "appointment", _("Repair appointment")
+    RESOLUTION = "resolution", _("Resolution by the promise")
+
+
+class SlaStatus(models.TextChoices):
+    """Where a running clock stands; the alert levels (once per case per clock per level)."""
+
+    DUE_SOON = "due_soon", _("Due soon")
+    BREACHED = "breached", _("Breached")
+
+
+# Satisfaction 满意度 of the callback: 1–2 reopens the case (once), 3–5 closes it.
+SATISFACTION_MIN, SATISFACTION_MAX = 1, 5
+REOPEN_BELOW = 3

@@ -1,0 +1,27 @@
+"""Scheduled work of the service desk (Celery): each task calls one service and returns a small summary."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from servicedesk.alerts import service_case_sla_scan
+from servicedesk.services import customer_retention_purge
+
+
+@shared_task(
+    # The scan is one transaction: a lost connection rolls it back whole, so a retry is safe.
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=3,
+)
+def service_case_sla_alerts_task() -> dict:
+    """Every 15 minutes: SLA alerts 服务时限预警 (due soon, breached), once per case, clock and level."""
+    return service_case_sla_scan()
+
+
+@shared_task(autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=5)
+def customer_retention_purge_task() -> dict:
+    """Monthly: anonymise contact data of customers with no open case after the retention period."""
+    return customer_retention_purge()

@@ -1,0 +1,33 @@
+"""The service desk's home-page tiles: the hotline's breached and unassigned cases, and callbacks due."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.roles import Role, roles_of
+from aftersales.views import home_tile
+from servicedesk.choices import CaseState
+from servicedesk.models import ServiceCase
+
+
+def servicedesk_tiles(user) -> list[dict]:
+    if Role.HOTLINE_AGENT not in roles_of(user):
+        return []
+    cases = ServiceCase.objects.visible_to(user)
+    now = timezone.now()
+    return [
+        home_tile(
+            _("Service cases past their SLA"),
+            cases.filter(next_due__lt=now).count(),
+            "servicedesk:servicecase_list",
+            "view=breached",
+        ),
+        home_tile(
+            _("Unassigned service cases"),
+            cases.filter(next_due__isnull=False, owner__isnull=True).count(),
+            "servicedesk:servicecase_list",
+            "view=unassigned",
+        ),
+        home_tile(_("Callbacks due"), cases.filter(state=CaseState.RESOLVED).count(), "servicedesk:follow_up_list"),
+    ]
