@@ -416,3 +416,50 @@ AFTERSALES_STATUS_MAX_MISSES = env_int("AFTERSALES_STATUS_MAX_MISSES", 20, minim
 # The largest photo in pixels (a phone camera takes 12-50 MP); a larger one, or a small file claiming huge
 # dimensions (a decompression bomb), is refused with a 400 before it is decoded.
 AFTERSALES_MAX_IMAGE_PIXELS = env_int("AFTERSALES_MAX_IMAGE_MEGAPIXELS", 40, minimum=1) * 1_000_000
+# Couriers the brand uses (cases/carriers.py): a shipment whose carrier names one of these (by code, name or
+# alias) must carry a tracking number matching its pattern, and links to its tracking page ({number} is replaced).
+# Edit here (or override in a deployment's settings) when a courier changes its number format or page.
+AFTERSALES_CARRIERS = {
+    "SF": {
+        "name": "顺丰速运",
+        "aliases": ["顺丰", "SF Express", "SF"],
+        "pattern": r"SF\d{12,13}|\d{12}",
+        "example": "SF1234567890123",
+        "tracking_url": "https://www.sf-express.com/chn/sc/waybill/waybill-detail/{number}",
+    },
+    "JD": {
+        "name": "京东物流",
+        "aliases": ["京东", "京东快递", "JD Logistics", "JD"],
+        "pattern": r"JD[0-9A-Z]{11,15}",
+        "example": "JDVA12345678901",
+        "tracking_url": "https://www.jdl.com/orderSearch/?waybillCodes={number}",
+    },
+    "ZTO": {
+        "name": "中通快递",
+        "aliases": ["中通", "ZTO Express", "ZTO"],
+        "pattern": r"7\d{11}(\d{2})?",
+        "example": "731234567890",
+        "tracking_url": "https://www.zto.com/express/expressCheck.html?txtBill={number}",
+    },
+    "YTO": {
+        "name": "圆通速递",
+        "aliases": ["圆通", "YTO Express", "YTO"],
+        "pattern": r"YT\d{13}",
+        "example": "YT1234567890123",
+        "tracking_url": "https://www.yto.net.cn/query?waybillNo={number}",
+    },
+    "EMS": {
+        "name": "中国邮政EMS",
+        "aliases": ["EMS", "邮政", "中国邮政", "邮政EMS", "China Post EMS"],
+        "pattern": r"[A-Z]{2}\d{9}[A-Z]{2}|[19]\d{12}",
+        "example": "1234567890123",
+        "tracking_url": "https://www.ems.com.cn/queryList?mailNum={number}",
+    },
+    "DEPPON": {
+        "name": "德邦快递",
+        "aliases": ["德邦", "德邦物流", "Deppon", "DBL"],
+        "pattern": r"DPK\d{12}|\d{8,10}",
+        "example": "DPK123456789012",
+        "tracking_url": "https://www.deppon.com/newwebsite/track/ordersearch?nos={number}",
+    },
+}

@@ -27,6 +27,7 @@ from aftersales.services import sequence_take, temporary_upload_claim
 from aftersales.uploads import temporary_uploads_in
 from aftersales.validation import add_months, reject_nul_bytes
 from cases import hooks, permissions
+from cases.carriers import tracking_no_clean
 from cases.choices import (
     AttachmentKind,
     OnsiteHandling,
@@ -581,6 +582,7 @@ def shipment_create(
     problems = _unit_problems(direction=direction, store=store, items=items, requested=requested)
     if problems:
         raise ValidationError({"returns": problems})
+    tracking_no = tracking_no_clean(carrier=carrier, tracking_no=tracking_no)
     period = timezone.localtime().strftime("%Y%m")
     number = sequence_take(name=f"SH-{period}")[0]
     shipment = Shipment(
@@ -676,6 +678,8 @@ def shipment_dispatch(
             row.carrier = carrier.strip()
         if tracking_no is not None:
             row.tracking_no = tracking_no.strip()
+        # A known courier's number must fit its pattern (cases/carriers.py): 400 on tracking_no, nothing changes.
+        row.tracking_no = tracking_no_clean(carrier=row.carrier, tracking_no=row.tracking_no)
         if not row.lines.exists():
             raise ValidationError({"returns": [_("The shipment is empty.")]})
 

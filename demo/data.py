@@ -182,4 +182,5 @@ REPAIR_PARTS = {
     "D06": ["P-LIN-01"],
     "D12": ["P-GLUE-01"],
 }
-CARRIERS = [("顺丰速运", "SF"), ("中通快递", "ZTO"), ("圆通速递", "YTO"), ("德邦快递", "DPK")]
+# (carrier, tracking-number prefix): the prefix plus 12 random digits fits the carrier's pattern (AFTERSALES_CARRIERS).
+CARRIERS = [("顺丰速运", "SF"), ("中通快递", "75"), ("圆通速递", "YT8"), ("德邦快递", "DPK")]

@@ -19,6 +19,7 @@ from rest_framework.reverse import reverse
 from aftersales.api.fields import MAX_ID, AvailableTransitionsMixin, ScopedSlugRelatedField
 from aftersales.validation import validate_phone
 from cases import hooks
+from cases.carriers import tracking_url
 from cases.choices import (
     COUNTER_HANDLING_CHOICES,
     AttachmentKind,
@@ -291,6 +292,9 @@ class ShipmentSerializer(AvailableTransitionsMixin, serializers.ModelSerializer)
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     signed_off_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     lines = ShipmentLineSerializer(many=True, read_only=True)
+    tracking_url = serializers.SerializerMethodField(
+        help_text="The carrier's own tracking page for this number (a known carrier, cases/carriers.py), else empty."
+    )
 
     class Meta:
         model = Shipment
@@ -302,6 +306,7 @@ class ShipmentSerializer(AvailableTransitionsMixin, serializers.ModelSerializer)
             "state",
             "carrier",
             "tracking_no",
+            "tracking_url",
             "created_by",
             "created_at",
             "dispatched_at",
@@ -314,6 +319,10 @@ class ShipmentSerializer(AvailableTransitionsMixin, serializers.ModelSerializer)
             "available_transitions",
         ]
         read_only_fields = fields
+
+
+    def get_tracking_url(self, obj) -> str:
+        return tracking_url(carrier=obj.carrier, tracking_no=obj.tracking_no)
 
 
 class ShipmentDetailSerializer(ShipmentSerializer):

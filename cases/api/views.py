@@ -11,13 +11,20 @@ from __future__ import annotations
 from django.conf import settings
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from aftersales.api.views import REFUSALS, ScopedWorkflowViewSet, StoredFileAPIView, transition_schema
+from aftersales.api.views import (
+    REFUSALS,
+    NoContentNegotiation,
+    ScopedWorkflowViewSet,
+    StoredFileAPIView,
+    transition_schema,
+)
 from cases import hooks, services
 from cases.api.serializers import (
     AttachmentSerializer,
@@ -263,6 +270,25 @@ class ShipmentViewSet(ScopedWorkflowViewSet):
             tracking_no=data["tracking_no"],
         )
         return self.detail_response(shipment.pk, status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="The parcel's packing list 装箱单: an A4 PDF with every unit and the shipment number as a QR code",
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The packing list."),
+            **{code: REFUSALS[code] for code in (401, 403, 404)},
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="packing-list",
+        url_name="packing_list",
+        content_negotiation_class=NoContentNegotiation,
+    )
+    def packing_list(self, request, pk=None):
+        from cases.documents import packinglist_response
+
+        return packinglist_response(self.get_object())
 
     @transition_schema(
         ShipmentDispatchInputSerializer,

@@ -5,7 +5,14 @@ region managers read. Reads go through ``cases.selectors`` (so out of scope is 4
 work lists) and ``shipments``; the pages ``cases.urls`` and other apps use are named here.
 """
 
-from cases.views.queues import AtSupplierQueueView, InboundView, MissingQueueView, ReadyQueueView, ReturnQueueView
+from cases.views.queues import (
+    AtSupplierQueueView,
+    InboundOpenView,
+    InboundView,
+    MissingQueueView,
+    ReadyQueueView,
+    ReturnQueueView,
+)
 from cases.views.receipts import PolicyHintView, ReturnCreateView, StyleValuesView
 from cases.views.returns import (
     ReturnAttachmentAddView,
@@ -14,11 +21,18 @@ from cases.views.returns import (
     ReturnListView,
     ReturnTransitionView,
 )
-from cases.views.shipments import ShipmentCreateView, ShipmentDetailView, ShipmentListView, ShipmentTransitionView
+from cases.views.shipments import (
+    ShipmentCreateView,
+    ShipmentDetailView,
+    ShipmentListView,
+    ShipmentPackingListView,
+    ShipmentTransitionView,
+)
 from cases.views.signoff import SignOffQueueView
 
 __all__ = [
     "AtSupplierQueueView",
+    "InboundOpenView",
     "InboundView",
     "MissingQueueView",
     "PolicyHintView",
@@ -33,6 +47,7 @@ __all__ = [
     "ShipmentCreateView",
     "ShipmentDetailView",
     "ShipmentListView",
+    "ShipmentPackingListView",
     "ShipmentTransitionView",
     "SignOffQueueView",
     "StyleValuesView",

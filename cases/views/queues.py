@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 
 from aftersales.roles import sees_everything
 from aftersales.ui.views import ScopedListView
 from cases import selectors
-from cases.choices import ReturnState
+from cases.choices import ReturnState, ShipmentDirection
 from cases.filters import ReturnFilter, ShipmentFilter
 from cases.views.returns import ReturnListView
 
@@ -100,3 +105,27 @@ class InboundView(CenterOnlyMixin, ScopedListView):
 
     def selector(self, user):
         return selectors.inbound_shipments(user).annotate(unit_count=Count("lines"))
+
+
+class InboundOpenView(LoginRequiredMixin, View):
+    """Open a store's parcel from the code on its packing list 装箱单 (a scanner types the shipment number + Enter).
+
+    The inbound page's scan box submits here; a known parcel opens on its page (where it is received), an
+    unknown code goes back to the inbound page with a message naming it. Service-center roles only.
+    """
+
+    def get(self, request, *args, **kwargs):
+        require_center(request.user)
+        code = "".join(request.GET.get("code", "").split()).upper()[:40]
+        shipment = None
+        if code and "\x00" not in code:
+            shipment = (
+                selectors.shipment_list(request.user).filter(direction=ShipmentDirection.TO_CENTER, number=code).first()
+            )
+        if shipment is None:
+            if code:
+                messages.error(request, _("No store parcel has the number %(code)s.") % {"code": code})
+            else:
+                messages.error(request, _("Scan or type the shipment number on the packing list."))
+            return HttpResponseRedirect(reverse("cases:inbound"))
+        return HttpResponseRedirect(reverse("cases:shipment_detail", args=[shipment.pk]))

@@ -26,7 +26,9 @@ from aftersales.roles import Role, roles_of
 from aftersales.ui.views import ScopedListView, TransitionViewMixin, transition_actions
 from cases import forms as case_forms
 from cases import selectors, services
+from cases.carriers import tracking_url
 from cases.choices import ReturnState, ShipmentDirection, ShipmentLineOutcome, ShipmentState
+from cases.documents import packinglist_response
 from cases.filters import ShipmentFilter
 from cases.models import Shipment
 from cases.views.returns import EXPORT_LIMIT
@@ -204,6 +206,7 @@ def shipment_panel_context(request, shipment: Shipment, *, name: str = "", form=
     missing = [line for line in lines if line.outcome == ShipmentLineOutcome.MISSING]
     return {
         "shipment": shipment,
+        "tracking_url": tracking_url(carrier=shipment.carrier, tracking_no=shipment.tracking_no),
         "lines": lines,
         "missing": missing,
         "extra_fee_due": fee,
@@ -220,6 +223,13 @@ class ShipmentDetailView(LoginRequiredMixin, TemplateView):
         shipment = selectors.shipment_get(self.request.user, kwargs["pk"])
         context.update(shipment_panel_context(self.request, shipment), title=shipment.number)
         return context
+
+
+class ShipmentPackingListView(LoginRequiredMixin, View):
+    """The parcel's packing list 装箱单 as a PDF to print and put in the box (whoever may see the shipment)."""
+
+    def get(self, request, *args, **kwargs):
+        return packinglist_response(selectors.shipment_get(request.user, kwargs["pk"]))
 
 
 class ShipmentTransitionView(TransitionViewMixin, View):

@@ -520,7 +520,7 @@ def test_store_packs_and_dispatches_a_shipment_over_the_api(api_as, demo):
     response = client.post(
         "/api/v1/shipments/",
         {"direction": "to_center", "store": "S001", "returns": [first.pk, second.pk], "carrier": "顺丰",
-         "tracking_no": "SF100"},
+         "tracking_no": "SF1000000000100"},
         format="json",
     )  # fmt: skip
     assert response.status_code == 201, response.content
@@ -530,10 +530,12 @@ def test_store_packs_and_dispatches_a_shipment_over_the_api(api_as, demo):
     assert {line["outcome"] for line in body["lines"]} == {"pending"}
     assert sorted(body["available_transitions"]) == ["cancel", "dispatch"]
     # When it dispatches them
-    response = client.post(f"/api/v1/shipments/{body['id']}/dispatch/", {"tracking_no": "SF101"}, format="json")
+    response = client.post(
+        f"/api/v1/shipments/{body['id']}/dispatch/", {"tracking_no": "SF1000000000101"}, format="json"
+    )
     # Then the shipment and its units are on their way
     assert response.status_code == 200
-    assert (response.json()["state"], response.json()["tracking_no"]) == ("in_transit", "SF101")
+    assert (response.json()["state"], response.json()["tracking_no"]) == ("in_transit", "SF1000000000101")
     assert fresh(first).state == ReturnState.IN_TRANSIT
 
 
@@ -575,7 +577,7 @@ def shipment_in(name: str, case: str) -> Shipment:
 
 # (transition, body, role allowed, a wrong role, state after)
 SHIPMENT_TRANSITIONS = [
-    ("dispatch", {"carrier": "顺丰", "tracking_no": "SF9"}, "store1", "tech1", ShipmentState.IN_TRANSIT),
+    ("dispatch", {"carrier": "顺丰", "tracking_no": "SF1000000000009"}, "store1", "tech1", ShipmentState.IN_TRANSIT),
     ("receive", "ALL", "tech1", "store1", ShipmentState.RECEIVED),
     ("confirm_received", {}, "store1", "tech1", ShipmentState.RECEIVED),
     ("cancel", {"reason": "wrong parcel"}, "store1", "tech1", ShipmentState.CANCELLED),

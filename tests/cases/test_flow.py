@@ -48,7 +48,7 @@ def test_unit_goes_from_logging_to_back_on_the_shelf(demo_user):
     shipment = services.shipment_create(
         user=store1, direction=ShipmentDirection.TO_CENTER, store=store, return_ids=[first.pk, second.pk]
     )
-    shipment = services.shipment_dispatch(user=store1, shipment=shipment, carrier="顺丰", tracking_no="SF1")
+    shipment = services.shipment_dispatch(user=store1, shipment=shipment, carrier="顺丰", tracking_no="SF1000000000001")
     first = Return.objects.get(pk=first.pk)
     assert first.state == ReturnState.IN_TRANSIT
     assert first.due_at - first.shipped_at == dt.timedelta(days=15)

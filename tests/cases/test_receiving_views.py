@@ -44,7 +44,7 @@ def parcel_in_transit(demo_user, count: int) -> tuple[Shipment, list[Return]]:
         store=Store.objects.get(code="S001"),
         return_ids=[item.pk for item in items],
     )
-    shipment = services.shipment_dispatch(user=store1, shipment=shipment, carrier="顺丰", tracking_no="SF1")
+    shipment = services.shipment_dispatch(user=store1, shipment=shipment, carrier="顺丰", tracking_no="SF1000000000001")
     return shipment, list(items)
 
 

@@ -344,9 +344,11 @@ def test_receiving_is_a_checklist_and_a_missing_unit_can_be_found(demo_user, s00
     store1, tech1 = demo_user("store1"), demo_user("tech1")
     # Given a dispatched shipment of three units
     a, b, c = log(store1, s001, units=[unit(), unit(), unit()])
-    shipment = services.shipment_dispatch(user=store1, shipment=pack(store1, s001, [a, b, c]), tracking_no="SF123")
+    shipment = services.shipment_dispatch(
+        user=store1, shipment=pack(store1, s001, [a, b, c]), tracking_no="SF1000000000123"
+    )
     assert states([a, b, c]) == [ReturnState.IN_TRANSIT] * 3
-    assert shipment.tracking_no == "SF123"
+    assert shipment.tracking_no == "SF1000000000123"
     # When the center ticks two of them
     services.shipment_receive(user=tech1, shipment=shipment, received_ids=[a.pk, c.pk])
     # Then those are received, the other missing, the lines say so, and the shipment is received
@@ -549,7 +551,7 @@ def test_an_empty_shipment_cannot_be_dispatched(demo_user, s001):
     draft.lines.all().delete()
     before = counts()
     with pytest.raises(ValidationError) as refused:
-        services.shipment_dispatch(user=store1, shipment=draft, carrier="顺丰", tracking_no="SF1")
+        services.shipment_dispatch(user=store1, shipment=draft, carrier="顺丰", tracking_no="SF1000000000001")
     assert set(refused.value.message_dict) == {"returns"}
     assert counts() == before
     assert Shipment.objects.get(pk=draft.pk).state == ShipmentState.DRAFT

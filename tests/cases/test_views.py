@@ -332,7 +332,9 @@ def test_store_packs_its_logged_units_and_dispatches(browser_as, demo_user):
     # and dispatches with htmx: the first of the week carries no fee and shows no warning
     page = client.get(f"/shipments/{shipment.pk}/").content.decode()
     assert 'data-testid="extra-fee-warning"' not in page
-    response = client.post(f"/shipments/{shipment.pk}/dispatch/", {"carrier": "顺丰", "tracking_no": "SF100"}, **HTMX)
+    response = client.post(
+        f"/shipments/{shipment.pk}/dispatch/", {"carrier": "顺丰", "tracking_no": "SF1000000000100"}, **HTMX
+    )
     assert response.status_code == 200
     shipment.refresh_from_db()
     assert shipment.state == ShipmentState.IN_TRANSIT and shipment.extra_fee is None
@@ -356,13 +358,15 @@ def test_second_dispatch_in_a_week_warns_and_needs_confirmation(browser_as, demo
     assert f"{fee}" in page
     # when dispatched without ticking the confirmation, then it is refused and nothing is recorded
     url = f"/shipments/{shipment.pk}/dispatch/"
-    response = client.post(url, {"carrier": "顺丰", "tracking_no": "SF2"}, **HTMX)
+    response = client.post(url, {"carrier": "顺丰", "tracking_no": "SF1000000000002"}, **HTMX)
     assert response.status_code == 400
     assert 'data-error-for="confirm_extra_fee"' in response.content.decode()
     shipment.refresh_from_db()
     assert shipment.state == ShipmentState.DRAFT and shipment.extra_fee is None
     # when confirmed, then it leaves and the fee is recorded
-    response = client.post(url, {"carrier": "顺丰", "tracking_no": "SF2", "confirm_extra_fee": "on"}, **HTMX)
+    response = client.post(
+        url, {"carrier": "顺丰", "tracking_no": "SF1000000000002", "confirm_extra_fee": "on"}, **HTMX
+    )
     assert response.status_code == 200
     shipment.refresh_from_db()
     assert shipment.state == ShipmentState.IN_TRANSIT and shipment.extra_fee == fee
@@ -408,7 +412,9 @@ def test_center_ships_ready_units_back_and_store_confirms(browser_as, demo_user)
     shipment = Shipment.objects.get(direction="to_store")
     assert response.status_code == 302
     assert (
-        tech.post(f"/shipments/{shipment.pk}/dispatch/", {"carrier": "顺丰", "tracking_no": "B1"}, **HTMX).status_code
+        tech.post(
+            f"/shipments/{shipment.pk}/dispatch/", {"carrier": "顺丰", "tracking_no": "SF1000000000011"}, **HTMX
+        ).status_code
         == 200
     )
     # and the store confirms it, then the unit is back

@@ -43,7 +43,9 @@ def parcel_in_transit(count: int) -> tuple[Shipment, list[Return]]:
     shipment = services.shipment_create(
         user=store1, direction=ShipmentDirection.TO_CENTER, store=store, return_ids=[item.pk for item in items]
     )
-    return services.shipment_dispatch(user=store1, shipment=shipment, carrier="顺丰", tracking_no="SF-E2E"), items
+    return services.shipment_dispatch(
+        user=store1, shipment=shipment, carrier="顺丰", tracking_no="SF1000000000077"
+    ), items
 
 
 def states(items) -> list[str]:

@@ -74,7 +74,7 @@ def test_store_logs_and_ships_then_technician_receives_and_inspects(page, live_s
     # And dispatch it; the panel is swapped by htmx (the page is not reloaded)
     page.evaluate("window.__notReloaded = true")
     page.fill("#shipment-panel [data-action=dispatch] input[name=carrier]", "顺丰")
-    page.fill("#shipment-panel [data-action=dispatch] input[name=tracking_no]", "SF1234567")
+    page.fill("#shipment-panel [data-action=dispatch] input[name=tracking_no]", "SF1234567890123")
     page.click("[data-testid=submit-dispatch]")
     expect(page.locator("#shipment-panel")).to_have_attribute("data-state", "in_transit")
     expect(page.locator("[data-testid=panel-alert]")).to_be_visible()
@@ -85,7 +85,7 @@ def test_store_logs_and_ships_then_technician_receives_and_inspects(page, live_s
     log_out(page)
     login(page, "tech1")
     page.goto(f"{live_server.url}/center/inbound/")
-    expect(page.locator("[data-testid=inbound-table]")).to_contain_text("SF1234567")
+    expect(page.locator("[data-testid=inbound-table]")).to_contain_text("SF1234567890123")
     page.locator("[data-testid=inbound-table] a.btn").first.click()
     expect(page).to_have_url(shipment_url)
 

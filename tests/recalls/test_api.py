@@ -88,7 +88,9 @@ def collecting_with_units(count: int = 2) -> tuple[Recall, list[Return]]:
         store=notice.store,
         return_ids=[item.pk for item in units],
     )
-    shipment = services.shipment_dispatch(user=user("store1"), shipment=shipment, carrier="顺丰", tracking_no="SF1")
+    shipment = services.shipment_dispatch(
+        user=user("store1"), shipment=shipment, carrier="顺丰", tracking_no="SF1000000000001"
+    )
     services.shipment_receive(user=user("tech1"), shipment=shipment, received_ids=[item.pk for item in units])
     return Recall.objects.get(pk=recall.pk), units
 

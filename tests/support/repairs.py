@@ -40,7 +40,9 @@ def open_tickets(demo_user, count: int = 1, store: str = "S001") -> list[RepairT
     shipment = case_services.shipment_create(
         user=staff, direction=ShipmentDirection.TO_CENTER, store=shop, return_ids=ids
     )
-    shipment = case_services.shipment_dispatch(user=staff, shipment=shipment, carrier="顺丰", tracking_no="SF1")
+    shipment = case_services.shipment_dispatch(
+        user=staff, shipment=shipment, carrier="顺丰", tracking_no="SF1000000000001"
+    )
     case_services.shipment_receive(user=tech, shipment=shipment, received_ids=ids)
     for item in Return.objects.filter(pk__in=ids).order_by("pk"):
         return_inspect(user=tech, return_item=item, verdict="repairable", responsibility="supplier")

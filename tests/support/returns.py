@@ -60,7 +60,9 @@ def ship_to_center(items: list[Return], *, dispatch=True) -> Shipment:
         user=user(staff), direction=ShipmentDirection.TO_CENTER, store=store, return_ids=[item.pk for item in items]
     )
     if dispatch:
-        shipment = services.shipment_dispatch(user=user(staff), shipment=shipment, carrier="顺丰", tracking_no="SF1")
+        shipment = services.shipment_dispatch(
+            user=user(staff), shipment=shipment, carrier="顺丰", tracking_no="SF1000000000001"
+        )
     return shipment
 
 
@@ -155,7 +157,7 @@ def ship(user, items, store_code="S001"):
         store=Store.objects.get(code=store_code),
         return_ids=[item.pk for item in items],
     )
-    return services.shipment_dispatch(user=user, shipment=shipment, carrier="顺丰", tracking_no="SF1")
+    return services.shipment_dispatch(user=user, shipment=shipment, carrier="顺丰", tracking_no="SF1000000000001")
 
 
 def received_unit(demo_user, store_code="S001"):
@@ -190,6 +192,6 @@ def received(demo_user, store_code: str = "S001", *, reported_defect=None, count
     )
     ids = [unit.pk for unit in units]
     shipment = services.shipment_create(user=staff, direction=ShipmentDirection.TO_CENTER, store=store, return_ids=ids)
-    shipment = services.shipment_dispatch(user=staff, shipment=shipment, carrier="顺丰", tracking_no="SF1")
+    shipment = services.shipment_dispatch(user=staff, shipment=shipment, carrier="顺丰", tracking_no="SF1000000000001")
     services.shipment_receive(user=demo_user("tech1"), shipment=shipment, received_ids=ids)
     return list(Return.objects.filter(pk__in=ids).order_by("pk"))
