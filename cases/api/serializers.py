@@ -320,7 +320,6 @@ class ShipmentSerializer(AvailableTransitionsMixin, serializers.ModelSerializer)
         ]
         read_only_fields = fields
 
-
     def get_tracking_url(self, obj) -> str:
         return tracking_url(carrier=obj.carrier, tracking_no=obj.tracking_no)
 
