@@ -118,6 +118,20 @@ def report_tables(kind: str, figures: dict) -> list[Table]:
             "trend", "趋势 Trend", ["月份 Month", "件数 Units", "准时 On time", "准时率 On time %"],
             [[r["period"], r["units"], r["on_time"], _dec(r["on_time_share"])] for r in figures.get("trend", [])],
         ),
+        Table(
+            "freight_by_store", "运费·按专卖店 Freight by store",
+            ["代码 Code", "专卖店 Store", "区域 Region", "包裹 Parcels", "已计运费 Priced", "运费 Freight"],
+            [[r["code"], r["name"], r["region"], r["parcels"], r["priced"], _dec(r["freight"])]
+             for r in figures.get("freight_by_store", [])],
+            frozenset({5}),
+        ),
+        Table(
+            "freight_by_carrier", "运费·按承运商 Freight by carrier",
+            ["承运商 Carrier", "包裹 Parcels", "已计运费 Priced", "运费 Freight"],
+            [[r["carrier"] or "—", r["parcels"], r["priced"], _dec(r["freight"])]
+             for r in figures.get("freight_by_carrier", [])],
+            frozenset({3}),
+        ),
     ]  # fmt: skip
 
 
