@@ -8,6 +8,7 @@ is documented in ``.env.example``.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
@@ -47,6 +48,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "import_export",
     "django_htmx",
+    # Login throttling on the login page, the token endpoint and the admin (aftersales/lockout.py).
+    "axes",
     # Domain apps, in the order they may import each other (see style.md).
     "suppliers",
     "stores",
@@ -82,6 +85,8 @@ MIDDLEWARE = [
     # request.htmx: whether htmx sent the request (its HX-Request header), read by views and error pages.
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its answer (aftersales.lockout.lockout_response).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "aftersales.urls"
@@ -140,6 +145,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: a locked-out username or address is refused before any password is hashed.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling (aftersales/lockout.py): after 5 failures for one username, or from one address, that username
+# or address is locked for 15 minutes (each counts on its own, so neither a guessed password nor a sprayed one
+# across many logins gets far). A successful login clears the username's failures. The attempts are rows in
+# the database (the admin lists them and deleting one unlocks).
+AXES_FAILURE_LIMIT = env_int("AFTERSALES_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AFTERSALES_LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "aftersales.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "aftersales.lockout.client_ip"
+AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -202,7 +223,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 # Preloading binds every subdomain for months and is hard to undo: a deliberate, per-domain choice.
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
 # Trust X-Forwarded-Proto only behind a proxy that sets it; otherwise any client could claim HTTPS.
-if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
+# Behind it, login throttling counts the address the proxy forwarded (aftersales.lockout.client_ip).
+AFTERSALES_BEHIND_PROXY = env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False)
+if AFTERSALES_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SILENCED_SYSTEM_CHECKS = ["security.W021"]  # HSTS preload: opt-in above, on purpose
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -408,6 +431,9 @@ AFTERSALES_SERVICE_DESK_LEADS = env_list("AFTERSALES_SERVICE_DESK_LEADS", [])
 AFTERSALES_CUSTOMER_RETENTION_MONTHS = env_int("AFTERSALES_CUSTOMER_RETENTION_MONTHS", 36, minimum=1)
 AFTERSALES_AUDIT_SAMPLE_PERCENT = env_int("AFTERSALES_AUDIT_SAMPLE_PERCENT", 10, minimum=1, maximum=100)
 AFTERSALES_MAX_UPLOAD_BYTES = env_int("AFTERSALES_MAX_UPLOAD_MB", 10, minimum=1) * 1024 * 1024
+# The largest photo in pixels (a phone camera takes 12-50 MP); a larger one, or a small file claiming huge
+# dimensions (a decompression bomb), is refused with a 400 before it is decoded.
+AFTERSALES_MAX_IMAGE_PIXELS = env_int("AFTERSALES_MAX_IMAGE_MEGAPIXELS", 40, minimum=1) * 1_000_000
 # The customer's status page (customerview): how long its link works after the unit is collected, and how many
 # requests (per minute) and wrong links (per hour) one client address may make before it is refused with 429.
 AFTERSALES_STATUS_LINK_DAYS = env_int("AFTERSALES_STATUS_LINK_DAYS", 30, minimum=1)

@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
@@ -18,6 +19,7 @@ from rest_framework.views import APIView
 from aftersales.api.parsers import JSONParser
 from aftersales.api.permissions import RoleCanViewModel
 from aftersales.api.transitions import valid_input
+from aftersales.lockout import lockout_response
 from aftersales.ui.files import StoredFileMixin
 
 
@@ -36,7 +38,13 @@ class TokenObtainView(ObtainAuthToken):
         description="Exchange a username and password for an API token.",
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        try:
+            return super().post(request, *args, **kwargs)
+        except ValidationError:
+            # django-axes refused the attempt without checking the password (too many failures): say so, 429.
+            if getattr(request, "axes_locked_out", False):
+                return lockout_response(request)
+            raise
 
 
 class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
