@@ -335,6 +335,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(minute="0", hour="8"),
         "options": {"expires": 6 * 3600},
     },
+    # The escalation ladder after the alerts: units overdue long enough reach the region manager, then the head.
+    "turnaround-escalation": {
+        "task": "cases.tasks.turnaround_escalation_task",
+        "schedule": crontab(minute="15", hour="8"),
+        "options": {"expires": 6 * 3600},
+    },
     "recall-candidates": {
         "task": "recalls.tasks.recall_candidates_notify_task",
         "schedule": crontab(minute="30", hour="7"),
@@ -398,6 +404,13 @@ if AFTERSALES_DUE_SOON_DAY > AFTERSALES_TURNAROUND_DAYS:
         f"AFTERSALES_TURNAROUND_DAYS ({AFTERSALES_TURNAROUND_DAYS})."
     )
 # Human damage found on goods held longer than this is the store's responsibility.
+# The escalation ladder of the 15-day turnaround (cases/escalation.py): a unit this many calendar days past its due
+# date alerts its store's region manager, and this many days after that the service center's head: the users
+# AFTERSALES_CENTER_HEADS names (usernames), or else every member of the role AFTERSALES_CENTER_HEAD_ROLE.
+AFTERSALES_ESCALATE_REGION_DAYS = env_int("AFTERSALES_ESCALATE_REGION_DAYS", 5, minimum=1)
+AFTERSALES_ESCALATE_CENTER_DAYS = env_int("AFTERSALES_ESCALATE_CENTER_DAYS", 10, minimum=1)
+AFTERSALES_CENTER_HEADS = env_list("AFTERSALES_CENTER_HEADS", [])
+AFTERSALES_CENTER_HEAD_ROLE = env_str("AFTERSALES_CENTER_HEAD_ROLE", "production_vp")
 AFTERSALES_STORE_RESPONSIBILITY_DAYS = env_int("AFTERSALES_STORE_RESPONSIBILITY_DAYS", 7, minimum=0)
 AFTERSALES_FREE_DISPATCHES_PER_WEEK = env_int("AFTERSALES_FREE_DISPATCHES_PER_WEEK", 1, minimum=0)
 AFTERSALES_EXTRA_DISPATCH_FEE = env_decimal("AFTERSALES_EXTRA_DISPATCH_FEE", "50.00")

@@ -7,7 +7,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from aftersales.roles import Role, has_role_permission, roles_of, sees_everything
-from cases import selectors
+from cases import escalation, selectors
 from cases.choices import ReturnState, ShipmentDirection, ShipmentState
 
 
@@ -95,6 +95,15 @@ def work_summary(user) -> list[dict]:
                 returns.filter(state=ReturnState.LOGGED).count(),
                 _link("cases:return_list", "state=logged"),
                 False,
+            )
+        )
+    if escalation.reaches(user):
+        tiles.append(
+            (
+                _("Overdue units escalated to you"),
+                escalation.escalated_returns(user).count(),
+                _link("cases:escalation_list"),
+                True,
             )
         )
     reads_returns = has_role_permission(user, "cases.view_return")

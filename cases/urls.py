@@ -23,4 +23,5 @@ urlpatterns = [
     path("center/ready-to-return/", views.ReadyQueueView.as_view(), name="ready_queue"),
     path("center/at-supplier/", views.AtSupplierQueueView.as_view(), name="supplier_queue"),
     path("center/missing/", views.MissingQueueView.as_view(), name="missing_queue"),
+    path("escalated/", views.EscalationListView.as_view(), name="escalation_list"),
 ]

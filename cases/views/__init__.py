@@ -7,6 +7,7 @@ work lists) and ``shipments``; the pages ``cases.urls`` and other apps use are n
 
 from cases.views.queues import (
     AtSupplierQueueView,
+    EscalationListView,
     InboundOpenView,
     InboundView,
     MissingQueueView,
@@ -32,6 +33,7 @@ from cases.views.signoff import SignOffQueueView
 
 __all__ = [
     "AtSupplierQueueView",
+    "EscalationListView",
     "InboundOpenView",
     "InboundView",
     "MissingQueueView",

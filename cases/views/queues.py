@@ -14,7 +14,7 @@ from django.views import View
 
 from aftersales.roles import sees_everything
 from aftersales.ui.views import ScopedListView
-from cases import selectors
+from cases import escalation, selectors
 from cases.choices import ReturnState, ShipmentDirection
 from cases.filters import ReturnFilter, ShipmentFilter
 from cases.views.returns import ReturnListView
@@ -129,3 +129,39 @@ class InboundOpenView(LoginRequiredMixin, View):
                 messages.error(request, _("Scan or type the shipment number on the packing list."))
             return HttpResponseRedirect(reverse("cases:inbound"))
         return HttpResponseRedirect(reverse("cases:shipment_detail", args=[shipment.pk]))
+
+
+class EscalationListView(ScopedListView):
+    """Overdue units escalated to this user 升级给我的 (a region manager's region, the center head's): still open,
+    the longest overdue first (``cases.escalation``)."""
+
+    filterset_class = ReturnFilter
+    template_name = "cases/return_queue.html"
+    title = gettext_lazy("Escalated to you")
+    columns = ReturnListView.columns
+
+    def get(self, request, *args, **kwargs):
+        if not escalation.reaches(request.user):
+            raise PermissionDenied
+        if request.GET.get("export") == "xlsx":
+            raise Http404
+        return super().get(request, *args, **kwargs)
+
+    def selector(self, user):
+        return escalation.escalated_returns(user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            empty_message=_("No overdue unit has been escalated to you."),
+            hint=_(
+                "Units still open %(region)s or more days past their due date reach the region manager, "
+                "%(center)s or more days the service center's head. Open one to see where it is."
+            )
+            % {
+                "region": escalation.days_overdue_for(escalation.REGION),
+                "center": escalation.days_overdue_for(escalation.CENTER),
+            },
+            queue_url_name="cases:escalation_list",
+        )
+        return context
