@@ -7,6 +7,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
+from rest_framework.authtoken.models import TokenProxy
 
 from aftersales import registry
 from aftersales.display import display_name
@@ -16,6 +17,9 @@ from aftersales.roles import Role
 User = get_user_model()
 admin.site.unregister(User)
 admin.site.unregister(Group)
+# DRF's forever tokens no longer authenticate (API tokens are knox's, listed under Knox): not offered for editing.
+if admin.site.is_registered(TokenProxy):
+    admin.site.unregister(TokenProxy)
 
 # The product's name instead of "Django 管理".
 admin.site.site_header = _("After-sales service administration")

@@ -23,6 +23,13 @@ class AftersalesConfig(AppConfig):
         from PIL import Image
 
         Image.MAX_IMAGE_PIXELS = settings.AFTERSALES_MAX_IMAGE_PIXELS
+        # A password change revokes the user's API tokens (aftersales/api/tokens.py).
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import pre_save
+
+        from aftersales.api.tokens import revoke_tokens_on_password_change
+
+        pre_save.connect(revoke_tokens_on_password_change, sender=get_user_model(), dispatch_uid="revoke_tokens")
 
 
 def _sync_roles_after_migrate(sender, using="default", **kwargs) -> None:

@@ -41,7 +41,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    # DRF's forever token is no longer accepted (knox below); the app stays so its table is kept, not lost.
     "rest_framework.authtoken",
+    # API tokens per device, hashed, expiring, revocable (aftersales/api/views.py TokenObtainView).
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -241,7 +244,7 @@ REST_FRAMEWORK = {
     # Token first, so an anonymous API call answers 401 with WWW-Authenticate
     # rather than the 403 that session authentication would give.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -261,6 +264,16 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "COERCE_DECIMAL_TO_STRING": True,
+}
+# API tokens (django-rest-knox): one per login (device or script), stored as a hash, sent as
+# `Authorization: Token <token>` like before; each expires after AFTERSALES_API_TOKEN_HOURS (a working day by
+# default) and is revoked by /api/v1/auth/logout/ (this one), /api/v1/auth/logout-all/ or a password change.
+REST_KNOX = {
+    "TOKEN_TTL": dt.timedelta(hours=env_int("AFTERSALES_API_TOKEN_HOURS", 10, minimum=1)),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+    # At most this many live tokens per login: a script that logs in on every run cannot pile them up.
+    "TOKEN_LIMIT_PER_USER": env_int("AFTERSALES_API_TOKENS_PER_USER", 20, minimum=1),
 }
 # The blank choice of list filters.
 FILTERS_EMPTY_CHOICE_LABEL = _("All")

@@ -10,7 +10,7 @@ from rest_framework.routers import DefaultRouter
 
 from aftersales import registry
 from aftersales.api.notifications import NotificationViewSet
-from aftersales.api.views import TokenObtainView
+from aftersales.api.views import TokenObtainView, TokenRevokeAllView, TokenRevokeView
 
 router = DefaultRouter()
 router.register("notifications", NotificationViewSet, basename="notification")
@@ -22,6 +22,8 @@ for module in registry.api_url_modules():
 
 urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="auth_token"),
+    path("auth/logout/", TokenRevokeView.as_view(), name="auth_logout"),
+    path("auth/logout-all/", TokenRevokeAllView.as_view(), name="auth_logout_all"),
     *extra_urlpatterns,
     path("", include(router.urls)),
 ]

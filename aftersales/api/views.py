@@ -1,4 +1,4 @@
-"""Shared API views: the token endpoint, the base for read-only master data, and the base every workflow
+"""Shared API views: the token endpoints (knox), the base for read-only master data, and the base every workflow
 viewset is built on (reads through the selectors; each transition an explicit action answering the object's detail,
 refused with ``REFUSALS``).
 """
@@ -7,12 +7,15 @@ from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from knox.views import LoginView as KnoxLoginView
+from knox.views import LogoutAllView as KnoxLogoutAllView
+from knox.views import LogoutView as KnoxLogoutView
 from rest_framework import serializers, status, viewsets
-from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -23,10 +26,19 @@ from aftersales.lockout import lockout_response
 from aftersales.ui.files import StoredFileMixin
 
 
-class TokenObtainView(ObtainAuthToken):
-    """Exchange a username and password for an API token (``Authorization: Token <token>``)."""
+class TokenObtainView(KnoxLoginView):
+    """Exchange a username and password for an API token of this device (``Authorization: Token <token>``).
 
-    # DRF's token view names its own parsers: take the API's (JSON with a bound on nesting) instead.
+    django-rest-knox: each login makes a new token (one per device or script), stored only as a hash, expiring
+    after ``REST_KNOX["TOKEN_TTL"]``; ``POST /api/v1/auth/logout/`` revokes the token it is sent with,
+    ``/api/v1/auth/logout-all/`` every token of the user, and a password change revokes them all
+    (``aftersales.api.tokens``). The answer is ``{"token": ..., "expiry": ...}``.
+    """
+
+    # Credentials in the body, not an existing login: nothing to authenticate, anyone may ask.
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    # The API's parsers (JSON with a bound on nesting).
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     @extend_schema(
@@ -34,17 +46,40 @@ class TokenObtainView(ObtainAuthToken):
         request=inline_serializer(
             "TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField()}
         ),
-        responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField()})},
-        description="Exchange a username and password for an API token.",
+        responses={
+            200: inline_serializer(
+                "TokenResponse", {"token": serializers.CharField(), "expiry": serializers.DateTimeField()}
+            ),
+            400: OpenApiResponse(description="Wrong username or password."),
+            429: OpenApiResponse(description="Too many failed logins: locked for a while."),
+        },
+        description="Exchange a username and password for a new API token of this device; it expires.",
     )
-    def post(self, request, *args, **kwargs):
-        try:
-            return super().post(request, *args, **kwargs)
-        except ValidationError:
+    def post(self, request, format=None):
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        if not serializer.is_valid():
             # django-axes refused the attempt without checking the password (too many failures): say so, 429.
             if getattr(request, "axes_locked_out", False):
                 return lockout_response(request)
-            raise
+            raise ValidationError(serializer.errors)
+        request.user = serializer.validated_data["user"]
+        return super().post(request, format=format)
+
+
+class TokenRevokeView(KnoxLogoutView):
+    """Log this device out: the token the request is sent with stops working at once."""
+
+    @extend_schema(operation_id="auth_logout_create", request=None, responses={204: None, 401: OpenApiResponse()})
+    def post(self, request, format=None):
+        return super().post(request, format=format)
+
+
+class TokenRevokeAllView(KnoxLogoutAllView):
+    """Log out everywhere: every API token of the user stops working (a lost phone, a leaked script)."""
+
+    @extend_schema(operation_id="auth_logout_all_create", request=None, responses={204: None, 401: OpenApiResponse()})
+    def post(self, request, format=None):
+        return super().post(request, format=format)
 
 
 class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
