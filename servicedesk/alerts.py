@@ -70,7 +70,7 @@ def _raise_alerts(*, now: dt.datetime) -> list[tuple[int, str, str]]:
         "RETURNING object_id, level, kind"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*select_params, content_type.pk, connection.ops.adapt_datetimefield_value(now)])
+        cursor.execute(sql, [content_type.pk, connection.ops.adapt_datetimefield_value(now), *select_params])
         return [(int(object_id), level, kind) for object_id, level, kind in cursor.fetchall()]
 
 
