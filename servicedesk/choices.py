@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Channel(models.TextChoices):
@@ -23,7 +24,7 @@ class CaseKind(models.TextChoices):
 
 
 class Severity(models.TextChoices):
-    NORMAL = "normal", _("Normal")
+    NORMAL = "normal", pgettext_lazy("service case severity", "Normal")
     URGENT = "urgent", _("Urgent")
     # 安全隐患: the customer is told to stop using the product and QA is told at once.
     SAFETY = "safety", _("Safety hazard")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.ui.forms import BootstrapMixin, NoNulCharField, PhoneField, TemporaryUploadField
 from servicedesk.choices import SATISFACTION_MAX, SATISFACTION_MIN, CaseKind, Channel, Outcome, ResponseMethod, Severity
@@ -41,7 +42,9 @@ class ServiceCaseOpenForm(BootstrapMixin, forms.Form):
     )
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE)
     kind = forms.ChoiceField(label=_("Kind"), choices=CaseKind.choices, initial=CaseKind.CONSULTATION)
-    severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices, initial=Severity.NORMAL)
+    severity = forms.ChoiceField(
+        label=pgettext_lazy("service case", "Severity"), choices=Severity.choices, initial=Severity.NORMAL
+    )
     told_to_stop_using = forms.BooleanField(label=_("Customer told to stop using the product"), required=False)
     description = NoNulCharField(
         label=_("Description"), max_length=MAX_DESCRIPTION, widget=forms.Textarea(attrs={"rows": 4})

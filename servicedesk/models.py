@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from aftersales.models import ScopedQuerySet, StoredFile, TimeStampedModel
@@ -115,7 +116,9 @@ class ServiceCase(ConcurrentTransitionMixin, TimeStampedModel):
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     kind = models.CharField(_("kind"), max_length=20, choices=CaseKind.choices)
-    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, default=Severity.NORMAL)
+    severity = models.CharField(
+        pgettext_lazy("service case", "severity"), max_length=10, choices=Severity.choices, default=Severity.NORMAL
+    )
     customer = models.ForeignKey(
         Customer, on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name=_("customer")
     )
