@@ -307,6 +307,12 @@ SPECTACULAR_SETTINGS = {
         "ChargebackLineKindEnum": "chargebacks.choices.ChargebackLineKind",
         "ReportKindEnum": "reports.choices.ReportKind",
         "ReportRunStatusEnum": "reports.choices.ReportRunStatus",
+        "ServiceCaseStateEnum": "servicedesk.choices.CaseState",
+        "ServiceCaseKindEnum": "servicedesk.choices.CaseKind",
+        "ServiceCaseChannelEnum": "servicedesk.choices.Channel",
+        "ServiceCaseSeverityEnum": "servicedesk.choices.Severity",
+        "ServiceCaseOutcomeEnum": "servicedesk.choices.Outcome",
+        "ResponseMethodEnum": "servicedesk.choices.ResponseMethod",
     },
 }
 
@@ -382,6 +388,18 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(minute="30", hour="2", day_of_month="1"),
         "options": {"expires": 7 * 24 * 3600},
     },
+    # Service-desk SLA alerts (due soon, breached), once per case, clock and level.
+    "service-case-sla-alerts": {
+        "task": "servicedesk.tasks.service_case_sla_alerts_task",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 14 * 60},
+    },
+    # Contact data of customers with no open case after the retention period.
+    "customer-retention-purge": {
+        "task": "servicedesk.tasks.customer_retention_purge_task",
+        "schedule": crontab(minute="30", hour="2", day_of_month="1"),
+        "options": {"expires": 7 * 24 * 3600},
+    },
     # For the month before (the task's default period).
     "monthly-reports": {
         "task": "reports.tasks.monthly_build_task",
@@ -440,6 +458,21 @@ AFTERSALES_SLA_ONSITE_IN_PROVINCE_HOURS = env_int("AFTERSALES_SLA_ONSITE_IN_PROV
 AFTERSALES_SLA_ONSITE_OUT_OF_PROVINCE_HOURS = env_int("AFTERSALES_SLA_ONSITE_OUT_OF_PROVINCE_HOURS", 48, minimum=1)
 AFTERSALES_SLA_REPAIR_APPOINTMENT_HOURS = env_int("AFTERSALES_SLA_REPAIR_APPOINTMENT_HOURS", 2, minimum=1)
 AFTERSALES_MAJOR_INCIDENT_LOSS = env_decimal("AFTERSALES_MAJOR_INCIDENT_LOSS", "20000.00")
+# Service-desk clocks: "clock" hours, or "china_working_time" (working hours on China's working days: public
+# holidays skipped, make-up working days counted, from chinese-calendar); servicedesk/sla.py.
+AFTERSALES_SLA_CALENDAR = env_str("AFTERSALES_SLA_CALENDAR", "clock")
+if AFTERSALES_SLA_CALENDAR not in ("clock", "china_working_time"):
+    raise ImproperlyConfigured("AFTERSALES_SLA_CALENDAR must be 'clock' or 'china_working_time'.")
+AFTERSALES_SLA_WORKDAY_HOURS = tuple(env_int_list("AFTERSALES_SLA_WORKDAY_HOURS", [9, 18], minimum=0))
+_WORKDAY_START, _WORKDAY_END = (AFTERSALES_SLA_WORKDAY_HOURS + (0, 0))[:2]
+if len(AFTERSALES_SLA_WORKDAY_HOURS) != 2 or not _WORKDAY_START < _WORKDAY_END <= 24:
+    raise ImproperlyConfigured("AFTERSALES_SLA_WORKDAY_HOURS must be two hours, start before end (9,18).")
+# A clock is "due soon" from this share of its span (domain.md: 75 %).
+AFTERSALES_SLA_DUE_SOON_PERCENT = env_int("AFTERSALES_SLA_DUE_SOON_PERCENT", 75, minimum=1, maximum=99)
+# Who hears of SLA breaches besides the case's owner (usernames); empty: every hotline agent.
+AFTERSALES_SERVICE_DESK_LEADS = env_list("AFTERSALES_SERVICE_DESK_LEADS", [])
+# Contact data of customers with no open case is anonymised after this many months (monthly task).
+AFTERSALES_CUSTOMER_RETENTION_MONTHS = env_int("AFTERSALES_CUSTOMER_RETENTION_MONTHS", 36, minimum=1)
 # Service-desk clocks: "clock" hours, or "china_working_time" (working hours on China's working days: public
 # holidays skipped, make-up working days counted, from chinese-calendar); servicedesk/sla.py.
 AFTERSALES_SLA_CALENDAR = env_str("AFTERSALES_SLA_CALENDAR", "clock")
