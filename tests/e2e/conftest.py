@@ -71,8 +71,24 @@ def playwright_instance():
         pytest.skip(reason)
     from playwright.sync_api import sync_playwright
 
+    # While Playwright's event loop runs in this thread, Django keeps the thread's database connections apart from
+    # the ones it had before (asgiref's Local is context-local when a loop runs), so a connection opened on either
+    # side would stay open, unreachable, and keep the test database from being dropped at the end ("is being
+    # accessed by other users"). Close them at both crossings.
+    _close_idle_connections()
     with sync_playwright() as playwright:
-        yield playwright
+        try:
+            yield playwright
+        finally:
+            _close_idle_connections()
+
+
+def _close_idle_connections() -> None:
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close()
 
 
 @pytest.fixture(scope="session")
