@@ -186,3 +186,15 @@ def test_suppliers_see_no_case(browser_as, demo):
     client = browser_as("supplier1")
     assert client.get(f"/service-desk/cases/{case.pk}/").status_code == 404
     assert client.get(QUEUE).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_superuser_reads_the_phone_access_log_in_the_admin(browser_as, demo):
+    case = open_case()
+    browser_as("hotline1").get(f"/service-desk/cases/{case.pk}/")
+    admin = browser_as("admin")
+    page = admin.get("/admin/servicedesk/phoneaccesslog/")
+    assert page.status_code == 200 and "hotline1" in page.content.decode()
+    assert admin.get("/admin/servicedesk/servicecase/").status_code == 200
+    assert admin.get("/admin/servicedesk/customer/").status_code == 200
+    assert browser_as("hotline1").get("/admin/servicedesk/phoneaccesslog/").status_code == 302
