@@ -498,6 +498,8 @@ AFTERSALES_MAX_IMAGE_PIXELS = env_int("AFTERSALES_MAX_IMAGE_MEGAPIXELS", 40, min
 AFTERSALES_STATUS_LINK_DAYS = env_int("AFTERSALES_STATUS_LINK_DAYS", 30, minimum=1)
 AFTERSALES_STATUS_RATE_PER_MINUTE = env_int("AFTERSALES_STATUS_RATE_PER_MINUTE", 30, minimum=1)
 AFTERSALES_STATUS_MAX_MISSES = env_int("AFTERSALES_STATUS_MAX_MISSES", 20, minimum=1)
+# A store's reorder level of a spare part when none is set for it (the center's is the part's own level).
+AFTERSALES_STORE_REORDER_LEVEL = env_int("AFTERSALES_STORE_REORDER_LEVEL", 2, minimum=0)
 # The largest photo in pixels (a phone camera takes 12-50 MP); a larger one, or a small file claiming huge
 # dimensions (a decompression bomb), is refused with a 400 before it is decoded.
 AFTERSALES_MAX_IMAGE_PIXELS = env_int("AFTERSALES_MAX_IMAGE_MEGAPIXELS", 40, minimum=1) * 1_000_000

@@ -5,8 +5,10 @@ from aftersales.registry import MASTER_DATA, MenuItem, WorkflowPicture
 
 # A return's repair ticket: every role that reads returns (rows scoped like them).
 _TICKETS = ["repairs.view_repairticket"]
-# Spare parts and their stock ledger are the service center's own.
-_CENTER = ["repairs.view_repairticket", "repairs.view_sparepart", "repairs.view_stockmovement"]
+# A store's own spare-part stock, its ledger lines and stocktakes (rows scoped to its stores).
+_STORE_STOCK = ["repairs.view_partstock", "repairs.view_stockmovement", "repairs.view_stocktake"]
+# Spare parts and the stock of every location are the service center's.
+_CENTER = ["repairs.view_repairticket", "repairs.view_sparepart", *_STORE_STOCK]
 
 
 class RepairsConfig(AppConfig):
@@ -33,8 +35,8 @@ class RepairsConfig(AppConfig):
         MenuItem("repairs:sparepart_list", MASTER_DATA, 70, view="repairs.views.SparePartListView"),
     ]
     role_permissions = {
-        "store_staff": _TICKETS,
-        "region_manager": _TICKETS,
+        "store_staff": [*_TICKETS, *_STORE_STOCK],
+        "region_manager": [*_TICKETS, *_STORE_STOCK],
         "technician": _CENTER,
         "hotline_agent": _CENTER,
         "qa_manager": _CENTER,

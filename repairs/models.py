@@ -1,4 +1,5 @@
-"""Spare parts 备件 held at the service center."""
+"""Spare parts 备件, their stock at the service center and at each store or repair point, the one ledger of every
+movement 备件台账, and stocktakes 清点."""
 
 from __future__ import annotations
 
@@ -137,10 +138,153 @@ class StockMovementReason(models.TextChoices):
     RETURNED = "returned", _("Returned from a repair")
     RECEIVED = "received", _("Received into stock")
     ADJUSTED = "adjusted", _("Stock count adjustment")
+    TRANSFER_OUT = "transfer_out", _("Sent to a store")
+    TRANSFER_IN = "transfer_in", _("Received from the service center")
+    LOCAL_REPAIR = "local_repair", _("Used in a repair at the store")
+    STOCKTAKE = "stocktake", _("Stocktake difference")
+
+
+#: The location code of the service center in the API (``?location=CENTER``); a store's is its code.
+CENTER = "CENTER"
+
+
+class PartStockQuerySet(ScopedQuerySet):
+    """A store sees its own stock, a region manager the region's stores'; the service center's roles every
+    location's, the center's included."""
+
+    store_lookup = "store"
+
+
+class PartStock(models.Model):
+    """The stock of one spare part at one location 库存: the service center (no store) or a store / repair point.
+
+    Changed only by ``repairs.services`` through the ledger, each change one conditional UPDATE of this row, so
+    the quantity never goes below zero at any location. The center's row mirrors ``SparePart.stock_quantity``,
+    which the repair tickets have always moved, in the same transaction.
+    """
+
+    part = models.ForeignKey(SparePart, on_delete=models.PROTECT, related_name="stocks", verbose_name=_("part"))
+    store = models.ForeignKey(
+        "stores.Store",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="part_stocks",
+        verbose_name=_("location"),
+        help_text=_("Empty: the service center."),
+    )
+    quantity = models.PositiveIntegerField(_("stock on hand"), default=0, validators=[MaxValueValidator(MAX_STOCK)])
+    reorder_level = models.PositiveIntegerField(
+        _("reorder level"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_STOCK)],
+        help_text=_("Empty: the part's level at the service center, the default level at a store."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = PartStockQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["part__part_no", "store__code"]
+        verbose_name = _("stock at a location")
+        verbose_name_plural = _("stock at locations")
+        constraints = [
+            models.UniqueConstraint(fields=["part", "store"], name="partstock_part_store_unique"),
+            # NULL stores are distinct in a unique index: the center's single row per part needs its own.
+            models.UniqueConstraint(fields=["part"], condition=Q(store__isnull=True), name="partstock_one_center_row"),
+            models.CheckConstraint(condition=Q(quantity__gte=0), name="partstock_quantity_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.part.part_no} @ {self.location_code}: {self.quantity}"
+
+    @property
+    def location_code(self) -> str:
+        return CENTER if self.store_id is None else self.store.code
+
+    @property
+    def effective_reorder_level(self) -> int:
+        if self.reorder_level is not None:
+            return self.reorder_level
+        if self.store_id is None:
+            return self.part.reorder_level
+        return settings.AFTERSALES_STORE_REORDER_LEVEL
+
+    @property
+    def needs_reorder(self) -> bool:
+        return self.quantity <= self.effective_reorder_level
+
+
+class StocktakeQuerySet(ScopedQuerySet):
+    store_lookup = "store"
+
+
+class Stocktake(models.Model):
+    """A stocktake 清点 of one location: every part counted, each difference from the book stock posted to the
+    ledger as an adjustment with its reason. Kept as the count's report; never changed after posting."""
+
+    store = models.ForeignKey(
+        "stores.Store",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stocktakes",
+        verbose_name=_("location"),
+        help_text=_("Empty: the service center."),
+    )
+    counted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("counted by")
+    )
+    counted_at = models.DateTimeField(_("counted at"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = StocktakeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("stocktake")
+        verbose_name_plural = _("stocktakes")
+
+    def __str__(self) -> str:
+        return f"{self.location_code} {self.counted_at:%Y-%m-%d}"
+
+    @property
+    def location_code(self) -> str:
+        return CENTER if self.store_id is None else self.store.code
+
+
+class StocktakeLine(models.Model):
+    """One part of a stocktake: the book stock when counted, the count, the difference and why."""
+
+    stocktake = models.ForeignKey(
+        Stocktake, on_delete=models.CASCADE, related_name="lines", verbose_name=_("stocktake")
+    )
+    part = models.ForeignKey(SparePart, on_delete=models.PROTECT, related_name="+", verbose_name=_("part"))
+    expected = models.PositiveIntegerField(_("book stock"), validators=[MaxValueValidator(MAX_STOCK)])
+    counted = models.PositiveIntegerField(_("counted"), validators=[MaxValueValidator(MAX_STOCK)])
+    difference = models.IntegerField(_("difference"))
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["part__part_no"]
+        verbose_name = _("stocktake line")
+        verbose_name_plural = _("stocktake lines")
+        constraints = [
+            models.UniqueConstraint(fields=["stocktake", "part"], name="stocktakeline_part_once"),
+            models.CheckConstraint(
+                condition=Q(difference=F("counted") - F("expected")), name="stocktakeline_difference"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.part_id} {self.difference:+d}"
 
 
 class StockMovementQuerySet(ScopedQuerySet):
-    """Only service-center roles see the stock ledger."""
+    """The service center's roles see the whole ledger; a store the lines of its own stock."""
+
+    store_lookup = "store"
 
 
 class StockMovement(models.Model):
@@ -166,6 +310,39 @@ class StockMovement(models.Model):
         related_name="stock_movements",
         verbose_name=_("repair ticket"),
     )
+    store = models.ForeignKey(
+        "stores.Store",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("location"),
+        help_text=_("Empty: the service center."),
+    )
+    shipment = models.ForeignKey(
+        "cases.Shipment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="part_movements",
+        verbose_name=_("shipment"),
+    )
+    return_item = models.ForeignKey(
+        "cases.Return",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="part_movements",
+        verbose_name=_("return repaired at the store"),
+    )
+    stocktake = models.ForeignKey(
+        Stocktake,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="movements",
+        verbose_name=_("stocktake"),
+    )
     unit_cost = models.DecimalField(_("unit cost (CNY)"), max_digits=12, decimal_places=2)
     note = models.CharField(_("note"), max_length=300, blank=True)
     moved_by = models.ForeignKey(
@@ -179,8 +356,16 @@ class StockMovement(models.Model):
         ordering = ["-id"]
         verbose_name = _("stock movement")
         verbose_name_plural = _("stock ledger")
-        indexes = [models.Index(fields=["part", "-id"], name="stockmovement_part_idx")]
+        indexes = [
+            models.Index(fields=["part", "-id"], name="stockmovement_part_idx"),
+            models.Index(fields=["store", "-id"], name="stockmovement_store_idx"),
+        ]
         constraints = [models.CheckConstraint(condition=~Q(quantity=0), name="stockmovement_not_zero")]
 
     def __str__(self) -> str:
         return f"{self.part.part_no} {self.quantity:+d}"
+
+    @property
+    def location_code(self) -> str:
+        """``CENTER`` or the store's code."""
+        return CENTER if self.store_id is None else self.store.code

@@ -1,7 +1,8 @@
 """Reads of repair tickets 维修单, spare parts 备件 and the stock ledger 备件台账, always within the user's scope.
 
-Spare parts and the ledger are the service center's (other roles see none);
-a repair ticket is seen by whoever sees its Return.
+Spare parts are the service center's (other roles see none); stock per location, its ledger lines and
+stocktakes are seen by the center's roles everywhere and by a store for its own location; a repair ticket is
+seen by whoever sees its Return.
 """
 
 from __future__ import annotations
@@ -9,10 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, ExpressionWrapper, F, QuerySet, Sum
+from django.core.exceptions import ValidationError
+from django.db.models import DecimalField, ExpressionWrapper, F, Prefetch, QuerySet, Sum
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
-from repairs.models import RepairTicket, SparePart, StockMovement
+from repairs.models import CENTER, PartStock, RepairTicket, SparePart, StockMovement, Stocktake, StocktakeLine
+from stores.models import Store
 
 
 def sparepart_list(user) -> QuerySet[SparePart]:
@@ -95,9 +99,40 @@ def repairticket_parts_from_ledger(ticket: RepairTicket) -> list[PartUsed]:
 
 def stockmovement_list(user) -> QuerySet[StockMovement]:
     """The stock ledger 备件台账, newest first, with the part, the repair's Return and who booked it joined in."""
-    return StockMovement.objects.visible_to(user).select_related("part", "repair_ticket__return_item", "moved_by")
+    return StockMovement.objects.visible_to(user).select_related(
+        "part", "store", "repair_ticket__return_item", "return_item", "moved_by"
+    )
 
 
 def sparepart_ledger(part: SparePart, limit: int = 50) -> list[StockMovement]:
     """The latest movements of one part, newest first."""
     return list(part.movements.select_related("repair_ticket__return_item", "moved_by").order_by("-id")[:limit])
+
+
+def location_from_code(user, code: str):
+    """The location a code names for this user: None for ``CENTER``, else the store (among the stores the user
+    sees); an unknown or out-of-scope code is a 400 naming the field, like any unknown code."""
+    if (code or "").strip().upper() == CENTER:
+        return None
+    store = Store.objects.visible_to(user).filter(code=(code or "").strip()).first()
+    if store is None:
+        raise ValidationError(
+            {"location": [_("Unknown location “%(code)s”: give CENTER or a store code.") % {"code": code}]}
+        )
+    return store
+
+
+def partstock_list(user) -> QuerySet[PartStock]:
+    """Stock per location 库存 the user may see: a store its own, the center's roles every location's."""
+    return PartStock.objects.visible_to(user).select_related("part", "store")
+
+
+def stocktake_list(user) -> QuerySet[Stocktake]:
+    return Stocktake.objects.visible_to(user).select_related("store", "counted_by")
+
+
+def stocktake_get(user, pk) -> Stocktake:
+    queryset = stocktake_list(user).prefetch_related(
+        Prefetch("lines", queryset=StocktakeLine.objects.select_related("part"))
+    )
+    return get_object_or_404(queryset, pk=pk)

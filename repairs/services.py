@@ -14,43 +14,70 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from aftersales.fsm import Guard, fire, log_event
+from aftersales.fsm import Guard, TransitionForbidden, TransitionStateConflict, fire, log_event
+from aftersales.roles import Role, roles_of
 from aftersales.services import upsert
 from aftersales.validation import reject_nul_bytes
+from cases.choices import ReturnState
 from cases.permissions import is_technician
 from repairs.models import (
     MAX_LABOUR_MINUTES,
     MAX_STOCK,
+    PartStock,
     RepairTicket,
     RepairTicketState,
     SparePart,
     StockMovement,
     StockMovementReason,
+    Stocktake,
+    StocktakeLine,
 )
+from stores.access import scope_for
 
 CENT = Decimal("0.01")
 
 
 def sparepart_upsert(*, part_no: str, **values: Any) -> SparePart:
-    """Create or update a spare part 备件 by its part number."""
-    return upsert(SparePart, lookup={"part_no": part_no}, values=values)[0]
+    """Create or update a spare part 备件 by its part number; a new part gets its stock row at the service center."""
+    part = upsert(SparePart, lookup={"part_no": part_no}, values=values)[0]
+    PartStock.objects.get_or_create(part=part, store=None, defaults={"quantity": part.stock_quantity})
+    return part
 
 
 def _move_stock(
-    *, user, part: SparePart, quantity: int, reason: str, ticket: RepairTicket | None = None, note: str = ""
+    *,
+    user,
+    part: SparePart,
+    quantity: int,
+    reason: str,
+    store=None,
+    ticket: RepairTicket | None = None,
+    note: str = "",
+    shipment=None,
+    return_item=None,
+    stocktake: Stocktake | None = None,
 ) -> StockMovement:
-    """Change a part's stock by ``quantity`` and write the ledger line; never below zero, never above the bound.
+    """Change a part's stock at one location (``store``; None: the service center) by ``quantity`` and write the
+    ledger line; never below zero, never above the bound.
 
-    One conditional UPDATE does the change, so two repairs taking the last
-    unit at once cannot both succeed.
+    One conditional UPDATE of the location's row does the change, so two uses of the last unit at one location
+    cannot both succeed. At the center that row is ``SparePart.stock_quantity`` (what repair tickets have always
+    moved), mirrored into the center's ``PartStock`` row in the same transaction, under the same row lock.
     """
-    bounds = {"stock_quantity__gte": -quantity} if quantity < 0 else {"stock_quantity__lte": MAX_STOCK - quantity}
-    changed = SparePart.objects.filter(pk=part.pk, **bounds).update(
-        stock_quantity=F("stock_quantity") + quantity, updated_at=timezone.now()
-    )
-    if not changed:
+    bounds = {"__gte": -quantity} if quantity < 0 else {"__lte": MAX_STOCK - quantity}
+    if store is None:
+        changed = SparePart.objects.filter(
+            pk=part.pk, **{f"stock_quantity{key}": value for key, value in bounds.items()}
+        ).update(stock_quantity=F("stock_quantity") + quantity, updated_at=timezone.now())
         current = SparePart.objects.values_list("stock_quantity", flat=True).get(pk=part.pk)
-        if quantity < 0:
+    else:
+        row, _created = PartStock.objects.get_or_create(part=part, store=store)
+        changed = PartStock.objects.filter(
+            pk=row.pk, **{f"quantity{key}": value for key, value in bounds.items()}
+        ).update(quantity=F("quantity") + quantity, updated_at=timezone.now())
+        current = PartStock.objects.values_list("quantity", flat=True).get(pk=row.pk)
+    if not changed:
+        if quantity < 0 and store is None:
             raise ValidationError(
                 {
                     "parts": [
@@ -59,14 +86,28 @@ def _move_stock(
                     ]
                 }
             )
+        if quantity < 0:
+            raise ValidationError(
+                {
+                    "parts": [
+                        _("Only %(stock)s × %(part)s in stock at %(location)s; %(wanted)s needed.")
+                        % {"stock": current, "part": part.part_no, "wanted": -quantity, "location": store.code}
+                    ]
+                }
+            )
         raise ValidationError({"quantity": [_("Stock cannot exceed %(max)s.") % {"max": MAX_STOCK}]})
-    balance = SparePart.objects.values_list("stock_quantity", flat=True).get(pk=part.pk)
+    if store is None:
+        PartStock.objects.update_or_create(part=part, store=None, defaults={"quantity": current})
     movement = StockMovement(
         part=part,
         quantity=quantity,
-        balance_after=balance,
+        balance_after=current,
         reason=reason,
+        store=store,
         repair_ticket=ticket,
+        shipment=shipment,
+        return_item=return_item,
+        stocktake=stocktake,
         unit_cost=part.unit_cost,
         note=note,
         moved_by=user,
@@ -276,3 +317,134 @@ def repairticket_complete(
     )
     fire(row.return_item, "complete_repair", user=user, payload={"repair_ticket": row.pk})
     return row
+
+
+# --- Stock at the stores 门店备件: transfers, local repairs, stocktakes ---------------------------------------
+
+
+def may_manage_stock_at(user, store) -> bool:
+    """Who books a location's stock: technicians everywhere; a store's own staff at that store."""
+    if is_technician(None, user):
+        return True
+    if store is None or not getattr(user, "is_authenticated", False) or Role.STORE_STAFF not in roles_of(user):
+        return False
+    return store.pk in scope_for(user).staff_store_ids
+
+
+def _positive_quantities(parts: Sequence[tuple[SparePart, int]], field: str = "parts") -> None:
+    if not parts:
+        raise ValidationError({field: [_("List at least one part.")]})
+    if any(not 0 < quantity <= MAX_STOCK for _part, quantity in parts):
+        raise ValidationError({field: [_("Quantities are whole numbers from 1 to %(max)s.") % {"max": MAX_STOCK}]})
+    if len({part.pk for part, _quantity in parts}) != len(parts):
+        raise ValidationError({field: [_("List each part once.")]})
+
+
+@transaction.atomic
+def stock_transfer(
+    *, user, store, parts: Sequence[tuple[SparePart, int]], note: str = "", shipment=None
+) -> list[StockMovement]:
+    """Send spare parts from the service center to a store 调拨 (a kit of 常用辅料配件): out of the center's
+    stock and into the store's, one ledger line each, all or nothing. Technicians only."""
+    if not is_technician(None, user):
+        raise TransitionForbidden(_("Only service-center technicians send parts to stores."), transition="transfer")
+    reject_nul_bytes(note=note)
+    _positive_quantities(parts)
+    movements = []
+    for part, quantity in sorted(parts, key=lambda pair: pair[0].pk):
+        common = {"user": user, "part": part, "note": note.strip(), "shipment": shipment}
+        movements.append(_move_stock(**common, quantity=-quantity, reason=StockMovementReason.TRANSFER_OUT))
+        movements.append(_move_stock(**common, quantity=quantity, reason=StockMovementReason.TRANSFER_IN, store=store))
+    return movements
+
+
+@transaction.atomic
+def stock_use_at_store(*, user, return_item, parts: Sequence[tuple[SparePart, int]]) -> list[StockMovement]:
+    """Record the parts a store's local repair 现场维修 used, from that store's own stock (never below zero).
+
+    The store's own staff, on a Return of that store still at the store (logged, or resolved there).
+    """
+    store = return_item.store
+    if Role.STORE_STAFF not in roles_of(user) or store.pk not in scope_for(user).staff_store_ids:
+        raise TransitionForbidden(
+            _("Only the store's own staff record the parts of its local repairs."), transition="use_parts"
+        )
+    if return_item.state not in (ReturnState.LOGGED, ReturnState.RESOLVED_AT_STORE):
+        raise TransitionStateConflict(
+            _("Parts are recorded only for a unit repaired at the store."), transition="use_parts"
+        )
+    _positive_quantities(parts)
+    return [
+        _move_stock(
+            user=user,
+            part=part,
+            quantity=-quantity,
+            reason=StockMovementReason.LOCAL_REPAIR,
+            store=store,
+            return_item=return_item,
+        )
+        for part, quantity in sorted(parts, key=lambda pair: pair[0].pk)
+    ]
+
+
+def _locked_stock(store, parts: Sequence[SparePart]) -> dict[int, int]:
+    """The book stock of ``parts`` at the location, its rows locked (in id order) until the transaction ends."""
+    ids = sorted(part.pk for part in parts)
+    if store is None:
+        return dict(
+            SparePart.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", "stock_quantity")
+        )
+    for part in parts:
+        PartStock.objects.get_or_create(part=part, store=store)
+    rows = PartStock.objects.select_for_update().filter(store=store, part_id__in=ids).order_by("pk")
+    return dict(rows.values_list("part_id", "quantity"))
+
+
+@transaction.atomic
+def stocktake_post(*, user, store, counts: Sequence[tuple[SparePart, int, str]], note: str = "") -> Stocktake:
+    """Post a stocktake 清点 of one location (``store``; None: the service center): each part's count against its
+    book stock, every difference booked on the ledger as a stocktake adjustment with its reason; the stocktake and
+    its lines are the count's report. A difference without a reason is refused, and nothing is posted."""
+    if not may_manage_stock_at(user, store):
+        raise TransitionForbidden(_("You may not count the stock of this location."), transition="stocktake")
+    reject_nul_bytes(note=note, **{f"reason_{index}": reason for index, (_p, _c, reason) in enumerate(counts)})
+    if not counts:
+        raise ValidationError({"counts": [_("Count at least one part.")]})
+    if len({part.pk for part, _counted, _reason in counts}) != len(counts):
+        raise ValidationError({"counts": [_("List each part once.")]})
+    if any(not 0 <= counted <= MAX_STOCK for _part, counted, _reason in counts):
+        raise ValidationError({"counts": [_("Counts are whole numbers from 0 to %(max)s.") % {"max": MAX_STOCK}]})
+    book = _locked_stock(store, [part for part, _counted, _reason in counts])
+    unexplained = [
+        part.part_no for part, counted, reason in counts if counted != book.get(part.pk, 0) and not reason.strip()
+    ]
+    if unexplained:
+        raise ValidationError(
+            {"counts": [_("Give the reason for each difference: %(parts)s.") % {"parts": ", ".join(unexplained)}]}
+        )
+    stocktake = Stocktake(store=store, counted_by=user, counted_at=timezone.now(), note=note.strip())
+    stocktake.full_clean()
+    stocktake.save()
+    for part, counted, reason in sorted(counts, key=lambda row: row[0].part_no):
+        expected = book.get(part.pk, 0)
+        line = StocktakeLine(
+            stocktake=stocktake,
+            part=part,
+            expected=expected,
+            counted=counted,
+            difference=counted - expected,
+            reason=reason.strip(),
+        )
+        line.full_clean()
+        line.save()
+        if line.difference:
+            _move_stock(
+                user=user,
+                part=part,
+                quantity=line.difference,
+                reason=StockMovementReason.STOCKTAKE,
+                store=store,
+                stocktake=stocktake,
+                note=line.reason,
+            )
+    return stocktake

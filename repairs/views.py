@@ -116,6 +116,7 @@ class StockMovementListView(ScopedListView):
     export_name = "stock-ledger"
     columns = [
         Column(_("At"), "moved_at"),
+        Column(_("Location"), "location_code"),
         Column(_("Part number"), "part.part_no"),
         Column(_("Part"), "part.name"),
         Column(_("Quantity"), "quantity"),

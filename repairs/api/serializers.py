@@ -4,7 +4,18 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from aftersales.api.fields import MAX_ID, AvailableTransitionsMixin, ScopedSlugRelatedField
-from repairs.models import MAX_LABOUR_MINUTES, MAX_STOCK, RepairTicket, SparePart, StockMovement
+from repairs.models import (
+    CENTER,
+    MAX_LABOUR_MINUTES,
+    MAX_STOCK,
+    PartStock,
+    RepairTicket,
+    SparePart,
+    StockMovement,
+    Stocktake,
+    StocktakeLine,
+)
+from repairs.selectors import location_from_code
 
 CENT = Decimal("0.01")
 
@@ -124,7 +135,10 @@ class StockMovementSerializer(serializers.ModelSerializer):
     quantity = serializers.IntegerField(read_only=True, min_value=-MAX_STOCK, max_value=MAX_STOCK)
     balance_after = serializers.IntegerField(read_only=True, min_value=0, max_value=MAX_STOCK)
     repair_ticket = serializers.PrimaryKeyRelatedField(read_only=True)
-    return_number = serializers.CharField(source="repair_ticket.return_item.number", read_only=True, default=None)
+    return_number = serializers.SerializerMethodField()
+    location = serializers.SerializerMethodField()
+    shipment = serializers.PrimaryKeyRelatedField(read_only=True)
+    stocktake = serializers.PrimaryKeyRelatedField(read_only=True)
     moved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
@@ -132,14 +146,99 @@ class StockMovementSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "part",
+            "location",
             "quantity",
             "balance_after",
             "reason",
             "repair_ticket",
             "return_number",
+            "shipment",
+            "stocktake",
             "unit_cost",
             "note",
             "moved_by",
             "moved_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_return_number(self, obj) -> str | None:
+        """The Return repaired: by the center's repair ticket, or at the store (a local repair)."""
+        if obj.repair_ticket_id:
+            return obj.repair_ticket.return_item.number
+        if obj.return_item_id:
+            return obj.return_item.number
+        return None
+
+    def get_location(self, obj) -> str:
+        """``CENTER`` or the store's code."""
+        return CENTER if obj.store_id is None else obj.store.code
+
+
+class PartStockSerializer(serializers.ModelSerializer):
+    """A part's stock at one location 库存: ``location`` is ``CENTER`` or a store's code."""
+
+    part = serializers.SlugRelatedField(slug_field="part_no", read_only=True)
+    name = serializers.CharField(source="part.name", read_only=True)
+    unit = serializers.CharField(source="part.unit", read_only=True)
+    location = serializers.CharField(source="location_code", read_only=True)
+    quantity = serializers.IntegerField(read_only=True, min_value=0, max_value=MAX_STOCK)
+    reorder_level = serializers.IntegerField(
+        source="effective_reorder_level", read_only=True, min_value=0, max_value=MAX_STOCK
+    )
+    needs_reorder = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = PartStock
+        fields = ["id", "location", "part", "name", "unit", "quantity", "reorder_level", "needs_reorder", "updated_at"]
+        read_only_fields = fields
+
+
+class StocktakeLineSerializer(serializers.ModelSerializer):
+    part = serializers.SlugRelatedField(slug_field="part_no", read_only=True)
+    expected = serializers.IntegerField(read_only=True, min_value=0, max_value=MAX_STOCK)
+    counted = serializers.IntegerField(read_only=True, min_value=0, max_value=MAX_STOCK)
+    difference = serializers.IntegerField(read_only=True, min_value=-MAX_STOCK, max_value=MAX_STOCK)
+
+    class Meta:
+        model = StocktakeLine
+        fields = ["part", "expected", "counted", "difference", "reason"]
+        read_only_fields = fields
+
+
+class StocktakeSerializer(serializers.ModelSerializer):
+    """A stocktake 清点 and its lines: book stock, count, difference and reason per part."""
+
+    location = serializers.CharField(source="location_code", read_only=True)
+    counted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    lines = StocktakeLineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Stocktake
+        fields = ["id", "location", "counted_by", "counted_at", "note", "lines"]
+        read_only_fields = fields
+
+
+class AnyPartField(ScopedSlugRelatedField):
+    """A spare part by ``part_no`` among every active part: a store counts the parts the center sends it, and
+    the parts list is not secret (stores see no spare-part pages, only their own stock)."""
+
+    def get_queryset(self):
+        return SparePart.objects.filter(active=True)
+
+
+class StocktakeCountInputSerializer(serializers.Serializer):
+    part = AnyPartField(SparePart, slug_field="part_no")
+    counted = serializers.IntegerField(min_value=0, max_value=MAX_STOCK)
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class StocktakeCreateInputSerializer(serializers.Serializer):
+    """``location`` (``CENTER`` or a store code you may count), each part's count, and the reason for a difference."""
+
+    location = serializers.CharField(max_length=20)
+    counts = StocktakeCountInputSerializer(many=True, allow_empty=False, max_length=2000)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+    def validate_location(self, value):
+        return location_from_code(self.context["request"].user, value)

@@ -2,11 +2,19 @@
 
 from rest_framework.routers import SimpleRouter
 
-from repairs.api.views import RepairTicketViewSet, SparePartViewSet, StockMovementViewSet
+from repairs.api.views import (
+    PartStockViewSet,
+    RepairTicketViewSet,
+    SparePartViewSet,
+    StockMovementViewSet,
+    StocktakeViewSet,
+)
 
 router = SimpleRouter()
 router.register("spare-parts", SparePartViewSet, basename="sparepart")
 router.register("repair-tickets", RepairTicketViewSet, basename="repairticket")
 router.register("stock-movements", StockMovementViewSet, basename="stockmovement")
+router.register("stock", PartStockViewSet, basename="partstock")
+router.register("stocktakes", StocktakeViewSet, basename="stocktake")
 
 urlpatterns = []

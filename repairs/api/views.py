@@ -1,19 +1,32 @@
 from django.db.models import Prefetch, prefetch_related_objects
 from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.response import Response
 
-from aftersales.api.views import ScopedReadOnlyViewSet, ScopedWorkflowViewSet, transition_schema
+from aftersales.api.views import REFUSALS, ScopedReadOnlyViewSet, ScopedWorkflowViewSet, transition_schema
 from repairs.api.serializers import (
+    PartStockSerializer,
     RepairTicketCompleteInputSerializer,
     RepairTicketSerializer,
     RepairTicketUpdateInputSerializer,
     SparePartSerializer,
     StockMovementSerializer,
+    StocktakeCreateInputSerializer,
+    StocktakeSerializer,
 )
-from repairs.filters import RepairTicketFilter, SparePartFilter, StockMovementFilter
-from repairs.models import StockMovement
-from repairs.selectors import repairticket_get, repairticket_list, sparepart_list, stockmovement_list
-from repairs.services import REPAIRTICKET_UPDATE, repairticket_complete, repairticket_update
+from repairs.filters import PartStockFilter, RepairTicketFilter, SparePartFilter, StockMovementFilter, StocktakeFilter
+from repairs.models import StockMovement, StocktakeLine
+from repairs.selectors import (
+    partstock_list,
+    repairticket_get,
+    repairticket_list,
+    sparepart_list,
+    stockmovement_list,
+    stocktake_get,
+    stocktake_list,
+)
+from repairs.services import REPAIRTICKET_UPDATE, repairticket_complete, repairticket_update, stocktake_post
 
 
 @extend_schema_view(
@@ -88,7 +101,7 @@ class RepairTicketViewSet(ScopedWorkflowViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="The spare-part stock ledger, newest first (service center)"),
+    list=extend_schema(summary="The spare-part stock ledger, newest first: every location's, or a store's own"),
     retrieve=extend_schema(summary="A stock movement"),
 )
 class StockMovementViewSet(ScopedReadOnlyViewSet):
@@ -96,3 +109,57 @@ class StockMovementViewSet(ScopedReadOnlyViewSet):
     serializer_class = StockMovementSerializer
     filterset_class = StockMovementFilter
     cursor_ordering = "-id"
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Stock per location 库存: ?location=CENTER or a store code, ?part=; a store sees its own"
+    ),
+    retrieve=extend_schema(summary="A part's stock at one location"),
+)
+class PartStockViewSet(ScopedReadOnlyViewSet):
+    """Spare-part stock per location: the service center and each store or repair point (read-only: stock
+    changes only through the ledger's movements)."""
+
+    selector = staticmethod(partstock_list)
+    serializer_class = PartStockSerializer
+    filterset_class = PartStockFilter
+    cursor_ordering = "id"
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Stocktakes 清点, newest first: every location's, or a store's own"),
+    retrieve=extend_schema(summary="A stocktake with each part's book stock, count, difference and reason"),
+    create=extend_schema(
+        summary="Post a stocktake of a location: differences go to the ledger as adjustments with their reason",
+        request=StocktakeCreateInputSerializer,
+        responses={201: StocktakeSerializer, **REFUSALS},
+    ),
+)
+class StocktakeViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
+    selector = staticmethod(stocktake_list)
+    serializer_class = StocktakeSerializer
+    filterset_class = StocktakeFilter
+    cursor_ordering = "-id"
+
+    def get_object(self):
+        return stocktake_get(self.request.user, self.kwargs["pk"])
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if getattr(self, "swagger_fake_view", False):
+            return queryset
+        return queryset.prefetch_related(Prefetch("lines", queryset=StocktakeLine.objects.select_related("part")))
+
+    def create(self, request, *args, **kwargs):
+        data = StocktakeCreateInputSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        stocktake = stocktake_post(
+            user=request.user,
+            store=values["location"],
+            counts=[(row["part"], row["counted"], row["reason"]) for row in values["counts"]],
+            note=values["note"],
+        )
+        body = StocktakeSerializer(stocktake_get(request.user, stocktake.pk), context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED)

@@ -8,10 +8,19 @@ from django.conf import settings
 from django.utils import timezone
 
 from cases.choices import ReturnState, Verdict
-from repairs.models import RepairTicket, RepairTicketState, SparePart, StockMovement, StockMovementReason
+from repairs.models import (
+    PartStock,
+    RepairTicket,
+    RepairTicketState,
+    SparePart,
+    StockMovement,
+    StockMovementReason,
+    Stocktake,
+    StocktakeLine,
+)
 from suppliers.choices import Responsibility
 from tests.factories.cases import ReturnFactory
-from tests.factories.stores import UserFactory
+from tests.factories.stores import StoreFactory, UserFactory
 
 
 class SparePartFactory(factory.django.DjangoModelFactory):
@@ -58,3 +67,37 @@ class StockMovementFactory(factory.django.DjangoModelFactory):
     unit_cost = factory.SelfAttribute("part.unit_cost")
     moved_by = factory.SubFactory(UserFactory)
     moved_at = factory.LazyFunction(timezone.now)
+
+
+class PartStockFactory(factory.django.DjangoModelFactory):
+    """A part's stock at a store (pass ``store=None`` for the service center's row)."""
+
+    class Meta:
+        model = PartStock
+
+    part = factory.SubFactory(SparePartFactory)
+    store = factory.SubFactory(StoreFactory)
+    quantity = 5
+
+
+class StocktakeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Stocktake
+
+    store = factory.SubFactory(StoreFactory)
+    counted_by = factory.SubFactory(UserFactory)
+    counted_at = factory.LazyFunction(timezone.now)
+
+
+class StocktakeLineFactory(factory.django.DjangoModelFactory):
+    """A line counted one short of the book stock, with its reason."""
+
+    class Meta:
+        model = StocktakeLine
+
+    stocktake = factory.SubFactory(StocktakeFactory)
+    part = factory.SubFactory(SparePartFactory)
+    expected = 5
+    counted = 4
+    difference = -1
+    reason = "损耗"
