@@ -453,7 +453,7 @@ def document_name(statement: ChargebackStatement, extension: str) -> str:
 @transaction.atomic
 def chargeback_issue(*, statement: ChargebackStatement, user) -> ChargebackStatement:
     """Issue 开具 a draft statement (finance): freeze it as PDF and XLSX stored with their SHA-256, fire
-    ``charge_back`` on the written-off units of its scrap lines, and tell the party.
+    ``charge_back`` on the written-off units of its scrap and recall lines, and tell the party.
 
     The documents are rendered once, here, and served from storage ever after; a statement without lines
     cannot be issued.
@@ -476,9 +476,12 @@ def chargeback_issue(*, statement: ChargebackStatement, user) -> ChargebackState
         log_event(
             row, "documents_stored", user=user, payload={"pdf_sha256": row.pdf_sha256, "xlsx_sha256": row.xlsx_sha256}
         )
+        # A written-off unit is charged back by its scrap line, or by its recall's line (never both).
         scrap_ids = list(
             ChargebackLine.objects.filter(
-                statement=row, kind=ChargebackLineKind.SCRAP, return_item__state=ReturnState.WRITTEN_OFF
+                statement=row,
+                kind__in=[ChargebackLineKind.SCRAP, ChargebackLineKind.RECALL],
+                return_item__state=ReturnState.WRITTEN_OFF,
             ).values_list("return_item_id", flat=True)
         )
         for unit in lock(Return, scrap_ids):

@@ -127,6 +127,10 @@ class HistoryBuilder:
         # Logged units waiting for the store's weekly shipment, and units ready to go back, per store.
         self.waiting: dict[str, list[Return]] = defaultdict(list)
         self.ready: dict[str, list[tuple[dt.datetime, Return]]] = defaultdict(list)
+        # A batch recall's units waiting for the store's weekly shipment (they ride it, and draw no random numbers,
+        # so the rest of the history stays what it was), and the recall itself once opened.
+        self.recall_waiting: dict[str, list[Return]] = defaultdict(list)
+        self.recall = None
         self.summary = HistorySummary()
 
     # --- the clock ---
@@ -186,6 +190,7 @@ class HistoryBuilder:
             self.at(self.day(days_back, 14), self._ship_back_run)
             days_back += 3 if days_back % 2 else 4
         self._plan_month_ends()
+        self._plan_recall()
 
     # --- store staff at the counter ---
 
@@ -273,12 +278,14 @@ class HistoryBuilder:
     def _weekly_dispatch(self, code: str) -> Callable[[], None]:
         def dispatch() -> None:
             waiting, self.waiting[code] = self.waiting[code], []
-            if not waiting:
+            recalled, self.recall_waiting[code] = self.recall_waiting[code], []
+            if not waiting and not recalled:
                 return
             # Now and then a store ships a forgotten unit on a second parcel the same afternoon: the week's fee.
             parcels = [waiting]
             if len(waiting) >= 2 and self.random.random() < 0.15:
                 parcels = [waiting[:-1], waiting[-1:]]
+            parcels[0] = parcels[0] + recalled
             for number, parcel in enumerate(parcels):
                 when = timezone.now() + dt.timedelta(hours=2 * number)
                 with time_machine.travel(when, tick=False):
@@ -308,11 +315,13 @@ class HistoryBuilder:
     def _receive(self, shipment: Shipment, parcel: list[Return]) -> Callable[[], None]:
         def receive() -> None:
             now = timezone.now()
-            present = [unit for unit in parcel if self.random.random() >= 0.05]
+            present = [unit for unit in parcel if unit.recall_id or self.random.random() >= 0.05]
             cases_services.shipment_receive(
                 user=self._technician(), shipment=shipment, received_ids=[unit.pk for unit in present]
             )
             for unit in parcel:
+                if unit.recall_id:
+                    continue  # a recall's unit waits for its recall's shipment to the supplier
                 if unit in present:
                     self.at(self.later(now, 2, 90), self._inspect(unit))
                 elif self.random.random() < 0.5:
@@ -457,6 +466,107 @@ class HistoryBuilder:
             cases_services.shipment_confirm_received(user=self.staff[code], shipment=shipment)
 
         return confirm
+
+    # --- a batch recall 整款退货 that goes all the way round ---
+
+    def _plan_recall(self) -> None:
+        """Stores S001 and S002 report the hood zip of 226101JK002; a recall goes round: test report, QA's approval
+        (the supplier bears the cost), the notice to R01, the stores' returns on their weekly shipment, the
+        consolidated shipment to the factory, the outcomes (repaired units back to their stores, one unrepairable
+        for the write-off list and the supplier's statement) and QA's close."""
+        self.at(self.day(80, 10), self._recall_open)
+        self.at(self.day(79, 11), self._recall_decide)
+        self.at(self.day(78, 10, 30), self._recall_returns("S001", 2))
+        self.at(self.day(78, 15, 10), self._recall_returns("S002", 1))
+        self.at(self.day(62, 10), self._recall_step("ship"))
+        self.at(self.day(52, 15), self._recall_step("outcomes"))
+        self.at(self.day(50, 10), self._recall_step("ship_back"))
+        self.at(self.day(47, 16), self._recall_step("confirm"))
+        self.at(self.day(45, 11), self._recall_step("close"))
+
+    def _recall_open(self) -> None:
+        from recalls.services import recall_open
+
+        self.recall = recall_open(
+            user=self._user("tech1"),
+            style=Style.objects.get(style_no="226101JK002"),
+            defect_code=self.codes["D04"],
+            test_report="拉链拉力测试 10 件，6 件低于 80N；帽檐拉链头脱落与门店反馈一致。",
+            handling_plan="门店下架，随周寄件寄回售后服务部，统一返厂维修；不可维修的由工厂承担。",
+            deadline=timezone.localdate() + dt.timedelta(days=14),
+            return_method="weekly_shipment",
+            cost_bearer="supplier",
+            reported_return_ids=[],
+        )
+
+    def _recall_decide(self) -> None:
+        from recalls.services import recall_approve, recall_issue_notice
+        from stores.models import Region
+
+        qa = self._user("qa1")
+        self.recall = recall_approve(user=qa, recall=self.recall)
+        self.recall = recall_issue_notice(user=qa, recall=self.recall, regions=[Region.objects.get(code="R01")])
+
+    def _recall_returns(self, code: str, count: int) -> Callable[[], None]:
+        def answer() -> None:
+            from recalls.models import RecallNotice
+            from recalls.services import recall_returns_log, recallnotice_acknowledge
+
+            notice = RecallNotice.objects.get(recall=self.recall, store__code=code)
+            recallnotice_acknowledge(user=self.staff[code], notice=notice, on_hand=count)
+            units = recall_returns_log(
+                notice=notice,
+                user=self.staff[code],
+                lines=[{"color": "藏青", "size": "L", "quantity": count}],
+                document_no=f"TH{timezone.localdate():%y%m%d}{code[1:]}",
+            )
+            self.recall_waiting[code].extend(units)
+
+        return answer
+
+    def _recall_step(self, step: str) -> Callable[[], None]:
+        def act() -> None:
+            from recalls.choices import RecallOutcome
+            from recalls.services import recall_close, recall_open_units, recall_record_outcome, recall_ship_to_supplier
+
+            tech = self._user("tech1")
+            units = list(Return.objects.filter(recall=self.recall).order_by("pk"))
+            if step == "ship" and any(unit.state == "received" for unit in units):
+                self.recall = recall_ship_to_supplier(
+                    user=tech, recall=self.recall, carrier="德邦物流", tracking_no="DB260000000001"
+                )
+            elif step == "outcomes":
+                shipped = [unit.pk for unit in units if unit.state == "at_supplier"]
+                outcomes = [
+                    (shipped[-1:], RecallOutcome.UNREPAIRABLE, "面料撕裂，无法更换拉链"),
+                    (shipped[:-1], RecallOutcome.REPAIRED_BY_FACTORY, "工厂已更换拉链"),
+                ]
+                for ids, outcome, note in outcomes:
+                    if ids:
+                        recall_record_outcome(user=tech, recall=self.recall, return_ids=ids, outcome=outcome, note=note)
+            elif step == "ship_back":
+                ready = [unit for unit in units if unit.state == "ready_to_return"]
+                for code in sorted({unit.store.code for unit in ready}):
+                    shipment = cases_services.shipment_create(
+                        user=tech,
+                        direction=ShipmentDirection.TO_STORE,
+                        store=self.stores[code],
+                        return_ids=[unit.pk for unit in ready if unit.store.code == code],
+                        carrier="顺丰速运",
+                        tracking_no=f"SF26{code[1:]}00000001",
+                    )
+                    cases_services.shipment_dispatch(user=tech, shipment=shipment)
+            elif step == "confirm":
+                parcels = Shipment.objects.filter(
+                    direction=ShipmentDirection.TO_STORE, lines__return_item__recall=self.recall, state="in_transit"
+                )
+                for shipment in parcels.distinct().select_related("store"):
+                    cases_services.shipment_confirm_received(user=self.staff[shipment.store.code], shipment=shipment)
+            elif step == "close" and not recall_open_units(self.recall):
+                note = "工厂返修件已寄回门店，不可维修件已报废并由工厂承担。"
+                recall_close(user=self._user("qa1"), recall=self.recall, note=note)
+
+        return act
 
     # --- the month end 月结: write-off list, loss reports, chargeback statements, monthly reports ---
 

@@ -13,8 +13,9 @@ from cases.choices import ReturnState
 from cases.models import Return, Shipment
 from cases.services import ReturnUnit, return_log
 from chargebacks.choices import StatementState
-from chargebacks.models import ChargebackStatement
+from chargebacks.models import ChargebackLine, ChargebackStatement
 from inspection.models import InspectionReport
+from recalls.models import Recall
 from repairs.models import RepairTicket, StockMovement
 from reports.choices import ReportKind, ReportRunStatus
 from reports.models import ReportRun
@@ -77,6 +78,17 @@ def test_seed_demo_history_is_a_living_system_and_seeding_twice_adds_nothing(dja
     assert set(issued.values_list("party_type", flat=True)) == set(PartyType.values)
     assert LossReport.objects.filter(state=LossReportState.ACKNOWLEDGED).exists()
     assert ReportRun.objects.filter(status=ReportRunStatus.DONE).count() == len(ReportKind.values)
+    # And a batch recall went all the way round (issue 13): its units went to the factory with it, never through
+    # inspection; the repaired ones are back at their stores, the unrepairable one charged to SUP01 once
+    recall = Recall.objects.get(style__style_no="226101JK002", state="closed")
+    recalled = Return.objects.filter(recall=recall)
+    assert sorted(recalled.values_list("state", flat=True)) == ["charged_back", "returned", "returned"]
+    for unit in recalled:
+        steps = set(TransitionLog.objects.for_object(unit).values_list("transition", flat=True))
+        assert "ship_to_supplier" in steps and "inspect" not in steps
+    scrapped = recalled.get(state="charged_back")
+    charged = ChargebackLine.objects.filter(return_item=scrapped, current=True)
+    assert [(line.kind, line.statement.party_key) for line in charged] == [("recall", "supplier:SUP01")]
     first = counts()
 
     # When the demo is seeded again
