@@ -7,6 +7,7 @@ store and an English-reading supplier each read their own.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import Any
 
@@ -18,6 +19,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from aftersales.models import Notification
+
+logger = logging.getLogger(__name__)
 
 
 def language_of(user) -> str:
@@ -109,6 +112,11 @@ def notify(
             )
         )
     created = Notification.objects.bulk_create(rows)
+    if created:
+        _tell_listeners(
+            kind=kind, template=template, context=context, url=url, recipients=[row.recipient for row in created],
+            target=target,
+        )  # fmt: skip
     if email and created:
         from aftersales.tasks import notification_email_task
 
@@ -116,6 +124,19 @@ def notify(
             if row.recipient.email:
                 transaction.on_commit(lambda pk=row.pk: notification_email_task.delay(pk))
     return created
+
+
+def _tell_listeners(**message) -> None:
+    """Hand the message to the apps that also deliver it elsewhere (``notification_listeners``: the work chat
+    robots). A listener's failure is logged and rolled back to its savepoint: the inbox and e-mail still go out."""
+    from aftersales import registry
+
+    for listener in registry.notification_listeners():
+        try:
+            with transaction.atomic():
+                listener(**message)
+        except Exception:
+            logger.exception("Notification listener %s failed", getattr(listener, "__qualname__", listener))
 
 
 def notification_body_for_page(notification) -> str:

@@ -23,6 +23,10 @@ The attributes an ``AppConfig`` may set:
                         draws.
 ``scope_resolver``      "<module>.<function>": ``(user) -> scope``, which
                         rows a user may see (one app declares it: stores).
+``notification_listeners`` ["<module>.<function>"]: called by ``notify`` with
+                        the message (``kind``, ``template``, ``context``,
+                        ``url``, ``recipients``, ``target``) once its inbox
+                        rows exist, inside the transaction (work chat robots).
 """
 
 from __future__ import annotations
@@ -233,7 +237,13 @@ def scope_resolver() -> Callable[[Any], Any]:
     return import_string(resolvers[0])
 
 
+@functools.cache
+def notification_listeners() -> list[Callable[..., Any]]:
+    return [import_string(path) for _app, paths in declarations("notification_listeners") for path in paths]
+
+
 _CACHED = (
+    notification_listeners,
     menu_sections,
     menu_items,
     home_tile_functions,
@@ -305,6 +315,9 @@ def check_declarations(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
                 importable(path, app)
     for app, path in declarations("scope_resolver"):
         importable(path, app)
+    for app, paths in declarations("notification_listeners"):
+        for path in paths:
+            importable(path, app)
     if len(list(declarations("scope_resolver"))) != 1:
         errors.append(checks.Error("Exactly one installed app must declare scope_resolver.", id="aftersales.E101"))
     return errors

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "writeoffs",
     "chargebacks",
     "reports",
+    # Work chat robots (WeCom, DingTalk) and report subscriptions: reads every app, imported by none but demo.
+    "messaging",
     # The demo brand (seed_demo, seed_scale): the top layer, imported by nothing.
     "demo",
     # The core: project-wide commands (sync_roles, sync_schedules, draw_workflow) and shared templates.
@@ -442,6 +444,10 @@ AFTERSALES_ESCALATE_REGION_DAYS = env_int("AFTERSALES_ESCALATE_REGION_DAYS", 5, 
 AFTERSALES_ESCALATE_CENTER_DAYS = env_int("AFTERSALES_ESCALATE_CENTER_DAYS", 10, minimum=1)
 AFTERSALES_CENTER_HEADS = env_list("AFTERSALES_CENTER_HEADS", [])
 AFTERSALES_CENTER_HEAD_ROLE = env_str("AFTERSALES_CENTER_HEAD_ROLE", "production_vp")
+# Work chat channels (messaging/services.py): connection errors are retried this many times with backoff; a channel
+# whose deliveries failed this many times in a row is switched off and the superusers are told.
+AFTERSALES_CHAT_RETRIES = env_int("AFTERSALES_CHAT_RETRIES", 4, minimum=0)
+AFTERSALES_CHAT_MAX_FAILURES = env_int("AFTERSALES_CHAT_MAX_FAILURES", 5, minimum=1)
 AFTERSALES_STORE_RESPONSIBILITY_DAYS = env_int("AFTERSALES_STORE_RESPONSIBILITY_DAYS", 7, minimum=0)
 AFTERSALES_FREE_DISPATCHES_PER_WEEK = env_int("AFTERSALES_FREE_DISPATCHES_PER_WEEK", 1, minimum=0)
 AFTERSALES_EXTRA_DISPATCH_FEE = env_decimal("AFTERSALES_EXTRA_DISPATCH_FEE", "50.00")

@@ -28,6 +28,7 @@ APP_LABELS = (
     "writeoffs",
     "chargebacks",
     "reports",
+    "messaging",
 )
 
 
