@@ -739,6 +739,6 @@ def test_schema_documents_each_transitions_input():
     }  # fmt: skip
     assert input_of("/api/v1/returns/{id}/cancel/") == {"reason"}
     assert input_of("/api/v1/shipments/{id}/receive/") == {"received"}
-    assert input_of("/api/v1/shipments/{id}/dispatch/") == {"carrier", "tracking_no"}
+    assert input_of("/api/v1/shipments/{id}/dispatch/") == {"carrier", "tracking_no", "freight_cost"}
     assert "qc_passed" in input_of("/api/v1/repair-tickets/{id}/complete/")
     assert "available_transitions" in components["Return"]["properties"]
