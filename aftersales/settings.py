@@ -362,6 +362,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(minute="15", hour="8"),
         "options": {"expires": 6 * 3600},
     },
+    # Low spare-part stock per location, once per part and location until it recovers.
+    "low-stock-alerts": {
+        "task": "repairs.tasks.low_stock_alerts_task",
+        "schedule": crontab(minute="45", hour="7"),
+        "options": {"expires": 6 * 3600},
+    },
     "recall-candidates": {
         "task": "recalls.tasks.recall_candidates_notify_task",
         "schedule": crontab(minute="30", hour="7"),

@@ -20,6 +20,7 @@ SCHEDULE = {
     "recall-deadline-reminders": ("recalls.tasks.recall_deadline_reminders_task", "0", "9", "*"),
     "monthly-reports": ("reports.tasks.monthly_build_task", "0", "2", "1"),
     "temporary-upload-cleanup": ("aftersales.tasks.temporary_upload_cleanup_task", "30", "3", "*"),
+    "low-stock-alerts": ("repairs.tasks.low_stock_alerts_task", "45", "7", "*"),
 }
 
 
