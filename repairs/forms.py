@@ -184,3 +184,27 @@ class StockReceiveForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
     )
+
+
+class StorePartUseForm(forms.Form):
+    """One part a local repair at the store used 现场维修用料, from the parts the store holds."""
+
+    part = forms.ModelChoiceField(
+        label=_("Part"),
+        queryset=SparePart.objects.none(),
+        to_field_name="part_no",
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    quantity = forms.IntegerField(
+        label=_("Quantity"),
+        min_value=1,
+        max_value=MAX_STOCK,
+        initial=1,
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
+    )
+
+    def __init__(self, *args, store, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["part"].queryset = SparePart.objects.filter(
+            active=True, stocks__store=store, stocks__quantity__gt=0
+        ).order_by("part_no")

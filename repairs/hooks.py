@@ -1,12 +1,20 @@
-"""What repairs add to a Return's page, registered with ``cases.hooks`` in ``RepairsConfig.ready``: the repair card."""
+"""What repairs add to a Return's page and API, registered with ``cases.hooks`` in ``RepairsConfig.ready``: the
+repair card, the card of parts a local repair at the store used, and the ``store-parts/`` action."""
 
 from __future__ import annotations
 
+from cases.api.views import register_return_action
 from cases.hooks import ReturnPanel, register_return_panel
-from repairs.views import return_repair_context
+from repairs.api.return_actions import store_parts
+from repairs.views import return_repair_context, return_store_parts_context
 
 REPAIR_PANEL = ReturnPanel(template="repairs/partials/_return_repair.html", context=return_repair_context, order=20)
+STORE_PARTS_PANEL = ReturnPanel(
+    template="repairs/partials/_return_store_parts.html", context=return_store_parts_context, order=25
+)
 
 
 def register() -> None:
     register_return_panel(REPAIR_PANEL)
+    register_return_panel(STORE_PARTS_PANEL)
+    register_return_action(store_parts)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from aftersales.fsm import Guard, TransitionForbidden, TransitionStateConflict, fire, log_event
+from aftersales.fsm import Guard, TransitionError, TransitionForbidden, TransitionStateConflict, fire, log_event
 from aftersales.roles import Role, roles_of
 from aftersales.services import upsert
 from aftersales.validation import reject_nul_bytes
@@ -358,6 +358,19 @@ def stock_transfer(
     return movements
 
 
+def stock_use_refusal(*, user, return_item) -> TransitionError | None:
+    """Why ``user`` may not record parts used on ``return_item`` at its store (403, then 409), or None."""
+    if Role.STORE_STAFF not in roles_of(user) or return_item.store_id not in scope_for(user).staff_store_ids:
+        return TransitionForbidden(
+            _("Only the store's own staff record the parts of its local repairs."), transition="use_parts"
+        )
+    if return_item.state not in (ReturnState.LOGGED, ReturnState.RESOLVED_AT_STORE):
+        return TransitionStateConflict(
+            _("Parts are recorded only for a unit repaired at the store."), transition="use_parts"
+        )
+    return None
+
+
 @transaction.atomic
 def stock_use_at_store(*, user, return_item, parts: Sequence[tuple[SparePart, int]]) -> list[StockMovement]:
     """Record the parts a store's local repair 现场维修 used, from that store's own stock (never below zero).
@@ -365,14 +378,9 @@ def stock_use_at_store(*, user, return_item, parts: Sequence[tuple[SparePart, in
     The store's own staff, on a Return of that store still at the store (logged, or resolved there).
     """
     store = return_item.store
-    if Role.STORE_STAFF not in roles_of(user) or store.pk not in scope_for(user).staff_store_ids:
-        raise TransitionForbidden(
-            _("Only the store's own staff record the parts of its local repairs."), transition="use_parts"
-        )
-    if return_item.state not in (ReturnState.LOGGED, ReturnState.RESOLVED_AT_STORE):
-        raise TransitionStateConflict(
-            _("Parts are recorded only for a unit repaired at the store."), transition="use_parts"
-        )
+    refused = stock_use_refusal(user=user, return_item=return_item)
+    if refused is not None:
+        raise refused
     _positive_quantities(parts)
     return [
         _move_stock(

@@ -15,4 +15,6 @@ urlpatterns = [
     path("repairs/<int:pk>/parts/remove/", views.RepairTicketRemovePartView.as_view(), name="repairticket_remove_part"),
     path("repairs/<int:pk>/work/", views.RepairTicketWorkView.as_view(), name="repairticket_work"),
     path("repairs/<int:pk>/complete/", views.RepairTicketCompleteView.as_view(), name="repairticket_complete"),
+    # Parts a local repair at the store used, recorded from the Return's page (the store's own stock).
+    path("repairs/returns/<int:pk>/store-parts/", views.ReturnStorePartsView.as_view(), name="return_store_parts"),
 ]

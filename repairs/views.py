@@ -16,6 +16,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -376,3 +377,53 @@ def return_repair_context(*, user, return_item) -> dict:
     except RepairTicket.DoesNotExist:
         ticket = None
     return {"repair_ticket": ticket, "repair_parts": repairticket_parts_from_ledger(ticket) if ticket else []}
+
+
+def return_store_parts_context(*, user, return_item) -> dict:
+    """The Return page's card of parts a local repair at the store used (registered with ``cases.hooks``), and
+    the form to record one more for the store's own staff while the unit is still at the store."""
+    from repairs.forms import StorePartUseForm
+    from repairs.models import StockMovement, StockMovementReason
+
+    used = list(
+        StockMovement.objects.filter(return_item=return_item, reason=StockMovementReason.LOCAL_REPAIR)
+        .select_related("part", "moved_by")
+        .order_by("id")
+    )
+    may_record = services.stock_use_refusal(user=user, return_item=return_item) is None
+    return {
+        "store_parts_used": used,
+        "store_parts_form": StorePartUseForm(store=return_item.store) if may_record else None,
+    }
+
+
+class ReturnStorePartsView(LoginRequiredMixin, View):
+    """Record a part a local repair at the store used, from the store's stock, then back to the Return's page."""
+
+    def post(self, request, pk):
+        from cases.selectors import return_list
+        from repairs.forms import StorePartUseForm
+
+        item = return_list(request.user).filter(pk=pk).select_related("store").first()
+        if item is None:
+            raise Http404
+        back = redirect("cases:return_detail", pk=item.pk)
+        refused = services.stock_use_refusal(user=request.user, return_item=item)
+        if refused is not None:
+            messages.error(request, str(refused))
+            return back
+        form = StorePartUseForm(request.POST, store=item.store)
+        if not form.is_valid():
+            messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+            return back
+        try:
+            services.stock_use_at_store(
+                user=request.user,
+                return_item=item,
+                parts=[(form.cleaned_data["part"], form.cleaned_data["quantity"])],
+            )
+        except (ValidationError, TransitionError) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+            return back
+        messages.success(request, gettext("The parts used were taken from the store's stock."))
+        return back

@@ -242,3 +242,18 @@ class StocktakeCreateInputSerializer(serializers.Serializer):
 
     def validate_location(self, value):
         return location_from_code(self.context["request"].user, value)
+
+
+class StorePartInputSerializer(serializers.Serializer):
+    part = AnyPartField(SparePart, slug_field="part_no")
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_STOCK)
+
+
+class ReturnStorePartsInputSerializer(serializers.Serializer):
+    """The parts a store's local repair used, each from the store's own stock."""
+
+    parts = StorePartInputSerializer(many=True, allow_empty=False, max_length=100)
+
+    @staticmethod
+    def arguments(data: dict) -> list[tuple[SparePart, int]]:
+        return [(row["part"], row["quantity"]) for row in data["parts"]]

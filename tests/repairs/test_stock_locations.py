@@ -251,3 +251,77 @@ def test_stocktake_matrix(api_as, demo, row):
     assert api_as(row.who).get(f"/api/v1/stocktakes/{body['id']}/").json()["lines"] == body["lines"]
     other = "store2" if location != CENTER else "store1"
     assert api_as(other).get(f"/api/v1/stocktakes/{body['id']}/").status_code == 404
+
+
+# --- a local repair's parts, from the Return's page and the API ---
+
+
+def _local_repair_unit():
+    services.stock_transfer(user=user("tech1"), store=store(), parts=[(part(), 2)])
+    return log_returns("S001", onsite_handling="local_repair")[0]
+
+
+def _shipped_unit():
+    services.stock_transfer(user=user("tech1"), store=store(), parts=[(part(), 2)])
+    return return_in(ReturnState.IN_TRANSIT)
+
+
+def _store_parts_url(item):
+    return f"/api/v1/returns/{item.pk}/store-parts/"
+
+
+def _snapshot_unit(item):
+    return (stock_at(ZIP, "S001"), StockMovement.objects.filter(return_item=item).count())
+
+
+def _parts(quantity=1, part_no=ZIP):
+    return {"parts": [{"part": part_no, "quantity": quantity}]}
+
+
+STORE_PARTS_REFUSALS = [
+    Refusal(action="store-parts", case="anonymous", who=None, expected=401, arrange=_local_repair_unit,
+            url=_store_parts_url, payload=_parts()),
+    Refusal(action="store-parts", case="wrong_role", who="tech1", expected=403, arrange=_local_repair_unit,
+            url=_store_parts_url, payload=_parts()),
+    Refusal(action="store-parts", case="other_store", who="store2", expected=404, arrange=_local_repair_unit,
+            url=_store_parts_url, payload=_parts()),
+    Refusal(action="store-parts", case="wrong_state", who="store1", expected=409, arrange=_shipped_unit,
+            url=_store_parts_url, payload=_parts()),
+    Refusal(action="store-parts", case="too_many", who="store1", expected=400, arrange=_local_repair_unit,
+            url=_store_parts_url, payload=_parts(3)),
+    Refusal(action="store-parts", case="unknown_part", who="store1", expected=400, arrange=_local_repair_unit,
+            url=_store_parts_url, payload=_parts(part_no="NOPE")),
+    Refusal(action="store-parts", case="allowed", who="store1", expected=200, arrange=_local_repair_unit,
+            url=_store_parts_url, payload=_parts(2)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("row", refusal_cases(STORE_PARTS_REFUSALS, snapshot=_snapshot_unit))
+def test_store_parts_matrix(api_as, demo, row):
+    tried = attempt(row, api_as)
+    if row.allowed:
+        assert tried.after == (0, 1)
+        assert tried.response.json()["number"] == tried.subject.number
+    else:
+        assert_refused(tried)
+
+
+def test_the_return_page_records_a_part_from_the_store_stock(client, demo):
+    # Given a unit repaired at S001's counter, S001 holding two zips
+    item = _local_repair_unit()
+    client.force_login(user("store1"))
+    page = client.get(f"/returns/{item.pk}/").content.decode()
+    assert 'data-testid="store-parts-form"' in page
+    # When store1 takes one zip for it
+    response = client.post(f"/repairs/returns/{item.pk}/store-parts/", {"part": ZIP, "quantity": 1})
+    # Then it is back on the Return's page, the store has one left and the card lists the zip
+    assert response.status_code == 302 and response["Location"] == f"/returns/{item.pk}/"
+    assert stock_at(ZIP, "S001") == 1
+    page = client.get(f"/returns/{item.pk}/").content.decode()
+    assert f'data-part="{ZIP}"' in page
+    # And another store's staff cannot post it (not found), nor does the form show for a technician
+    client.force_login(user("store2"))
+    assert client.post(f"/repairs/returns/{item.pk}/store-parts/", {"part": ZIP, "quantity": 1}).status_code == 404
+    client.force_login(user("tech1"))
+    assert 'data-testid="store-parts-form"' not in client.get(f"/returns/{item.pk}/").content.decode()
+    assert stock_at(ZIP, "S001") == 1
