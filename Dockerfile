@@ -39,7 +39,7 @@ COPY . .
 # manifest; settings refuse DEBUG off with the development secret, so this one
 # line gets a throw-away key (it is not kept in the image's environment).
 RUN python manage.py compilemessages \
-    && DJANGO_SECRET_KEY=build-only-dummy-key-not-used-at-run-time DJANGO_DEBUG=false \
+    && DJANGO_SECRET_KEY=build-only-dummy-key-not-used-at-run-time-4f9c2a7e1b DJANGO_DEBUG=false \
         python manage.py collectstatic --noinput \
     && mkdir -p /app/media \
     && chown app:app /app/media

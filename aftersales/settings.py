@@ -13,6 +13,8 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE as CSP_NONE
+from csp.constants import SELF as CSP_SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +31,13 @@ if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
     raise ImproperlyConfigured(
         "DJANGO_DEBUG is off but DJANGO_SECRET_KEY is not set: set DJANGO_SECRET_KEY "
         "(or DJANGO_SECRET_KEY_FILE) to a long random value before running in production."
+    )
+# What `check --deploy` only warns about stops start-up: a short or repetitive key signs sessions, password
+# resets and CSRF tokens that can be forged (Django's own bar: 50 characters, 5 different ones).
+if not DEBUG and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure")):
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is too weak for production: use at least 50 random characters, for example "
+        '`python -c "import secrets; print(secrets.token_urlsafe(50))"`.'
     )
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
@@ -51,6 +60,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "import_export",
     "django_htmx",
+    # Content-Security-Policy on every answer (CONTENT_SECURITY_POLICY below).
+    "csp",
     # Login throttling on the login page, the token endpoint and the admin (aftersales/lockout.py).
     "axes",
     # Domain apps, in the order they may import each other (see style.md).
@@ -78,6 +89,8 @@ MIDDLEWARE = [
     # redirect, since probes come by container IP over plain HTTP.
     "aftersales.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy: scripts only from our own static files (no inline script or handler anywhere).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "aftersales.middleware.PreferredLanguageMiddleware",
@@ -234,6 +247,25 @@ if AFTERSALES_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SILENCED_SYSTEM_CHECKS = ["security.W021"]  # HSTS preload: opt-in above, on purpose
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Content-Security-Policy (django-csp), in development too so a page that would break in production breaks here
+# first. Scripts only from our own origin (the vendored htmx, Bootstrap, Chart.js and static/js): an injected
+# <script> or on*= handler does not run. Inline style attributes stay allowed (Bootstrap and htmx set them), data:
+# images are Bootstrap's icons. A user's uploaded file gets a stricter, sandboxing policy of its own
+# (aftersales/ui/files.py). Django's own debug pages (DEBUG only) are left without it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [CSP_SELF],
+        "script-src": [CSP_SELF],
+        "style-src": [CSP_SELF, "'unsafe-inline'"],
+        "img-src": [CSP_SELF, "data:", "blob:"],
+        "font-src": [CSP_SELF, "data:"],
+        "connect-src": [CSP_SELF],
+        "object-src": [CSP_NONE],
+        "base-uri": [CSP_SELF],
+        "form-action": [CSP_SELF],
+        "frame-ancestors": [CSP_NONE],
+    }
+}
 X_FRAME_OPTIONS = "DENY"
 # The largest request body apart from its files (form fields, JSON); a larger one is refused with 400.
 # Files do not count here: each is checked against AFTERSALES_MAX_UPLOAD_BYTES (aftersales/files.py), and
@@ -261,10 +293,9 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
-    ],
+    # The browsable API (HTML forms over every endpoint) in development only; production answers JSON.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+    + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "COERCE_DECIMAL_TO_STRING": True,
 }
 # API tokens (django-rest-knox): one per login (device or script), stored as a hash, sent as
@@ -286,6 +317,11 @@ SPECTACULAR_SETTINGS = {
     "write-offs, chargebacks and recalls.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs page: open in development, signed-in users only in production (they map every
+    # endpoint and field, which an anonymous visitor has no need to see).
+    "SERVE_PERMISSIONS": [
+        "rest_framework.permissions.AllowAny" if DEBUG else "rest_framework.permissions.IsAuthenticated"
+    ],
     # Swagger UI assets come from drf-spectacular-sidecar: no CDN at run time.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -13,22 +13,28 @@ from django.views import View
 
 from aftersales.models import StoredFile
 
+# A user's file is never active content under our origin: no script, no plug-in, nothing loaded, sandboxed.
+USER_FILE_POLICY = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+
 
 def stored_file_response(stored: StoredFile) -> FileResponse:
     """The file's bytes with the type sniffed at upload; browsers are told not to guess another.
 
-    Photos and PDFs open inline (anything else would download); the viewer's browser may keep it for an hour,
-    no shared cache may. A row whose file is gone answers 404.
+    Photos (JPEG, PNG, GIF, WebP: no script can run in them) open inline, so pages can show them; everything
+    else, PDFs above all, downloads as an attachment: a user's PDF may carry JavaScript, and opened inline it
+    would run under the product's origin. Every file also gets a sandboxing Content-Security-Policy, so even a
+    file opened in the browser by hand runs no script and reaches nothing. The viewer's browser may keep it for an
+    hour, no shared cache may. A row whose file is gone answers 404.
     """
     try:
         handle = stored.file.open("rb")
     except (FileNotFoundError, ValueError) as error:
         raise Http404 from error
-    inline = stored.is_image or stored.content_type == "application/pdf"
     response = FileResponse(
-        handle, content_type=stored.content_type, as_attachment=not inline, filename=stored.original_name
+        handle, content_type=stored.content_type, as_attachment=not stored.is_image, filename=stored.original_name
     )
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = USER_FILE_POLICY
     response["Cache-Control"] = "private, max-age=3600"
     return response
 

@@ -48,7 +48,7 @@ def test_development_defaults_need_no_environment():
 def test_production_variables_switch_to_postgres_and_redis():
     result = load_settings(
         DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY="x" * 60,
+        DJANGO_SECRET_KEY="k3y-Z7" * 10,
         DATABASE_URL="postgres://app:secret@db.internal:5432/aftersales",
         REDIS_URL="redis://cache.internal:6379/0",
     )
