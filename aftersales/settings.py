@@ -490,6 +490,8 @@ AFTERSALES_CENTER_HEAD_ROLE = env_str("AFTERSALES_CENTER_HEAD_ROLE", "production
 # whose deliveries failed this many times in a row is switched off and the superusers are told.
 AFTERSALES_CHAT_RETRIES = env_int("AFTERSALES_CHAT_RETRIES", 4, minimum=0)
 AFTERSALES_CHAT_MAX_FAILURES = env_int("AFTERSALES_CHAT_MAX_FAILURES", 5, minimum=1)
+# Report subscriptions (messaging/subscriptions.py): files up to this size are attached, larger ones linked.
+AFTERSALES_REPORT_MAIL_ATTACH_MAX_BYTES = env_int("AFTERSALES_REPORT_MAIL_ATTACH_MAX_MB", 5, minimum=0) * 1024 * 1024
 AFTERSALES_STORE_RESPONSIBILITY_DAYS = env_int("AFTERSALES_STORE_RESPONSIBILITY_DAYS", 7, minimum=0)
 AFTERSALES_FREE_DISPATCHES_PER_WEEK = env_int("AFTERSALES_FREE_DISPATCHES_PER_WEEK", 1, minimum=0)
 AFTERSALES_EXTRA_DISPATCH_FEE = env_decimal("AFTERSALES_EXTRA_DISPATCH_FEE", "50.00")

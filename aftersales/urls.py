@@ -40,6 +40,7 @@ urlpatterns = [
     path("month-end/", include("writeoffs.urls")),
     path("month-end/", include("chargebacks.urls")),
     path("month-end/", include("reports.urls")),
+    path("month-end/", include("messaging.urls")),
 ]
 
 # Under /api/ these answer JSON ({"detail": ...}); elsewhere the branded HTML pages (aftersales/errors.py).

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.template import engines
 from django.utils import timezone
@@ -18,7 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from messaging.choices import DeliveryState
-from messaging.models import ChatChannel, ChatDelivery, ChatDeliveryAttempt
+from messaging.models import ChatChannel, ChatDelivery, ChatDeliveryAttempt, ReportMailing, ReportSubscription
 
 
 def known_kinds() -> list[tuple[str, str]]:
@@ -160,3 +161,35 @@ class ChatDeliveryAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+class ReportMailingInline(admin.TabularInline):
+    model = ReportMailing
+    fields = ["sent_at", "period", "address", "run", "attached", "resend"]
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+
+
+@admin.register(ReportSubscription)
+class ReportSubscriptionAdmin(admin.ModelAdmin):
+    list_display = ["kind", "user", "addresses", "language", "active"]
+    list_filter = ["kind", "active"]
+    search_fields = ["user__username", "addresses"]
+    autocomplete_fields = ["user"]
+    fields = ["kind", "user", "addresses", "language", "active"]
+    inlines = [ReportMailingInline]
+    actions = ["send_again"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "language":
+            kwargs["widget"] = forms.Select(choices=settings.LANGUAGES)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.action(description=_("Send the newest report again"))
+    def send_again(self, request, queryset):
+        from messaging.subscriptions import report_subscriptions_resend_newest
+
+        sent = report_subscriptions_resend_newest(subscriptions=list(queryset))
+        self.message_user(request, gettext("Sent: %(count)s.") % {"count": sent})

@@ -8,6 +8,7 @@ off with a notice (``messaging.services``), not retried forever.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.models import TimeStampedModel
 from aftersales.roles import Role
 from messaging.choices import DeliveryState, Platform
+from reports.choices import ReportKind
 
 
 class ChatChannel(TimeStampedModel):
@@ -125,3 +127,89 @@ class ChatDeliveryAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delivery_id} @ {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class ReportSubscription(TimeStampedModel):
+    """A subscription 报表订阅 to a monthly report: when the month's build is done, its summary and files are mailed.
+
+    Either a user's own (mailed in the user's language, cut to the user's scope: a store's staff get their stores'
+    figures) or, set up in the admin, a list of addresses (mailed the whole brand's report in ``language``).
+    """
+
+    kind = models.CharField(_("report"), max_length=20, choices=ReportKind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="report_subscriptions",
+        verbose_name=_("user"),
+    )  # fmt: skip
+    addresses = models.TextField(
+        _("e-mail addresses"), blank=True, help_text=_("One address per line (for people without a login).")
+    )
+    language = models.CharField(_("language"), max_length=10, default="zh-hans", blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["kind", "id"]
+        verbose_name = _("report subscription")
+        verbose_name_plural = _("report subscriptions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "user"], condition=Q(user__isnull=False), name="reportsubscription_once_per_user"
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(addresses=""), name="reportsubscription_has_recipient"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        who = self.user if self.user_id else ", ".join(self.address_list())
+        return f"{self.get_kind_display()}: {who}"
+
+    def address_list(self) -> list[str]:
+        return [line.strip() for line in self.addresses.replace(",", "\n").splitlines() if line.strip()]
+
+    def clean(self) -> None:
+        from django.core.validators import validate_email
+
+        if not self.user_id and not self.address_list():
+            raise ValidationError(_("Choose a user or list at least one address."))
+        for address in self.address_list():
+            try:
+                validate_email(address)
+            except ValidationError as error:
+                message = _("%(address)s is not an e-mail address.") % {"address": address}
+                raise ValidationError({"addresses": [message]}) from error
+
+
+class ReportMailing(models.Model):
+    """That one month's report was mailed to one address of a subscription, so a rebuild does not mail it again.
+
+    ``resend`` rows are the extra mailings someone asked for; the unique constraint holds the first one only.
+    """
+
+    subscription = models.ForeignKey(
+        ReportSubscription, on_delete=models.CASCADE, related_name="mailings", verbose_name=_("subscription")
+    )
+    run = models.ForeignKey(
+        "reports.ReportRun", on_delete=models.CASCADE, related_name="+", verbose_name=_("report run")
+    )
+    kind = models.CharField(_("report"), max_length=20)
+    period = models.DateField(_("period"))
+    address = models.EmailField(_("address"))
+    resend = models.BooleanField(_("sent again on request"), default=False)
+    attached = models.BooleanField(_("files attached"), default=True)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("report mailing")
+        verbose_name_plural = _("report mailings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "period", "address"],
+                condition=Q(resend=False),
+                name="reportmailing_once_per_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.period:%Y-%m} → {self.address}"

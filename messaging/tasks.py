@@ -21,3 +21,14 @@ def chat_delivery_task(self, delivery_id: int) -> str:
                 raise self.retry(exc=error, countdown=min(600, 30 * 2**retries)) from error
             # Run eagerly (CELERY_TASK_ALWAYS_EAGER) there is no broker to hold a retry: try again now.
             retries += 1
+
+
+@shared_task(
+    autoretry_for=(ConnectionError, TimeoutError, OSError), retry_backoff=60, retry_backoff_max=900, max_retries=5
+)
+def report_subscriptions_send_task(run_id: int, resend: bool = False) -> dict:
+    """Mail a built report to its subscribers (``messaging.subscriptions``); SMTP errors are retried, and what went
+    out already is not sent twice."""
+    from messaging.subscriptions import report_subscriptions_send
+
+    return report_subscriptions_send(run_id=run_id, resend=resend)

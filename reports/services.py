@@ -264,6 +264,7 @@ def reportrun_build(*, run_id: int) -> str:
             locked.finished_at = timezone.now()
             locked.full_clean()
             locked.save()
+        _tell_done(run.pk)
     except TRANSIENT_ERRORS:
         raise
     except Exception as error:
@@ -271,6 +272,21 @@ def reportrun_build(*, run_id: int) -> str:
         reportrun_fail(run_id=run_id, error=error)
         return ReportRunStatus.FAILED
     return ReportRunStatus.DONE
+
+
+def _tell_done(run_id: int) -> None:
+    """Tell the apps that act on a finished report (``report_done_listeners`` in an AppConfig: the subscriptions'
+    mail). Their failure is logged, never the build's: the run is done."""
+    from django.utils.module_loading import import_string
+
+    from aftersales.registry import declarations
+
+    for _app, paths in declarations("report_done_listeners"):
+        for path in paths:
+            try:
+                import_string(path)(run_id=run_id)
+            except Exception:
+                logger.exception("Report done listener %s failed for run %s", path, run_id)
 
 
 def reportrun_fail(*, run_id: int, error: BaseException | str) -> None:
