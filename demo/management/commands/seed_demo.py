@@ -11,6 +11,7 @@ from django.db import transaction
 from aftersales.roles import sync_roles
 from demo import data as demo_data
 from demo.history import history_build
+from demo.servicedesk_history import servicedesk_history_build
 from inspection.services import defectcode_upsert
 from repairs.models import SparePart
 from repairs.services import sparepart_upsert
@@ -127,6 +128,9 @@ class Command(BaseCommand):
     def _history(self) -> None:
         """Three months of returns in every state, made through the services (skipped when Returns exist)."""
         summary = history_build()
+        desk = servicedesk_history_build()
+        if not desk.skipped:
+            self.stdout.write(f"Demo service desk: {desk.cases} service cases.")
         if summary.skipped:
             self.stdout.write("Returns already exist: the demo history was left as it is.")
             return
