@@ -2,7 +2,7 @@ from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 
 from aftersales.imports import CodeKeyedResource, code_field
-from stores.models import Region, RegionMembership, Store, StoreMembership
+from stores.models import Delivery, Region, RegionMembership, Store, StoreMembership
 
 
 class StoreResource(CodeKeyedResource):
@@ -40,7 +40,8 @@ class RegionMembershipInline(admin.TabularInline):
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
-    list_display = ["code", "name"]
+    list_display = ["code", "name", "shipment_sign_off_required"]
+    list_filter = ["shipment_sign_off_required"]
     search_fields = ["code", "name"]
     inlines = [RegionMembershipInline]
 
@@ -54,3 +55,16 @@ class StoreAdmin(ImportExportModelAdmin):
     list_select_related = ["region"]
     autocomplete_fields = ["contact_user"]
     inlines = [StoreMembershipInline]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """Deliveries from logistics 物流到货 (stores record them on their page, logistics imports the CSV)."""
+
+    list_display = ["delivered_on", "store", "style", "quantity", "reference", "recorded_by"]
+    list_filter = ["store__region"]
+    search_fields = ["store__code", "style__style_no", "reference"]
+    list_select_related = ["store", "style", "recorded_by"]
+    autocomplete_fields = ["store", "style"]
+    raw_id_fields = ["recorded_by"]
+    date_hierarchy = "delivered_on"

@@ -244,7 +244,7 @@ def test_sign_off_on_the_store_waits_for_the_region_manager(api_as, browser_as, 
         {"carrier": "顺丰", "tracking_no": "SF1234567890123"},
         format="json",
     )
-    assert refused.status_code == 400 and "sign-off" in refused.json()["detail"]
+    assert refused.status_code == 400 and "审批" in refused.json()["detail"]  # the region manager's sign-off
     assert sign_off_snapshot(shipment) == before
     assert fresh(shipment.lines.first().return_item).state == ReturnState.LOGGED
     # The region manager sees what waits: the queue page, its home tile, and the button on the parcel.
