@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from aftersales.models import TransitionLog
 from cases.models import Return
@@ -104,7 +105,9 @@ def test_the_return_page_says_the_turnaround_does_not_apply(client, demo_user, d
     client.force_login(demo_user("tech1"))
     # Then its page says the 15-day clock is not its, and offers no button of its own
     page = client.get(reverse("cases:return_detail", args=[unit.pk])).content.decode()
-    assert "the 15-day turnaround does not apply" in page
+    with translation.override("zh-hans"):
+        said = gettext("A batch recall unit follows its recall: the 15-day turnaround does not apply.")
+    assert said in page and "15" in said
     # And neither the inspection queue nor the supplier-rework queue lists it
     assert unit.number not in client.get(reverse("inspection:inspection_queue")).content.decode()
     assert unit.number not in client.get(reverse("cases:supplier_queue")).content.decode()
