@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -107,6 +108,11 @@ class TransitionLog(models.Model):
         verbose_name = _("transition log entry")
         verbose_name_plural = _("transition log")
         indexes = [models.Index(fields=["content_type", "object_id", "at"], name="transitionlog_object_idx")]
+        # Immutable in the database too (PostgreSQL; django-pgtrigger): raw SQL cannot change or delete a row
+        # either. TRUNCATE (a test database's flush) is not a row change and still works.
+        triggers = [
+            pgtrigger.Protect(name="transitionlog_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
 
     def __str__(self) -> str:
         return f"{self.transition}: {self.source_state} → {self.target_state}"

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    # PostgreSQL triggers declared on models (the transition log refuses UPDATE and DELETE).
+    "pgtrigger",
     "import_export",
     "django_htmx",
     # Content-Security-Policy on every answer (CONTENT_SECURITY_POLICY below).
