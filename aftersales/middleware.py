@@ -54,9 +54,11 @@ class PreferredLanguageMiddleware:
 
 
 class HealthCheckMiddleware:
-    """Answer ``/healthz/`` before anything reads the Host header or redirects to HTTPS."""
+    """Answer ``/healthz/`` (liveness) and ``/readyz/`` (readiness, aftersales/health.py) before anything reads the
+    Host header or redirects to HTTPS."""
 
     path = "/healthz/"
+    ready_path = "/readyz/"
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -66,6 +68,10 @@ class HealthCheckMiddleware:
             from aftersales.views import healthz
 
             return healthz(request)
+        if request.path == self.ready_path:
+            from aftersales.health import readyz
+
+            return readyz(request)
         return self.get_response(request)
 
 

@@ -4,6 +4,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from aftersales.health import readyz
 from aftersales.inbox import LanguageForgettingLogoutView, LanguageRestoringLoginView
 from aftersales.views import HomeView, healthz
 
@@ -17,6 +18,8 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("favicon.ico", favicon, name="favicon"),
     path("healthz/", healthz, name="healthz"),
+    # Readiness: the database, Redis and a Celery worker (aftersales/health.py); answered by the middleware first.
+    path("readyz/", readyz, name="readyz"),
     path("accounts/login/", LanguageRestoringLoginView.as_view(), name="login"),
     path("accounts/logout/", LanguageForgettingLogoutView.as_view(), name="logout"),
     # The inbox, and the language switch that remembers the choice (before Django's own at the same address).
