@@ -1,11 +1,15 @@
-"""Factories for the work chat channels 工作群通知 and their deliveries."""
+"""Factories for the work chat channels 工作群通知 and their deliveries, and the report subscriptions 报表订阅."""
 
+import datetime as dt
 import hashlib
 
 import factory
 
 from messaging.choices import DeliveryState, Platform
-from messaging.models import ChatChannel, ChatDelivery, ChatDeliveryAttempt
+from messaging.models import ChatChannel, ChatDelivery, ChatDeliveryAttempt, ReportMailing, ReportSubscription
+from reports.choices import ReportKind
+from tests.factories.reports import ReportRunFactory
+from tests.factories.stores import UserFactory
 
 
 class ChatChannelFactory(factory.django.DjangoModelFactory):
@@ -38,3 +42,24 @@ class ChatDeliveryAttemptFactory(factory.django.DjangoModelFactory):
     ok = True
     status_code = 200
     response = '{"errcode":0,"errmsg":"ok"}'
+
+
+class ReportSubscriptionFactory(factory.django.DjangoModelFactory):
+    """A user's own subscription to the scrap report (pass ``user=None, addresses=...`` for an address list)."""
+
+    class Meta:
+        model = ReportSubscription
+
+    kind = ReportKind.SCRAP
+    user = factory.SubFactory(UserFactory)
+
+
+class ReportMailingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReportMailing
+
+    subscription = factory.SubFactory(ReportSubscriptionFactory)
+    run = factory.SubFactory(ReportRunFactory, period=dt.date(2025, 4, 1))
+    kind = factory.SelfAttribute("run.kind")
+    period = factory.SelfAttribute("run.period")
+    address = factory.Sequence(lambda n: f"subscriber{n}@brand.example")
