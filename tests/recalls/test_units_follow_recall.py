@@ -8,6 +8,8 @@ accountability). Never the single-return queues, never the 15-day clock. Refusal
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -175,3 +177,42 @@ def test_recall_unit_refusals_change_nothing(api_as, demo, row):
     tried = attempt(row, api_as)
     assert_refused(tried)
     assert RecallUnit.objects.filter(return_item=tried.subject).count() <= 1
+
+
+# --- units shipped before issue 13 ---
+
+
+@pytest.mark.django_db
+def test_the_migration_moves_units_left_received_where_their_outcome_says(demo):
+    import importlib
+
+    from django.apps import apps
+
+    from tests.factories.recalls import RecallUnitFactory
+
+    migration = importlib.import_module("recalls.migrations.0003_recall_units_follow_their_recall")
+    # Given recalled units shipped to the supplier before issue 13, still "received" at the center
+    left = {"return_item__state": "received"}
+    pending = RecallUnitFactory(recall__shipped_at=timezone.now() - dt.timedelta(days=5), **left)
+    repaired = RecallUnitFactory(recall=pending.recall, outcome="repaired_by_factory",
+                                 outcome_recorded_at=timezone.now(), **left)  # fmt: skip
+    scrapped = RecallUnitFactory(recall=pending.recall, outcome="unrepairable", outcome_recorded_at=timezone.now(),
+                                 **left)  # fmt: skip
+    ours = RecallUnitFactory(recall=pending.recall, outcome="our_fault", outcome_note="仓库受潮",
+                             outcome_recorded_at=timezone.now(), **left)  # fmt: skip
+    inspected = RecallUnitFactory(recall=pending.recall, return_item__state="scrap_pending")
+
+    # When the migration runs
+    migration.move_units(apps, None)
+
+    # Then each is where the services would have put it, each step logged; an inspected one is left alone
+    moved = {
+        unit: Return.objects.get(pk=unit.return_item_id) for unit in (pending, repaired, scrapped, ours, inspected)
+    }
+    assert [(item.state, item.responsibility) for item in moved.values()] == [
+        ("at_supplier", ""), ("ready_to_return", ""), ("scrap_pending", "supplier"), ("scrap_pending", "hq"),
+        ("scrap_pending", ""),
+    ]  # fmt: skip
+    steps = TransitionLog.objects.for_object(moved[scrapped]).values_list("transition", "actor")
+    assert list(steps) == [("ship_to_supplier", None), ("scrap_at_supplier", None)]
+    assert moved[scrapped].inspected_at is not None and moved[scrapped].verdict == "unrepairable"
