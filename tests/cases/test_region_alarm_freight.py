@@ -363,3 +363,43 @@ def test_ready_queue_groups_by_region_then_store(browser_as, demo):
     s001, s002, s101 = (body.index(f'data-store="{code}"') for code in ("S001", "S002", "S101"))
     assert r01 < s001 < s002 < r02 < s101
     assert all(item.number in body for item in ready)
+
+
+# --- both languages ---
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("en", ["Reason for the return", "Change of mind", "Tags and packaging intact", "Suspect a batch problem"]),
+        ("zh-hans", ["退货原因", "无理由退换", "吊牌、包装完好", "疑似批量问题"]),
+    ],
+)
+def test_the_counter_pages_speak_both_languages(browser_as, demo, language, words):
+    client = browser_as("store1")
+    client.post("/i18n/setlang/", {"language": language, "next": "/"})
+    item = log_returns()[0]
+    pages = client.get(reverse("cases:return_create")).content.decode()
+    pages += client.get(reverse("cases:return_detail", args=[item.pk])).content.decode()
+    for word in words:
+        assert word in pages, word
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("en", ["Parcels waiting for your sign-off", "Sign off for dispatch"]),
+        ("zh-hans", ["待您审批的包裹", "审批寄出"]),
+    ],
+)
+def test_the_sign_off_pages_speak_both_languages(browser_as, demo, language, words):
+    require_sign_off()
+    shipment = packed()
+    client = browser_as("region1")
+    client.post("/i18n/setlang/", {"language": language, "next": "/"})
+    pages = client.get(reverse("cases:sign_off_queue")).content.decode()
+    pages += client.get(reverse("cases:shipment_detail", args=[shipment.pk])).content.decode()
+    for word in words:
+        assert word in pages, word
