@@ -6,7 +6,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from aftersales.models import Alert, Notification, UserPreference
 from cases.choices import ReturnState
@@ -151,3 +153,19 @@ def test_the_home_page_lists_what_reached_them(demo, browser_as, scan_on):
     # and nobody else has the page
     assert browser_as("store1").get("/escalated/").status_code == 403
     assert browser_as("tech1").get("/escalated/").status_code == 403
+
+
+def test_the_escalated_list_runs_a_fixed_number_of_queries(demo, browser_as, scan_on):
+    # Given 2, then 30 units escalated to the region
+    client = browser_as("region1")
+    counts = []
+    for total in (2, 30):
+        for _ in range(total - Return.objects.count()):
+            due(shanghai(2026, 11, 1, 12))
+        scan_on(shanghai(2026, 11, 8, 8))
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get("/escalated/")
+        assert page.status_code == 200
+        counts.append(len(queries))
+    # Then the page's query count does not grow with the rows
+    assert counts[0] == counts[1], counts
