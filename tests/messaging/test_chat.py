@@ -280,3 +280,43 @@ def test_the_admin_sends_a_test_message(demo, browser_as, robot):
     assert response.status_code == 302
     assert len(robot.received) == 1 and "测试消息" in robot.received[0]["body"]["markdown"]["content"]
     assert ChatChannel.objects.get(pk=channel.pk).last_sent_at is not None
+
+
+def test_a_worker_leaves_a_connection_error_to_a_later_retry(demo, closed_port_url, monkeypatch):
+    # Given a delivery to an address nothing listens on, run by a worker (not eagerly)
+    from celery.exceptions import Retry
+
+    from messaging.tasks import chat_delivery_task
+    from tests.factories.messaging import ChatDeliveryFactory
+
+    delivery = ChatDeliveryFactory(channel=ChatChannelFactory(webhook_url=closed_port_url))
+    asked = []
+
+    def retry(exc, countdown):
+        asked.append((type(exc).__name__, countdown))
+        return Retry()
+
+    monkeypatch.setattr(chat_delivery_task, "retry", retry)
+    # When the task meets the connection error, it asks Celery to retry in 30 s and leaves the delivery pending
+    with pytest.raises(Retry):
+        chat_delivery_task.run(delivery.pk)
+    assert asked == [("TransientChatError", 30)]
+    delivery.refresh_from_db()
+    assert (delivery.state, delivery.attempts) == (DeliveryState.PENDING, 1)
+
+
+def test_a_broken_channel_never_stops_the_inbox(demo, demo_user, run, monkeypatch):
+    # Given a channel for the kind, and the chat rendering failing
+    ChatChannelFactory(kinds=["test_kind"])
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("template broken")
+
+    monkeypatch.setattr("messaging.services.render_message", broken)
+    # When a message is sent, the inbox still gets it and no delivery is left half-made
+    run(lambda: notify(
+        recipients=[demo_user("store1")], kind="test_kind", template="chat_channel_disabled",
+        context={"channel": ChatChannel(name="x"), "failures": 1, "error": "e"},
+    ))  # fmt: skip
+    assert Notification.objects.filter(kind="test_kind", recipient__username="store1").count() == 1
+    assert ChatDelivery.objects.count() == 0
