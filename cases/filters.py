@@ -106,7 +106,18 @@ class ShipmentFilter(SearchFilterSet):
     store = django_filters.ModelChoiceFilter(
         queryset=scoped_choices(Store), to_field_name="code", label=_("Store code"), widget=CODE_INPUT
     )
+    # What waits for a region manager: packed parcels to the center of regions that ask for the sign-off.
+    awaits_sign_off = django_filters.BooleanFilter(method="filter_awaits_sign_off", label=_("Waiting for sign-off"))
 
     class Meta:
         model = Shipment
-        fields = ["q", "direction", "state", "store"]
+        fields = ["q", "direction", "state", "store", "awaits_sign_off"]
+
+    def filter_awaits_sign_off(self, queryset, name, value):
+        waiting = Q(
+            direction=ShipmentDirection.TO_CENTER,
+            state=ShipmentState.DRAFT,
+            signed_off_at__isnull=True,
+            store__region__shipment_sign_off_required=True,
+        )
+        return queryset.filter(waiting) if value else queryset.exclude(waiting)

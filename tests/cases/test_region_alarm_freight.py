@@ -251,6 +251,11 @@ def test_sign_off_on_the_store_waits_for_the_region_manager(api_as, browser_as, 
     region = browser_as("region1")
     queue = region.get(reverse("cases:sign_off_queue")).content.decode()
     assert shipment.number in queue
+    waiting = api_as("region1").get("/api/v1/shipments/?awaits_sign_off=true").json()["results"]
+    assert [row["number"] for row in waiting] == [shipment.number]
+    assert shipment.number not in {
+        row["number"] for row in api_as("region1").get("/api/v1/shipments/?awaits_sign_off=false").json()["results"]
+    }
     assert reverse("cases:sign_off_queue") in region.get("/").content.decode()
     page = region.post(reverse("cases:shipment_transition", args=[shipment.pk, "sign_off"]), {"note": ""})
     assert page.status_code in (200, 302)
