@@ -14,6 +14,10 @@ that part here from its ``AppConfig.ready()``, and the Return's page, API and
                                 prefetch its rows need.
 ``register_recall_check``       why a unit may not be logged against a batch
                                 recall (``cases.services.return_log``).
+``register_shipment_event``     what happens when a shipment is received by
+                                its store or cancelled, in the same
+                                transaction (a kit of spare parts riding a
+                                center → store parcel is booked in or back).
 ``register_returns_logged``     what happens once a receipt's Returns are
                                 logged, in the same transaction (the service
                                 desk joins them to the customer's record).
@@ -126,6 +130,20 @@ def return_api_fields() -> dict[str, ReturnApiField]:
 
 def recall_checks() -> list[Callable[..., Sequence[str]]]:
     return list(_recall_checks)
+
+
+_shipment_callbacks: list[Callable[..., None]] = []
+
+
+def register_shipment_event(callback: Callable[..., None]) -> None:
+    """``callback(user=, shipment=, event=)`` with ``event`` ``"received"`` (a center → store parcel confirmed
+    by its store) or ``"cancelled"``: called by ``cases.services`` once the shipment's own transition is done."""
+    if callback not in _shipment_callbacks:
+        _shipment_callbacks.append(callback)
+
+
+def shipment_event_callbacks() -> list[Callable[..., None]]:
+    return list(_shipment_callbacks)
 
 
 def register_returns_logged(callback: Callable[..., None]) -> None:

@@ -769,19 +769,24 @@ def shipment_confirm_received(*, user, shipment: Shipment) -> Shipment:
     for item in lock(Return, row.lines.values_list("return_item_id", flat=True)):
         fire(item, "confirm_returned", user=user, arguments={"at": now}, payload={"shipment": row.number}, locked=True)
     row.lines.update(outcome=ShipmentLineOutcome.RECEIVED)
+    for callback in hooks.shipment_event_callbacks():
+        callback(user=user, shipment=row, event="received")
     return row
 
 
 @transaction.atomic
 def shipment_cancel(*, user, shipment: Shipment, reason: str = "") -> Shipment:
     """Unpack a shipment that has not left; its units may go on another one."""
-    return fire(
+    row = fire(
         shipment,
         "cancel",
         user=user,
         before=lambda row: reject_nul_bytes(reason=reason),
         arguments={"reason": reason.strip()},
     )
+    for callback in hooks.shipment_event_callbacks():
+        callback(user=user, shipment=row, event="cancelled")
+    return row
 
 
 # --- a store's own alarm of a suspected batch problem 门店预警 (seed 000, 2.1) ---

@@ -142,6 +142,7 @@ class StockMovementReason(models.TextChoices):
     TRANSFER_IN = "transfer_in", _("Received from the service center")
     LOCAL_REPAIR = "local_repair", _("Used in a repair at the store")
     STOCKTAKE = "stocktake", _("Stocktake difference")
+    TRANSFER_BACK = "transfer_back", _("Back from a cancelled shipment")
 
 
 #: The location code of the service center in the API (``?location=CENTER``); a store's is its code.

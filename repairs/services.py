@@ -456,3 +456,78 @@ def stocktake_post(*, user, store, counts: Sequence[tuple[SparePart, int, str]],
                 note=line.reason,
             )
     return stocktake
+
+
+# --- Kits 常用辅料配件 riding a center → store shipment --------------------------------------------------------
+
+
+def shipment_kit(shipment) -> dict[int, int]:
+    """Units of each part packed into ``shipment`` (taken out of the center's stock, net of any given back)."""
+    rows = (
+        StockMovement.objects.filter(shipment=shipment, store__isnull=True)
+        .values("part_id")
+        .annotate(total=Sum("quantity"))
+    )
+    return {row["part_id"]: -row["total"] for row in rows if row["total"]}
+
+
+@transaction.atomic
+def shipment_kit_add(*, user, shipment, parts: Sequence[tuple[SparePart, int]]) -> dict[int, int]:
+    """Pack spare parts into a center → store parcel 随货发送常用备件: out of the center's stock now (they are in
+    the box), into the store's when the store confirms the parcel. Technicians, while the parcel is being packed."""
+    from cases.choices import ShipmentDirection, ShipmentState
+    from cases.models import Shipment
+
+    if not is_technician(None, user):
+        raise TransitionForbidden(_("Only service-center technicians pack parts into parcels."), transition="kit")
+    shipment = Shipment.objects.select_for_update().get(pk=shipment.pk)
+    if shipment.direction != ShipmentDirection.TO_STORE or shipment.state != ShipmentState.DRAFT:
+        raise TransitionStateConflict(
+            _("Parts ride only a parcel to a store that is still being packed."), transition="kit"
+        )
+    _positive_quantities(parts)
+    for part, quantity in sorted(parts, key=lambda pair: pair[0].pk):
+        _move_stock(
+            user=user,
+            part=part,
+            quantity=-quantity,
+            reason=StockMovementReason.TRANSFER_OUT,
+            shipment=shipment,
+            note=shipment.number,
+        )
+    return shipment_kit(shipment)
+
+
+def shipment_kit_event(*, user, shipment, event: str) -> None:
+    """The hook ``cases.services`` calls when a parcel is received or cancelled (registered in ``repairs.hooks``):
+    the kit goes into the store's stock on receipt, back into the center's on cancellation, once."""
+    kit = shipment_kit(shipment)
+    if not kit:
+        return
+    booked = dict(
+        StockMovement.objects.filter(shipment=shipment, store__isnull=False)
+        .values("part_id")
+        .annotate(total=Sum("quantity"))
+        .values_list("part_id", "total")
+    )
+    parts = SparePart.objects.in_bulk(list(kit))
+    for part_id, quantity in sorted(kit.items()):
+        if event == "received" and quantity - (booked.get(part_id) or 0) > 0:
+            _move_stock(
+                user=user,
+                part=parts[part_id],
+                quantity=quantity - (booked.get(part_id) or 0),
+                reason=StockMovementReason.TRANSFER_IN,
+                store=shipment.store,
+                shipment=shipment,
+                note=shipment.number,
+            )
+        elif event == "cancelled":
+            _move_stock(
+                user=user,
+                part=parts[part_id],
+                quantity=quantity,
+                reason=StockMovementReason.TRANSFER_BACK,
+                shipment=shipment,
+                note=shipment.number,
+            )

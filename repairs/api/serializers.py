@@ -257,3 +257,33 @@ class ReturnStorePartsInputSerializer(serializers.Serializer):
     @staticmethod
     def arguments(data: dict) -> list[tuple[SparePart, int]]:
         return [(row["part"], row["quantity"]) for row in data["parts"]]
+
+
+@extend_schema_field(serializers.IntegerField(min_value=1, max_value=MAX_ID))
+class VisibleShipmentField(serializers.PrimaryKeyRelatedField):
+    """A shipment by id among those the user sees (another reads as unknown)."""
+
+    def get_queryset(self):
+        from cases.models import Shipment
+
+        request = self.context.get("request")
+        return Shipment.objects.visible_to(getattr(request, "user", None))
+
+
+class ShipmentKitInputSerializer(serializers.Serializer):
+    """Spare parts packed into a center → store parcel (a kit of 常用辅料配件)."""
+
+    shipment = VisibleShipmentField()
+    parts = StorePartInputSerializer(many=True, allow_empty=False, max_length=100)
+
+
+class KitPartSerializer(serializers.Serializer):
+    part = serializers.CharField()
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_STOCK)
+
+
+class ShipmentKitSerializer(serializers.Serializer):
+    """What a parcel carries of each part."""
+
+    shipment = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    parts = KitPartSerializer(many=True)

@@ -1,22 +1,27 @@
 from django.db.models import Prefetch, prefetch_related_objects
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from aftersales.api.views import REFUSALS, ScopedReadOnlyViewSet, ScopedWorkflowViewSet, transition_schema
+from aftersales.fsm import TransitionForbidden
+from cases.permissions import is_technician
 from repairs.api.serializers import (
     PartStockSerializer,
     RepairTicketCompleteInputSerializer,
     RepairTicketSerializer,
     RepairTicketUpdateInputSerializer,
+    ShipmentKitInputSerializer,
+    ShipmentKitSerializer,
     SparePartSerializer,
     StockMovementSerializer,
     StocktakeCreateInputSerializer,
     StocktakeSerializer,
 )
 from repairs.filters import PartStockFilter, RepairTicketFilter, SparePartFilter, StockMovementFilter, StocktakeFilter
-from repairs.models import StockMovement, StocktakeLine
+from repairs.models import SparePart, StockMovement, StocktakeLine
 from repairs.selectors import (
     partstock_list,
     repairticket_get,
@@ -26,7 +31,13 @@ from repairs.selectors import (
     stocktake_get,
     stocktake_list,
 )
-from repairs.services import REPAIRTICKET_UPDATE, repairticket_complete, repairticket_update, stocktake_post
+from repairs.services import (
+    REPAIRTICKET_UPDATE,
+    repairticket_complete,
+    repairticket_update,
+    shipment_kit_add,
+    stocktake_post,
+)
 
 
 @extend_schema_view(
@@ -125,6 +136,30 @@ class PartStockViewSet(ScopedReadOnlyViewSet):
     serializer_class = PartStockSerializer
     filterset_class = PartStockFilter
     cursor_ordering = "id"
+
+    @extend_schema(
+        summary="Pack spare parts into a center → store parcel being packed: out of the center's stock now, into "
+        "the store's when it confirms the parcel (technician)",
+        request=ShipmentKitInputSerializer,
+        responses={200: ShipmentKitSerializer, **REFUSALS},
+    )
+    @action(detail=False, methods=["post"], url_path="kits", url_name="kits")
+    def kits(self, request):
+        data = self.read_kit_input(request)
+        kit = shipment_kit_add(user=request.user, shipment=data["shipment"], parts=data["parts"])
+        parts = SparePart.objects.in_bulk(list(kit))
+        rows = [{"part": parts[pk].part_no, "quantity": quantity} for pk, quantity in sorted(kit.items())]
+        return Response({"shipment": data["shipment"].pk, "parts": rows})
+
+    def read_kit_input(self, request) -> dict:
+        serializer = ShipmentKitInputSerializer(data=request.data, context={"request": request})
+        if not serializer.is_valid():
+            # The service's rule first: a store's staff is told 403 whatever the body says.
+            if not is_technician(None, request.user):
+                raise TransitionForbidden(_("Only service-center technicians pack parts into parcels."))
+            serializer.is_valid(raise_exception=True)
+        values = serializer.validated_data
+        return {"shipment": values["shipment"], "parts": [(row["part"], row["quantity"]) for row in values["parts"]]}
 
 
 @extend_schema_view(
