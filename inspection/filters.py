@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.filters import SearchFilterSet
 from cases.choices import Verdict
-from inspection.models import InspectionReport
+from inspection.choices import LotState
+from inspection.models import IncomingLot, InspectionReport
 from suppliers.choices import Responsibility
 
 
@@ -18,3 +19,16 @@ class InspectionReportFilter(SearchFilterSet):
     class Meta:
         model = InspectionReport
         fields = ["q", "verdict", "responsibility"]
+
+
+class IncomingLotFilter(SearchFilterSet):
+    """Incoming lots by state and supplier; search by number, purchase order or style."""
+
+    search_fields = ("number", "po_number", "style__style_no")
+
+    state = django_filters.ChoiceFilter(choices=LotState.choices, label=_("State"))
+    supplier = django_filters.CharFilter(field_name="supplier__code", label=_("Supplier"))
+
+    class Meta:
+        model = IncomingLot
+        fields = ["q", "state", "supplier"]

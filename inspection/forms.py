@@ -15,8 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.ui.forms import BootstrapMixin, NoNulCharField, TemporaryUploadField
 from aftersales.widgets import ChecklistSelectMultiple
 from cases.choices import Verdict
+from inspection.choices import DefectClass, Disposition
+from inspection.models import LEVEL_CHOICES, MAX_CARTONS, MAX_LOT_SIZE
 from suppliers.choices import Responsibility
-from suppliers.models import DefectCode
+from suppliers.models import DefectCode, Style, Supplier
 
 
 class DefectCodeMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -72,3 +74,107 @@ class InspectForm(BootstrapMixin, forms.Form):
         if cleaned.get("verdict") == Verdict.SUPPLIER_REWORK and not cleaned.get("supplier_agreement"):
             self.add_error("supplier_agreement", _("Record who at the supplier agreed to the rework."))
         return cleaned
+
+
+# --- incoming lots 大货批次 ---
+
+ITEMS_CHECKED = (
+    ("外观", _("Appearance 外观")),
+    ("尺寸", _("Measurements 尺寸")),
+    ("做工", _("Workmanship 做工")),
+    ("面料", _("Fabric 面料")),
+    ("辅料", _("Trims 辅料")),
+    ("色差", _("Colour 色差")),
+    ("包装", _("Packing 包装")),
+    ("吊牌", _("Tags and labels 吊牌")),
+)
+DEFECT_ROWS = 8
+
+
+class IncomingLotRegisterForm(BootstrapMixin, forms.Form):
+    """Logistics registers a bulk lot 大货登记 (the services check the style is the supplier's)."""
+
+    supplier = forms.ModelChoiceField(label=_("Supplier"), queryset=Supplier.objects.none(), to_field_name="code")
+    style = forms.ModelChoiceField(label=_("Style"), queryset=Style.objects.none(), to_field_name="style_no")
+    po_number = NoNulCharField(label=_("Purchase order"), max_length=40)
+    quantity = forms.IntegerField(label=_("Quantity (lot size)"), min_value=2, max_value=MAX_LOT_SIZE)
+    cartons = forms.IntegerField(label=_("Cartons"), min_value=1, max_value=MAX_CARTONS)
+    delivery_date = forms.DateField(
+        label=_("Planned store delivery date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    level = forms.ChoiceField(label=_("Inspection level"), choices=LEVEL_CHOICES, initial="II")
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supplier"].queryset = Supplier.objects.visible_to(user).filter(active=True)
+        self.fields["style"].queryset = Style.objects.visible_to(user).select_related("supplier")
+
+
+class LotNoInputForm(BootstrapMixin, forms.Form):
+    """A transition that needs only the button."""
+
+
+class LotRecordResultForm(BootstrapMixin, forms.Form):
+    """The tablet's defect entry: the items checked, then up to eight rows of class, code and quantity."""
+
+    items_checked = forms.MultipleChoiceField(
+        label=_("Items checked"), choices=ITEMS_CHECKED, widget=forms.CheckboxSelectMultiple,
+        initial=[value for value, _label in ITEMS_CHECKED[:4]],
+    )  # fmt: skip
+    notes = NoNulCharField(label=_("Notes"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        codes = [("", "—")] + [(code.code, str(code)) for code in DefectCode.objects.filter(active=True)]
+        for row in range(1, DEFECT_ROWS + 1):
+            # Added after BootstrapMixin styled the declared fields: styled here.
+            self.fields[f"class_{row}"] = forms.ChoiceField(
+                label=_("Class"), choices=[("", "—"), *DefectClass.choices], required=False,
+                widget=forms.Select(attrs={"class": "form-select"}),
+            )  # fmt: skip
+            self.fields[f"code_{row}"] = forms.ChoiceField(
+                label=_("Defect code"), choices=codes, required=False,
+                widget=forms.Select(attrs={"class": "form-select"}),
+            )  # fmt: skip
+            self.fields[f"quantity_{row}"] = forms.IntegerField(
+                label=_("Quantity"), min_value=1, max_value=MAX_LOT_SIZE, required=False,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "form-control"}),
+            )  # fmt: skip
+
+    def defect_rows(self):
+        return [
+            (self[f"class_{row}"], self[f"code_{row}"], self[f"quantity_{row}"]) for row in range(1, DEFECT_ROWS + 1)
+        ]
+
+    def clean(self):
+        data = super().clean()
+        defects = []
+        for row in range(1, DEFECT_ROWS + 1):
+            values = data.get(f"class_{row}"), data.get(f"code_{row}"), data.get(f"quantity_{row}")
+            if not any(values):
+                continue
+            if not all(values):
+                raise forms.ValidationError(
+                    _("Row %(row)s: give the class, the defect code and the quantity.") % {"row": row}
+                )
+            defects.append({"defect_class": values[0], "defect_code": values[1], "quantity": values[2]})
+        data["defects"] = defects
+        return data
+
+
+class LotReviewForm(BootstrapMixin, forms.Form):
+    disposition = forms.ChoiceField(label=_("Disposition"), choices=Disposition.choices, widget=forms.RadioSelect)
+    notes = NoNulCharField(
+        label=_("Notes (agreed with the supplier: cost, rework, new date)"), max_length=4000, required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+    delivery_date = forms.DateField(
+        label=_("New store delivery date (when it slips)"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )  # fmt: skip
+
+
+class SupplierDecisionForm(BootstrapMixin, forms.Form):
+    """QA's switching decisions need a reason (resuming: the corrective action and the order it answers)."""
+
+    reason = NoNulCharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -7,15 +7,42 @@ registered there (``inspection.hooks``), so ``cases`` imports nothing of this ap
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
 
+from aftersales.exports import Column
+from aftersales.fsm import TransitionError
+from aftersales.models import TransitionLog
+from aftersales.roles import has_role_permission
+from aftersales.ui.views import ScopedListView, TransitionViewMixin, transition_actions
 from cases.choices import ReturnState
 from cases.models import Return
 from cases.views import ReturnQueueView
+from inspection import incoming, switching
+from inspection import permissions as lot_permissions
+from inspection.choices import DefectClass, LotState
+from inspection.documents import incominglot_report_response
+from inspection.filters import IncomingLotFilter
+from inspection.forms import (
+    IncomingLotRegisterForm,
+    LotNoInputForm,
+    LotRecordResultForm,
+    LotReviewForm,
+    SupplierDecisionForm,
+)
 from inspection.models import InspectionReport
+from inspection.selectors import incominglot_get, incominglot_list, severityswitch_list
 from inspection.services import return_inspect
 from stores.selectors import store_held
+from suppliers.models import Supplier
 
 
 class InspectionQueueView(ReturnQueueView):
@@ -69,3 +96,272 @@ def return_inspection_context(*, user, return_item: Return) -> dict:
         )
         context["store_held_limit"] = settings.AFTERSALES_STORE_RESPONSIBILITY_DAYS
     return context
+
+
+# --- incoming sample inspection 成衣抽检 ---
+
+LOT_ACTION_LABELS = {
+    "start_inspection": gettext_lazy("Start the inspection"),
+    "record_result": gettext_lazy("Record the result"),
+    "release": gettext_lazy("Release to ship 准予出货"),
+    "review": gettext_lazy("Review (QA)"),
+    "approve_concession": gettext_lazy("Approve the concession 让步接收"),
+}
+LOT_TIMELINE_LABELS = {
+    "start_inspection": gettext_lazy("Inspection started"),
+    "record_result": gettext_lazy("Result recorded"),
+    "release": gettext_lazy("Released"),
+    "review": gettext_lazy("Reviewed by QA"),
+    "approve_concession": gettext_lazy("Concession approved"),
+}
+
+
+class IncomingLotListView(ScopedListView):
+    """Incoming lots 大货批次: logistics' lots waiting and released, the technicians' lots to inspect, QA's rejected
+    lots to review, the VP's concessions, a supplier's own lots (``?state=``)."""
+
+    selector = staticmethod(incominglot_list)
+    filterset_class = IncomingLotFilter
+    template_name = "inspection/incominglot_list.html"
+    title = gettext_lazy("Incoming lots")
+    export_name = "incoming-lots"
+    columns = [
+        Column(gettext_lazy("Number"), "number"),
+        Column(gettext_lazy("Supplier"), "supplier.code"),
+        Column(gettext_lazy("Style"), "style.style_no"),
+        Column(gettext_lazy("Purchase order"), "po_number"),
+        Column(gettext_lazy("Quantity"), "quantity"),
+        Column(gettext_lazy("State"), "get_state_display"),
+        Column(gettext_lazy("Planned store delivery date"), "delivery_date"),
+    ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["may_register"] = lot_permissions.is_logistics(None, user)
+        context["queues"] = [
+            (state, LotState(state).label)
+            for state in (LotState.REGISTERED, LotState.INSPECTING, LotState.REJECTED, LotState.CONCESSION,
+                          LotState.ACCEPTED, LotState.REWORK)
+        ]  # fmt: skip
+        return context
+
+
+class IncomingLotRegisterView(LoginRequiredMixin, View):
+    """Logistics registers a lot 大货登记; the plan and the cartons to open are fixed at once."""
+
+    template_name = "inspection/incominglot_register.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not lot_permissions.is_logistics(None, request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        form = IncomingLotRegisterForm(user=request.user)
+        return render(request, self.template_name, {"form": form, "title": _("Register an incoming lot")})
+
+    def post(self, request):
+        form = IncomingLotRegisterForm(request.POST, user=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                lot = incoming.incominglot_register(user=request.user, **data)
+            except ValidationError as error:
+                for key, field_messages in error.message_dict.items():
+                    form.add_error(key if key in form.fields else None, field_messages)
+            else:
+                messages.success(request, _("Lot %(number)s registered.") % {"number": lot.number})
+                return HttpResponseRedirect(reverse("inspection:incominglot_detail", args=[lot.pk]))
+        context = {"form": form, "title": _("Register an incoming lot")}
+        return render(request, self.template_name, context, status=400)
+
+
+def incominglot_panel_context(request, lot, *, name: str = "", form=None, alert=None) -> dict:
+    """Everything the lot's panel shows: facts, the plan, the cartons, each inspection, actions, timeline."""
+    actions = transition_actions(
+        lot,
+        request.user,
+        forms=IncomingLotTransitionView.forms,
+        labels=LOT_ACTION_LABELS,
+        url_name="inspection:incominglot_transition",
+        name=name,
+        form=form,
+        open_names={"record_result", "review"},
+    )
+    inspections = []
+    for inspection in sorted(lot.inspections.all(), key=lambda row: row.round):
+        found = {defect_class: inspection.found(defect_class) for defect_class in DefectClass.values}
+        inspections.append(
+            {
+                "inspection": inspection,
+                "rows": [
+                    {
+                        "class": DefectClass(defect_class).label,
+                        "plan": inspection.plan.get(defect_class, {}),
+                        "found": found[defect_class],
+                        "within": found[defect_class] <= inspection.plan.get(defect_class, {}).get("accept", 0),
+                    }
+                    for defect_class in (DefectClass.CRITICAL, DefectClass.MAJOR, DefectClass.MINOR)
+                ],
+            }
+        )
+    timeline = [
+        {"entry": entry, "label": LOT_TIMELINE_LABELS.get(entry.transition, entry.transition)}
+        for entry in TransitionLog.objects.for_object(lot).select_related("actor").order_by("at", "id")
+    ]
+    return {
+        "lot": lot,
+        "inspections": inspections,
+        "actions": actions,
+        "record_action": next((action for action in actions if action["name"] == "record_result"), None),
+        "other_actions": [action for action in actions if action["name"] != "record_result"],
+        "timeline": timeline,
+        "alert": alert,
+        "title": lot.number,
+    }
+
+
+class IncomingLotDetailView(LoginRequiredMixin, TemplateView):
+    """A lot's page: plan, cartons to open (the inspector's list), every inspection, the report, actions."""
+
+    template_name = "inspection/incominglot_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(incominglot_panel_context(self.request, incominglot_get(self.request.user, kwargs["pk"])))
+        return context
+
+
+class IncomingLotTransitionView(TransitionViewMixin, View):
+    """Start, record, release, review or approve a concession from the lot's page."""
+
+    forms = {
+        "start_inspection": LotNoInputForm,
+        "record_result": LotRecordResultForm,
+        "release": LotNoInputForm,
+        "review": LotReviewForm,
+        "approve_concession": LotNoInputForm,
+    }
+
+    def get_object(self):
+        return incominglot_get(self.request.user, self.kwargs["pk"])
+
+    def detail_url(self, obj) -> str:
+        return reverse("inspection:incominglot_detail", args=[obj.pk])
+
+    def render_panel(self, obj, *, status=200, name="", form=None, alert=None, full_page=False):
+        context = incominglot_panel_context(self.request, obj, name=name, form=form, alert=alert)
+        template = "inspection/incominglot_detail.html" if full_page else "inspection/partials/_incominglot_panel.html"
+        return render(self.request, template, context, status=status)
+
+    def perform(self, name: str, obj, form) -> str:
+        data = form.cleaned_data
+        user = self.request.user
+        if name == "start_inspection":
+            incoming.incominglot_start_inspection(user=user, lot=obj)
+            return _("Inspection started: open the cartons listed.")
+        if name == "record_result":
+            lot = incoming.incominglot_record_result(
+                user=user, lot=obj, defects=data["defects"], items_checked=data["items_checked"], notes=data["notes"]
+            )
+            if lot.state == LotState.ACCEPTED:
+                return _("Accepted: logistics may release the lot.")
+            return ("warning", _("Rejected: QA reviews the lot."))
+        if name == "release":
+            incoming.incominglot_release(user=user, lot=obj)
+            return _("Released: the lot may ship to stores.")
+        if name == "review":
+            incoming.incominglot_review(
+                user=user, lot=obj, disposition=data["disposition"], notes=data["notes"],
+                delivery_date=data["delivery_date"],
+            )  # fmt: skip
+            return _("Reviewed.")
+        incoming.incominglot_approve_concession(user=user, lot=obj)
+        return _("Concession approved: the lot is released.")
+
+
+class SupplierSeverityListView(LoginRequiredMixin, TemplateView):
+    """QA's suppliers by severity: each supplier's severity, switching score and lots not accepted."""
+
+    template_name = "inspection/supplier_severity_list.html"
+
+    def get_context_data(self, **kwargs):
+        if not has_role_permission(self.request.user, "inspection.view_severityswitch"):
+            raise PermissionDenied
+        context = super().get_context_data(**kwargs)
+        order = {"discontinued": 0, "tightened": 1, "normal": 2, "reduced": 3}
+        rows = [
+            {"supplier": supplier, "status": switching.switching_status(supplier)}
+            for supplier in Supplier.objects.visible_to(self.request.user).filter(active=True)
+        ]
+        rows.sort(key=lambda row: (order.get(row["supplier"].inspection_severity, 9), row["supplier"].code))
+        context.update(rows=rows, title=_("Suppliers by severity"), score_to_reduce=switching.SCORE_TO_REDUCE)
+        return context
+
+
+class SupplierSeverityDetailView(LoginRequiredMixin, View):
+    """A supplier's incoming-inspection page: severity, score, every switch with its lots; QA's decisions."""
+
+    template_name = "inspection/supplier_severity_detail.html"
+    decisions = {"reduce": switching.REDUCE, "resume": switching.RESUME}
+
+    def get_supplier(self, code: str) -> Supplier:
+        if not has_role_permission(self.request.user, "inspection.view_severityswitch"):
+            raise PermissionDenied
+        return get_object_or_404(Supplier.objects.visible_to(self.request.user), code=code)
+
+    def context(self, supplier, *, form=None, name="", alert=None) -> dict:
+        user = self.request.user
+        decisions = [
+            {"name": key, "form": form if key == name and form is not None else SupplierDecisionForm()}
+            for key, rule in self.decisions.items()
+            if rule.refusal(supplier, user) is None
+        ]
+        return {
+            "supplier": supplier,
+            "status": switching.switching_status(supplier),
+            "switches": list(severityswitch_list(user, supplier)),
+            "lots": list(incominglot_list(user).filter(supplier=supplier).order_by("-id")[:20]),
+            "decisions": decisions,
+            "alert": alert,
+            "score_to_reduce": switching.SCORE_TO_REDUCE,
+            "title": str(supplier),
+        }
+
+    def get(self, request, code: str):
+        supplier = self.get_supplier(code)
+        return render(request, self.template_name, self.context(supplier))
+
+    def post(self, request, code: str):
+        supplier = self.get_supplier(code)
+        name = request.POST.get("decision", "")
+        if name not in self.decisions:
+            raise Http404
+        form = SupplierDecisionForm(request.POST)
+        refused = self.decisions[name].refusal(supplier, request.user)
+        if refused is not None:
+            context = self.context(supplier, alert=("danger", refused.message))
+            return render(request, self.template_name, context, status=refused.status)
+        if not form.is_valid():
+            return render(request, self.template_name, self.context(supplier, form=form, name=name), status=400)
+        service = switching.supplier_reduce if name == "reduce" else switching.supplier_resume
+        try:
+            service(user=request.user, supplier=supplier, reason=form.cleaned_data["reason"])
+        except TransitionError as error:
+            context = self.context(self.get_supplier(code), alert=("danger", error.message))
+            return render(request, self.template_name, context, status=error.status)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+            return render(request, self.template_name, self.context(supplier, form=form, name=name), status=400)
+        messages.success(request, _("The supplier's severity was changed."))
+        return HttpResponseRedirect(reverse("inspection:supplier_severity_detail", args=[supplier.code]))
+
+
+class IncomingLotReportView(LoginRequiredMixin, View):
+    """The inspection report 验货报告单 of the lot's latest finished inspection (``?round=`` for another): the PDF
+    frozen at the result, for whoever may see the lot; 404 before any result."""
+
+    def get(self, request, pk: int):
+        lot = incominglot_get(request.user, pk)
+        return incominglot_report_response(lot, request.GET.get("round"))

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.models import ScopedQuerySet, TimeStampedModel
 from aftersales.roles import STORE_ROLES, Role
-from suppliers.choices import Responsibility, Season
+from suppliers.choices import AQL_CHOICES, InspectionSeverity, Responsibility, Season
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -34,6 +34,14 @@ class Supplier(TimeStampedModel):
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     active = models.BooleanField(_("active"), default=True)
+    inspection_severity = models.CharField(
+        _("incoming inspection severity"),
+        max_length=20,
+        choices=InspectionSeverity.choices,
+        default=InspectionSeverity.NORMAL,
+        editable=False,
+        help_text=_("Set only by the switching rules of GB/T 2828.1 (the inspection app), each switch logged."),
+    )
 
     objects = SupplierQuerySet.as_manager()
 
@@ -95,6 +103,16 @@ class Category(TimeStampedModel):
         _("warranty (months)"), default=12, validators=[MaxValueValidator(120)]
     )
     paid_repair_offered = models.BooleanField(_("paid repair after warranty"), default=True)
+    # Incoming sample inspection 成衣抽检 (GB/T 2828.1): the AQL of each defect class. Critical defects have none:
+    # any critical defect rejects the lot.
+    aql_major = models.CharField(
+        _("AQL for major defects"), max_length=6, choices=AQL_CHOICES, default="2.5",
+        help_text=_("Acceptance quality limit of major defects in the incoming sample inspection."),
+    )  # fmt: skip
+    aql_minor = models.CharField(
+        _("AQL for minor defects"), max_length=6, choices=AQL_CHOICES, default="4.0",
+        help_text=_("Acceptance quality limit of minor defects in the incoming sample inspection."),
+    )  # fmt: skip
 
     objects = CategoryQuerySet.as_manager()
 

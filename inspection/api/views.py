@@ -1,19 +1,30 @@
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from aftersales.api.views import ScopedWorkflowViewSet, transition_schema
+from aftersales.api.views import REFUSALS, ScopedWorkflowViewSet, transition_schema
+from aftersales.fsm import TransitionForbidden
 from cases.api.serializers import ReturnSerializer
-from inspection import aql
+from inspection import aql, incoming, permissions
 from inspection.api.serializers import (
+    IncomingLotCreateInputSerializer,
+    IncomingLotDetailSerializer,
+    IncomingLotSerializer,
     InspectionReportSerializer,
+    LotEmptyInputSerializer,
+    RecordResultInputSerializer,
     ReturnInspectInputSerializer,
+    ReviewInputSerializer,
     SamplingPlanQuerySerializer,
     SamplingPlanSerializer,
 )
-from inspection.filters import InspectionReportFilter
-from inspection.selectors import inspectionreport_get, inspectionreport_list
+from inspection.documents import incominglot_report_response
+from inspection.filters import IncomingLotFilter, InspectionReportFilter
+from inspection.selectors import incominglot_get, incominglot_list, inspectionreport_get, inspectionreport_list
 from inspection.services import return_inspect
 
 
@@ -68,3 +79,97 @@ class SamplingPlanView(APIView):
                 }
             ).data
         )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List incoming lots 大货批次 within your scope (a supplier: its own), newest first"),
+    retrieve=extend_schema(summary="An incoming lot: plan, inspections, defects and the transitions you may fire"),
+)
+class IncomingLotViewSet(ScopedWorkflowViewSet):
+    """Incoming bulk lots 大货批次: registered by logistics, sample-inspected under GB/T 2828.1, released only
+    when accepted 抽检合格方能出货; a rejected lot is reviewed by QA (rework, return, or a concession the production
+    VP approves)."""
+
+    selector = staticmethod(incominglot_list)
+    getter = staticmethod(incominglot_get)
+    serializer_class = IncomingLotSerializer
+    detail_serializer_class = IncomingLotDetailSerializer
+    filterset_class = IncomingLotFilter
+    cursor_ordering = "-id"
+
+    @extend_schema(
+        summary="Register a lot (logistics): its plan and the cartons to open are fixed now",
+        request=IncomingLotCreateInputSerializer,
+        responses={201: IncomingLotDetailSerializer, **{code: REFUSALS[code] for code in (400, 401, 403)}},
+    )
+    def create(self, request, *args, **kwargs):
+        if not permissions.is_logistics(None, request.user):
+            raise TransitionForbidden(_("Only logistics registers incoming lots."), transition="register")
+        data = self.read_input(IncomingLotCreateInputSerializer)
+        lot = incoming.incominglot_register(user=request.user, **data)
+        return self.detail_response(lot.pk, status_code=status.HTTP_201_CREATED)
+
+    @transition_schema(LotEmptyInputSerializer, IncomingLotDetailSerializer, "Start the sample inspection (technician)")
+    @action(detail=True, methods=["post"], url_path="start_inspection")
+    def start_inspection(self, request, pk=None):
+        lot = self.get_object()
+        self.read_input(LotEmptyInputSerializer, lot, transition="start_inspection")
+        incoming.incominglot_start_inspection(user=request.user, lot=lot)
+        return self.detail_response(lot.pk)
+
+    @transition_schema(
+        RecordResultInputSerializer,
+        IncomingLotDetailSerializer,
+        "Record what the sample showed (technician): the lot becomes accepted or rejected by the plan",
+    )
+    @action(detail=True, methods=["post"], url_path="record_result")
+    def record_result(self, request, pk=None):
+        lot = self.get_object()
+        data = self.read_input(RecordResultInputSerializer, lot, transition="record_result")
+        incoming.incominglot_record_result(user=request.user, lot=lot, **data)
+        return self.detail_response(lot.pk)
+
+    @transition_schema(
+        LotEmptyInputSerializer, IncomingLotDetailSerializer, "Release an accepted lot 准予出货 (logistics)"
+    )
+    @action(detail=True, methods=["post"], url_path="release")
+    def release(self, request, pk=None):
+        lot = self.get_object()
+        self.read_input(LotEmptyInputSerializer, lot, transition="release")
+        incoming.incominglot_release(user=request.user, lot=lot)
+        return self.detail_response(lot.pk)
+
+    @transition_schema(
+        ReviewInputSerializer,
+        IncomingLotDetailSerializer,
+        "Review a rejected lot (QA): rework (inspected again under tightened), return_to_supplier or concession",
+    )
+    @action(detail=True, methods=["post"], url_path="review")
+    def review(self, request, pk=None):
+        lot = self.get_object()
+        data = self.read_input(ReviewInputSerializer, lot, transition="review")
+        incoming.incominglot_review(user=request.user, lot=lot, **data)
+        return self.detail_response(lot.pk)
+
+    @transition_schema(
+        LotEmptyInputSerializer, IncomingLotDetailSerializer, "Approve a concession 让步接收 (production VP): released"
+    )
+    @action(detail=True, methods=["post"], url_path="approve_concession")
+    def approve_concession(self, request, pk=None):
+        lot = self.get_object()
+        self.read_input(LotEmptyInputSerializer, lot, transition="approve_concession")
+        incoming.incominglot_approve_concession(user=request.user, lot=lot)
+        return self.detail_response(lot.pk)
+
+    @extend_schema(
+        summary="The inspection report 验货报告单 (PDF) of the latest finished inspection; ?round= for another",
+        responses={
+            (200, "application/pdf"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The PDF, frozen at the result."
+            ),
+            **{code: REFUSALS[code] for code in (401, 403, 404)},
+        },
+    )
+    @action(detail=True, methods=["get"], url_path="report")
+    def report(self, request, pk=None):
+        return incominglot_report_response(self.get_object(), request.query_params.get("round"))

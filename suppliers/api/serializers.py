@@ -6,7 +6,18 @@ from suppliers.models import Category, DefectCode, Style, Supplier
 class SupplierSerializer(serializers.ModelSerializer):
     class Meta:
         model = Supplier
-        fields = ["id", "code", "name", "contact_name", "contact_phone", "contact_email", "address", "active"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "address",
+            "active",
+            "inspection_severity",
+        ]
+        read_only_fields = ["inspection_severity"]
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -20,6 +31,8 @@ class CategorySerializer(serializers.ModelSerializer):
             "change_of_mind_days",
             "warranty_months",
             "paid_repair_offered",
+            "aql_major",
+            "aql_minor",
         ]
 
 

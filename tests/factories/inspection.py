@@ -7,10 +7,13 @@ from django.utils import timezone
 
 from cases.choices import Verdict
 from cases.models import VERDICT_TARGETS
-from inspection.models import InspectionReport
-from suppliers.choices import Responsibility
+from inspection.choices import DefectClass, LotState, SwitchRule
+from inspection.incoming import cartons_to_open, lot_plan
+from inspection.models import IncomingLot, InspectionReport, LotDefect, LotPhoto, SampleInspection, SeveritySwitch
+from suppliers.choices import InspectionSeverity, Responsibility
 from tests.factories.cases import ReturnFactory
 from tests.factories.stores import UserFactory
+from tests.factories.suppliers import DefectCodeFactory, StyleFactory, SupplierFactory
 
 
 class InspectionReportFactory(factory.django.DjangoModelFactory):
@@ -39,3 +42,78 @@ class InspectionReportFactory(factory.django.DjangoModelFactory):
     def defect_codes(self, create, extracted, **kwargs):
         if create and extracted:
             self.defect_codes.set(extracted)
+
+
+class IncomingLotFactory(factory.django.DjangoModelFactory):
+    """A registered bulk lot of its style's supplier (no inspection: ``SampleInspectionFactory`` adds one, or
+    register through ``inspection.incoming.incominglot_register``)."""
+
+    class Meta:
+        model = IncomingLot
+
+    number = factory.Sequence(lambda n: f"IL-202611-{n + 1:04d}")
+    style = factory.SubFactory(StyleFactory)
+    supplier = factory.SelfAttribute("style.supplier")
+    po_number = factory.Sequence(lambda n: f"PO{n:06d}")
+    quantity = 1500
+    cartons = 60
+    received_at = factory.LazyFunction(timezone.now)
+    delivery_date = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=14))
+    level = "II"
+    severity = InspectionSeverity.NORMAL
+    state = LotState.REGISTERED
+    registered_by = factory.SubFactory(UserFactory)
+
+
+class SampleInspectionFactory(factory.django.DjangoModelFactory):
+    """A lot's inspection with the plan the services would fix for it."""
+
+    class Meta:
+        model = SampleInspection
+
+    lot = factory.SubFactory(IncomingLotFactory)
+    round = 1
+    severity = factory.SelfAttribute("lot.severity")
+    level = factory.SelfAttribute("lot.level")
+    plan = factory.LazyAttribute(
+        lambda o: lot_plan(quantity=o.lot.quantity, severity=o.severity, level=o.level, category=o.lot.style.category)[
+            0
+        ]
+    )
+    sample_size = factory.LazyAttribute(lambda o: o.plan["critical"]["sample_size"])
+    cartons_to_open = factory.LazyAttribute(
+        lambda o: cartons_to_open(number=o.lot.number, round=o.round, cartons=o.lot.cartons)
+    )
+
+
+class LotDefectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LotDefect
+
+    inspection = factory.SubFactory(SampleInspectionFactory)
+    defect_class = DefectClass.MAJOR
+    defect_code = factory.SubFactory(DefectCodeFactory)
+    quantity = 1
+
+
+class LotPhotoFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LotPhoto
+
+    inspection = factory.SubFactory(SampleInspectionFactory)
+    file = factory.django.FileField(filename="photo.png", data=b"\x89PNG\r\n\x1a\n")
+    original_name = "photo.png"
+    content_type = "image/png"
+    size = 8
+    sha256 = factory.Sequence(lambda n: f"{n:064x}")
+    uploaded_by = factory.SubFactory(UserFactory)
+
+
+class SeveritySwitchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SeveritySwitch
+
+    supplier = factory.SubFactory(SupplierFactory)
+    from_severity = InspectionSeverity.NORMAL
+    to_severity = InspectionSeverity.TIGHTENED
+    rule = SwitchRule.TWO_OF_FIVE
