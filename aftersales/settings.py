@@ -353,6 +353,10 @@ SPECTACULAR_SETTINGS = {
         "ServiceCaseSeverityEnum": "servicedesk.choices.Severity",
         "ServiceCaseOutcomeEnum": "servicedesk.choices.Outcome",
         "ResponseMethodEnum": "servicedesk.choices.ResponseMethod",
+        "IncomingLotStateEnum": "inspection.choices.LotState",
+        "SamplingSeverityEnum": "inspection.models.SEVERITY_CHOICES",
+        "SupplierInspectionSeverityEnum": "suppliers.choices.InspectionSeverity",
+        "AqlEnum": "suppliers.choices.AQL_CHOICES",
     },
 }
 
