@@ -33,6 +33,10 @@ class RepairsConfig(AppConfig):
             flags=("sees_everything",),
         ),
         MenuItem("repairs:sparepart_list", MASTER_DATA, 70, view="repairs.views.SparePartListView"),
+        # 清点: technicians count the center or any store, a store's staff their own store's parts.
+        MenuItem(
+            "repairs:stocktake", "center", 80, _("Stocktake"), roles=("technician",), flags=("store_staff_of_a_store",)
+        ),
     ]
     role_permissions = {
         "store_staff": [*_TICKETS, *_STORE_STOCK],

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from repairs import views
+from repairs import stocktakes, views
 
 app_name = "repairs"
 urlpatterns = [
@@ -16,5 +16,7 @@ urlpatterns = [
     path("repairs/<int:pk>/work/", views.RepairTicketWorkView.as_view(), name="repairticket_work"),
     path("repairs/<int:pk>/complete/", views.RepairTicketCompleteView.as_view(), name="repairticket_complete"),
     # Parts a local repair at the store used, recorded from the Return's page (the store's own stock).
+    path("repairs/stocktake/", stocktakes.StocktakeView.as_view(), name="stocktake"),
+    path("repairs/stocktakes/<int:pk>/", stocktakes.StocktakeDetailView.as_view(), name="stocktake_detail"),
     path("repairs/returns/<int:pk>/store-parts/", views.ReturnStorePartsView.as_view(), name="return_store_parts"),
 ]
