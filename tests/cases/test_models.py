@@ -110,9 +110,26 @@ def test_states_equal_the_table():
     assert created == [ReturnState.LOGGED] == [state_field(Return).get_default()]
 
 
+# domain.md's "Batch recall" section moves a recall's Returns outside the table: "at `ship_to_supplier` its Returns
+# go `at_supplier`" and "`unrepairable` puts them `scrap_pending`" (issue 13). The code fires both through the recall
+# (technicians): the Return's ``ship_to_supplier``, and ``scrap_at_supplier`` for the factory's unrepairable outcome.
+RECALL_SECTION = {
+    # transition: (source, target, who)
+    "ship_to_supplier": ("received", "at_supplier", "technician"),
+    "scrap_at_supplier": ("at_supplier", "scrap_pending", "technician"),
+}
+
+
+def test_the_batch_recall_section_says_where_recall_units_go():
+    text = " ".join(domain_md().split())
+    assert "at `ship_to_supplier` its Returns go `at_supplier`" in text
+    assert "`unrepairable` puts them `scrap_pending`" in text
+
+
 def test_transition_names_and_targets_equal_the_table():
-    # Given every (transition, target) the table names, and the code's
+    # Given every (transition, target) the table (and its Batch recall section) names, and the code's
     table = {(row.transition, row.state) for row in table_rows() if row.transition}
+    table |= {(name, target) for name, (_source, target, _who) in RECALL_SECTION.items()}
     code = {(name, target) for name, _source, target in code_pairs()}
     # Then they are equal: no transition missing, extra, renamed or pointing elsewhere
     assert code == table
@@ -143,6 +160,7 @@ IMPLIED_SOURCES = {
     "confirm_returned": {"returning"},
     "write_off": {"scrap_pending"},
     "charge_back": {"written_off"},
+    **{name: {source} for name, (source, _target, _who) in RECALL_SECTION.items()},
 }
 
 
@@ -167,6 +185,7 @@ def test_who_may_fire_equals_the_table(demo_user):
     users = {login: demo_user(login) for login in DEMO_LOGINS}
     expected_by_role = {"store_staff": {"store1"}, "technician": {"tech1", "tech2"}, "system": set()}
     table = {row.transition: row.who for row in table_rows() if row.transition}
+    table |= {name: who for name, (_source, _target, who) in RECALL_SECTION.items()}
     checked = set()
     for name, items in transitions_of(Return).items():
         for item in items:
