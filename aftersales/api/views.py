@@ -5,8 +5,10 @@ refused with ``REFUSALS``).
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from knox.settings import knox_settings
 from knox.views import LoginView as KnoxLoginView
 from knox.views import LogoutAllView as KnoxLogoutAllView
 from knox.views import LogoutView as KnoxLogoutView
@@ -51,6 +53,7 @@ class TokenObtainView(KnoxLoginView):
                 "TokenResponse", {"token": serializers.CharField(), "expiry": serializers.DateTimeField()}
             ),
             400: OpenApiResponse(description="Wrong username or password."),
+            403: OpenApiResponse(description="Too many live tokens for this login (REST_KNOX TOKEN_LIMIT_PER_USER)."),
             429: OpenApiResponse(description="Too many failed logins: locked for a while."),
         },
         description="Exchange a username and password for a new API token of this device; it expires.",
@@ -63,7 +66,20 @@ class TokenObtainView(KnoxLoginView):
                 return lockout_response(request)
             raise ValidationError(serializer.errors)
         request.user = serializer.validated_data["user"]
-        return super().post(request, format=format)
+        response = super().post(request, format=format)
+        if response.status_code == status.HTTP_403_FORBIDDEN:
+            # knox's own answer at TOKEN_LIMIT_PER_USER is {"error": ...} in English: say it the API's way.
+            return Response(
+                {
+                    "detail": _(
+                        "This login already has %(count)s live API tokens: log one out (POST /api/v1/auth/logout/) "
+                        "or wait for one to expire."
+                    )
+                    % {"count": knox_settings.TOKEN_LIMIT_PER_USER}
+                },
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        return response
 
 
 class TokenRevokeView(KnoxLogoutView):

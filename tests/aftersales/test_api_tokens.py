@@ -109,3 +109,18 @@ def test_saving_a_user_without_changing_the_password_keeps_the_tokens(demo):
 def test_an_old_forever_token_no_longer_works(demo):
     token = Token.objects.create(user=get_user_model().objects.get(username="store1"))
     assert client_with(token.key).get("/api/v1/stores/").status_code == 401
+
+
+@pytest.mark.django_db
+def test_a_login_holding_too_many_live_tokens_is_told_how_to_free_one(demo):
+    from knox.settings import knox_settings
+
+    user = get_user_model().objects.get(username="store1")
+    for _ in range(knox_settings.TOKEN_LIMIT_PER_USER):
+        AuthToken.objects.create(user=user)
+    response = APIClient().post("/api/v1/auth/token/", {"username": "store1", "password": DEMO_PASSWORD}, format="json")
+    assert response.status_code == 403
+    assert "/api/v1/auth/logout/" in response.json()["detail"]
+    # an expired token does not count
+    AuthToken.objects.filter(user=user).update(expiry=timezone.now() - dt.timedelta(seconds=1))
+    assert works(login())
