@@ -122,9 +122,11 @@ class LotRecordResultForm(BootstrapMixin, forms.Form):
         initial=[value for value, _label in ITEMS_CHECKED[:4]],
     )  # fmt: skip
     notes = NoNulCharField(label=_("Notes"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    photos = TemporaryUploadField(label=_("Photos of the defects"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["photos"].owner = user
         codes = [("", "—")] + [(code.code, str(code)) for code in DefectCode.objects.filter(active=True)]
         for row in range(1, DEFECT_ROWS + 1):
             # Added after BootstrapMixin styled the declared fields: styled here.

@@ -12,6 +12,7 @@ always lists the same cartons. The verdict is computed: accepted when every clas
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import math
 import random
@@ -19,11 +20,13 @@ from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aftersales.files import upload_content_type
 from aftersales.fsm import TransitionStateConflict, fire
 from aftersales.notifications import notify
 from aftersales.roles import Role
@@ -31,7 +34,7 @@ from aftersales.services import sequence_take
 from aftersales.validation import reject_nul_bytes
 from inspection import aql, permissions, switching
 from inspection.choices import DefectClass, Disposition, LotState
-from inspection.models import IncomingLot, LotDefect, SampleInspection
+from inspection.models import IncomingLot, LotDefect, LotPhoto, SampleInspection
 from suppliers.choices import InspectionSeverity
 from suppliers.models import Category, DefectCode, Style, Supplier
 
@@ -231,15 +234,28 @@ def verdict(plan: dict, found: dict[str, int]) -> bool:
     return all(found.get(defect_class, 0) <= entry["accept"] for defect_class, entry in plan.items())
 
 
+def _checked_photo(name: str, content: bytes) -> tuple[str, bytes, str]:
+    """A defect photo, checked by its bytes (``aftersales.files.upload_content_type``): photos only."""
+    try:
+        content_type = upload_content_type(content)
+    except ValidationError:
+        content_type = None
+    if content_type is None or not content_type.startswith("image/"):
+        raise ValidationError({"photos": [_("%(name)s is not a photo (JPEG, PNG, GIF or WebP).") % {"name": name}]})
+    return (name or "photo")[-200:], content, content_type
+
+
 def incominglot_record_result(
-    *, user, lot: IncomingLot, defects, items_checked, notes: str = "", photos: Iterable = ()
+    *, user, lot: IncomingLot, defects, items_checked, notes: str = "", photos: Iterable[tuple[str, bytes]] = ()
 ) -> IncomingLot:
     """The technician records what the sample showed; the state becomes accepted or rejected by the plan.
 
-    The original inspection (round 1) then feeds the supplier's switching rules.
+    Photos of the defects are ``(name, bytes)`` pairs, checked by their bytes. The original inspection
+    (round 1) then feeds the supplier's switching rules.
     """
     now = timezone.now()
     state: dict = {}
+    photos = list(photos)
     arguments: dict = {}  # filled by ``check``, which ``fire`` runs before the transition
 
     def check(row: IncomingLot) -> None:
@@ -255,6 +271,7 @@ def incominglot_record_result(
             found[defect_class] += quantity
         state["found"], state["accepted"], state["notes"] = found, verdict(inspection.plan, found), text
         state["inspection"] = inspection
+        state["photos"] = [_checked_photo(name, content) for name, content in photos]
         arguments["accepted"] = state["accepted"]
 
     with transaction.atomic():
@@ -265,7 +282,16 @@ def incominglot_record_result(
             user=user,
             before=check,
             arguments=arguments,
-            payload={"defects": defects, "items_checked": items_checked},
+            payload={
+                "defects": [
+                    {**item, "defect_code": str(item.get("defect_code", ""))} if isinstance(item, dict) else str(item)
+                    for item in defects
+                ]
+                if isinstance(defects, list | tuple)
+                else str(defects),
+                "items_checked": items_checked,
+                "photos": [name for name, _content in photos],
+            },
         )
         inspection = state["inspection"]
         LotDefect.objects.bulk_create(
@@ -280,8 +306,17 @@ def incominglot_record_result(
                 plan=inspection.plan, found=state["found"], accepted=state["accepted"], level=inspection.level
             )
         inspection.save()
-        for photo in photos:
-            photo.inspection = inspection
+        for name, content, content_type in state["photos"]:
+            photo = LotPhoto(
+                inspection=inspection,
+                original_name=name,
+                content_type=content_type,
+                size=len(content),
+                sha256=hashlib.sha256(content).hexdigest(),
+                uploaded_by=user,
+            )
+            photo.file.save("upload", ContentFile(content), save=False)
+            photo.full_clean()
             photo.save()
         if inspection.round == 1 and supplier.inspection_severity == inspection.severity:
             switching.apply_rules(supplier)

@@ -22,7 +22,9 @@ from aftersales.exports import Column
 from aftersales.fsm import TransitionError
 from aftersales.models import TransitionLog
 from aftersales.roles import has_role_permission
+from aftersales.services import temporary_upload_claim
 from aftersales.ui.views import ScopedListView, TransitionViewMixin, transition_actions
+from aftersales.uploads import temporary_uploads_in
 from cases.choices import ReturnState
 from cases.models import Return
 from cases.views import ReturnQueueView
@@ -247,6 +249,10 @@ class IncomingLotTransitionView(TransitionViewMixin, View):
     def get_object(self):
         return incominglot_get(self.request.user, self.kwargs["pk"])
 
+    def get_form_kwargs(self, name: str, obj) -> dict:
+        # Photos uploaded on selection belong to the technician: only they can claim them.
+        return {"user": self.request.user} if name == "record_result" else {}
+
     def detail_url(self, obj) -> str:
         return reverse("inspection:incominglot_detail", args=[obj.pk])
 
@@ -262,9 +268,13 @@ class IncomingLotTransitionView(TransitionViewMixin, View):
             incoming.incominglot_start_inspection(user=user, lot=obj)
             return _("Inspection started: open the cartons listed.")
         if name == "record_result":
+            limit = settings.AFTERSALES_MAX_UPLOAD_BYTES
+            photos = [(upload.name or "", upload.read(limit + 1)) for upload in data["photos"] or []]
             lot = incoming.incominglot_record_result(
-                user=user, lot=obj, defects=data["defects"], items_checked=data["items_checked"], notes=data["notes"]
-            )
+                user=user, lot=obj, defects=data["defects"], items_checked=data["items_checked"], notes=data["notes"],
+                photos=photos,
+            )  # fmt: skip
+            temporary_upload_claim(user=user, uploads=temporary_uploads_in(data["photos"] or []))
             if lot.state == LotState.ACCEPTED:
                 return _("Accepted: logistics may release the lot.")
             return ("warning", _("Rejected: QA reviews the lot."))

@@ -261,3 +261,47 @@ def test_the_score_resets_after_a_lot_not_accepted(demo):
     assert switching_status(supplier).score == 0
     inspect(register())
     assert switching_status(supplier).score == 3
+
+
+def png_bytes() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_photos_of_the_defects_are_kept_and_printed_on_the_report(demo):
+    import subprocess
+    import tempfile
+
+    from inspection.documents import inspection_report_freeze
+    from inspection.incoming import incominglot_record_result
+
+    lot = incominglot_start_inspection(user=user("tech1"), lot=register())
+    lot = incominglot_record_result(
+        user=user("tech1"), lot=lot, items_checked=["外观"], photos=[("seam.png", png_bytes())],
+        defects=[{"defect_class": "major", "defect_code": "D01", "quantity": 8}],
+    )  # fmt: skip
+    inspection = lot.current_inspection
+    assert [photo.original_name for photo in inspection.photos.all()] == ["seam.png"]
+    inspection = inspection_report_freeze(inspection.pk)
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(inspection.report_pdf.open("rb").read())
+        handle.flush()
+        images = subprocess.run(["pdfimages", "-list", handle.name], capture_output=True, text=True, check=True).stdout
+    assert len(images.strip().splitlines()) >= 3  # header, rule, the photo
+
+
+def test_a_file_that_is_not_a_photo_is_refused_and_records_nothing(demo):
+    from inspection.incoming import incominglot_record_result
+
+    lot = incominglot_start_inspection(user=user("tech1"), lot=register())
+    before = snapshot(lot)
+    with pytest.raises(ValidationError) as error:
+        incominglot_record_result(user=user("tech1"), lot=lot, items_checked=["外观"], defects=[],
+                                  photos=[("notes.txt", b"plain text")])  # fmt: skip
+    assert "photos" in error.value.message_dict
+    assert snapshot(lot) == before
