@@ -20,7 +20,8 @@ from suppliers.models import Style
 
 def return_list(user) -> QuerySet[Return]:
     """Returns the user may see, with what a list row shows (store, style) joined in."""
-    return Return.objects.visible_to(user).select_related("store", "style")
+    # A recall's unit asks its recall unit (the recalls app's reverse one-to-one) whether it may come back.
+    return Return.objects.visible_to(user).select_related("store", "style", "recall_unit")
 
 
 def return_get(user, pk) -> Return:

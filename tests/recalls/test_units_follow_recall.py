@@ -216,3 +216,23 @@ def test_the_migration_moves_units_left_received_where_their_outcome_says(demo):
     steps = TransitionLog.objects.for_object(moved[scrapped]).values_list("transition", "actor")
     assert list(steps) == [("ship_to_supplier", None), ("scrap_at_supplier", None)]
     assert moved[scrapped].inspected_at is not None and moved[scrapped].verdict == "unrepairable"
+
+
+@pytest.mark.django_db
+def test_a_list_of_recall_units_at_the_supplier_costs_the_same_few_queries(api_as, demo):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # Given a recall's units at the supplier
+    recall_at_supplier(count=4)
+    client = api_as("tech1")
+    # When the returns list is read at 1 and at 4 rows a page
+    counts = []
+    for size in (1, 4):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"/api/v1/returns/?state=at_supplier&page_size={size}")
+        assert len(response.json()["results"]) == size
+        assert response.json()["results"][0]["available_transitions"] == []
+        counts.append(len(queries))
+    # Then both cost the same: whether a unit may come back is not asked row by row
+    assert counts[0] == counts[1], counts
