@@ -6,14 +6,17 @@ per test process, committed, when the test database is created; each test runs i
 back, so what one test changes no other sees. A test that does not ask for ``demo`` has the demo's rows deleted
 inside that transaction and starts from the database as migrations left it (``tests/support/demo.py``).
 
-Tests on committed data (``transaction=True``, ``live_server``, a Celery worker, threads) end with Django's
-flush; the demo is loaded again before the next test (``pytest_runtest_teardown`` below).
+Tests on committed data (``transaction=True``, ``live_server``, a Celery worker, threads) cannot be rolled back:
+instead of Django's flush (which empties every table) they end by putting back the tables as the demo's loading
+left them (``DemoData.restore``, ``_restore_instead_of_flush`` below). One the copy does not fit still gets the
+flush, and the demo is loaded again before the next test (``pytest_runtest_teardown`` below).
 """
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
-from knox.models import AuthToken
+from django.test import TransactionTestCase
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests.support.demo import DEMO, seed_demo
@@ -24,6 +27,8 @@ pytest_plugins = [
     # The real Celery worker of the PostgreSQL + Redis pass (skipped on SQLite).
     "tests.celery_worker",
     "tests.fixtures.chargebacks",
+    # The demo's full history, seeded once for the tests that check it.
+    "tests.fixtures.demo_history",
 ]
 
 
@@ -33,19 +38,39 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         DEMO.load()
     DEMO.blocker = django_db_blocker
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(TransactionTestCase, "_fixture_teardown", _restore_instead_of_flush)
+        yield
+
+
+FLUSH = TransactionTestCase._fixture_teardown
+
+
+def _restore_instead_of_flush(test_case: TransactionTestCase) -> None:
+    """The end of a test on committed data: the demo's tables put back as loaded, or (when that does not fit) the
+    flush, after which ``pytest_runtest_teardown`` loads the demo again."""
+    fits = (
+        DEMO.committed is not None
+        and test_case.available_apps is None
+        and not test_case.serialized_rollback
+        and set(test_case._databases_names(include_mirrors=False)) == {connection.alias}
+        and not connection.in_atomic_block
+    )
+    if fits:
+        DEMO.restore()
+    else:
+        DEMO.loaded = False  # the flush empties every table
+        FLUSH(test_case)
 
 
 @pytest.fixture(autouse=True)
 def _demo_only_when_asked(request):
-    """A test that uses the database but not ``demo`` sees no demo rows; one on committed data reloads them after."""
+    """A test that uses the database but not ``demo`` sees no demo rows (on committed data, until its end)."""
     marker = request.node.get_closest_marker("django_db")
     names = request.fixturenames
     if not (marker or "_django_db_helper" in names or "live_server" in names):
         return
     request.getfixturevalue("_django_db_helper")
-    committed = not connection.in_atomic_block  # TransactionTestCase: no test transaction, a flush at the end
-    if committed:
-        DEMO.loaded = False  # the flush at the end of this test empties every table
     if "demo" not in names:
         DEMO.hide()
         request.node.stash[DEMO_HIDDEN] = True
@@ -89,8 +114,8 @@ def api_as(demo_user):
 
     def make(username: str) -> APIClient:
         client = APIClient()
-        _, token = AuthToken.objects.create(user=demo_user(username))
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        token, _ = Token.objects.get_or_create(user=demo_user(username))
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
         return client
 
     return make

@@ -50,8 +50,8 @@ def test_sync_roles_reverts_a_permission_granted_by_hand():
 
 
 @pytest.mark.django_db
-def test_seed_demo_twice_leaves_the_same_rows():
-    # given the demo brand was seeded
+def test_seed_demo_twice_leaves_the_same_rows(demo_history):
+    # given the demo brand was seeded with its history (shared: tests/fixtures/demo_history.py), and again
     call_command("seed_demo", "--password", "demo12345", stdout=StringIO())
     first = snapshot()
     # when seeding again
@@ -61,9 +61,9 @@ def test_seed_demo_twice_leaves_the_same_rows():
 
 
 @pytest.mark.django_db
-def test_seed_demo_creates_the_contract_logins_and_codes():
-    out = StringIO()
-    call_command("seed_demo", "--password", "another-pass-1", stdout=out)
+def test_seed_demo_creates_the_contract_logins_and_codes(demo_history):
+    # given seed_demo --password another-pass-1 ran on an empty database (shared: tests/fixtures/demo_history.py)
+    out = demo_history.output
     User = get_user_model()
     expected_roles = {
         "store1": {"store_staff"},
@@ -89,7 +89,7 @@ def test_seed_demo_creates_the_contract_logins_and_codes():
     assert User.objects.get(username="region1").region_memberships.get().region.code == "R01"
     assert User.objects.get(username="supplier1").supplier_memberships.get().supplier.code == "SUP01"
     # the logins are printed so a newcomer can use them
-    assert "store1" in out.getvalue() and "another-pass-1" in out.getvalue()
+    assert "store1" in out and "another-pass-1" in out
 
 
 @pytest.mark.django_db

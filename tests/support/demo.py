@@ -9,8 +9,13 @@ creates every foreign key ``DEFERRABLE INITIALLY DEFERRED`` (SQLite and PostgreS
 only point at each other or at rows that were there before, so the order of the deletes does not matter and the
 end-of-test constraint check passes.
 
-A test on committed data (``transaction=True``, ``live_server``, a Celery worker, threads) ends with Django's
-flush, which empties every table; ``tests/conftest.py`` then loads the demo again before the next test.
+A test on committed data (``transaction=True``, ``live_server``, a Celery worker, threads) cannot be rolled back.
+Django would end it with its flush (``TRUNCATE`` of every table on PostgreSQL: seconds there), after which the
+demo had to be seeded again. Instead ``load()`` keeps a copy of every non-empty table as it left them (the
+migrations' rows and the demo's, a few hundred rows), and ``restore()`` puts exactly that back in one transaction:
+the tables that have rows are emptied with ``DELETE`` and the copy is written back (PostgreSQL ``COPY``, SQLite
+``INSERT``), about a tenth of a second. ``tests/conftest.py`` uses it in place of the flush; a test the copy does
+not fit (``available_apps``, ``serialized_rollback``, other databases) still gets Django's flush and a new seeding.
 """
 
 from __future__ import annotations
@@ -50,6 +55,8 @@ class DemoData:
     marks: list[TableMark] = field(default_factory=list)
     # SQLite's AUTOINCREMENT counters before seeding, so a test without the demo numbers its rows as before.
     sqlite_sequences: dict[str, int] = field(default_factory=dict)
+    # Every non-empty table as load() left it, committed, for restore() (None until loaded).
+    committed: list[TableCopy] | None = None
 
     def load(self) -> None:
         """Seed the demo brand (committed) and remember which rows are the demo's."""
@@ -70,18 +77,21 @@ class DemoData:
                 )
         self.marks = grown
         self.sqlite_sequences = {mark.table: sequences.get(mark.table) for mark in grown}
+        self.committed = copy_tables()
         self.loaded = True
+
+    def restore(self) -> None:
+        """Put every table back as ``load()`` left it (committed): what a test on committed data changed is gone.
+
+        Empties each table that has rows now or had rows then (``DELETE``, in one transaction: the foreign keys are
+        checked at its end) and writes the copy back with the same keys. PostgreSQL's sequences keep counting, as
+        after Django's flush; SQLite's AUTOINCREMENT counters are put back too (they are a table there).
+        """
+        write_tables(self.committed)
 
     def hide(self) -> None:
         """Delete the rows seeding added (in the caller's transaction, or committed when there is none)."""
-        # The transition log refuses DELETE on PostgreSQL (a trigger, aftersales.models.TransitionLog): these are
-        # the demo's own rows, deleted inside the test's rolled-back transaction, so the trigger steps aside here.
-        bypass = (
-            pgtrigger.ignore("aftersales.TransitionLog:transitionlog_append_only")
-            if connection.vendor == "postgresql"
-            else contextlib.nullcontext()
-        )
-        with bypass, transaction.atomic(), connection.cursor() as cursor:
+        with _log_deletes_allowed(), transaction.atomic(), connection.cursor() as cursor:
             for mark in self.marks:
                 table = connection.ops.quote_name(mark.table)
                 if mark.max_pk is None:
@@ -98,8 +108,43 @@ class DemoData:
                         cursor.execute("UPDATE sqlite_sequence SET seq = %s WHERE name = %s", [value, name])
 
 
+@dataclass(frozen=True)
+class TableCopy:
+    """One table's rows: PostgreSQL ``COPY`` text, or SQLite's stored values (read past the type converters)."""
+
+    table: str
+    columns: tuple[str, ...]
+    data: bytes | list[tuple]
+
+    @classmethod
+    def read(cls, cursor, table: str) -> TableCopy | None:
+        quote = connection.ops.quote_name
+        cursor.execute(f"SELECT * FROM {quote(table)} WHERE 1 = 0")  # noqa: S608 - names from the registry
+        columns = tuple(column[0] for column in cursor.description)
+        names = ", ".join(quote(column) for column in columns)
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {quote(table)} ({names}) TO STDOUT") as copy:
+                data = b"".join(bytes(block) for block in copy)
+        else:
+            # Unary plus returns each value as stored: no declared-type converter turns it into a Python object.
+            cursor.execute(f"SELECT {', '.join(f'+{quote(c)}' for c in columns)} FROM {quote(table)}")  # noqa: S608
+            data = cursor.fetchall()
+        return cls(table, columns, data) if data else None
+
+    def write(self, cursor) -> None:
+        quote = connection.ops.quote_name
+        names = ", ".join(quote(column) for column in self.columns)
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {quote(self.table)} ({names}) FROM STDIN") as copy:
+                copy.write(self.data)
+        else:
+            marks = ", ".join("%s" for _ in self.columns)
+            cursor.executemany(f"INSERT INTO {quote(self.table)} ({names}) VALUES ({marks})", self.data)  # noqa: S608
+
+
 DEMO = DemoData()
 SENTINEL_LOGIN = "store1"  # a demo login: when it exists, the demo is in the database
+SQLITE_SEQUENCE = "sqlite_sequence"  # SQLite's AUTOINCREMENT counters, one row per table
 
 
 def seed_demo() -> None:
@@ -141,6 +186,53 @@ def _table_marks() -> list[TableMark]:
                 max_pk, rows = None, cursor.fetchone()[0]
             marks.append(TableMark(table, pk_column, integer_pk, max_pk if integer_pk else None, rows))
     return marks
+
+
+def copy_tables() -> list[TableCopy]:
+    """A copy of every non-empty table Django manages (and SQLite's AUTOINCREMENT counters, a table there)."""
+    tables = sorted(connection.introspection.django_table_names(only_existing=True, include_views=False))
+    if connection.vendor == "sqlite":
+        tables.append(SQLITE_SEQUENCE)  # last: write_tables() writes it after the tables whose counters it holds
+    with connection.cursor() as cursor:
+        copies = [TableCopy.read(cursor, table) for table in tables]
+    return [copy for copy in copies if copy is not None]
+
+
+def write_tables(copies: list[TableCopy]) -> None:
+    """Make every table Django manages hold exactly these rows (in the caller's transaction, or committed)."""
+    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+    with _log_deletes_allowed(), transaction.atomic(), connection.cursor() as cursor:
+        emptied = _tables_with_rows(cursor, tables) | {copy.table for copy in copies}
+        for table in sorted(emptied):
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")  # noqa: S608 - registry names
+        for copy in copies:
+            if copy.table == SQLITE_SEQUENCE:
+                # Last in the copy: the rows written above moved SQLite's counters; put them back as they were.
+                cursor.execute(f"DELETE FROM {SQLITE_SEQUENCE}")  # noqa: S608 - SQLite's own table
+            copy.write(cursor)
+
+
+def _log_deletes_allowed():
+    """The transition log refuses DELETE on PostgreSQL (a trigger, ``aftersales.models.TransitionLog``); the demo's
+    hiding (inside the test's rolled-back transaction) and ``restore()`` (the suite's own reset, in place of the
+    flush's TRUNCATE) delete its rows on purpose, so the trigger steps aside for them."""
+    if connection.vendor == "postgresql":
+        return pgtrigger.ignore("aftersales.TransitionLog:transitionlog_append_only")
+    return contextlib.nullcontext()
+
+
+def _tables_with_rows(cursor, tables: list[str]) -> set[str]:
+    """Which of these tables hold at least one row (one query)."""
+    quote = connection.ops.quote_name
+    probes = " UNION ALL ".join(
+        f"SELECT {index} FROM (SELECT 1 FROM {quote(table)} LIMIT 1) probe{index}"  # noqa: S608
+        for index, table in enumerate(tables)
+    )
+    cursor.execute(probes)
+    found = {tables[index] for (index,) in cursor.fetchall()}
+    if connection.vendor == "sqlite":
+        found.add(SQLITE_SEQUENCE)
+    return found
 
 
 def _sqlite_sequences() -> dict[str, int]:
