@@ -39,7 +39,7 @@ def test_a_scanned_hang_tag_ticks_its_unit_on_the_receiving_page(page, live_serv
     shipment = services.shipment_create(
         user=store1, direction=ShipmentDirection.TO_CENTER, store=store, return_ids=[item.pk for item in items]
     )
-    services.shipment_dispatch(user=store1, shipment=shipment, carrier="顺丰", tracking_no="SF-E2E-TAG")
+    services.shipment_dispatch(user=store1, shipment=shipment, carrier="顺丰", tracking_no="SF1234567890123")
 
     # When store1 prints the hang tags from the first unit's page
     login(page, "store1")
