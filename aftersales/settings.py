@@ -438,18 +438,6 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(minute="30", hour="2", day_of_month="1"),
         "options": {"expires": 7 * 24 * 3600},
     },
-    # Service-desk SLA alerts (due soon, breached), once per case, clock and level.
-    "service-case-sla-alerts": {
-        "task": "servicedesk.tasks.service_case_sla_alerts_task",
-        "schedule": crontab(minute="*/15"),
-        "options": {"expires": 14 * 60},
-    },
-    # Contact data of customers with no open case after the retention period.
-    "customer-retention-purge": {
-        "task": "servicedesk.tasks.customer_retention_purge_task",
-        "schedule": crontab(minute="30", hour="2", day_of_month="1"),
-        "options": {"expires": 7 * 24 * 3600},
-    },
     # For the month before (the task's default period).
     "monthly-reports": {
         "task": "reports.tasks.monthly_build_task",
@@ -529,26 +517,8 @@ AFTERSALES_SLA_DUE_SOON_PERCENT = env_int("AFTERSALES_SLA_DUE_SOON_PERCENT", 75,
 AFTERSALES_SERVICE_DESK_LEADS = env_list("AFTERSALES_SERVICE_DESK_LEADS", [])
 # Contact data of customers with no open case is anonymised after this many months (monthly task).
 AFTERSALES_CUSTOMER_RETENTION_MONTHS = env_int("AFTERSALES_CUSTOMER_RETENTION_MONTHS", 36, minimum=1)
-# Service-desk clocks: "clock" hours, or "china_working_time" (working hours on China's working days: public
-# holidays skipped, make-up working days counted, from chinese-calendar); servicedesk/sla.py.
-AFTERSALES_SLA_CALENDAR = env_str("AFTERSALES_SLA_CALENDAR", "clock")
-if AFTERSALES_SLA_CALENDAR not in ("clock", "china_working_time"):
-    raise ImproperlyConfigured("AFTERSALES_SLA_CALENDAR must be 'clock' or 'china_working_time'.")
-AFTERSALES_SLA_WORKDAY_HOURS = tuple(env_int_list("AFTERSALES_SLA_WORKDAY_HOURS", [9, 18], minimum=0))
-_WORKDAY_START, _WORKDAY_END = (AFTERSALES_SLA_WORKDAY_HOURS + (0, 0))[:2]
-if len(AFTERSALES_SLA_WORKDAY_HOURS) != 2 or not _WORKDAY_START < _WORKDAY_END <= 24:
-    raise ImproperlyConfigured("AFTERSALES_SLA_WORKDAY_HOURS must be two hours, start before end (9,18).")
-# A clock is "due soon" from this share of its span (domain.md: 75 %).
-AFTERSALES_SLA_DUE_SOON_PERCENT = env_int("AFTERSALES_SLA_DUE_SOON_PERCENT", 75, minimum=1, maximum=99)
-# Who hears of SLA breaches besides the case's owner (usernames); empty: every hotline agent.
-AFTERSALES_SERVICE_DESK_LEADS = env_list("AFTERSALES_SERVICE_DESK_LEADS", [])
-# Contact data of customers with no open case is anonymised after this many months (monthly task).
-AFTERSALES_CUSTOMER_RETENTION_MONTHS = env_int("AFTERSALES_CUSTOMER_RETENTION_MONTHS", 36, minimum=1)
 AFTERSALES_AUDIT_SAMPLE_PERCENT = env_int("AFTERSALES_AUDIT_SAMPLE_PERCENT", 10, minimum=1, maximum=100)
 AFTERSALES_MAX_UPLOAD_BYTES = env_int("AFTERSALES_MAX_UPLOAD_MB", 10, minimum=1) * 1024 * 1024
-# The largest photo in pixels (a phone camera takes 12-50 MP); a larger one, or a small file claiming huge
-# dimensions (a decompression bomb), is refused with a 400 before it is decoded.
-AFTERSALES_MAX_IMAGE_PIXELS = env_int("AFTERSALES_MAX_IMAGE_MEGAPIXELS", 40, minimum=1) * 1_000_000
 # The customer's status page (customerview): how long its link works after the unit is collected, and how many
 # requests (per minute) and wrong links (per hour) one client address may make before it is refused with 429.
 AFTERSALES_STATUS_LINK_DAYS = env_int("AFTERSALES_STATUS_LINK_DAYS", 30, minimum=1)
