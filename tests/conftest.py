@@ -16,7 +16,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import TransactionTestCase
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from tests.support.demo import DEMO, seed_demo
@@ -114,8 +114,8 @@ def api_as(demo_user):
 
     def make(username: str) -> APIClient:
         client = APIClient()
-        token, _ = Token.objects.get_or_create(user=demo_user(username))
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        _, token = AuthToken.objects.create(user=demo_user(username))
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
         return client
 
     return make
