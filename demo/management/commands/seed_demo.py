@@ -11,6 +11,7 @@ from django.db import transaction
 from aftersales.roles import sync_roles
 from demo import data as demo_data
 from demo.history import history_build
+from demo.incoming_history import incoming_history_build
 from demo.servicedesk_history import servicedesk_history_build
 from inspection.services import defectcode_upsert
 from repairs.models import SparePart
@@ -127,6 +128,10 @@ class Command(BaseCommand):
 
     def _history(self) -> None:
         """Three months of returns in every state, made through the services (skipped when Returns exist)."""
+        # The incoming lots first: the month end that history_build runs reports on them.
+        lots = incoming_history_build()
+        if not lots.skipped:
+            self.stdout.write(f"Demo incoming inspection: {lots.lots} incoming lots.")
         summary = history_build()
         desk = servicedesk_history_build()
         if not desk.skipped:
