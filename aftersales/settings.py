@@ -404,6 +404,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(minute="15", hour="8"),
         "options": {"expires": 6 * 3600},
     },
+    # A supplier rework past its promised return date 返修逾期, told to the technicians once per unit.
+    "supplier-rework-overdue": {
+        "task": "inspection.tasks.supplier_rework_overdue_task",
+        "schedule": crontab(minute="20", hour="8"),
+        "options": {"expires": 6 * 3600},
+    },
     # Low spare-part stock per location, once per part and location until it recovers.
     "low-stock-alerts": {
         "task": "repairs.tasks.low_stock_alerts_task",

@@ -42,6 +42,14 @@ class InspectionConfig(AppConfig):
             permission="inspection.view_severityswitch",
         ),
         MenuItem(
+            "inspection:rework_list",
+            "incoming",
+            30,
+            _("Supplier rework"),
+            permission="inspection.view_inspectionreport",
+            roles=("supplier_user", "technician"),
+        ),
+        MenuItem(
             "inspection:inspection_queue",
             "center",
             20,

@@ -40,3 +40,12 @@ class SwitchRule(models.TextChoices):
     REDUCED_REJECTED = "reduced_rejected", _("A lot not accepted under reduced (9.3.4)")
     DISCONTINUED = "discontinued", _("5 lots not accepted under tightened: inspection discontinued (9.4)")
     RESUMED = "resumed", _("Resumed on tightened by QA after corrective action (9.4)")
+
+
+class ReworkAnswer(models.TextChoices):
+    """The supplier's answer to a ``supplier_rework`` verdict 返修确认: asked → agreed (with its date) or declined."""
+
+    NOT_ASKED = "not_asked", _("Not asked")
+    REQUESTED = "requested", _("Awaiting the supplier")
+    AGREED = "agreed", _("Agreed by the supplier")
+    DECLINED = "declined", _("Declined by the supplier")

@@ -180,3 +180,17 @@ class SupplierDecisionForm(BootstrapMixin, forms.Form):
     """QA's switching decisions need a reason (resuming: the corrective action and the order it answers)."""
 
     reason = NoNulCharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AgreeReworkForm(BootstrapMixin, forms.Form):
+    """The supplier agrees to rework the unit 经工厂同意: the date it will be back (the service checks the past)."""
+
+    promised_date = forms.DateField(
+        label=_("Promised return date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+
+class DeclineReworkForm(BootstrapMixin, forms.Form):
+    """The supplier declines the rework: why."""
+
+    reason = NoNulCharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))

@@ -12,10 +12,11 @@ from django.utils.translation import pgettext_lazy
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from aftersales.models import ScopedQuerySet, StoredFile, TimeStampedModel
-from cases.choices import Verdict
+from aftersales.scoping import scope_for
+from cases.choices import ReturnState, Verdict
 from cases.models import Return
 from inspection import permissions
-from inspection.choices import DefectClass, Disposition, LotState, SwitchRule
+from inspection.choices import DefectClass, Disposition, LotState, ReworkAnswer, SwitchRule
 from suppliers.choices import InspectionSeverity, Responsibility
 
 
@@ -23,10 +24,17 @@ class InspectionReportQuerySet(ScopedQuerySet):
     """Scoped through its Return: the store's, the region's, and a supplier's own charged units."""
 
     def visible_to(self, user):
-        return self.filter(return_item__in=Return.objects.visible_to(user).values("pk"))
+        visible = self.filter(return_item__in=Return.objects.visible_to(user).values("pk"))
+        scope = scope_for(user) if getattr(user, "is_authenticated", False) else None
+        if scope is not None and not scope.everything and scope.supplier_ids:
+            # A supplier also sees the rework requests 返修 on its own styles, whoever is responsible.
+            visible = visible | self.filter(
+                verdict=Verdict.SUPPLIER_REWORK, return_item__style__supplier__in=sorted(scope.supplier_ids)
+            )
+        return visible
 
 
-class InspectionReport(TimeStampedModel):
+class InspectionReport(ConcurrentTransitionMixin, TimeStampedModel):
     """An inspection report 鉴定报告 of one Return: defect codes, verdict, responsibility 责任方, notes, photos.
 
     Created only by firing the Return's ``inspect``; one per Return.
@@ -55,6 +63,23 @@ class InspectionReport(TimeStampedModel):
         help_text=_("Who at the supplier agreed to rework the unit, and how."),
     )
     supplier_promised_date = models.DateField(_("supplier's promised return date"), null=True, blank=True)
+    rework_answer = FSMField(
+        _("supplier's answer"),
+        max_length=20,
+        choices=ReworkAnswer.choices,
+        default=ReworkAnswer.NOT_ASKED,
+        protected=True,
+    )
+    rework_answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    rework_answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    rework_decline_reason = models.TextField(_("reason for declining"), max_length=2000, blank=True)
 
     objects = InspectionReportQuerySet.as_manager()
 
@@ -71,6 +96,25 @@ class InspectionReport(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.return_item} {self.get_verdict_display()}"
+
+    def unit_at_supplier(self) -> bool:
+        return self.return_item.state == ReturnState.AT_SUPPLIER
+
+    @transition(field=rework_answer, source=ReworkAnswer.REQUESTED, target=ReworkAnswer.AGREED,
+                conditions=[unit_at_supplier], permission=permissions.is_supplier_of_rework)  # fmt: skip
+    def agree_rework(self, promised_date, by, at) -> None:
+        """The supplier agrees to rework the unit 经工厂同意 and promises its return date."""
+        self.supplier_promised_date = promised_date
+        self.rework_answered_by = by
+        self.rework_answered_at = at
+
+    @transition(field=rework_answer, source=ReworkAnswer.REQUESTED, target=ReworkAnswer.DECLINED,
+                conditions=[unit_at_supplier], permission=permissions.is_supplier_of_rework)  # fmt: skip
+    def decline_rework(self, reason, by, at) -> None:
+        """The supplier declines the rework, with its reason; the center takes the unit back."""
+        self.rework_decline_reason = reason
+        self.rework_answered_by = by
+        self.rework_answered_at = at
 
 
 # --- Incoming sample inspection 成衣抽检 ---

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aftersales.roles import Role, roles_of
+from aftersales.scoping import scope_for
 
 
 def has_role(user, role: str) -> bool:
@@ -27,3 +28,10 @@ def is_qa(instance, user) -> bool:
 def is_production_vp(instance, user) -> bool:
     """生产副总 approves a concession 让步接收."""
     return has_role(user, Role.PRODUCTION_VP)
+
+
+def is_supplier_of_rework(report, user) -> bool:
+    """供应商: a user of the supplier whose style the reworked unit is answers the rework request."""
+    if not has_role(user, Role.SUPPLIER_USER):
+        return False
+    return report.return_item.style.supplier_id in scope_for(user).supplier_ids

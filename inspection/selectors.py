@@ -10,7 +10,7 @@ def inspectionreport_list(user) -> QuerySet[InspectionReport]:
     """Inspection reports 鉴定报告 of the Returns the user may see, with the Return, inspector and codes."""
     return (
         InspectionReport.objects.visible_to(user)
-        .select_related("return_item", "inspector")
+        .select_related("return_item__style", "inspector")
         .prefetch_related("defect_codes")
     )
 

@@ -17,6 +17,7 @@ from aftersales.validation import reject_nul_bytes
 from cases.choices import AttachmentKind, Verdict
 from cases.models import Return
 from cases.services import attachments_add
+from inspection.choices import ReworkAnswer
 from inspection.models import InspectionReport
 from repairs.services import repairticket_open
 from suppliers.choices import Responsibility
@@ -115,8 +116,11 @@ def return_inspect(
         notes=notes.strip(),
         supplier_agreement=supplier_agreement.strip() if verdict == Verdict.SUPPLIER_REWORK else "",
         supplier_promised_date=supplier_promised_date if verdict == Verdict.SUPPLIER_REWORK else None,
+        # A rework verdict asks the supplier, in its portal, to agree with its promised return date.
+        rework_answer=ReworkAnswer.REQUESTED if verdict == Verdict.SUPPLIER_REWORK else ReworkAnswer.NOT_ASKED,
     )
-    report.full_clean()
+    # The answer is set once here and then only by its transitions; validating it would assign it (protected).
+    report.full_clean(exclude=["rework_answer"])
     report.save()
     report.defect_codes.set(codes)
     if verdict == Verdict.REPAIRABLE:
@@ -124,3 +128,43 @@ def return_inspect(
     if photos:
         attachments_add(user=user, return_item=row, files=photos, kind=AttachmentKind.INSPECTION)
     return report
+
+
+def inspectionreport_agree_rework(*, user, report: InspectionReport, promised_date: dt.date | None) -> InspectionReport:
+    """The supplier agrees to rework the unit 经工厂同意, promising its return date (today or later)."""
+    now = timezone.now()
+
+    def check(row: InspectionReport) -> None:
+        if promised_date is None:
+            raise ValidationError({"promised_date": [_("Give the date the reworked unit will be back.")]})
+        if promised_date < timezone.localdate(now):
+            raise ValidationError({"promised_date": [_("The promised return date cannot be in the past.")]})
+
+    return fire(
+        report,
+        "agree_rework",
+        user=user,
+        before=check,
+        arguments={"promised_date": promised_date, "by": user, "at": now},
+        payload={"promised_date": promised_date},
+    )
+
+
+def inspectionreport_decline_rework(*, user, report: InspectionReport, reason: str) -> InspectionReport:
+    """The supplier declines the rework, saying why; the technicians take the unit back."""
+    now = timezone.now()
+    reason = (reason or "").strip()
+
+    def check(row: InspectionReport) -> None:
+        reject_nul_bytes(reason=reason)
+        if not reason:
+            raise ValidationError({"reason": [_("Say why the rework is declined.")]})
+
+    return fire(
+        report,
+        "decline_rework",
+        user=user,
+        before=check,
+        arguments={"reason": reason, "by": user, "at": now},
+        payload={"reason": reason},
+    )

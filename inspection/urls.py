@@ -5,6 +5,8 @@ from inspection import views
 app_name = "inspection"
 urlpatterns = [
     path("center/inspection/", views.InspectionQueueView.as_view(), name="inspection_queue"),
+    path("rework/", views.ReworkListView.as_view(), name="rework_list"),
+    path("rework/<int:pk>/", views.ReworkDetailView.as_view(), name="rework_detail"),
     path("incoming/", views.IncomingLotListView.as_view(), name="incominglot_list"),
     path("incoming/new/", views.IncomingLotRegisterView.as_view(), name="incominglot_register"),
     path("incoming/<int:pk>/", views.IncomingLotDetailView.as_view(), name="incominglot_detail"),

@@ -19,21 +19,23 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from aftersales.exports import Column
-from aftersales.fsm import TransitionError
+from aftersales.fsm import TransitionError, refusal
 from aftersales.models import TransitionLog
 from aftersales.roles import has_role_permission
 from aftersales.services import temporary_upload_claim
 from aftersales.ui.views import ScopedListView, TransitionViewMixin, transition_actions
 from aftersales.uploads import temporary_uploads_in
-from cases.choices import ReturnState
+from cases.choices import ReturnState, Verdict
 from cases.models import Return
 from cases.views import ReturnQueueView
 from inspection import incoming, switching
 from inspection import permissions as lot_permissions
-from inspection.choices import DefectClass, LotState
+from inspection.choices import DefectClass, LotState, ReworkAnswer
 from inspection.documents import incominglot_report_response
 from inspection.filters import IncomingLotFilter
 from inspection.forms import (
+    AgreeReworkForm,
+    DeclineReworkForm,
     IncomingLotRegisterForm,
     LotNoInputForm,
     LotRecordResultForm,
@@ -41,7 +43,15 @@ from inspection.forms import (
     SupplierDecisionForm,
 )
 from inspection.models import InspectionReport
-from inspection.selectors import incominglot_get, incominglot_list, severityswitch_list
+from inspection.selectors import (
+    incominglot_get,
+    incominglot_list,
+    inspectionreport_get,
+    inspectionreport_list,
+    severityswitch_list,
+)
+from inspection.services import inspectionreport_agree_rework as rework_agree
+from inspection.services import inspectionreport_decline_rework as rework_decline
 from inspection.services import return_inspect
 from stores.selectors import store_held
 from suppliers.models import Supplier
@@ -375,3 +385,75 @@ class IncomingLotReportView(LoginRequiredMixin, View):
     def get(self, request, pk: int):
         lot = incominglot_get(request.user, pk)
         return incominglot_report_response(lot, request.GET.get("round"))
+
+
+REWORK_FORMS = {"agree_rework": AgreeReworkForm, "decline_rework": DeclineReworkForm}
+
+
+class ReworkListView(LoginRequiredMixin, TemplateView):
+    """Supplier rework requests 返修: a supplier sees its own (awaiting its answer first), the center every one."""
+
+    template_name = "inspection/rework_list.html"
+
+    def get_context_data(self, **kwargs):
+        if not has_role_permission(self.request.user, "inspection.view_inspectionreport"):
+            raise PermissionDenied
+        context = super().get_context_data(**kwargs)
+        rows = (
+            inspectionreport_list(self.request.user)
+            .filter(verdict=Verdict.SUPPLIER_REWORK)
+            .select_related("return_item__style__supplier")
+            .order_by("-inspected_at", "-id")[:200]
+        )
+        rows = sorted(rows, key=lambda row: row.rework_answer != ReworkAnswer.REQUESTED)
+        context.update(rows=rows, title=_("Supplier rework"))
+        return context
+
+
+class ReworkDetailView(LoginRequiredMixin, View):
+    """One rework request: the unit, the verdict, and the supplier's agree (with its date) or decline (with why)."""
+
+    template_name = "inspection/rework_detail.html"
+
+    def get_report(self, pk: int):
+        report = inspectionreport_get(self.request.user, pk)
+        if report.verdict != Verdict.SUPPLIER_REWORK:
+            raise Http404
+        return report
+
+    def context(self, report, *, name: str = "", form=None, alert=None) -> dict:
+        names = [name for name in REWORK_FORMS if refusal(report, name, self.request.user) is None]
+        actions = [
+            {"name": key, "form": form if key == name and form is not None else REWORK_FORMS[key]()} for key in names
+        ]
+        return {"report": report, "actions": actions, "alert": alert, "title": report.return_item.number}
+
+    def get(self, request, pk: int):
+        return render(request, self.template_name, self.context(self.get_report(pk)))
+
+    def post(self, request, pk: int):
+        report = self.get_report(pk)
+        name = request.POST.get("action", "")
+        if name not in REWORK_FORMS:
+            raise Http404
+        refused = refusal(report, name, request.user)
+        if refused is not None:
+            context = self.context(report, alert=("danger", refused.message))
+            return render(request, self.template_name, context, status=refused.status)
+        form = REWORK_FORMS[name](request.POST)
+        if not form.is_valid():
+            return render(request, self.template_name, self.context(report, name=name, form=form), status=400)
+        try:
+            if name == "agree_rework":
+                rework_agree(user=request.user, report=report, promised_date=form.cleaned_data["promised_date"])
+            else:
+                rework_decline(user=request.user, report=report, reason=form.cleaned_data["reason"])
+        except TransitionError as error:
+            context = self.context(self.get_report(pk), alert=("danger", error.message))
+            return render(request, self.template_name, context, status=error.status)
+        except ValidationError as error:
+            for key, field_messages in error.message_dict.items():
+                form.add_error(key if key in form.fields else None, field_messages)
+            return render(request, self.template_name, self.context(report, name=name, form=form), status=400)
+        messages.success(request, _("Your answer was recorded."))
+        return HttpResponseRedirect(reverse("inspection:rework_detail", args=[report.pk]))

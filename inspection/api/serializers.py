@@ -27,18 +27,27 @@ class ReturnInspectionSerializer(serializers.ModelSerializer):
             "inspected_at",
             "supplier_agreement",
             "supplier_promised_date",
+            "rework_answer",
+            "rework_answered_at",
+            "rework_decline_reason",
         ]
         read_only_fields = fields
 
 
-class InspectionReportSerializer(ReturnInspectionSerializer):
+class InspectionReportSerializer(AvailableTransitionsMixin, ReturnInspectionSerializer):
     """An inspection report with the Return it judged (``/api/v1/inspections/``)."""
 
     return_id = serializers.IntegerField(source="return_item_id", read_only=True, min_value=1, max_value=MAX_ID)
     return_number = serializers.CharField(source="return_item.number", read_only=True)
 
     class Meta(ReturnInspectionSerializer.Meta):
-        fields = ["id", "return_id", "return_number", *ReturnInspectionSerializer.Meta.fields]
+        fields = [
+            "id",
+            "return_id",
+            "return_number",
+            *ReturnInspectionSerializer.Meta.fields,
+            "available_transitions",
+        ]
         read_only_fields = fields
 
 
@@ -59,6 +68,18 @@ class ReturnInspectInputSerializer(serializers.Serializer):
     notes = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
     supplier_agreement = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     supplier_promised_date = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class AgreeReworkInputSerializer(serializers.Serializer):
+    """The supplier agrees to rework the unit 经工厂同意: the date it will be back (today or later)."""
+
+    promised_date = serializers.DateField()
+
+
+class DeclineReworkInputSerializer(serializers.Serializer):
+    """The supplier declines the rework: why."""
+
+    reason = serializers.CharField(max_length=2000)
 
 
 class SamplingPlanQuerySerializer(serializers.Serializer):

@@ -11,6 +11,8 @@ from aftersales.fsm import TransitionForbidden
 from cases.api.serializers import ReturnSerializer
 from inspection import aql, incoming, permissions
 from inspection.api.serializers import (
+    AgreeReworkInputSerializer,
+    DeclineReworkInputSerializer,
     IncomingLotCreateInputSerializer,
     IncomingLotDetailSerializer,
     IncomingLotSerializer,
@@ -25,7 +27,7 @@ from inspection.api.serializers import (
 from inspection.documents import incominglot_report_response
 from inspection.filters import IncomingLotFilter, InspectionReportFilter
 from inspection.selectors import incominglot_get, incominglot_list, inspectionreport_get, inspectionreport_list
-from inspection.services import return_inspect
+from inspection.services import inspectionreport_agree_rework, inspectionreport_decline_rework, return_inspect
 
 
 @extend_schema_view(
@@ -40,6 +42,30 @@ class InspectionReportViewSet(ScopedWorkflowViewSet):
     serializer_class = InspectionReportSerializer
     filterset_class = InspectionReportFilter
     cursor_ordering = "-id"
+
+    @transition_schema(
+        AgreeReworkInputSerializer,
+        InspectionReportSerializer,
+        "Agree to rework the unit 经工厂同意, with the promised return date (the supplier)",
+    )
+    @action(detail=True, methods=["post"], url_path="agree_rework")
+    def agree_rework(self, request, pk=None):
+        report = self.get_object()
+        data = self.read_input(AgreeReworkInputSerializer, report, transition="agree_rework")
+        inspectionreport_agree_rework(user=request.user, report=report, promised_date=data["promised_date"])
+        return self.detail_response(report.pk)
+
+    @transition_schema(
+        DeclineReworkInputSerializer,
+        InspectionReportSerializer,
+        "Decline to rework the unit, with a reason (the supplier)",
+    )
+    @action(detail=True, methods=["post"], url_path="decline_rework")
+    def decline_rework(self, request, pk=None):
+        report = self.get_object()
+        data = self.read_input(DeclineReworkInputSerializer, report, transition="decline_rework")
+        inspectionreport_decline_rework(user=request.user, report=report, reason=data["reason"])
+        return self.detail_response(report.pk)
 
 
 # ``POST /api/v1/returns/{id}/inspect/``: an action of cases' ReturnViewSet (``self``), added to it by
