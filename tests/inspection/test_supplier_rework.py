@@ -132,7 +132,8 @@ def test_supplier_declines_with_a_reason(api_as, demo):
         f"/api/v1/inspections/{report.pk}/decline_rework/", {"reason": "  面料已停产，无法返修  "}, format="json"
     )
     assert response.status_code == 200, response.content
-    assert (response.json()["rework_answer"], response.json()["rework_decline_reason"]) == ("declined", "面料已停产，无法返修")
+    body = response.json()
+    assert (body["rework_answer"], body["rework_decline_reason"]) == ("declined", "面料已停产，无法返修")
     log = TransitionLog.objects.get(object_id=report.pk, transition="decline_rework")
     assert (log.source_state, log.target_state, log.actor.username) == ("requested", "declined", "supplier1")
 
