@@ -35,7 +35,7 @@ from inspection.services import inspectionreport_agree_rework, inspectionreport_
     retrieve=extend_schema(summary="An inspection report"),
 )
 class InspectionReportViewSet(ScopedWorkflowViewSet):
-    """Inspection reports 鉴定报告, read-only: they are written by a Return's ``inspect``."""
+    """Inspection reports 鉴定报告, written by a Return's ``inspect``; a supplier answers a rework request 返修."""
 
     selector = staticmethod(inspectionreport_list)
     getter = staticmethod(inspectionreport_get)
