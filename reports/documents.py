@@ -14,7 +14,7 @@ from aftersales.exports.xlsx import CNY_FORMAT, XlsxColumn, XlsxSheet, write_wor
 from aftersales.money import format_money
 from reports.choices import ReportKind
 from reports.models import ReportRun
-from suppliers.choices import Responsibility
+from suppliers.choices import InspectionSeverity, Responsibility
 
 # The stored documents are the center's paper: Chinese with an English gloss whatever the requester's language (like
 # the month-end forms), so their bytes never depend on who asked.
@@ -31,6 +31,16 @@ def responsibility_label(value: str) -> str:
     from aftersales.exports.pdf import label  # WeasyPrint loads only when a document is made
 
     return label(RESPONSIBILITY, Responsibility, value)
+
+
+SEVERITY = {"normal": "正常检验", "tightened": "加严检验", "reduced": "放宽检验", "discontinued": "暂停检验", "": "—"}
+
+
+def severity_label(value: str) -> str:
+    """A supplier's inspection severity in words (reports built before issue 16 have none: "—")."""
+    from aftersales.exports.pdf import label
+
+    return label(SEVERITY, InspectionSeverity, value)
 
 
 @dataclass(frozen=True)
@@ -86,7 +96,8 @@ def report_tables(kind: str, figures: dict) -> list[Table]:
         headers = [
             "排名 Rank", "代码 Code", "供应商 Supplier", "评分 Score", "环比 Δ score", "退货 Returns", "环比 Δ returns",
             "责任件/鉴定 Fault/inspected", "主要缺陷 Top defects", "报废件 Scrapped", "报废成本 Scrap cost",
-            "维修费 Repair cost", "扣款 Chargebacks", "准时率 On time %",
+            "维修费 Repair cost", "扣款 Chargebacks", "准时率 On time %", "大货合格率 Incoming pass %",
+            "不合格批 Lots rejected", "检验严格度 Severity",
         ]  # fmt: skip
         rows = [
             [
@@ -94,6 +105,8 @@ def report_tables(kind: str, figures: dict) -> list[Table]:
                 row["logged_change"], f"{row['supplier_fault']}/{row['inspected']}",
                 "、".join(f"{d['code']}×{d['units']}" for d in row["top_defects"]), row["scrap_units"],
                 _dec(row["scrap_cost"]), _dec(row["repair_cost"]), _dec(row["chargebacks"]), _dec(row["on_time_share"]),
+                _dec(row.get("incoming_pass_rate")), row.get("lots_rejected", 0),
+                severity_label(row.get("severity", "")),
             ]
             for row in figures.get("ranking", [])
         ]  # fmt: skip

@@ -30,11 +30,13 @@ from aftersales.validation import add_months
 from cases.choices import ReasonKind, Verdict
 from cases.models import Return, Shipment
 from chargebacks.models import ChargebackStatement
+from inspection.models import SampleInspection
 from repairs.models import RepairTicket
 from reports.choices import ReportKind
 from reports.models import ReportRun
 from stores.access import scope_for
-from suppliers.choices import Responsibility
+from suppliers.choices import InspectionSeverity, Responsibility
+from suppliers.models import Supplier
 from writeoffs.choices import PartyType
 
 ZERO = Decimal("0.00")
@@ -49,6 +51,8 @@ TOP_DEFECTS = 3
 # inspected or no returned units scores full marks on that part: nothing went wrong.
 SCORE_QUALITY_WEIGHT = Decimal("60")
 SCORE_TURNAROUND_WEIGHT = Decimal("40")
+# The quality part is multiplied by the month's incoming pass rate 大货抽检合格率 (lots accepted on their original
+# inspection, GB/T 2828.1); a month with no lot inspected leaves it whole. Lots rejected and the severity are shown.
 
 
 @dataclass(frozen=True)
@@ -304,10 +308,32 @@ def supplier_figures(period: dt.date, scope: ReportScope = EVERYTHING) -> dict[s
         code = row["inspection__defect_codes__code"]
         defects[row["style__supplier__code"]].append({"code": code, "units": row["units"]})
 
+    # Incoming lots 大货 inspected in the month: the original inspections give the pass rate (the switching rules
+    # judge those), a lot not accepted in any round counts as rejected.
+    lots = {
+        row["code"]: row
+        for row in SampleInspection.objects.filter(
+            scope.suppliers_q("lot__supplier_id"), _in_month("inspected_at", period), accepted__isnull=False
+        )
+        .values(code=F("lot__supplier__code"), name=F("lot__supplier__name"))
+        .annotate(
+            lots_inspected=Count("lot", filter=Q(round=1), distinct=True),
+            lots_accepted=Count("lot", filter=Q(round=1, accepted=True), distinct=True),
+            lots_rejected=Count("lot", filter=Q(accepted=False), distinct=True),
+        )
+        .order_by()
+    }
+    # The current severity of every supplier in the report, and every supplier not on normal inspection.
     names: dict[str, str] = {}
     for source in (logged, inspected, scrap, back):
         names.update({code: row["style__supplier__name"] for code, row in source.items()})
-    names.update({code: row["name"] for source in (repairs, chargebacks) for code, row in source.items()})
+    names.update({code: row["name"] for source in (repairs, chargebacks, lots) for code, row in source.items()})
+    severities = {}
+    for row in Supplier.objects.filter(
+        Q(code__in=sorted(names)) | ~Q(inspection_severity=InspectionSeverity.NORMAL), scope.suppliers_q("id")
+    ).values("code", "name", "inspection_severity"):
+        names.setdefault(row["code"], row["name"])
+        severities[row["code"]] = row["inspection_severity"]
     figures = {}
     for code, name in names.items():
         figure = {
@@ -324,8 +350,13 @@ def supplier_figures(period: dt.date, scope: ReportScope = EVERYTHING) -> dict[s
             "returned": back.get(code, {}).get("returned", 0),
             "on_time": back.get(code, {}).get("on_time", 0),
             "top_defects": defects.get(code, [])[:TOP_DEFECTS],
+            "lots_inspected": lots.get(code, {}).get("lots_inspected", 0),
+            "lots_accepted": lots.get(code, {}).get("lots_accepted", 0),
+            "lots_rejected": lots.get(code, {}).get("lots_rejected", 0),
+            "severity": severities.get(code, InspectionSeverity.NORMAL),
         }
         figure["on_time_share"] = share(figure["on_time"], figure["returned"])
+        figure["incoming_pass_rate"] = share(figure["lots_accepted"], figure["lots_inspected"])
         figure["score"] = supplier_score(figure)
         figures[code] = figure
     return figures
@@ -336,6 +367,8 @@ def supplier_score(figure: dict) -> str:
     quality = Decimal(1)
     if figure["inspected"]:
         quality -= Decimal(figure["supplier_fault"]) / Decimal(figure["inspected"])
+    if figure.get("lots_inspected"):
+        quality *= Decimal(figure["lots_accepted"]) / Decimal(figure["lots_inspected"])
     turnaround = Decimal(figure["on_time"]) / Decimal(figure["returned"]) if figure["returned"] else Decimal(1)
     score = SCORE_QUALITY_WEIGHT * quality + SCORE_TURNAROUND_WEIGHT * turnaround
     return str(score.quantize(TENTH, rounding=ROUND_HALF_UP))

@@ -35,7 +35,7 @@ from reports.forms import ReportRunRequestForm
 from reports.models import ReportRun
 from reports.selectors import report_figures, report_scope, reportrun_list, reportrun_newest, reportrun_versions
 from reports.services import may_rebuild, may_request_reports, reportrun_rebuild, reportrun_request, reportrun_retry
-from suppliers.choices import Responsibility
+from suppliers.choices import InspectionSeverity, Responsibility
 
 VIEW_PERMISSION = "reports.view_reportrun"
 ACTIVE = (ReportRunStatus.QUEUED, ReportRunStatus.RUNNING)
@@ -229,6 +229,10 @@ class ReportRunDetailView(LoginRequiredMixin, View):
             labels = dict(Responsibility.choices)
             for row in figures.get("by_responsibility", []):
                 row["label"] = labels.get(row["responsibility"], row["responsibility"] or "—")
+        if figures and run.kind == ReportKind.SUPPLIER_QUALITY:
+            severities = dict(InspectionSeverity.choices)
+            for row in figures.get("ranking", []):
+                row["severity_label"] = severities.get(row.get("severity"), row.get("severity") or "—")
         context = {
             "title": str(run),
             "run": run,

@@ -14,13 +14,14 @@ from cases.models import Return, Shipment
 from cases.services import ReturnUnit, return_log
 from chargebacks.choices import StatementState
 from chargebacks.models import ChargebackLine, ChargebackStatement
-from inspection.models import InspectionReport
+from inspection.choices import LotState, SwitchRule
+from inspection.models import IncomingLot, InspectionReport, SeveritySwitch
 from recalls.models import Recall
 from repairs.models import RepairTicket, StockMovement
 from reports.choices import ReportKind, ReportRunStatus
 from reports.models import ReportRun
 from stores.models import Store
-from suppliers.models import Style
+from suppliers.models import Style, Supplier
 from writeoffs.choices import LossReportState, PartyType, WriteOffListState
 from writeoffs.models import LossReport, WriteOffList
 
@@ -34,6 +35,8 @@ def counts() -> dict[str, int]:
         "returns": Return.objects.count(),
         "shipments": Shipment.objects.count(),
         "reports": InspectionReport.objects.count(),
+        "lots": IncomingLot.objects.count(),
+        "switches": SeveritySwitch.objects.count(),
         "tickets": RepairTicket.objects.count(),
         "movements": StockMovement.objects.count(),
         "log": TransitionLog.objects.count(),
@@ -88,6 +91,24 @@ def test_seed_demo_history_is_a_living_system_and_seeding_twice_adds_nothing(dem
     scrapped = recalled.get(state="charged_back")
     charged = ChargebackLine.objects.filter(return_item=scrapped, current=True)
     assert [(line.kind, line.statement.party_key) for line in charged] == [("recall", "supplier:SUP01")]
+    # And a season of incoming lots (issue 16) in every state: SUP02 switched to tightened by 2 of 5 lots not
+    # accepted, SUP03 discontinued at its fifth lot not accepted under tightened, its waiting lot not started
+    lots = IncomingLot.objects.all()
+    assert set(lots.values_list("state", flat=True)) == set(LotState.values)
+    assert not lots.filter(created_at__gt=now).exists() and lots.filter(created_at__lt=now - dt.timedelta(days=60))
+    tightened = Supplier.objects.get(code="SUP02")
+    assert tightened.inspection_severity == "tightened"
+    assert list(tightened.severity_switches.values_list("rule", "to_severity")) == [
+        (SwitchRule.TWO_OF_FIVE, "tightened")
+    ]
+    discontinued = Supplier.objects.get(code="SUP03")
+    assert discontinued.inspection_severity == "discontinued"
+    last = discontinued.severity_switches.order_by("-created_at").first()
+    assert last.rule == SwitchRule.DISCONTINUED and last.lots.count() == 5
+    assert lots.filter(supplier=discontinued, state=LotState.REGISTERED).count() == 1
+    assert set(Supplier.objects.filter(code__in=["SUP01", "SUP04"]).values_list("inspection_severity", flat=True)) == {
+        "normal"
+    }
     first = counts()
 
     # When the demo is seeded again

@@ -166,6 +166,12 @@ def test_supplier_quality_report_matches_the_hand_computed_month(month):
         "on_time": 2,
         "on_time_share": "100.0",
         "top_defects": [{"code": "D1", "units": 3}, {"code": "D2", "units": 2}],
+        # no incoming lot inspected: no pass rate, the score's quality part left whole
+        "lots_inspected": 0,
+        "lots_accepted": 0,
+        "lots_rejected": 0,
+        "incoming_pass_rate": None,
+        "severity": "normal",
         # 60 × (1 − 3/5) + 40 × 2/2
         "score": "64.0",
         # February: units 5 and 8 logged, both inspected and its fault, unit 5 scrapped; 60 × 0 + 40 (no returns)
@@ -263,7 +269,8 @@ def test_figures_use_a_fixed_number_of_queries(month, django_assert_max_num_quer
     # given the month / when each report is computed / then one GROUP BY per figure, whatever the row count
     with django_assert_max_num_queries(7):
         report_figures(ReportKind.SCRAP, MARCH)
-    with django_assert_max_num_queries(14):
+    # (two per month of them the incoming lots and the suppliers' severities, issue 16)
+    with django_assert_max_num_queries(18):
         report_figures(ReportKind.SUPPLIER_QUALITY, MARCH)
     # (two of them the month's freight, by store and by carrier)
     with django_assert_max_num_queries(9):
