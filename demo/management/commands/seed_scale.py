@@ -37,7 +37,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 
 from aftersales.models import Sequence, TransitionLog
-from cases.choices import OnsiteHandling, ReturnState, Verdict
+from cases.choices import OnsiteHandling, ReasonKind, ReturnState, Verdict
 from cases.models import Return
 from demo import data as demo_data
 from stores.choices import StoreKind
@@ -283,6 +283,10 @@ class Command(BaseCommand):
                 "onsite_handling": (
                     OnsiteHandling.LOCAL_REPAIR if state == S.RESOLVED_AT_STORE else rnd.choice(handlings)
                 ),
+                # Every scale return is a quality return (it may travel to the service center); no paid repair.
+                "reason_kind": ReasonKind.QUALITY,
+                "resaleable": False,
+                "paid_repair": False,
                 "customer_name": rnd.choice(demo_data.SURNAMES) + rnd.choice(demo_data.GIVEN_NAMES) if named else "",
                 "customer_phone": (
                     rnd.choice(demo_data.PHONE_PREFIXES) + f"{rnd.randrange(10**8):08d}" if named else ""
