@@ -216,8 +216,9 @@ def test_progress_is_committed_section_by_section(db, monkeypatch):
     monkeypatch.setattr(services, "_set_progress", spy)
     # when it is built
     reportrun_build(run_id=run.pk)
-    # then progress rose in steps (4 sections, PDF, XLSX) and ended at 100
-    assert seen == [20, 40, 60, 80, 90, 95]
+    # then progress rose in steps (6 sections sharing 0-80 %: totals, by region, by store, trend, freight by store,
+    # freight by carrier; then PDF, XLSX) and ended at 100
+    assert seen == [13, 26, 40, 53, 66, 80, 90, 95]
     run.refresh_from_db()
     assert run.progress == 100
 
