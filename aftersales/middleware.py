@@ -81,9 +81,12 @@ class NullCharacterMiddleware:
     PostgreSQL cannot store NUL in text and raises on a query that compares with it (a 500), while SQLite simply
     finds nothing: a code filter such as ``?store=S0%0001`` or a form's code field answered 400 on one database
     and 500 on the other. No field of this product takes a NUL, so it is refused wherever it comes: under
-    ``/api/`` as ``{field: [message]}`` like any bad input, on pages as a plain 400. JSON bodies are checked by
-    their serializers (DRF's CharField and ``ScopedSlugRelatedField``). Placed after CsrfViewMiddleware, which
-    reads a posted form first anyway, so reading it here changes nothing for the views.
+    ``/api/`` as ``{field: [message]}`` like any bad input, in a page's query string as a plain 400. JSON bodies
+    are checked by their serializers (DRF's CharField and ``ScopedSlugRelatedField``). A form posted to a page
+    goes on to its Django form, whose fields refuse NUL themselves (``ProhibitNullCharactersValidator`` on every
+    CharField, choices, model choices): the clerk sees the form again with the field's error and their input,
+    not a bare text page. Placed after CsrfViewMiddleware, which reads a posted form first anyway, so reading
+    it here changes nothing for the views.
     """
 
     FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -96,7 +99,8 @@ class NullCharacterMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         field = self._nul_field(request.GET)
-        if field is None and request.method == "POST" and request.content_type in self.FORM_TYPES:
+        api = request.path.startswith("/api/")
+        if field is None and api and request.method == "POST" and request.content_type in self.FORM_TYPES:
             field = self._nul_field(request.POST)
         if field is None:
             return None
@@ -104,7 +108,7 @@ class NullCharacterMiddleware:
         from django.utils.translation import gettext as _
 
         message = _("Null characters are not allowed.")
-        if request.path.startswith("/api/"):
+        if api:
             return JsonResponse({field: [message]}, status=400)
         return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
