@@ -32,6 +32,15 @@ pytestmark = pytest.mark.django_db
 TOLERANCE_PT = 0.2
 
 
+def test_the_fonts_the_pdfs_are_laid_out_in_are_installed():
+    # given the system's fonts (fonts-noto-cjk, README *Two commands*): without them Chinese prints as boxes and the
+    # shared cell's monospaced grid falls back to another face, so every column below moves from row to row
+    listed = subprocess.run(["fc-list", ":", "family"], capture_output=True, check=True, text=True).stdout
+    families = {name.strip() for line in listed.splitlines() for name in line.split(",")}
+    # then both faces the print CSS names are there
+    assert {"Noto Sans CJK SC", "Noto Sans Mono CJK SC"} <= families, "apt-get install fonts-noto-cjk"
+
+
 def words(data: bytes, tmp_path, *, page: int | None = None) -> list[dict]:
     """Every word with its box, in points: ``{"text", "x", "x_end", "y", "page"}``."""
     path = tmp_path / "layout.pdf"
