@@ -57,10 +57,16 @@ class ReturnTagsView(PrintableReturnMixin, View):
 
 
 def return_print_context(*, user, return_item) -> dict:
-    """The Return page's card (registered with ``cases.hooks``): print the receipt and tags, the status link."""
+    """The Return page's card (registered with ``cases.hooks``): print the receipt and tags, the status link.
+
+    The link is left out once it stopped working (``AFTERSALES_STATUS_LINK_DAYS`` after the unit's story ended,
+    the status page answers 404 then): the page offers no link that leads nowhere.
+    """
+    expires_at = progress.link_expires_at(return_item, return_closed_at(return_item))
+    expired = expires_at is not None and timezone.now() > expires_at
     return {
         "printable": return_item.state != ReturnState.CANCELLED,
-        "status_path": status_path(return_item.number),
+        "status_path": None if expired else status_path(return_item.number),
     }
 
 
