@@ -92,8 +92,16 @@ def test_the_ready_queue_is_one_table_with_a_header_row_per_store(demo_user, bro
     (head,) = [e for e in table if tag(e) == "thead"]
     columns = [text(th) for th in head.iter() if tag(th) == "th"]
     assert columns[:2] == ["应返还", "编号"] and len(columns) >= 4
-    groups = [e for e in table if tag(e) == "tbody"]
+    # (since issue 13 the stores are grouped by region: a region's header row comes before its stores' groups)
+    bodies = [e for e in table if tag(e) == "tbody"]
+    regions = [body for body in bodies if "region-group" in body.get("class", "")]
+    assert regions and all(body.get("data-region") for body in regions)
+    groups = [body for body in bodies if body.get("data-store")]
+    assert len(regions) + len(groups) == len(bodies)
     assert [group.get("data-store") for group in groups] == ["S001", "S002"]
+    for group in groups:
+        (region,) = [body for body in bodies[: bodies.index(group)] if body in regions][-1:]
+        assert region.get("data-region") == group.get("data-region")
     for group, numbers in zip(groups, [[u.number for u in units[:2]], [units[2].number]], strict=True):
         header, *rows = [e for e in group if tag(e) == "tr"]
         assert group.get("data-store") in text(header) and "寄回" in text(header)
