@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aftersales.roles import Role, roles_of, sees_everything
-from stores.models import RegionMembership, Store, StoreMembership
+from stores.models import RegionMembership, StoreMembership
 from suppliers.models import SupplierMembership
 
 
@@ -46,10 +46,13 @@ def scope_for(user) -> Scope:
                 staff_store_ids.add(store_id)
                 region_ids.add(region_id)
         if Role.REGION_MANAGER in roles:
-            managed = set(RegionMembership.objects.filter(user=user).values_list("region_id", flat=True))
-            region_ids |= managed
-            if managed:
-                store_ids |= set(Store.objects.filter(region_id__in=managed).values_list("pk", flat=True))
+            # One query for the regions and their stores (a region without stores comes back with None).
+            for region_id, store_id in RegionMembership.objects.filter(user=user).values_list(
+                "region_id", "region__stores__id"
+            ):
+                region_ids.add(region_id)
+                if store_id is not None:
+                    store_ids.add(store_id)
         if Role.SUPPLIER_USER in roles:
             supplier_ids |= set(SupplierMembership.objects.filter(user=user).values_list("supplier_id", flat=True))
     scope = Scope(
