@@ -48,7 +48,7 @@ class AttachmentAdmin(ReadOnlyAdmin):
 
 @admin.register(BatchAlarm)
 class BatchAlarmAdmin(ReadOnlyAdmin):
-    """Stores' own alarms of a suspected batch problem 门店预警 (raised on a Return's page)."""
+    """Stores' own alarms of a suspected batch problem 专卖店预警 (raised on a Return's page)."""
 
     list_display = ["created_at", "store", "style", "defect_code", "return_item", "raised_by"]
     list_select_related = ["store", "style", "defect_code", "return_item", "raised_by"]

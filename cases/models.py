@@ -554,7 +554,7 @@ class BatchAlarmQuerySet(ScopedQuerySet):
 
 
 class BatchAlarm(TimeStampedModel):
-    """A store's own alarm 门店预警: several of its customers report one problem on one style (seed 000, 2.1).
+    """A store's own alarm 专卖店预警: several of its customers report one problem on one style (seed 000, 2.1).
 
     Raised from a Return's page with a note; it tells the service center and QA,
     and its style and defect count toward a recall candidate even when every

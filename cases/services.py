@@ -789,7 +789,7 @@ def shipment_cancel(*, user, shipment: Shipment, reason: str = "") -> Shipment:
     return row
 
 
-# --- a store's own alarm of a suspected batch problem 门店预警 (seed 000, 2.1) ---
+# --- a store's own alarm of a suspected batch problem 专卖店预警 (seed 000, 2.1) ---
 
 
 def _alarm_not_raised(return_item: Return) -> str | None:

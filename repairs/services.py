@@ -319,7 +319,7 @@ def repairticket_complete(
     return row
 
 
-# --- Stock at the stores 门店备件: transfers, local repairs, stocktakes ---------------------------------------
+# --- Stock at the stores 专卖店备件: transfers, local repairs, stocktakes ---------------------------------------
 
 
 def may_manage_stock_at(user, store) -> bool:

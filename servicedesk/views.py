@@ -16,6 +16,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -275,6 +276,11 @@ class FollowUpListView(ScopedListView):
 # --- a case 服务单 ---
 
 
+def _payload_moment(payload, key: str):
+    value = (payload or {}).get(key)
+    return parse_datetime(value) if isinstance(value, str) else value
+
+
 def case_panel_context(request, case: ServiceCase, *, name: str = "", form=None, alert=None) -> dict:
     """Everything the case's page shows and the forms of what this user may do now."""
     user = request.user
@@ -301,6 +307,10 @@ def case_panel_context(request, case: ServiceCase, *, name: str = "", form=None,
             "label": EVENT_LABELS.get(entry.transition, entry.transition),
             "source": CaseState(entry.source_state).label if entry.source_state in CaseState.values else "",
             "target": CaseState(entry.target_state).label if entry.target_state in CaseState.values else "",
+            # A promise's deadlines are stored in the log's JSON payload as ISO text; read back as moments so the
+            # page prints them like every other time.
+            "deadline": _payload_moment(entry.payload, "deadline"),
+            "previous_deadline": _payload_moment(entry.payload, "previous_deadline"),
         }
         for entry in selectors.servicecase_timeline(case)
     ]

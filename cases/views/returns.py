@@ -292,7 +292,7 @@ class ReturnAttachmentAddView(LoginRequiredMixin, View):
 
 
 class ReturnBatchAlarmView(LoginRequiredMixin, View):
-    """The store raises a suspected batch problem 门店预警 from the Return's page: one click with its note."""
+    """The store raises a suspected batch problem 专卖店预警 from the Return's page: one click with its note."""
 
     def post(self, request, *args, **kwargs):
         item = selectors.return_get(request.user, kwargs["pk"])

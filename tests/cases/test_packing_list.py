@@ -133,7 +133,7 @@ def test_the_inbound_page_opens_a_scanned_parcel(browser_as):
     # When the code is not a parcel's, the inbound page says so and nothing opens
     response = tech.get("/center/inbound/open/", {"code": "SH-000000-99999"})
     assert response.status_code == 302 and response["Location"] == "/center/inbound/"
-    assert [str(m) for m in get_messages(response.wsgi_request)] == ["没有编号为 SH-000000-99999 的门店包裹。"]
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["没有编号为 SH-000000-99999 的专卖店包裹。"]
     shipment.refresh_from_db()
     assert shipment.state == ShipmentState.IN_TRANSIT
 
