@@ -130,6 +130,9 @@ class StocktakeView(LoginRequiredMixin, View):
                     entered[part.part_no] = {"counted": counted, "reason": reason}
                     if counted:
                         rows.append((part.part_no, counted, reason))
+            # Read straight from the post (no Django form to refuse it): PostgreSQL cannot store a NUL in text.
+            if any("\x00" in value for _key, values in request.POST.lists() for value in values):
+                raise ValidationError({"note": [_("Null characters are not allowed.")]})
             stocktake = services.stocktake_post(
                 user=request.user, store=store, counts=parse_counts(rows), note=request.POST.get("note", "")[:300]
             )
