@@ -100,7 +100,8 @@ class IntakeView(LoginRequiredMixin, View):
 
     def lookup(self, phone: str) -> dict:
         user = self.request.user
-        if not _is_hotline(user) or not phone:
+        # A NUL byte cannot be looked up (PostgreSQL refuses it in a query); the form then names the bad field.
+        if not _is_hotline(user) or not phone or "\x00" in phone:
             return {"phone": phone, "customer": None, "cases": [], "returns": []}
         customer = selectors.customer_by_phone(user, phone)
         if customer is None:
