@@ -36,6 +36,11 @@ def return_get(user, pk) -> Return:
             "logged_by",
             "inspection__inspector",
             "repair_ticket__technician",
+            # The store's batch alarm on the unit (the API detail shows it): a reverse one-to-one, one join.
+            "batch_alarm__raised_by",
+            "batch_alarm__store",
+            "batch_alarm__style",
+            "batch_alarm__defect_code",
         )
         .prefetch_related(
             "inspection__defect_codes",

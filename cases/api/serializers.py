@@ -221,6 +221,24 @@ class BatchAlarmSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ReturnDetailSerializer(ReturnSerializer):
+    """A Return's detail: the list row plus the store's batch alarm 专卖店预警 (when, by whom, its note) or null."""
+
+    batch_alarm = serializers.SerializerMethodField()
+
+    class Meta(ReturnSerializer.Meta):
+        fields = [*ReturnSerializer.Meta.fields[:-1], "batch_alarm", ReturnSerializer.Meta.fields[-1]]
+        read_only_fields = fields
+
+    @extend_schema_field(BatchAlarmSerializer(allow_null=True))
+    def get_batch_alarm(self, obj) -> dict | None:
+        try:
+            alarm = obj.batch_alarm
+        except ObjectDoesNotExist:
+            return None
+        return BatchAlarmSerializer(alarm, context=self.context).data
+
+
 class ReturnCancelInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 

@@ -33,6 +33,7 @@ from cases.api.serializers import (
     ReturnBatchAlarmInputSerializer,
     ReturnCancelInputSerializer,
     ReturnCreateInputSerializer,
+    ReturnDetailSerializer,
     ReturnFoundInputSerializer,
     ReturnReceiveFromSupplierInputSerializer,
     ReturnResolveAtStoreInputSerializer,
@@ -61,6 +62,7 @@ class ReturnViewSet(ScopedWorkflowViewSet):
     selector = staticmethod(return_list)
     getter = staticmethod(return_get)
     serializer_class = ReturnSerializer
+    detail_serializer_class = ReturnDetailSerializer
     filterset_class = ReturnFilter
     queryset_model = Return
     cursor_ordering = "-id"
@@ -79,7 +81,7 @@ class ReturnViewSet(ScopedWorkflowViewSet):
     @extend_schema(
         summary="Log a returned unit (store staff of the store)",
         request=ReturnCreateInputSerializer,
-        responses={201: ReturnSerializer, **{code: REFUSALS[code] for code in (400, 401, 403)}},
+        responses={201: ReturnDetailSerializer, **{code: REFUSALS[code] for code in (400, 401, 403)}},
     )
     def create(self, request, *args, **kwargs):
         # Bad input from a role that never logs returns is answered as return_log would: 403 first.
@@ -127,7 +129,9 @@ class ReturnViewSet(ScopedWorkflowViewSet):
         return Response(BatchAlarmSerializer(alarm).data, status=status.HTTP_201_CREATED)
 
     @transition_schema(
-        ReturnResolveAtStoreInputSerializer, ReturnSerializer, "Resolved at the store by a local repair (store staff)"
+        ReturnResolveAtStoreInputSerializer,
+        ReturnDetailSerializer,
+        "Resolved at the store by a local repair (store staff)",
     )
     @action(detail=True, methods=["post"], url_path="resolve_at_store")
     def resolve_at_store(self, request, pk=None):
@@ -136,7 +140,9 @@ class ReturnViewSet(ScopedWorkflowViewSet):
         services.return_resolve_at_store(user=request.user, return_item=item, note=data["note"])
         return self.detail_response(item.pk)
 
-    @transition_schema(ReturnCancelInputSerializer, ReturnSerializer, "Cancel a return logged by mistake (store staff)")
+    @transition_schema(
+        ReturnCancelInputSerializer, ReturnDetailSerializer, "Cancel a return logged by mistake (store staff)"
+    )
     @action(detail=True, methods=["post"], url_path="cancel")
     def cancel(self, request, pk=None):
         item = self.get_object()
@@ -144,7 +150,7 @@ class ReturnViewSet(ScopedWorkflowViewSet):
         services.return_cancel(user=request.user, return_item=item, reason=data["reason"])
         return self.detail_response(item.pk)
 
-    @transition_schema(ReturnFoundInputSerializer, ReturnSerializer, "A missing unit turned up (technician)")
+    @transition_schema(ReturnFoundInputSerializer, ReturnDetailSerializer, "A missing unit turned up (technician)")
     @action(detail=True, methods=["post"], url_path="found")
     def found(self, request, pk=None):
         item = self.get_object()
@@ -153,7 +159,7 @@ class ReturnViewSet(ScopedWorkflowViewSet):
         return self.detail_response(item.pk)
 
     @transition_schema(
-        ReturnReceiveFromSupplierInputSerializer, ReturnSerializer, "The supplier's rework came back (technician)"
+        ReturnReceiveFromSupplierInputSerializer, ReturnDetailSerializer, "The supplier's rework came back (technician)"
     )
     @action(detail=True, methods=["post"], url_path="receive_from_supplier")
     def receive_from_supplier(self, request, pk=None):
