@@ -19,7 +19,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from inspection import incoming
+from inspection import services
 from inspection.choices import DefectClass, Disposition
 from inspection.models import IncomingLot
 from suppliers.models import Style, Supplier
@@ -104,7 +104,7 @@ def incoming_history_build(*, today: dt.date | None = None) -> IncomingSummary:
     for index, (days_ago, code, style_no, quantity, cartons, result, follows) in enumerate(SEASON):
         technician = technicians[index % 2]
         with at(days_ago, 9):
-            lot = incoming.incominglot_register(
+            lot = services.incominglot_register(
                 user=logistics,
                 supplier=suppliers[code],
                 style=styles[style_no],
@@ -116,11 +116,11 @@ def incoming_history_build(*, today: dt.date | None = None) -> IncomingSummary:
         if result is None and follows != "inspecting":
             continue
         with at(days_ago, 10):
-            lot = incoming.incominglot_start_inspection(user=technician, lot=lot)
+            lot = services.incominglot_start_inspection(user=technician, lot=lot)
         if result is None:
             continue
         with at(days_ago, 14):
-            lot = incoming.incominglot_record_result(
+            lot = services.incominglot_record_result(
                 user=technician,
                 lot=lot,
                 defects=_defects(lot, passed=result == "pass"),
@@ -129,10 +129,10 @@ def incoming_history_build(*, today: dt.date | None = None) -> IncomingSummary:
             )
         if follows == "release":
             with at(days_ago - 1, 10):
-                incoming.incominglot_release(user=logistics, lot=lot)
+                services.incominglot_release(user=logistics, lot=lot)
         elif follows == "rework":
             with at(days_ago - 1, 15):
-                incoming.incominglot_review(
+                services.incominglot_review(
                     user=qa,
                     lot=lot,
                     disposition=Disposition.REWORK,
@@ -141,15 +141,15 @@ def incoming_history_build(*, today: dt.date | None = None) -> IncomingSummary:
                 )
         elif follows == "return":
             with at(days_ago - 1, 15):
-                incoming.incominglot_review(
+                services.incominglot_review(
                     user=qa, lot=lot, disposition=Disposition.RETURN_TO_SUPPLIER, notes="整批退回工厂, 费用由工厂承担"
                 )
         elif follows in ("concession", "concession_approved"):
             with at(days_ago - 1, 15):
-                lot = incoming.incominglot_review(
+                lot = services.incominglot_review(
                     user=qa, lot=lot, disposition=Disposition.CONCESSION, notes="门店急需, 瑕疵轻微, 申请让步接收"
                 )
             if follows == "concession_approved":
                 with at(days_ago - 2, 11):
-                    incoming.incominglot_approve_concession(user=vp, lot=lot)
+                    services.incominglot_approve_concession(user=vp, lot=lot)
     return IncomingSummary(lots=len(SEASON))

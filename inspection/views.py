@@ -28,8 +28,8 @@ from aftersales.uploads import temporary_uploads_in
 from cases.choices import ReturnState, Verdict
 from cases.models import Return
 from cases.views import ReturnQueueView
-from inspection import incoming, switching
 from inspection import permissions as lot_permissions
+from inspection import services, switching
 from inspection.choices import DefectClass, LotState, ReworkAnswer
 from inspection.documents import incominglot_report_response
 from inspection.filters import IncomingLotFilter
@@ -178,7 +178,7 @@ class IncomingLotRegisterView(LoginRequiredMixin, View):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                lot = incoming.incominglot_register(user=request.user, **data)
+                lot = services.incominglot_register(user=request.user, **data)
             except ValidationError as error:
                 for key, field_messages in error.message_dict.items():
                     form.add_error(key if key in form.fields else None, field_messages)
@@ -275,12 +275,12 @@ class IncomingLotTransitionView(TransitionViewMixin, View):
         data = form.cleaned_data
         user = self.request.user
         if name == "start_inspection":
-            incoming.incominglot_start_inspection(user=user, lot=obj)
+            services.incominglot_start_inspection(user=user, lot=obj)
             return _("Inspection started: open the cartons listed.")
         if name == "record_result":
             limit = settings.AFTERSALES_MAX_UPLOAD_BYTES
             photos = [(upload.name or "", upload.read(limit + 1)) for upload in data["photos"] or []]
-            lot = incoming.incominglot_record_result(
+            lot = services.incominglot_record_result(
                 user=user, lot=obj, defects=data["defects"], items_checked=data["items_checked"], notes=data["notes"],
                 photos=photos,
             )  # fmt: skip
@@ -289,15 +289,15 @@ class IncomingLotTransitionView(TransitionViewMixin, View):
                 return _("Accepted: logistics may release the lot.")
             return ("warning", _("Rejected: QA reviews the lot."))
         if name == "release":
-            incoming.incominglot_release(user=user, lot=obj)
+            services.incominglot_release(user=user, lot=obj)
             return _("Released: the lot may ship to stores.")
         if name == "review":
-            incoming.incominglot_review(
+            services.incominglot_review(
                 user=user, lot=obj, disposition=data["disposition"], notes=data["notes"],
                 delivery_date=data["delivery_date"],
             )  # fmt: skip
             return _("Reviewed.")
-        incoming.incominglot_approve_concession(user=user, lot=obj)
+        services.incominglot_approve_concession(user=user, lot=obj)
         return _("Concession approved: the lot is released.")
 
 

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from aftersales.api.views import REFUSALS, ScopedWorkflowViewSet, transition_schema
 from aftersales.fsm import TransitionForbidden
 from cases.api.serializers import ReturnSerializer
-from inspection import aql, incoming, permissions
+from inspection import aql, permissions, services
 from inspection.api.serializers import (
     AgreeReworkInputSerializer,
     DeclineReworkInputSerializer,
@@ -132,7 +132,7 @@ class IncomingLotViewSet(ScopedWorkflowViewSet):
         if not permissions.is_logistics(None, request.user):
             raise TransitionForbidden(_("Only logistics registers incoming lots."), transition="register")
         data = self.read_input(IncomingLotCreateInputSerializer)
-        lot = incoming.incominglot_register(user=request.user, **data)
+        lot = services.incominglot_register(user=request.user, **data)
         return self.detail_response(lot.pk, status_code=status.HTTP_201_CREATED)
 
     @transition_schema(LotEmptyInputSerializer, IncomingLotDetailSerializer, "Start the sample inspection (technician)")
@@ -140,7 +140,7 @@ class IncomingLotViewSet(ScopedWorkflowViewSet):
     def start_inspection(self, request, pk=None):
         lot = self.get_object()
         self.read_input(LotEmptyInputSerializer, lot, transition="start_inspection")
-        incoming.incominglot_start_inspection(user=request.user, lot=lot)
+        services.incominglot_start_inspection(user=request.user, lot=lot)
         return self.detail_response(lot.pk)
 
     @transition_schema(
@@ -152,7 +152,7 @@ class IncomingLotViewSet(ScopedWorkflowViewSet):
     def record_result(self, request, pk=None):
         lot = self.get_object()
         data = self.read_input(RecordResultInputSerializer, lot, transition="record_result")
-        incoming.incominglot_record_result(user=request.user, lot=lot, **data)
+        services.incominglot_record_result(user=request.user, lot=lot, **data)
         return self.detail_response(lot.pk)
 
     @transition_schema(
@@ -162,7 +162,7 @@ class IncomingLotViewSet(ScopedWorkflowViewSet):
     def release(self, request, pk=None):
         lot = self.get_object()
         self.read_input(LotEmptyInputSerializer, lot, transition="release")
-        incoming.incominglot_release(user=request.user, lot=lot)
+        services.incominglot_release(user=request.user, lot=lot)
         return self.detail_response(lot.pk)
 
     @transition_schema(
@@ -174,7 +174,7 @@ class IncomingLotViewSet(ScopedWorkflowViewSet):
     def review(self, request, pk=None):
         lot = self.get_object()
         data = self.read_input(ReviewInputSerializer, lot, transition="review")
-        incoming.incominglot_review(user=request.user, lot=lot, **data)
+        services.incominglot_review(user=request.user, lot=lot, **data)
         return self.detail_response(lot.pk)
 
     @transition_schema(
@@ -184,7 +184,7 @@ class IncomingLotViewSet(ScopedWorkflowViewSet):
     def approve_concession(self, request, pk=None):
         lot = self.get_object()
         self.read_input(LotEmptyInputSerializer, lot, transition="approve_concession")
-        incoming.incominglot_approve_concession(user=request.user, lot=lot)
+        services.incominglot_approve_concession(user=request.user, lot=lot)
         return self.detail_response(lot.pk)
 
     @extend_schema(

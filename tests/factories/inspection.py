@@ -8,8 +8,8 @@ from django.utils import timezone
 from cases.choices import Verdict
 from cases.models import VERDICT_TARGETS
 from inspection.choices import DefectClass, LotState, SwitchRule
-from inspection.incoming import cartons_to_open, lot_plan
 from inspection.models import IncomingLot, InspectionReport, LotDefect, LotPhoto, SampleInspection, SeveritySwitch
+from inspection.services import cartons_to_open, lot_plan
 from suppliers.choices import InspectionSeverity, Responsibility
 from tests.factories.cases import ReturnFactory
 from tests.factories.stores import UserFactory
@@ -46,7 +46,7 @@ class InspectionReportFactory(factory.django.DjangoModelFactory):
 
 class IncomingLotFactory(factory.django.DjangoModelFactory):
     """A registered bulk lot of its style's supplier (no inspection: ``SampleInspectionFactory`` adds one, or
-    register through ``inspection.incoming.incominglot_register``)."""
+    register through ``inspection.services.incominglot_register``)."""
 
     class Meta:
         model = IncomingLot

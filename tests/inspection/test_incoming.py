@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from aftersales.fsm import TransitionForbidden, TransitionStateConflict
 from aftersales.models import Notification, TransitionLog
 from inspection.choices import LotState, SwitchRule
-from inspection.incoming import (
+from inspection.models import SeveritySwitch
+from inspection.services import (
     cartons_to_open,
     incominglot_approve_concession,
     incominglot_register,
@@ -15,7 +16,6 @@ from inspection.incoming import (
     incominglot_review,
     incominglot_start_inspection,
 )
-from inspection.models import SeveritySwitch
 from inspection.switching import supplier_reduce, supplier_resume, switching_status
 from suppliers.choices import InspectionSeverity
 from suppliers.models import Style, Supplier
@@ -118,7 +118,7 @@ def test_the_verdict_is_computed_from_the_plan(demo, defects, state):
 def test_defects_beyond_the_sample_are_refused_and_change_nothing(demo):
     lot = incominglot_start_inspection(user=user("tech1"), lot=register())
     before = snapshot(lot)
-    from inspection.incoming import incominglot_record_result
+    from inspection.services import incominglot_record_result
 
     with pytest.raises(ValidationError) as error:
         incominglot_record_result(
@@ -278,7 +278,7 @@ def test_photos_of_the_defects_are_kept_and_printed_on_the_report(demo):
     import tempfile
 
     from inspection.documents import inspection_report_freeze
-    from inspection.incoming import incominglot_record_result
+    from inspection.services import incominglot_record_result
 
     lot = incominglot_start_inspection(user=user("tech1"), lot=register())
     lot = incominglot_record_result(
@@ -296,7 +296,7 @@ def test_photos_of_the_defects_are_kept_and_printed_on_the_report(demo):
 
 
 def test_a_file_that_is_not_a_photo_is_refused_and_records_nothing(demo):
-    from inspection.incoming import incominglot_record_result
+    from inspection.services import incominglot_record_result
 
     lot = incominglot_start_inspection(user=user("tech1"), lot=register())
     before = snapshot(lot)

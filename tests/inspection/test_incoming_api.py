@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from aftersales.models import TransitionLog
-from inspection.incoming import incominglot_start_inspection
 from inspection.models import IncomingLot
+from inspection.services import incominglot_start_inspection
 from suppliers.models import Supplier
 from tests.support.incoming import inspect, register, rejected, reviewed, snapshot, user
 from tests.support.refusals import Refusal, assert_refused, attempt, by_login, refusal_cases

@@ -8,13 +8,13 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from aftersales.models import TransitionLog
-from inspection.incoming import (
+from inspection.models import IncomingLot
+from inspection.services import (
     incominglot_record_result,
     incominglot_register,
     incominglot_review,
     incominglot_start_inspection,
 )
-from inspection.models import IncomingLot
 from suppliers.models import Style, Supplier
 
 ITEMS = ["外观", "尺寸", "做工", "面料"]

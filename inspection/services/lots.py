@@ -27,13 +27,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.files import upload_content_type
-from aftersales.fsm import TransitionStateConflict, fire
+from aftersales.fsm import TransitionForbidden, TransitionStateConflict, fire
 from aftersales.notifications import notify
 from aftersales.roles import Role
 from aftersales.services import sequence_take
 from aftersales.validation import reject_nul_bytes
 from inspection import aql, permissions, switching
-from inspection.choices import DefectClass, Disposition, LotState
+from inspection.choices import DefectClass, Disposition
 from inspection.models import IncomingLot, LotDefect, LotPhoto, SampleInspection
 from suppliers.choices import InspectionSeverity
 from suppliers.models import Category, DefectCode, Style, Supplier
@@ -113,8 +113,6 @@ def incominglot_register(
     level: str = aql.DEFAULT_LEVEL,
 ) -> IncomingLot:
     """Logistics registers a bulk lot 大货; its first inspection's plan and cartons are fixed now."""
-    from aftersales.fsm import TransitionForbidden
-
     if not permissions.is_logistics(None, user):
         raise TransitionForbidden(_("Only logistics registers incoming lots."), transition="register")
     po_number = (po_number or "").strip()
@@ -400,17 +398,3 @@ def _tell_delivery_slipped(lot: IncomingLot, *, old_date: dt.date) -> None:
 def incominglot_approve_concession(*, user, lot: IncomingLot) -> IncomingLot:
     """The production VP approves a concession 让步接收 (报柯总审批): the lot is released."""
     return fire(lot, "approve_concession", user=user, arguments={"by": user, "at": timezone.now()})
-
-
-__all__ = [
-    "LotState",
-    "cartons_to_open",
-    "incominglot_approve_concession",
-    "incominglot_record_result",
-    "incominglot_register",
-    "incominglot_release",
-    "incominglot_review",
-    "incominglot_start_inspection",
-    "lot_plan",
-    "verdict",
-]

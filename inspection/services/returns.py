@@ -1,4 +1,4 @@
-"""Writes of the defect-code catalogue and of inspections 鉴定."""
+"""Writes of the defect-code catalogue, of a Return's inspection 鉴定 and of the supplier's rework answer."""
 
 from __future__ import annotations
 
