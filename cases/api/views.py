@@ -15,9 +15,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from aftersales.api.attachments import attachments_action
 from aftersales.api.views import (
     REFUSALS,
     NoContentNegotiation,
@@ -168,42 +168,21 @@ class ReturnViewSet(ScopedWorkflowViewSet):
         services.return_receive_from_supplier(user=request.user, return_item=item, note=data["note"])
         return self.detail_response(item.pk)
 
-    @extend_schema(
-        methods=["GET"],
-        summary="The return's photos and PDFs",
-        request=None,
-        responses={200: AttachmentSerializer(many=True), 401: REFUSALS[401], 404: REFUSALS[404]},
+    attachments = attachments_action(
+        serializer=AttachmentSerializer,
+        upload_serializer=AttachmentUploadInputSerializer,
+        refusal=services.RETURN_ATTACH.refusal,
+        add=lambda request, item, upload, data: services.attachment_add(
+            user=request.user,
+            return_item=item,
+            name=upload.name or "",
+            # One byte over the limit is enough for the service to refuse; the rest is never read into memory.
+            content=upload.read(settings.AFTERSALES_MAX_UPLOAD_BYTES + 1),
+            kind=data["kind"],
+        ),
+        list_summary="The return's photos and PDFs",
+        add_summary="Attach a photo or PDF (checked by its bytes, 10 MB at most)",
     )
-    @extend_schema(
-        methods=["POST"],
-        summary="Attach a photo or PDF (checked by its bytes, 10 MB at most)",
-        request={"multipart/form-data": AttachmentUploadInputSerializer},
-        responses={201: AttachmentSerializer, **REFUSALS},
-    )
-    @action(
-        detail=True,
-        methods=["get", "post"],
-        url_path="attachments",
-        parser_classes=[MultiPartParser, FormParser],
-        filterset_class=None,
-    )
-    def attachments(self, request, pk=None):
-        item = self.get_object()
-        if request.method == "GET":
-            page = self.paginate_queryset(item.attachments.select_related("uploaded_by"))
-            return self.get_paginated_response(AttachmentSerializer(page, many=True, context={"request": request}).data)
-        data = self.read_input(
-            AttachmentUploadInputSerializer, refuse=lambda: services.RETURN_ATTACH.refusal(item, request.user)
-        )
-        upload = data["file"]
-        # One byte over the limit is enough for the service to refuse; the rest is never read into memory.
-        content = upload.read(settings.AFTERSALES_MAX_UPLOAD_BYTES + 1)
-        attachment = services.attachment_add(
-            user=request.user, return_item=item, name=upload.name or "", content=content, kind=data["kind"]
-        )
-        return Response(
-            AttachmentSerializer(attachment, context={"request": request}).data, status=status.HTTP_201_CREATED
-        )
 
 
 def register_return_action(func) -> None:

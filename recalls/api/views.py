@@ -15,12 +15,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
+from aftersales.api.attachments import attachments_action
 from aftersales.api.fields import MAX_ID, AvailableTransitionsMixin, ScopedSlugRelatedField
 from aftersales.api.views import REFUSALS, ScopedWorkflowViewSet, StoredFileAPIView, transition_schema
 from aftersales.fsm import TransitionForbidden
@@ -510,43 +510,19 @@ class RecallViewSet(ScopedWorkflowViewSet):
         figures = recall_compliance(recall, user=request.user)
         return Response(RecallComplianceSerializer(figures, context=self.get_serializer_context()).data)
 
-    @extend_schema(
-        methods=["GET"],
-        summary="Photos and PDFs of the style test report",
-        request=None,
-        responses={200: RecallAttachmentSerializer(many=True), 401: REFUSALS[401], 404: REFUSALS[404]},
+    attachments = attachments_action(
+        serializer=RecallAttachmentSerializer,
+        upload_serializer=RecallAttachmentUploadInputSerializer,
+        refusal=recalls.RECALL_ATTACH.refusal,
+        add=lambda request, recall, upload, data: recalls.recall_attachment_add(
+            user=request.user,
+            recall=recall,
+            name=upload.name or "",
+            content=upload.read(settings.AFTERSALES_MAX_UPLOAD_BYTES + 1),
+        ),
+        list_summary="Photos and PDFs of the style test report",
+        add_summary="Attach a photo or PDF to the style test report (technicians and QA)",
     )
-    @extend_schema(
-        methods=["POST"],
-        summary="Attach a photo or PDF to the style test report (technicians and QA)",
-        request={"multipart/form-data": RecallAttachmentUploadInputSerializer},
-        responses={201: RecallAttachmentSerializer, **REFUSALS},
-    )
-    @action(
-        detail=True,
-        methods=["get", "post"],
-        url_path="attachments",
-        parser_classes=[MultiPartParser, FormParser],
-        filterset_class=None,
-    )
-    def attachments(self, request, pk=None):
-        recall = self.get_object()
-        if request.method == "GET":
-            page = self.paginate_queryset(recall.attachments.select_related("uploaded_by"))
-            return self.get_paginated_response(
-                RecallAttachmentSerializer(page, many=True, context={"request": request}).data
-            )
-        data = self.read_input(
-            RecallAttachmentUploadInputSerializer, refuse=lambda: recalls.RECALL_ATTACH.refusal(recall, request.user)
-        )
-        upload = data["file"]
-        content = upload.read(settings.AFTERSALES_MAX_UPLOAD_BYTES + 1)
-        attachment = recalls.recall_attachment_add(
-            user=request.user, recall=recall, name=upload.name or "", content=content
-        )
-        return Response(
-            RecallAttachmentSerializer(attachment, context={"request": request}).data, status=status.HTTP_201_CREATED
-        )
 
 
 @extend_schema(summary="Download a test-report attachment's file")

@@ -12,10 +12,10 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from aftersales.api.attachments import attachments_action
 from aftersales.api.views import (
     REFUSALS,
     ScopedReadOnlyViewSet,
@@ -40,6 +40,12 @@ from servicedesk.api.serializers import (
 from servicedesk.filters import ServiceCaseFilter
 from servicedesk.models import Customer, ServiceCase, ServiceCaseAttachment
 from servicedesk.selectors import customer_list, servicecase_get, servicecase_list
+
+
+def servicecase_attachment_upload(user, case: ServiceCase, upload) -> ServiceCaseAttachment:
+    """One uploaded file through the case's service (which takes a list of files, as the page posts them)."""
+    upload.seek(0)
+    return services.servicecase_attachments_add(user=user, case=case, files=[upload])[0]
 
 
 @extend_schema_view(
@@ -169,43 +175,14 @@ class ServiceCaseViewSet(ScopedWorkflowViewSet):
         services.servicecase_promise(user=request.user, case=case, **data)
         return self.detail_response(case.pk)
 
-    @extend_schema(
-        methods=["GET"],
-        summary="Photos and PDFs of the case",
-        request=None,
-        responses={200: ServiceCaseAttachmentSerializer(many=True), 401: REFUSALS[401], 404: REFUSALS[404]},
+    attachments = attachments_action(
+        serializer=ServiceCaseAttachmentSerializer,
+        upload_serializer=ServiceCaseAttachmentUploadInputSerializer,
+        refusal=services.SERVICECASE_ATTACH.refusal,
+        add=lambda request, case, upload, data: servicecase_attachment_upload(request.user, case, upload),
+        list_summary="Photos and PDFs of the case",
+        add_summary="Attach a photo or PDF to the case",
     )
-    @extend_schema(
-        methods=["POST"],
-        summary="Attach a photo or PDF to the case",
-        request={"multipart/form-data": ServiceCaseAttachmentUploadInputSerializer},
-        responses={201: ServiceCaseAttachmentSerializer, **REFUSALS},
-    )
-    @action(
-        detail=True,
-        methods=["get", "post"],
-        url_path="attachments",
-        parser_classes=[MultiPartParser, FormParser],
-        filterset_class=None,
-    )
-    def attachments(self, request, pk=None):
-        case = self.get_object()
-        if request.method == "GET":
-            page = self.paginate_queryset(case.attachments.select_related("uploaded_by"))
-            return self.get_paginated_response(
-                ServiceCaseAttachmentSerializer(page, many=True, context={"request": request}).data
-            )
-        data = self.read_input(
-            ServiceCaseAttachmentUploadInputSerializer,
-            refuse=lambda: services.SERVICECASE_ATTACH.refusal(case, request.user),
-        )
-        upload = data["file"]
-        upload.seek(0)
-        created = services.servicecase_attachments_add(user=request.user, case=case, files=[upload])
-        return Response(
-            ServiceCaseAttachmentSerializer(created[0], context={"request": request}).data,
-            status=status.HTTP_201_CREATED,
-        )
 
 
 @extend_schema(summary="Download a service case attachment's file")
