@@ -11,6 +11,8 @@ class ReportKind(models.TextChoices):
     SCRAP = "scrap", _("Monthly scrap report")
     SUPPLIER_QUALITY = "supplier_quality", _("Supplier quality report")
     TURNAROUND = "turnaround", _("Turnaround report")
+    SERVICE_DESK = "service_desk", _("Service desk report")
+    PARTS_USAGE = "parts_usage", _("Parts usage and repair analysis")
 
 
 class ReportRunStatus(models.TextChoices):

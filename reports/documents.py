@@ -7,12 +7,13 @@ XLSX writer (``aftersales.exports.xlsx``); both are stored with their SHA-256 wh
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from aftersales.exports.xlsx import CNY_FORMAT, XlsxColumn, XlsxSheet, write_workbook
 from aftersales.money import format_money
 from reports.choices import ReportKind
+from reports.common import Table, dec
+from reports.kinds import parts_usage, service_desk
 from reports.models import ReportRun
 from suppliers.choices import InspectionSeverity, Responsibility
 
@@ -22,7 +23,11 @@ TITLES = {
     ReportKind.SCRAP: ("报废报表", "Monthly scrap report"),
     ReportKind.SUPPLIER_QUALITY: ("供应商质量评估", "Supplier quality report"),
     ReportKind.TURNAROUND: ("返修周期报表", "Turnaround report"),
+    ReportKind.SERVICE_DESK: service_desk.TITLE,
+    ReportKind.PARTS_USAGE: parts_usage.TITLE,
 }
+# The reports that keep their tables in their own module (``reports.kinds``).
+KIND_TABLES = {ReportKind.SERVICE_DESK: service_desk.tables, ReportKind.PARTS_USAGE: parts_usage.tables}
 RESPONSIBILITY = {"supplier": "供应商", "store": "专卖店", "customer": "顾客", "hq": "总公司", "": "—"}
 
 
@@ -43,23 +48,13 @@ def severity_label(value: str) -> str:
     return label(SEVERITY, InspectionSeverity, value)
 
 
-@dataclass(frozen=True)
-class Table:
-    """One table of a report: a sheet of the XLSX and a section of the PDF. Money cells are Decimal."""
-
-    key: str
-    title: str
-    headers: list[str]
-    rows: list[list]
-    money_columns: frozenset[int] = frozenset()
-
-
-def _dec(value) -> Decimal | None:
-    return None if value is None else Decimal(value)
+_dec = dec
 
 
 def report_tables(kind: str, figures: dict) -> list[Table]:
     """The report's tables in print order, read from its figures (the run's ``data``)."""
+    if kind in KIND_TABLES:
+        return KIND_TABLES[kind](figures)
     if kind == ReportKind.SCRAP:
         head = ["件数 Units", "成本 Cost (CNY)"]
 

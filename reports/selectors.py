@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -25,7 +24,7 @@ from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
 from aftersales.periods import period_bounds
-from aftersales.roles import has_role_permission, sees_everything
+from aftersales.roles import Role, has_role_permission, roles_of, sees_everything
 from aftersales.validation import add_months
 from cases.choices import ReasonKind, Verdict
 from cases.models import Return, Shipment
@@ -33,15 +32,23 @@ from chargebacks.models import ChargebackStatement
 from inspection.models import SampleInspection
 from repairs.models import RepairTicket
 from reports.choices import ReportKind
+from reports.common import (
+    EVERYTHING,
+    TENTH,
+    ZERO,
+    ReportScope,
+    in_month,
+    median_from_histogram,
+    money,
+    share,
+)
+from reports.kinds import parts_usage, service_desk
 from reports.models import ReportRun
 from stores.access import scope_for
 from suppliers.choices import InspectionSeverity, Responsibility
 from suppliers.models import Supplier
 from writeoffs.choices import PartyType
 
-ZERO = Decimal("0.00")
-CENT = Decimal("0.01")
-TENTH = Decimal("0.1")
 # How many months the turnaround trend chart looks back, the report's own month included.
 TREND_MONTHS = 12
 # How many defect codes make a supplier's "defect mix".
@@ -53,40 +60,6 @@ SCORE_QUALITY_WEIGHT = Decimal("60")
 SCORE_TURNAROUND_WEIGHT = Decimal("40")
 # The quality part is multiplied by the month's incoming pass rate 大货抽检合格率 (lots accepted on their original
 # inspection, GB/T 2828.1); a month with no lot inspected leaves it whole. Lots rejected and the severity are shown.
-
-
-@dataclass(frozen=True)
-class ReportScope:
-    """Whose figures a report shows: everything (the center), some stores, or the units charged to some suppliers."""
-
-    everything: bool = True
-    store_ids: frozenset[int] = frozenset()
-    supplier_ids: frozenset[int] = frozenset()
-
-    def returns_q(self, prefix: str = "") -> Q:
-        """The Returns in scope, written against a lookup ``prefix`` (``"return_item__"`` from a repair ticket)."""
-        if self.everything:
-            return Q()
-        condition = Q(pk__in=[])
-        if self.store_ids:
-            condition |= Q(**{f"{prefix}store_id__in": sorted(self.store_ids)})
-        if self.supplier_ids:
-            condition |= Q(
-                **{
-                    f"{prefix}style__supplier_id__in": sorted(self.supplier_ids),
-                    f"{prefix}responsibility": Responsibility.SUPPLIER,
-                }
-            )
-        return condition
-
-    def suppliers_q(self, field: str = "supplier_id") -> Q:
-        """Documents addressed to a supplier: every one for the center, the own ones for a supplier user."""
-        if self.everything:
-            return Q()
-        return Q(**{f"{field}__in": sorted(self.supplier_ids)})
-
-
-EVERYTHING = ReportScope()
 
 
 def report_scope(user) -> ReportScope:
@@ -110,7 +83,10 @@ def reportrun_list(user) -> QuerySet[ReportRun]:
     """
     if not has_role_permission(user, "reports.view_reportrun"):
         return ReportRun.objects.none()
-    return ReportRun.objects.select_related("requested_by").order_by("-period", "kind")
+    runs = ReportRun.objects.select_related("requested_by").order_by("-period", "kind")
+    if not sees_everything(user) and not {Role.STORE_STAFF, Role.REGION_MANAGER} & set(roles_of(user)):
+        runs = runs.exclude(kind__in=sorted(STORE_KINDS))
+    return runs
 
 
 def reportrun_newest(user) -> QuerySet[ReportRun]:
@@ -131,41 +107,6 @@ def reportrun_get(user, pk) -> ReportRun:
 
 
 # --- helpers -----------------------------------------------------------------------------------------------------
-
-
-def money(value) -> str:
-    """Decimal money as the contract writes it: a string with two places."""
-    return str((value if value is not None else ZERO).quantize(CENT, rounding=ROUND_HALF_UP))
-
-
-def share(part: int, whole: int) -> str | None:
-    """A percentage with one decimal place as a string ("83.3"), or None when there is nothing to divide."""
-    if not whole:
-        return None
-    return str((Decimal(part) * 100 / Decimal(whole)).quantize(TENTH, rounding=ROUND_HALF_UP))
-
-
-def median_from_histogram(histogram: Iterable[tuple[int, int]]) -> str | None:
-    """The median of values given as (value, how many) pairs, as a string with one decimal, None when empty."""
-    pairs = sorted((value, count) for value, count in histogram if count)
-    total = sum(count for _, count in pairs)
-    if not total:
-        return None
-    # The middle value(s): positions (total-1)//2 and total//2 counted from 0.
-    wanted = sorted({(total - 1) // 2, total // 2})
-    found: list[int] = []
-    seen = 0
-    for value, count in pairs:
-        while wanted and wanted[0] < seen + count:
-            found.append(value)
-            wanted.pop(0)
-        seen += count
-    return str((Decimal(sum(found)) / len(found)).quantize(TENTH, rounding=ROUND_HALF_UP))
-
-
-def _in_month(field: str, period: dt.date) -> Q:
-    start, end = period_bounds(period)
-    return Q(**{f"{field}__gte": start, f"{field}__lt": end})
 
 
 def _returns(scope: ReportScope) -> QuerySet[Return]:
@@ -189,7 +130,7 @@ def _rows(queryset, keys: dict[str, str], **numbers: str) -> list[dict]:
 
 def scrapped_returns(period: dt.date, scope: ReportScope = EVERYTHING) -> QuerySet[Return]:
     """Units scrapped in the month: inspected as unrepairable (待报废 and later 已报废/已扣款) within it."""
-    return _returns(scope).filter(_in_month("inspected_at", period), verdict=Verdict.UNREPAIRABLE)
+    return _returns(scope).filter(in_month("inspected_at", period), verdict=Verdict.UNREPAIRABLE)
 
 
 def _scrap_grouped(period, scope, keys: dict[str, str], order: list[str]) -> list[dict]:
@@ -258,10 +199,10 @@ def supplier_figures(period: dt.date, scope: ReportScope = EVERYTHING) -> dict[s
     supplier_fault = Q(responsibility=Responsibility.SUPPLIER)
     # A change of mind 无理由退换 says nothing of the supplier's quality: only quality returns count.
     logged = _by_supplier(
-        returns.filter(_in_month("created_at", period), reason_kind=ReasonKind.QUALITY), logged=Count("id")
+        returns.filter(in_month("created_at", period), reason_kind=ReasonKind.QUALITY), logged=Count("id")
     )
     inspected = _by_supplier(
-        returns.filter(_in_month("inspected_at", period)),
+        returns.filter(in_month("inspected_at", period)),
         inspected=Count("id"),
         supplier_fault=Count("id", filter=supplier_fault),
     )
@@ -271,7 +212,7 @@ def supplier_figures(period: dt.date, scope: ReportScope = EVERYTHING) -> dict[s
         scrap_cost=Sum("style__unit_cost"),
     )
     back = _by_supplier(
-        returns.filter(_in_month("returned_at", period), shipped_at__isnull=False),
+        returns.filter(in_month("returned_at", period), shipped_at__isnull=False),
         returned=Count("id"),
         on_time=Count("id", filter=Q(returned_at__lte=F("due_at"))),
     )
@@ -279,7 +220,7 @@ def supplier_figures(period: dt.date, scope: ReportScope = EVERYTHING) -> dict[s
         row["code"]: row
         for row in RepairTicket.objects.filter(
             scope.returns_q("return_item__"),
-            _in_month("completed_at", period),
+            in_month("completed_at", period),
             return_item__responsibility=Responsibility.SUPPLIER,
         )
         .values(code=F("return_item__style__supplier__code"), name=F("return_item__style__supplier__name"))
@@ -298,7 +239,7 @@ def supplier_figures(period: dt.date, scope: ReportScope = EVERYTHING) -> dict[s
         .order_by()
     }
     defect_rows = (
-        returns.filter(_in_month("inspected_at", period), inspection__defect_codes__isnull=False)
+        returns.filter(in_month("inspected_at", period), inspection__defect_codes__isnull=False)
         .values("style__supplier__code", "inspection__defect_codes__code")
         .annotate(units=Count("id"))
         .order_by("style__supplier__code", "-units", "inspection__defect_codes__code")
@@ -313,7 +254,7 @@ def supplier_figures(period: dt.date, scope: ReportScope = EVERYTHING) -> dict[s
     lots = {
         row["code"]: row
         for row in SampleInspection.objects.filter(
-            scope.suppliers_q("lot__supplier_id"), _in_month("inspected_at", period), accepted__isnull=False
+            scope.suppliers_q("lot__supplier_id"), in_month("inspected_at", period), accepted__isnull=False
         )
         .values(code=F("lot__supplier__code"), name=F("lot__supplier__name"))
         .annotate(
@@ -405,7 +346,7 @@ def supplier_ranking(current: dict[str, dict], previous: dict[str, dict]) -> lis
 
 def returned_units(period: dt.date, scope: ReportScope = EVERYTHING) -> QuerySet[Return]:
     """Units back at their store in the month (``confirm_returned``) that had been dispatched to the center."""
-    return _returns(scope).filter(_in_month("returned_at", period), shipped_at__isnull=False)
+    return _returns(scope).filter(in_month("returned_at", period), shipped_at__isnull=False)
 
 
 ON_TIME = Q(returned_at__lte=F("due_at"))
@@ -496,7 +437,7 @@ def turnaround_trend(period: dt.date, scope: ReportScope = EVERYTHING, months: i
 
 def dispatched_shipments(period: dt.date, scope: ReportScope = EVERYTHING) -> QuerySet[Shipment]:
     """Parcels dispatched in the month, both directions; a store sees its own, a supplier none."""
-    shipments = Shipment.objects.filter(_in_month("dispatched_at", period)).order_by()
+    shipments = Shipment.objects.filter(in_month("dispatched_at", period)).order_by()
     if scope.everything:
         return shipments
     return shipments.filter(store_id__in=sorted(scope.store_ids))
@@ -570,7 +511,12 @@ SECTIONS: dict[str, list[tuple[str, Section]]] = {
         ("freight_by_store", _plain(freight_by_store)),
         ("freight_by_carrier", _plain(freight_by_carrier)),
     ],
+    ReportKind.SERVICE_DESK: service_desk.SECTIONS,
+    ReportKind.PARTS_USAGE: parts_usage.SECTIONS,
 }
+# Reports of the stores' own work (the service desk's cases, the parts and repairs at each location): a viewer with
+# no store in scope (a supplier's users) has no figures in them, so does not see their runs.
+STORE_KINDS = frozenset({ReportKind.SERVICE_DESK, ReportKind.PARTS_USAGE})
 
 
 def report_figures(

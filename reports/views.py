@@ -29,9 +29,10 @@ from aftersales.fsm import TransitionError
 from aftersales.roles import has_role_permission
 from aftersales.ui.views import ScopedListView
 from reports.choices import ReportKind, ReportRunStatus
-from reports.documents import report_xlsx
+from reports.documents import report_tables, report_xlsx
 from reports.filters import ReportRunFilter
 from reports.forms import ReportRunRequestForm
+from reports.kinds import parts_usage, service_desk
 from reports.models import ReportRun
 from reports.selectors import report_figures, report_scope, reportrun_list, reportrun_newest, reportrun_versions
 from reports.services import may_rebuild, may_request_reports, reportrun_rebuild, reportrun_request, reportrun_retry
@@ -45,6 +46,8 @@ STATUS_BADGES = {
     ReportRunStatus.DONE: "success",
     ReportRunStatus.FAILED: "danger",
 }
+# The reports that keep their page's labels and charts in their own module (``reports.kinds``).
+KIND_MODULES = {ReportKind.SERVICE_DESK: service_desk, ReportKind.PARTS_USAGE: parts_usage}
 # How many defect codes the "top defect codes" chart shows.
 TOP_DEFECT_BARS = 10
 
@@ -76,6 +79,8 @@ def defect_name(row: dict) -> str:
 def chart_data(kind: str, figures: dict) -> dict:
     """What the page's charts draw (static/js/reports.js): labels and values, money as numbers of yuan."""
     charts: dict = {}
+    if kind in KIND_MODULES:
+        return KIND_MODULES[kind].charts(figures, _)
     if kind == ReportKind.SCRAP:
         charts["supplier_cost"] = {
             "type": "bar",
@@ -219,6 +224,8 @@ class ReportRunDetailView(LoginRequiredMixin, View):
         ReportKind.SCRAP: "reports/reportrun_scrap.html",
         ReportKind.SUPPLIER_QUALITY: "reports/reportrun_supplier_quality.html",
         ReportKind.TURNAROUND: "reports/reportrun_turnaround.html",
+        ReportKind.SERVICE_DESK: "reports/reportrun_service_desk.html",
+        ReportKind.PARTS_USAGE: "reports/reportrun_parts_usage.html",
     }
 
     def get(self, request, pk: int):
@@ -233,11 +240,15 @@ class ReportRunDetailView(LoginRequiredMixin, View):
             severities = dict(InspectionSeverity.choices)
             for row in figures.get("ranking", []):
                 row["severity_label"] = severities.get(row.get("severity"), row.get("severity") or "—")
+        if figures and run.kind in KIND_MODULES:
+            KIND_MODULES[run.kind].decorate(figures)
         context = {
             "title": str(run),
             "run": run,
             "figures": figures,
             "charts": chart_data(run.kind, figures) if figures else {},
+            # The parts report's page shows its paper tables (bilingual headers, as in its PDF and XLSX).
+            "tables": report_tables(run.kind, figures) if figures and run.kind == ReportKind.PARTS_USAGE else [],
             "progress": progress_context(request, run, where="detail"),
             "center_view": scope.everything,
             "pdf_available": scope.everything and bool(run.pdf),
