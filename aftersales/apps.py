@@ -30,6 +30,15 @@ class AftersalesConfig(AppConfig):
         from aftersales.api.tokens import revoke_tokens_on_password_change
 
         pre_save.connect(revoke_tokens_on_password_change, sender=get_user_model(), dispatch_uid="revoke_tokens")
+        # Files written by a transaction that rolled back are deleted when the request or task ends
+        # (aftersales/storage.py; also at the next file save on the same thread).
+        from celery.signals import task_postrun
+        from django.core.signals import request_finished
+
+        from aftersales.storage import discard_rolled_back_files
+
+        request_finished.connect(discard_rolled_back_files, dispatch_uid="discard_rolled_back_files")
+        task_postrun.connect(discard_rolled_back_files, dispatch_uid="discard_rolled_back_files", weak=False)
 
 
 def _sync_roles_after_migrate(sender, using="default", **kwargs) -> None:

@@ -203,8 +203,43 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # through views that check the viewer's scope.
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
+# Files on an S3-compatible bucket (AWS S3, MinIO, Aliyun OSS, Tencent COS) when AFTERSALES_S3_BUCKET is set, so
+# several web servers and workers see the same files; else on local disk under MEDIA_ROOT. Either way a file
+# written by a transaction that rolls back is deleted, and the daily sweep removes files no row refers to
+# (aftersales/storage.py). The bucket stays private: downloads stream through the scope-checked views.
+AFTERSALES_S3_BUCKET = env_str("AFTERSALES_S3_BUCKET")
+# django-storages' S3Storage options (read whether or not a bucket is set, so every variable is documented);
+# empty ones are left to boto3 (its own environment and config files).
+_S3_OPTIONS = {
+    "bucket_name": AFTERSALES_S3_BUCKET,
+    "endpoint_url": env_str("AFTERSALES_S3_ENDPOINT_URL"),
+    "access_key": env_str("AFTERSALES_S3_ACCESS_KEY_ID"),
+    "secret_key": env_secret("AFTERSALES_S3_SECRET_ACCESS_KEY"),
+    "region_name": env_str("AFTERSALES_S3_REGION"),
+    "location": env_str("AFTERSALES_S3_PREFIX").strip("/"),
+    # "path" for MinIO and most self-hosted servers; "virtual" or empty (boto3 decides) for AWS.
+    "addressing_style": env_str("AFTERSALES_S3_ADDRESSING_STYLE"),
+    # Never a public-read ACL: files reach users only through the scope-checked views, streamed.
+    "default_acl": None,
+    # A presigned URL (no page or API hands one out) would expire after this many seconds.
+    "querystring_auth": True,
+    "querystring_expire": env_int("AFTERSALES_S3_URL_SECONDS", 300, minimum=1, maximum=3600),
+    # As on disk: a second file of the same name gets a new name instead of replacing the first.
+    "file_overwrite": False,
+    "signature_version": "s3v4",
+}
+_DEFAULT_STORAGE = (
+    {
+        "BACKEND": "aftersales.storage.S3Storage",
+        "OPTIONS": {key: value for key, value in _S3_OPTIONS.items() if value != ""},
+    }
+    if AFTERSALES_S3_BUCKET
+    else {"BACKEND": "aftersales.storage.FileSystemStorage"}
+)
+# Files in storage that no row refers to are removed by the daily sweep once older than this.
+AFTERSALES_UNCLAIMED_FILE_HOURS = env_int("AFTERSALES_UNCLAIMED_FILE_HOURS", 24, minimum=1)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -430,6 +465,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "temporary-upload-cleanup": {
         "task": "aftersales.tasks.temporary_upload_cleanup_task",
         "schedule": crontab(minute="30", hour="3"),
+        "options": {"expires": 6 * 3600},
+    },
+    # Files in storage that no row refers to (left by a killed process), older than AFTERSALES_UNCLAIMED_FILE_HOURS.
+    "unclaimed-file-sweep": {
+        "task": "aftersales.tasks.unclaimed_files_sweep_task",
+        "schedule": crontab(minute="45", hour="3"),
         "options": {"expires": 6 * 3600},
     },
     # Service-desk SLA alerts (due soon, breached), once per case, clock and level.

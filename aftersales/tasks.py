@@ -26,3 +26,11 @@ def temporary_upload_cleanup_task() -> str:
     from aftersales.services import temporary_upload_cleanup
 
     return f"removed {temporary_upload_cleanup()} temporary upload(s)"
+
+
+@shared_task
+def unclaimed_files_sweep_task() -> str:
+    """Daily: remove files in storage that no row refers to, older than the grace period (aftersales/storage.py)."""
+    from aftersales.storage import unclaimed_files_sweep
+
+    return f"removed {unclaimed_files_sweep()} unclaimed file(s)"

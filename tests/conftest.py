@@ -29,6 +29,8 @@ pytest_plugins = [
     "tests.fixtures.chargebacks",
     # The demo's full history, seeded once for the tests that check it.
     "tests.fixtures.demo_history",
+    # A real S3-compatible server (moto's server mode) and a bucket per test as the default storage.
+    "tests.fixtures.s3",
 ]
 
 

@@ -21,6 +21,7 @@ SCHEDULE = {
     "recall-deadline-reminders": ("recalls.tasks.recall_deadline_reminders_task", "0", "9", "*"),
     "monthly-reports": ("reports.tasks.monthly_build_task", "0", "2", "1"),
     "temporary-upload-cleanup": ("aftersales.tasks.temporary_upload_cleanup_task", "30", "3", "*"),
+    "unclaimed-file-sweep": ("aftersales.tasks.unclaimed_files_sweep_task", "45", "3", "*"),
     "low-stock-alerts": ("repairs.tasks.low_stock_alerts_task", "45", "7", "*"),
     "service-case-sla-alerts": ("servicedesk.tasks.service_case_sla_alerts_task", "*/15", "*", "*"),
     "customer-retention-purge": ("servicedesk.tasks.customer_retention_purge_task", "30", "2", "1"),
