@@ -17,21 +17,46 @@ The tables here are transcribed from the printed standard:
   above) or ``"-"`` (blank: only the tightened table's extra row S, whose one plan serves the
   arrows of row R).
   In the 1999 edition (and so in GB/T 2828.1-2012) the reduced table has no gap between Ac and Re:
-  Re = Ac + 1 everywhere, with acceptance numbers 0, 1, 2, 3, 5, 6, 8, 10, 14, 21 (the 1989
-  edition's 1/3, 1/4, 2/5, 3/6, 5/8, 7/10, 10/13 and the rule "between Ac and Re: accept, but
-  return to normal" are gone).
+  Re = Ac + 1 everywhere (the 1989 edition's 0/2, 1/3, 1/4, 2/5, 3/6, 5/8, 7/10 and 10/13 became
+  arrows or 1/2, 2/3, 3/4, 5/6, 6/7, 8/9 and 10/11, and the rule "between Ac and Re: accept, but
+  return to normal" is gone). Rows A and B of 2-C print normal row A's plans (n = 2 in all three);
+  from row C on, the reduced sequence runs 0/1, 1/2, 2/3, 3/4, 5/6, 6/7, 8/9, 10/11, 14/15, 21/22.
 
 How a plan is read (clause 10 and the tables' notes): find the code letter from the lot size and
 the inspection level, then the cell of that row under the AQL. A plan gives Ac and Re and the
 sample size *of the row where it is found*: an arrow is followed down (or up) its column to the
 first plan, and that plan's row gives n. If the sample size equals or exceeds the lot size, every
-item is inspected (100 %). Three cells of the printed tables point out of the table (normal and
-reduced A at AQL 10 point up from the first row; normal R at AQL 0.015 and reduced R at 0.010
-point down from the last one); for them ``plan`` follows the column the other way, and if the
-column holds no plan at all (reduced R at 0.010) it uses the row's plan under the next AQL.
+item is inspected (100 %). Three cells point out of the table: normal A at AQL 10 points up from
+the first row, normal R at 0.015 down from the last one, and tightened R at 0.015 down onto row S,
+which is blank there; ``plan`` follows such an arrow's column the other way (normal A at 10 → C's
+1/2, n = 5; normal R at 0.015 → P's 0/1, n = 800; tightened R at 0.015 → Q's 0/1, n = 1250), which
+is what both sources below give. (If a column held no plan at all, the row's plan under the next
+AQL would be used; no column of these tables is empty.)
+
+Where it was checked (2026-12, issue 16). Two public transcriptions were compared with these tables
+cell by cell, as resolved plans (row reached, n, Ac, Re), by a script kept out of the tree:
+
+- GB/T 2828.1-2012 itself: the golden fixtures of ``nihantao-crosis/quality-platform``
+  (``src/core/__tests__/fixtures/gbt2828-1-2012-tables-2abc-full16.tsv`` and
+  ``…-tables-2abc-aql15-1000.tsv``, ``…-table1-levels.tsv``), transcribed from the standard's
+  pages 15–17 (PDF SHA-256 7a336944…5e5a37) by two readers each and reviewed against the scan.
+  All 1 274 cells of 2-A (16 rows), 2-B (17 rows with S) and 2-C (16 rows) × 26 AQLs, and the 15
+  rows × 7 levels of Table 1, agree now. Before, 2-C disagreed in 407 cells (its acceptance numbers
+  had been laid out by sample size instead of by code letter, and its rows A and B ended at 21/22
+  instead of 30/31), and 2-B row A at AQL 10 was ↓ where the standard prints 0/1. Both are fixed.
+- MIL-STD-105E / ANSI/ASQ Z1.4, whose normal and tightened single-sampling tables ISO 2859-1 took
+  over: the matrices of the R package AQLSchemes 1.7-2 (J. Lawson; fork
+  ``fjgonzalezmgt/AQLSchemesCust``, ``R/AAZ14Single.R``), rows A–R × 26 AQLs. Table 2-A agrees in
+  all 416 cells. Table 2-B agrees in 415: at row A, AQL 10 MIL-STD-105E reads ↓ (D's 1/2, n = 8)
+  where GB/T 2828.1-2012 prints 0/1 (n = 2); this module follows GB/T 2828.1. Its reduced table is
+  the 1989-style one (with gaps) and was not used for 2-C.
+
+The cells the previous note called uncertain are settled by the first source: 2-C's 6/7 and 8/9
+plans (rows C to R, as above), 2-B row A at AQL 10 (0/1) and row S (1/2 under 0.025 only, blank
+elsewhere), and the three arrows off the table (resolved as said).
 
 Everything here is pure: no database, no settings. ``tests/inspection/test_aql.py`` checks every
-cell against a second transcription of the printed tables.
+cell against a second transcription of the printed tables (the GB/T 2828.1-2012 reading above).
 """
 
 from __future__ import annotations
@@ -91,7 +116,7 @@ NORMAL: dict[str, tuple[int, str]] = {
 
 # Table 2-B, tightened inspection. Row S (n = 3150) exists only here.
 TIGHTENED: dict[str, tuple[int, str]] = {
-    "A": (2, "v v v v v v v v v v v v v v v v v v 1/2 2/3 3/4 5/6 8/9 12/13 18/19 27/28"),
+    "A": (2, "v v v v v v v v v v v v v v v 0/1 v v 1/2 2/3 3/4 5/6 8/9 12/13 18/19 27/28"),
     "B": (3, "v v v v v v v v v v v v v v 0/1 v v 1/2 2/3 3/4 5/6 8/9 12/13 18/19 27/28 41/42"),
     "C": (5, "v v v v v v v v v v v v v 0/1 v v 1/2 2/3 3/4 5/6 8/9 12/13 18/19 27/28 41/42 ^"),
     "D": (8, "v v v v v v v v v v v v 0/1 v v 1/2 2/3 3/4 5/6 8/9 12/13 18/19 27/28 41/42 ^ ^"),
@@ -110,24 +135,25 @@ TIGHTENED: dict[str, tuple[int, str]] = {
     "S": (3150, "- - 1/2 - - - - - - - - - - - - - - - - - - - - - - -"),
 }
 
-# Table 2-C, reduced inspection (1999 edition: Re = Ac + 1).
+# Table 2-C, reduced inspection (1999 edition: Re = Ac + 1). Rows A to C share n = 2 but not their plans:
+# A and B print normal row A's sequence up to 30/31, C starts the reduced one (…, 5/6, 6/7, 8/9, 10/11, …).
 REDUCED: dict[str, tuple[int, str]] = {
-    "A": (2, "v v v v v v v v v v v v v v 0/1 ^ v 1/2 2/3 3/4 5/6 6/7 8/9 10/11 14/15 21/22"),
-    "B": (2, "v v v v v v v v v v v v v v 0/1 ^ v 1/2 2/3 3/4 5/6 6/7 8/9 10/11 14/15 21/22"),
-    "C": (2, "v v v v v v v v v v v v v v 0/1 ^ v 1/2 2/3 3/4 5/6 6/7 8/9 10/11 14/15 21/22"),
-    "D": (3, "v v v v v v v v v v v v v 0/1 ^ v 1/2 2/3 3/4 5/6 6/7 8/9 10/11 14/15 21/22 ^"),
-    "E": (5, "v v v v v v v v v v v v 0/1 ^ v 1/2 2/3 3/4 5/6 6/7 8/9 10/11 14/15 21/22 ^ ^"),
-    "F": (8, "v v v v v v v v v v v 0/1 ^ v 1/2 2/3 3/4 5/6 6/7 8/9 10/11 14/15 21/22 ^ ^ ^"),
-    "G": (13, "v v v v v v v v v v 0/1 ^ v 1/2 2/3 3/4 5/6 6/7 8/9 10/11 14/15 21/22 ^ ^ ^ ^"),
-    "H": (20, "v v v v v v v v v 0/1 ^ v 1/2 2/3 3/4 5/6 6/7 8/9 10/11 ^ ^ ^ ^ ^ ^ ^"),
-    "J": (32, "v v v v v v v v 0/1 ^ v 1/2 2/3 3/4 5/6 6/7 8/9 10/11 ^ ^ ^ ^ ^ ^ ^ ^"),
-    "K": (50, "v v v v v v v 0/1 ^ v 1/2 2/3 3/4 5/6 6/7 8/9 10/11 ^ ^ ^ ^ ^ ^ ^ ^ ^"),
-    "L": (80, "v v v v v v 0/1 ^ v 1/2 2/3 3/4 5/6 6/7 8/9 10/11 ^ ^ ^ ^ ^ ^ ^ ^ ^ ^"),
-    "M": (125, "v v v v v 0/1 ^ v 1/2 2/3 3/4 5/6 6/7 8/9 10/11 ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^"),
-    "N": (200, "v v v v 0/1 ^ v 1/2 2/3 3/4 5/6 6/7 8/9 10/11 ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^"),
-    "P": (315, "v v v 0/1 ^ v 1/2 2/3 3/4 5/6 6/7 8/9 10/11 ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^"),
-    "Q": (500, "v v 0/1 ^ v 1/2 2/3 3/4 5/6 6/7 8/9 10/11 ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^"),
-    "R": (800, "v 0/1 ^ v 1/2 2/3 3/4 5/6 6/7 8/9 10/11 ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^"),
+    "A": (2, "v v v v v v v v v v v v v v 0/1 v v 1/2 2/3 3/4 5/6 7/8 10/11 14/15 21/22 30/31"),
+    "B": (2, "v v v v v v v v v v v v v 0/1 ^ v v 1/2 2/3 3/4 5/6 7/8 10/11 14/15 21/22 30/31"),
+    "C": (2, "v v v v v v v v v v v v 0/1 ^ v v 1/2 2/3 3/4 5/6 6/7 8/9 10/11 14/15 21/22 ^"),
+    "D": (3, "v v v v v v v v v v v 0/1 ^ v v 1/2 2/3 3/4 5/6 6/7 8/9 10/11 14/15 21/22 ^ ^"),
+    "E": (5, "v v v v v v v v v v 0/1 ^ v v 1/2 2/3 3/4 5/6 6/7 8/9 10/11 14/15 21/22 ^ ^ ^"),
+    "F": (8, "v v v v v v v v v 0/1 ^ v v 1/2 2/3 3/4 5/6 6/7 8/9 10/11 ^ ^ ^ ^ ^ ^"),
+    "G": (13, "v v v v v v v v 0/1 ^ v v 1/2 2/3 3/4 5/6 6/7 8/9 10/11 ^ ^ ^ ^ ^ ^ ^"),
+    "H": (20, "v v v v v v v 0/1 ^ v v 1/2 2/3 3/4 5/6 6/7 8/9 10/11 ^ ^ ^ ^ ^ ^ ^ ^"),
+    "J": (32, "v v v v v v 0/1 ^ v v 1/2 2/3 3/4 5/6 6/7 8/9 10/11 ^ ^ ^ ^ ^ ^ ^ ^ ^"),
+    "K": (50, "v v v v v 0/1 ^ v v 1/2 2/3 3/4 5/6 6/7 8/9 10/11 ^ ^ ^ ^ ^ ^ ^ ^ ^ ^"),
+    "L": (80, "v v v v 0/1 ^ v v 1/2 2/3 3/4 5/6 6/7 8/9 10/11 ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^"),
+    "M": (125, "v v v 0/1 ^ v v 1/2 2/3 3/4 5/6 6/7 8/9 10/11 ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^"),
+    "N": (200, "v v 0/1 ^ v v 1/2 2/3 3/4 5/6 6/7 8/9 10/11 ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^"),
+    "P": (315, "v 0/1 ^ v v 1/2 2/3 3/4 5/6 6/7 8/9 10/11 ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^"),
+    "Q": (500, "0/1 ^ ^ v 1/2 2/3 3/4 5/6 6/7 8/9 10/11 ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^"),
+    "R": (800, "^ ^ ^ 1/2 2/3 3/4 5/6 6/7 8/9 10/11 ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^ ^"),
 }
 
 MASTER_TABLES: dict[str, dict[str, tuple[int, str]]] = {
@@ -234,7 +260,7 @@ def table_plan(severity: str, letter: str, aql: str) -> tuple[str, int, int, int
         # Follow the arrow; an arrow that leaves the table is followed the other way.
         found = _find(table, letters, row, column, step) or _find(table, letters, row, column, -step)
         if found is None:
-            # No plan anywhere in the column (reduced R at 0.010): the row's plan under the next AQL.
+            # No plan anywhere in the column (no column of these tables is empty): the row's plan under the next AQL.
             return table_plan(severity, letter, AQLS[column + 1])
     sample_size = table[found][0]
     accept, reject = (int(part) for part in table[found][1].split()[column].split("/"))

@@ -1,7 +1,8 @@
 # ruff: noqa: E501 (the printed tables are kept one row a line, as the standard prints them)
 """GB/T 2828.1-2012 (= ISO 2859-1:1999) single sampling: every cell of Tables 1, 2-A, 2-B and 2-C.
 
-The expected tables below are a second transcription of the printed standard, written the way it
+The expected tables below are a second transcription of the printed standard (GB/T 2828.1-2012's
+pages 15–17, as read by the source named in ``inspection.aql``'s docstring), written the way it
 prints them: one row per code letter, the sample size, then the 26 AQL columns (0.010 … 1000) as
 "Ac Re", ↓ (use the first plan below), ↑ (the first plan above) or · (blank). They are parsed here
 and compared with ``inspection.aql`` cell by cell; then every code letter × AQL × severity is
@@ -59,7 +60,7 @@ R 2000 | ↑ | ↓ | 1 2 | 2 3 | 3 4 | 5 6 | 7 8 | 10 11 | 14 15 | 21 22 | ↑ |
 
 # Table 2-B — tightened inspection 加严检验
 PRINTED_TIGHTENED = """
-A    2 | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | 1 2 | 2 3 | 3 4 | 5 6 | 8 9 | 12 13 | 18 19 | 27 28
+A    2 | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | 0 1 | ↓ | ↓ | 1 2 | 2 3 | 3 4 | 5 6 | 8 9 | 12 13 | 18 19 | 27 28
 B    3 | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | 0 1 | ↓ | ↓ | 1 2 | 2 3 | 3 4 | 5 6 | 8 9 | 12 13 | 18 19 | 27 28 | 41 42
 C    5 | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | 0 1 | ↓ | ↓ | 1 2 | 2 3 | 3 4 | 5 6 | 8 9 | 12 13 | 18 19 | 27 28 | 41 42 | ↑
 D    8 | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | 0 1 | ↓ | ↓ | 1 2 | 2 3 | 3 4 | 5 6 | 8 9 | 12 13 | 18 19 | 27 28 | 41 42 | ↑ | ↑
@@ -78,24 +79,24 @@ R 2000 | 0 1 | ↓ | ↓ | 1 2 | 2 3 | 3 4 | 5 6 | 8 9 | 12 13 | 18 19 | ↑ | �
 S 3150 | · | · | 1 2 | · | · | · | · | · | · | · | · | · | · | · | · | · | · | · | · | · | · | · | · | · | · | ·
 """
 
-# Table 2-C — reduced inspection 放宽检验 (1999: Re = Ac + 1)
+# Table 2-C — reduced inspection 放宽检验 (1999: Re = Ac + 1; rows A and B print normal row A's plans)
 PRINTED_REDUCED = """
-A    2 | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | 0 1 | ↑ | ↓ | 1 2 | 2 3 | 3 4 | 5 6 | 6 7 | 8 9 | 10 11 | 14 15 | 21 22
-B    2 | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | 0 1 | ↑ | ↓ | 1 2 | 2 3 | 3 4 | 5 6 | 6 7 | 8 9 | 10 11 | 14 15 | 21 22
-C    2 | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | 0 1 | ↑ | ↓ | 1 2 | 2 3 | 3 4 | 5 6 | 6 7 | 8 9 | 10 11 | 14 15 | 21 22
-D    3 | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | 0 1 | ↑ | ↓ | 1 2 | 2 3 | 3 4 | 5 6 | 6 7 | 8 9 | 10 11 | 14 15 | 21 22 | ↑
-E    5 | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | 0 1 | ↑ | ↓ | 1 2 | 2 3 | 3 4 | 5 6 | 6 7 | 8 9 | 10 11 | 14 15 | 21 22 | ↑ | ↑
-F    8 | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | 0 1 | ↑ | ↓ | 1 2 | 2 3 | 3 4 | 5 6 | 6 7 | 8 9 | 10 11 | 14 15 | 21 22 | ↑ | ↑ | ↑
-G   13 | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | 0 1 | ↑ | ↓ | 1 2 | 2 3 | 3 4 | 5 6 | 6 7 | 8 9 | 10 11 | 14 15 | 21 22 | ↑ | ↑ | ↑ | ↑
-H   20 | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | 0 1 | ↑ | ↓ | 1 2 | 2 3 | 3 4 | 5 6 | 6 7 | 8 9 | 10 11 | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑
-J   32 | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | 0 1 | ↑ | ↓ | 1 2 | 2 3 | 3 4 | 5 6 | 6 7 | 8 9 | 10 11 | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑
-K   50 | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | 0 1 | ↑ | ↓ | 1 2 | 2 3 | 3 4 | 5 6 | 6 7 | 8 9 | 10 11 | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑
-L   80 | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | 0 1 | ↑ | ↓ | 1 2 | 2 3 | 3 4 | 5 6 | 6 7 | 8 9 | 10 11 | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑
-M  125 | ↓ | ↓ | ↓ | ↓ | ↓ | 0 1 | ↑ | ↓ | 1 2 | 2 3 | 3 4 | 5 6 | 6 7 | 8 9 | 10 11 | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑
-N  200 | ↓ | ↓ | ↓ | ↓ | 0 1 | ↑ | ↓ | 1 2 | 2 3 | 3 4 | 5 6 | 6 7 | 8 9 | 10 11 | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑
-P  315 | ↓ | ↓ | ↓ | 0 1 | ↑ | ↓ | 1 2 | 2 3 | 3 4 | 5 6 | 6 7 | 8 9 | 10 11 | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑
-Q  500 | ↓ | ↓ | 0 1 | ↑ | ↓ | 1 2 | 2 3 | 3 4 | 5 6 | 6 7 | 8 9 | 10 11 | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑
-R  800 | ↓ | 0 1 | ↑ | ↓ | 1 2 | 2 3 | 3 4 | 5 6 | 6 7 | 8 9 | 10 11 | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑
+A    2 | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | 0 1 | ↓ | ↓ | 1 2 | 2 3 | 3 4 | 5 6 | 7 8 | 10 11 | 14 15 | 21 22 | 30 31
+B    2 | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | 0 1 | ↑ | ↓ | ↓ | 1 2 | 2 3 | 3 4 | 5 6 | 7 8 | 10 11 | 14 15 | 21 22 | 30 31
+C    2 | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | 0 1 | ↑ | ↓ | ↓ | 1 2 | 2 3 | 3 4 | 5 6 | 6 7 | 8 9 | 10 11 | 14 15 | 21 22 | ↑
+D    3 | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | 0 1 | ↑ | ↓ | ↓ | 1 2 | 2 3 | 3 4 | 5 6 | 6 7 | 8 9 | 10 11 | 14 15 | 21 22 | ↑ | ↑
+E    5 | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | 0 1 | ↑ | ↓ | ↓ | 1 2 | 2 3 | 3 4 | 5 6 | 6 7 | 8 9 | 10 11 | 14 15 | 21 22 | ↑ | ↑ | ↑
+F    8 | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | 0 1 | ↑ | ↓ | ↓ | 1 2 | 2 3 | 3 4 | 5 6 | 6 7 | 8 9 | 10 11 | ↑ | ↑ | ↑ | ↑ | ↑ | ↑
+G   13 | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | 0 1 | ↑ | ↓ | ↓ | 1 2 | 2 3 | 3 4 | 5 6 | 6 7 | 8 9 | 10 11 | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑
+H   20 | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | 0 1 | ↑ | ↓ | ↓ | 1 2 | 2 3 | 3 4 | 5 6 | 6 7 | 8 9 | 10 11 | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑
+J   32 | ↓ | ↓ | ↓ | ↓ | ↓ | ↓ | 0 1 | ↑ | ↓ | ↓ | 1 2 | 2 3 | 3 4 | 5 6 | 6 7 | 8 9 | 10 11 | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑
+K   50 | ↓ | ↓ | ↓ | ↓ | ↓ | 0 1 | ↑ | ↓ | ↓ | 1 2 | 2 3 | 3 4 | 5 6 | 6 7 | 8 9 | 10 11 | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑
+L   80 | ↓ | ↓ | ↓ | ↓ | 0 1 | ↑ | ↓ | ↓ | 1 2 | 2 3 | 3 4 | 5 6 | 6 7 | 8 9 | 10 11 | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑
+M  125 | ↓ | ↓ | ↓ | 0 1 | ↑ | ↓ | ↓ | 1 2 | 2 3 | 3 4 | 5 6 | 6 7 | 8 9 | 10 11 | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑
+N  200 | ↓ | ↓ | 0 1 | ↑ | ↓ | ↓ | 1 2 | 2 3 | 3 4 | 5 6 | 6 7 | 8 9 | 10 11 | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑
+P  315 | ↓ | 0 1 | ↑ | ↓ | ↓ | 1 2 | 2 3 | 3 4 | 5 6 | 6 7 | 8 9 | 10 11 | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑
+Q  500 | 0 1 | ↑ | ↑ | ↓ | 1 2 | 2 3 | 3 4 | 5 6 | 6 7 | 8 9 | 10 11 | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑
+R  800 | ↑ | ↑ | ↑ | 1 2 | 2 3 | 3 4 | 5 6 | 6 7 | 8 9 | 10 11 | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑
 """
 
 PRINTED = {"normal": PRINTED_NORMAL, "tightened": PRINTED_TIGHTENED, "reduced": PRINTED_REDUCED}
@@ -259,10 +260,15 @@ def test_sample_sizes_per_code_letter():
         (1500, "II", "tightened", "0.65", ("K", 125, 1, 2)),
         (1500, "II", "tightened", "6.5", ("K", 125, 12, 13)),
         (1500, "II", "tightened", "10", ("K", 125, 18, 19)),
-        # Reduced, K: n = 50.
-        (1500, "II", "reduced", "2.5", ("K", 50, 3, 4)),
-        (1500, "II", "reduced", "4.0", ("K", 50, 5, 6)),
-        (1500, "II", "reduced", "0.25", ("K", 50, 0, 1)),
+        # Reduced, K: n = 50; 2.5 → 5/6, 4.0 → 6/7 and 6.5 → 8/9 (the 1999 plans without a gap);
+        # K's own 0/1 under 0.10, ↑ to J's 0/1 (n = 32) under 0.15, ↓ to M's 1/2 (n = 125) under 0.25.
+        (1500, "II", "reduced", "2.5", ("K", 50, 5, 6)),
+        (1500, "II", "reduced", "4.0", ("K", 50, 6, 7)),
+        (1500, "II", "reduced", "6.5", ("K", 50, 8, 9)),
+        (1500, "II", "reduced", "0.10", ("K", 50, 0, 1)),
+        (1500, "II", "reduced", "0.15", ("K", 32, 0, 1)),
+        (1500, "II", "reduced", "0.25", ("K", 125, 1, 2)),
+        (1500, "II", "reduced", "1.0", ("K", 50, 2, 3)),
         # Special levels.
         (1500, "S-1", "normal", "4.0", ("C", 3, 0, 1)),
         (1500, "S-4", "normal", "2.5", ("G", 32, 2, 3)),
@@ -293,8 +299,27 @@ def test_arrows_leaving_the_table_follow_the_column_the_other_way():
     # Tightened R at 0.025 is served by row S; at 0.015 row S is blank, so up to Q's 0/1.
     assert aql.table_plan("tightened", "R", "0.025") == ("S", 3150, 1, 2)
     assert aql.table_plan("tightened", "R", "0.015") == ("Q", 1250, 0, 1)
-    # Reduced R at 0.010: no plan in the column; the row's plan under 0.015.
-    assert aql.table_plan("reduced", "R", "0.010") == ("R", 800, 0, 1)
+    # Reduced R at 0.010 points up to Q's 0/1 (n = 500): no arrow of 2-C leaves the table.
+    assert aql.table_plan("reduced", "R", "0.010") == ("Q", 500, 0, 1)
+
+
+def test_the_cells_the_first_transcription_had_wrong():
+    """GB/T 2828.1-2012 as printed (see ``inspection.aql``'s docstring for the source and the comparison)."""
+    # 2-B row A at AQL 10 is a plan, 0/1 on n = 2 (MIL-STD-105E prints ↓ there).
+    assert aql.cell("tightened", "A", "10") == "0/1"
+    assert aql.table_plan("tightened", "A", "15") == ("C", 5, 1, 2)
+    # 2-C rows A and B end like normal row A: 7/8 under 150, 30/31 under 1000; row C on is the reduced sequence.
+    assert aql.table_plan("reduced", "A", "150") == ("A", 2, 7, 8)
+    assert aql.table_plan("reduced", "B", "1000") == ("B", 2, 30, 31)
+    assert aql.table_plan("reduced", "C", "150") == ("C", 2, 8, 9)
+    assert aql.table_plan("reduced", "C", "1000") == ("B", 2, 30, 31)
+    # The 0/1 diagonal of 2-C runs by code letter like 2-A's (K at 0.10), with the reduced n.
+    assert aql.table_plan("reduced", "K", "0.10") == ("K", 50, 0, 1)
+    assert aql.table_plan("reduced", "Q", "0.025") == ("N", 200, 0, 1)
+    accepts = sorted(
+        {int(value.split("/")[0]) for _n, row in aql.REDUCED.values() for value in row.split() if "/" in value}
+    )
+    assert accepts == [0, 1, 2, 3, 5, 6, 7, 8, 10, 14, 21, 30]
 
 
 @pytest.mark.parametrize("value", ["2.5", "2.50", "2.5 ", 2.5, "0.01", "1000", "1E+3"])

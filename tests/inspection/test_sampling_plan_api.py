@@ -27,7 +27,7 @@ def test_the_worked_example(api_as, demo):
     ("query", "expected"),
     [
         ({"lot_size": 1500, "aql": "4.0", "severity": "tightened"}, ("K", 125, 8, 9, False)),
-        ({"lot_size": 1500, "aql": "2.50", "severity": "reduced"}, ("K", 50, 3, 4, False)),
+        ({"lot_size": 1500, "aql": "2.50", "severity": "reduced"}, ("K", 50, 5, 6, False)),
         ({"lot_size": 1500, "aql": "0.01"}, ("K", 1250, 0, 1, False)),
         ({"lot_size": 1500, "aql": "1000", "level": "S-1"}, ("C", 3, 44, 45, False)),  # C ↑ to B
         ({"lot_size": 5, "aql": "0.65"}, ("A", 5, 0, 1, True)),
