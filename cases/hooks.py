@@ -18,6 +18,9 @@ that part here from its ``AppConfig.ready()``, and the Return's page, API and
                                 its store or cancelled, in the same
                                 transaction (a kit of spare parts riding a
                                 center → store parcel is booked in or back).
+``register_shipment_panel``     a card of the shipment's page: a template
+                                and the context it reads (the kit of spare
+                                parts packed into a center → store parcel).
 ``register_returns_logged``     what happens once a receipt's Returns are
                                 logged, in the same transaction (the service
                                 desk joins them to the customer's record).
@@ -144,6 +147,31 @@ def register_shipment_event(callback: Callable[..., None]) -> None:
 
 def shipment_event_callbacks() -> list[Callable[..., None]]:
     return list(_shipment_callbacks)
+
+
+@dataclass(frozen=True)
+class ShipmentPanel:
+    """A card of the shipment's page: ``template`` is included below the parcel's units (by ``order``, lower
+    first), with ``context(user=, shipment=)`` merged into the page's context."""
+
+    template: str
+    context: Callable[..., dict]
+    order: int
+
+
+_shipment_panels: list[ShipmentPanel] = []
+
+
+def register_shipment_panel(panel: ShipmentPanel) -> None:
+    known = next((known for known in _shipment_panels if known.template == panel.template), None)
+    _refuse_another(known, panel, f"The shipment panel {panel.template!r}")
+    if known is None:
+        _shipment_panels.append(panel)
+        _shipment_panels.sort(key=lambda item: item.order)
+
+
+def shipment_panels() -> list[ShipmentPanel]:
+    return list(_shipment_panels)
 
 
 def register_returns_logged(callback: Callable[..., None]) -> None:

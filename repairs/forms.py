@@ -208,3 +208,36 @@ class StorePartUseForm(forms.Form):
         self.fields["part"].queryset = SparePart.objects.filter(
             active=True, stocks__store=store, stocks__quantity__gt=0
         ).order_by("part_no")
+
+
+class ShipmentKitForm(forms.Form):
+    """One part and its quantity packed into a center → store parcel 随货备件, from the center's stock."""
+
+    part = PartChoiceField(
+        label=_("Part"),
+        queryset=SparePart.objects.none(),
+        to_field_name="part_no",
+        error_messages={"invalid_choice": _("Unknown part: choose one from the list.")},
+    )
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=MAX_STOCK, initial=1)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["part"].queryset = sparepart_choices(user)
+        self.fields["part"].widget.attrs["class"] = "form-select form-select-sm"
+        self.fields["quantity"].widget.attrs["class"] = "form-control form-control-sm"
+
+
+class ShipmentKitRemoveForm(forms.Form):
+    """The kit row's 移除: that part goes back into the center's stock in full."""
+
+    part = forms.ModelChoiceField(
+        queryset=SparePart.objects.none(),
+        to_field_name="part_no",
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("Unknown part: choose one from the list.")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["part"].queryset = sparepart_list(user)

@@ -471,20 +471,38 @@ def shipment_kit(shipment) -> dict[int, int]:
     return {row["part_id"]: -row["total"] for row in rows if row["total"]}
 
 
+def shipment_kit_refusal(*, user, shipment) -> TransitionError | None:
+    """Why ``user`` may not pack parts into ``shipment`` or take them out again (403, then 409), or None:
+    technicians, on a center → store parcel still being packed."""
+    from cases.choices import ShipmentDirection, ShipmentState
+
+    if not is_technician(None, user):
+        return TransitionForbidden(_("Only service-center technicians pack parts into parcels."), transition="kit")
+    if shipment.direction != ShipmentDirection.TO_STORE or shipment.state != ShipmentState.DRAFT:
+        return TransitionStateConflict(
+            _("Parts ride only a parcel to a store that is still being packed."), transition="kit"
+        )
+    return None
+
+
+def _locked_kit_shipment(*, user, shipment):
+    """The shipment re-read under a row lock, once the kit may change (else the refusal is raised)."""
+    from cases.models import Shipment
+
+    refused = shipment_kit_refusal(user=user, shipment=shipment)
+    if refused is None:
+        shipment = Shipment.objects.select_for_update().get(pk=shipment.pk)
+        refused = shipment_kit_refusal(user=user, shipment=shipment)
+    if refused is not None:
+        raise refused
+    return shipment
+
+
 @transaction.atomic
 def shipment_kit_add(*, user, shipment, parts: Sequence[tuple[SparePart, int]]) -> dict[int, int]:
     """Pack spare parts into a center → store parcel 随货发送常用备件: out of the center's stock now (they are in
     the box), into the store's when the store confirms the parcel. Technicians, while the parcel is being packed."""
-    from cases.choices import ShipmentDirection, ShipmentState
-    from cases.models import Shipment
-
-    if not is_technician(None, user):
-        raise TransitionForbidden(_("Only service-center technicians pack parts into parcels."), transition="kit")
-    shipment = Shipment.objects.select_for_update().get(pk=shipment.pk)
-    if shipment.direction != ShipmentDirection.TO_STORE or shipment.state != ShipmentState.DRAFT:
-        raise TransitionStateConflict(
-            _("Parts ride only a parcel to a store that is still being packed."), transition="kit"
-        )
+    shipment = _locked_kit_shipment(user=user, shipment=shipment)
     _positive_quantities(parts)
     for part, quantity in sorted(parts, key=lambda pair: pair[0].pk):
         _move_stock(
@@ -495,6 +513,26 @@ def shipment_kit_add(*, user, shipment, parts: Sequence[tuple[SparePart, int]]) 
             shipment=shipment,
             note=shipment.number,
         )
+    return shipment_kit(shipment)
+
+
+@transaction.atomic
+def shipment_kit_remove(*, user, shipment, part: SparePart) -> dict[int, int]:
+    """Take a part out of a parcel still being packed: every unit of it packed goes back into the center's stock,
+    on the ledger against the parcel. Technicians, while the parcel is being packed; a part not in the parcel is
+    refused (400) and nothing changes."""
+    shipment = _locked_kit_shipment(user=user, shipment=shipment)
+    quantity = shipment_kit(shipment).get(part.pk, 0)
+    if quantity <= 0:
+        raise ValidationError({"part": [_("%(part)s is not in this parcel.") % {"part": part.part_no}]})
+    _move_stock(
+        user=user,
+        part=part,
+        quantity=quantity,
+        reason=StockMovementReason.TRANSFER_BACK,
+        shipment=shipment,
+        note=shipment.number,
+    )
     return shipment_kit(shipment)
 
 

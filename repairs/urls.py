@@ -1,6 +1,6 @@
 from django.urls import path
 
-from repairs import stocktakes, views
+from repairs import kits, stocktakes, views
 
 app_name = "repairs"
 urlpatterns = [
@@ -18,5 +18,8 @@ urlpatterns = [
     # Parts a local repair at the store used, recorded from the Return's page (the store's own stock).
     path("repairs/stocktake/", stocktakes.StocktakeView.as_view(), name="stocktake"),
     path("repairs/stocktakes/<int:pk>/", stocktakes.StocktakeDetailView.as_view(), name="stocktake_detail"),
+    # The kit of spare parts packed into a center → store parcel, from the shipment's page.
+    path("repairs/shipments/<int:pk>/kit/", kits.ShipmentKitView.as_view(), name="shipment_kit"),
+    path("repairs/shipments/<int:pk>/kit/remove/", kits.ShipmentKitRemoveView.as_view(), name="shipment_kit_remove"),
     path("repairs/returns/<int:pk>/store-parts/", views.ReturnStorePartsView.as_view(), name="return_store_parts"),
 ]

@@ -25,7 +25,7 @@ from aftersales.money import format_money
 from aftersales.roles import Role, roles_of
 from aftersales.ui.views import ScopedListView, TransitionViewMixin, transition_actions
 from cases import forms as case_forms
-from cases import selectors, services
+from cases import hooks, selectors, services
 from cases.carriers import tracking_url
 from cases.choices import ReturnState, ShipmentDirection, ShipmentLineOutcome, ShipmentState
 from cases.documents import packinglist_response
@@ -204,7 +204,13 @@ def shipment_panel_context(request, shipment: Shipment, *, name: str = "", form=
         danger={"cancel"},
     )
     missing = [line for line in lines if line.outcome == ShipmentLineOutcome.MISSING]
+    panels = hooks.shipment_panels()
+    panel_values: dict = {}
+    for panel in panels:
+        panel_values.update(panel.context(user=user, shipment=shipment))
     return {
+        **panel_values,
+        "panels": [panel.template for panel in panels],
         "shipment": shipment,
         "tracking_url": tracking_url(carrier=shipment.carrier, tracking_no=shipment.tracking_no),
         "lines": lines,
