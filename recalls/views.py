@@ -47,6 +47,7 @@ RECALL_EVENT_LABELS = {
     "recall_returns": gettext_lazy("A store returned units"),
     "ship_to_supplier": gettext_lazy("Shipped to the supplier"),
     "record_outcome": gettext_lazy("Outcome recorded"),
+    "ship_late_units": gettext_lazy("Late units shipped to the supplier"),
     "close": gettext_lazy("Closed"),
 }
 RECALL_ACTION_LABELS = {
@@ -55,6 +56,7 @@ RECALL_ACTION_LABELS = {
     "issue_notice": gettext_lazy("Issue the notice"),
     "ship_to_supplier": gettext_lazy("Ship to the supplier"),
     "record_outcome": gettext_lazy("Record outcomes"),
+    "ship_late_units": gettext_lazy("Ship the late units to the supplier"),
     "close": gettext_lazy("Close the recall"),
 }
 NOTICE_ACTION_LABELS = {
@@ -238,12 +240,21 @@ class RecallCreateView(LoginRequiredMixin, View):
 
 
 # The rules of the recall's actions that are not transitions, as their services declare them.
-RECALL_EXTRA_RULES = {"record_outcome": recalls.RECALL_RECORD_OUTCOME, "attach": recalls.RECALL_ATTACH}
+RECALL_EXTRA_RULES = {
+    "record_outcome": recalls.RECALL_RECORD_OUTCOME,
+    "ship_late_units": recalls.RECALL_SHIP_LATE_UNITS,
+    "attach": recalls.RECALL_ATTACH,
+}
 
 
 def recall_extra_refusal(name: str, recall: Recall, user) -> TransitionError | None:
     """Why ``user`` may not record outcomes or add test-report photos now (409, then 403), or None."""
     return RECALL_EXTRA_RULES[name].refusal(recall, user)
+
+
+def recall_late_units_waiting(recall: Recall) -> bool:
+    """Recalled units reached the center after the recall shipped (the page offers to ship them)."""
+    return recall.returns.filter(state=ReturnState.RECEIVED, recall_unit__isnull=True).exists()
 
 
 def _in_scope(items, store_of, user) -> list:
@@ -267,7 +278,12 @@ def recall_panel_context(request, recall: Recall, *, name: str = "", form=None, 
         url_name="recalls:recall_transition",
         name=name,
         form=form,
-        extra=["record_outcome"] if recall_extra_refusal("record_outcome", recall, user) is None else [],
+        extra=[
+            action
+            for action in ("ship_late_units", "record_outcome")
+            if recall_extra_refusal(action, recall, user) is None
+            and (action != "ship_late_units" or recall_late_units_waiting(recall) or (name == action and form))
+        ],
         new_form=lambda action: view.all_forms()[action](
             initial=view.initial_for(action, recall), **view.form_kwargs_for(action, recall)
         ),
@@ -331,6 +347,7 @@ class RecallTransitionView(TransitionViewMixin, View):
     }
     extra_forms = {
         "record_outcome": recall_forms.RecallRecordOutcomeForm,
+        "ship_late_units": recall_forms.RecallShipToSupplierForm,
         "attach": recall_forms.RecallAttachForm,
     }
 
@@ -392,6 +409,11 @@ class RecallTransitionView(TransitionViewMixin, View):
                 user=user, recall=obj, carrier=data["carrier"], tracking_no=data["tracking_no"]
             )
             return _("Shipped to the supplier. Record each unit's outcome when the supplier answers.")
+        if name == "ship_late_units":
+            late = recalls.recall_ship_late_units(
+                user=user, recall=obj, carrier=data["carrier"], tracking_no=data["tracking_no"]
+            )
+            return _("%(count)s late unit(s) shipped to the supplier.") % {"count": len(late)}
         if name == "record_outcome":
             units = recalls.recall_record_outcome(
                 user=user, recall=obj, return_ids=data["returns"], outcome=data["outcome"], note=data["note"]

@@ -473,6 +473,21 @@ class RecallViewSet(ScopedWorkflowViewSet):
         return self.detail_response(recall.pk)
 
     @transition_schema(
+        RecallShipToSupplierInputSerializer,
+        RecallDetailSerializer,
+        "Ship the units that reached the center after the recall shipped, in a parcel of their own (technicians)",
+    )
+    @action(detail=True, methods=["post"], url_path="ship_late_units")
+    def ship_late_units(self, request, pk=None):
+        recall = self.get_object()
+        data = self.read_input(
+            RecallShipToSupplierInputSerializer,
+            refuse=lambda: recalls.RECALL_SHIP_LATE_UNITS.refusal(recall, request.user),
+        )
+        recalls.recall_ship_late_units(user=request.user, recall=recall, **data)
+        return self.detail_response(recall.pk)
+
+    @transition_schema(
         RecallRecordOutcomeInputSerializer,
         RecallDetailSerializer,
         "Record the supplier's outcome for some units: repaired, unrepairable or our own fault (technicians)",

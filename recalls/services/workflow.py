@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from aftersales.files import upload_bytes, upload_content_type
-from aftersales.fsm import Guard, TransitionError, TransitionForbidden, fire, lock, log_event, refusal
+from aftersales.fsm import Guard, TransitionError, TransitionForbidden, fire, log_event, refusal
 from aftersales.notifications import notify
 from aftersales.roles import Role
 from aftersales.services import sequence_take, temporary_upload_claim
@@ -41,10 +41,9 @@ from recalls.choices import (
     RecallReturnMethod,
     RecallState,
 )
-from recalls.models import Recall, RecallAttachment, RecallNotice, RecallUnit
+from recalls.models import Recall, RecallAttachment, RecallNotice
 from recalls.selectors import recall_candidates
 from stores.models import Region, Store
-from suppliers.choices import Responsibility
 from suppliers.models import Style
 
 MAX_RECALL_UNITS_PER_REQUEST = 500
@@ -603,133 +602,6 @@ def recall_returns_log(
     )
     _start_collecting(recall.pk)
     return created
-
-
-# --- the supplier 工厂 ---
-
-
-@transaction.atomic
-def recall_ship_to_supplier(*, user, recall: Recall, carrier: str, tracking_no: str) -> Recall:
-    """Send the collected units received at the center to the supplier in one shipment with tracking (technicians).
-
-    Every recall Return the center has received goes; each becomes a
-    recalled unit awaiting its outcome.
-    """
-    shipped: list[Return] = []
-    payload: dict[str, Any] = {}
-
-    def check(row: Recall) -> None:
-        reject_nul_bytes(carrier=carrier, tracking_no=tracking_no)
-        errors: dict[str, list[str]] = {}
-        if not carrier.strip():
-            errors["carrier"] = [_("Enter the carrier.")]
-        if not tracking_no.strip():
-            errors["tracking_no"] = [_("Enter the tracking number.")]
-        shipped.extend(row.returns.filter(state=ReturnState.RECEIVED, recall_unit__isnull=True).order_by("id"))
-        if not shipped:
-            errors["returns"] = [_("No recalled unit has been received at the service center yet.")]
-        if errors:
-            raise ValidationError(errors)
-        payload.update(
-            carrier=carrier.strip(), tracking_no=tracking_no.strip(), returns=[item.number for item in shipped]
-        )
-
-    row = fire(
-        recall,
-        "ship_to_supplier",
-        user=user,
-        before=check,
-        arguments={"at": timezone.now(), "carrier": carrier.strip(), "tracking_no": tracking_no.strip()},
-        payload=payload,
-    )
-    RecallUnit.objects.bulk_create(RecallUnit(recall=row, return_item=item) for item in shipped)
-    # The units follow their recall: each goes ``at_supplier`` and leaves the single-return queues.
-    for item in lock(Return, [item.pk for item in shipped]):
-        fire(item, "ship_to_supplier", user=user, locked=True, payload={"recall": row.number})
-    return row
-
-
-# Outcomes: once the units are at the supplier, by technicians.
-RECALL_RECORD_OUTCOME = Guard(
-    "record_outcome",
-    states=[RecallState.SHIPPED_TO_SUPPLIER],
-    conflict=gettext_lazy("Outcomes are recorded once the units are at the supplier; the recall is “%(state)s”."),
-    permission=permissions.is_technician,
-    forbidden=gettext_lazy("Only service-center technicians record outcomes."),
-)
-
-
-@transaction.atomic
-def recall_record_outcome(
-    *, user, recall: Recall, return_ids: Sequence[int], outcome: str, note: str = ""
-) -> list[RecallUnit]:
-    """Record what the supplier found for some recalled units (per unit or per group; technicians).
-
-    Repaired by the factory: the unit is back at the center (``receive_from_supplier``, ready to return to
-    its own store on the normal shipment). Unrepairable (the supplier's cost, as the recall's cost bearer
-    says): the unit goes ``scrap_pending`` for the write-off list, responsibility the supplier's. Our own
-    fault needs the accountability note 责任追究; the unit goes ``scrap_pending`` as head office's. Each
-    unit's outcome is recorded once, since it moves the unit: a unit that already has one is refused.
-    """
-    recall = RECALL_RECORD_OUTCOME(recall, user=user)
-    reject_nul_bytes(note=note)
-    errors: dict[str, list[str]] = {}
-    if outcome not in RecallOutcome.values or outcome == RecallOutcome.PENDING:
-        errors["outcome"] = [_("Choose repaired by the factory, unrepairable or our own fault.")]
-    if outcome == RecallOutcome.OUR_FAULT and not note.strip():
-        errors["note"] = [_("Record the accountability: who was at fault and what follows.")]
-    wanted = list(dict.fromkeys(return_ids))
-    if not wanted:
-        errors["returns"] = [_("Choose at least one unit.")]
-    units = list(RecallUnit.objects.select_for_update().filter(recall=recall, return_item_id__in=wanted).order_by("pk"))
-    strangers = sorted(set(wanted) - {unit.return_item_id for unit in units})
-    if strangers:
-        errors["returns"] = [
-            _("Not sent to the supplier with this recall: %(ids)s.") % {"ids": ", ".join(map(str, strangers))}
-        ]
-    decided = [unit for unit in units if unit.outcome != RecallOutcome.PENDING]
-    if decided:
-        numbers = Return.objects.filter(pk__in=[unit.return_item_id for unit in decided]).order_by("pk")
-        errors.setdefault("returns", []).append(
-            _("These units already have their outcome (they have moved on): %(units)s.")
-            % {"units": ", ".join(numbers.values_list("number", flat=True))}
-        )
-    if errors:
-        raise ValidationError(errors)
-    now = timezone.now()
-    for unit in units:
-        unit.outcome = outcome
-        unit.outcome_note = note.strip()
-        unit.outcome_recorded_at = now
-        unit.outcome_recorded_by = user
-        unit.full_clean()
-    RecallUnit.objects.bulk_update(units, ["outcome", "outcome_note", "outcome_recorded_at", "outcome_recorded_by"])
-    log_event(recall, "record_outcome", user=user, payload={"returns": wanted, "outcome": outcome, "note": note})
-    _units_follow_outcome(user=user, recall=recall, units=units, outcome=outcome, note=note.strip(), at=now)
-    return units
-
-
-def _units_follow_outcome(*, user, recall: Recall, units: Sequence[RecallUnit], outcome: str, note: str, at) -> None:
-    """Move each unit as its outcome says: repaired back to the center, unrepairable or our fault to scrap."""
-    for item in lock(Return, [unit.return_item_id for unit in units]):
-        if item.state == ReturnState.RECEIVED:
-            # Shipped before recall units followed their recall (issue 13): it goes the way it should have.
-            item = fire(item, "ship_to_supplier", user=user, locked=True, payload={"recall": recall.number})
-        if item.state != ReturnState.AT_SUPPLIER:
-            continue  # an old unit inspected on its own before issue 13: its outcome is recorded, it stays put
-        payload = {"recall": recall.number, "outcome": outcome}
-        if outcome == RecallOutcome.REPAIRED_BY_FACTORY:
-            fire(item, "receive_from_supplier", user=user, locked=True, arguments={"note": note}, payload=payload)
-        else:
-            responsibility = Responsibility.SUPPLIER if outcome == RecallOutcome.UNREPAIRABLE else Responsibility.HQ
-            fire(
-                item,
-                "scrap_at_supplier",
-                user=user,
-                locked=True,
-                arguments={"responsibility": responsibility, "at": at},
-                payload={**payload, "responsibility": responsibility},
-            )
 
 
 def recall_open_units(recall: Recall) -> list[str]:
