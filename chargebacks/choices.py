@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class StatementState(models.TextChoices):
@@ -12,6 +13,19 @@ class StatementState(models.TextChoices):
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     DISPUTED = "disputed", _("Disputed")
     SETTLED = "settled", _("Settled")
+
+
+class DocumentsStatus(models.TextChoices):
+    """Where an issued statement's PDF and XLSX are: made by a task after issue (``chargebacks.tasks``).
+
+    Blank on a draft (no documents yet). The values are a report run's (``reports.choices.ReportRunStatus``).
+    """
+
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    # "Failed" alone reads as a failed quality check (不合格) in Chinese: a render fails (失败).
+    FAILED = "failed", pgettext_lazy("report run", "Failed")
 
 
 class ChargebackLineKind(models.TextChoices):

@@ -1,7 +1,7 @@
-"""The chargeback statement 扣款单 on paper: PDF and XLSX, rendered once when it is issued and stored with their
-SHA-256 (``chargebacks.services.chargeback_issue``), by the core's one PDF renderer (``aftersales.exports.pdf``)
-and one XLSX writer (``aftersales.exports.xlsx``). The party is printed as on the loss report 报损单
-(``writeoffs.documents``).
+"""The chargeback statement 扣款单 on paper: PDF and XLSX, rendered once after it is issued, by a task
+(``chargebacks.services.chargeback_documents_render``), and stored with their SHA-256; by the core's one PDF
+renderer (``aftersales.exports.pdf``) and one XLSX writer (``aftersales.exports.xlsx``). The party is printed as
+on the loss report 报损单 (``writeoffs.documents``).
 """
 
 from __future__ import annotations
@@ -51,6 +51,13 @@ CHARGEBACK_COLUMNS = (
     PdfColumn("说明", 61.5),
     PdfColumn("金额", 27, right=True),
 )
+
+
+def printed_state(statement) -> str:
+    """The state the documents print: a draft's preview says 草稿; an issued statement's documents say 已开具
+    whatever it has become since (they are frozen at issue, so a render after the party answered, or a second
+    render, prints what the first did)."""
+    return StatementState.DRAFT if statement.state == StatementState.DRAFT else StatementState.ISSUED
 
 
 def chargeback_lines(statement) -> list:
@@ -106,7 +113,7 @@ def chargeback_context(statement, lines: list | None = None) -> dict:
         "party_code": party_code(statement),
         "party_type": label(PARTY_TYPE_LABELS, PartyType, statement.party_type),
         "period": period_text(statement.period),
-        "state": label(STATEMENT_STATE_LABELS, StatementState, statement.state),
+        "state": label(STATEMENT_STATE_LABELS, StatementState, printed_state(statement)),
         "draft": statement.state == StatementState.DRAFT,
         "issued_on": date_text(statement.issued_at),
         "preparer": person(statement.issued_by) if statement.issued_by_id else "",
@@ -163,7 +170,7 @@ def chargeback_xlsx(statement, *, lines: list | None = None) -> bytes:
             ["责任方 Party", f"{party}（{code}）" if code else party, "", "期间 Period", statement.period_label],
             [
                 "状态 State",
-                label(STATEMENT_STATE_LABELS, StatementState, statement.state),
+                label(STATEMENT_STATE_LABELS, StatementState, printed_state(statement)),
                 "",
                 "开具日期 Issued on",
                 date_text(statement.issued_at) or "—",

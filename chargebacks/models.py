@@ -1,8 +1,9 @@
 """Chargeback statements 扣款单: what one party (a supplier, a store, HQ) is charged for one month, line by line.
 
-Issued statements are frozen: their PDF and XLSX are stored with a SHA-256
-checksum and never rendered again, and their lines carry copies (style number,
-production year, amount) rather than reading master data that may change later.
+Issued statements are frozen: their lines and total are fixed at issue, and their lines carry copies (style
+number, production year, amount) rather than reading master data that may change later. Their PDF and XLSX
+are rendered once by a task after issue (``documents_status``), stored with a SHA-256 checksum and never
+rendered again.
 The party is the loss report's (``writeoffs.models.PartyMixin``).
 """
 
@@ -21,15 +22,15 @@ from aftersales.exports import document_path
 from aftersales.models import TimeStampedModel
 from aftersales.periods import period_label
 from chargebacks import permissions
-from chargebacks.choices import ChargebackLineKind, StatementState
+from chargebacks.choices import ChargebackLineKind, DocumentsStatus, StatementState
 from writeoffs.models import PRODUCTION_YEAR_BOUNDS, ZERO, PartyDocumentQuerySet, PartyMixin
 
 
 class ChargebackStatement(ConcurrentTransitionMixin, PartyMixin, TimeStampedModel):
     """扣款单: what one party is charged for one month, as a numbered version.
 
-    ``issue`` freezes it: the PDF and XLSX are stored with their SHA-256 and
-    never rendered again, and ``charge_back`` fires on its scrap lines. A
+    ``issue`` freezes it (lines and total at once) and ``charge_back`` fires on its scrap lines; its PDF and
+    XLSX are then rendered by a task (``documents_status``), stored with their SHA-256 and never rendered again. A
     disputed statement is revised as a new version (a new row pointing at the
     one it replaces); issued rows are never edited in place.
     """
@@ -54,6 +55,15 @@ class ChargebackStatement(ConcurrentTransitionMixin, PartyMixin, TimeStampedMode
     pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
     xlsx = models.FileField(_("XLSX"), upload_to=document_path, max_length=200, blank=True)
     xlsx_sha256 = models.CharField(_("XLSX SHA-256"), max_length=64, blank=True)
+    # The render of the documents after issue (``chargebacks.tasks``): as a report run's build (``reports``).
+    documents_status = models.CharField(
+        _("documents"), max_length=10, choices=DocumentsStatus.choices, blank=True,
+        help_text=_("Blank on a draft; queued, running, done or failed once the statement is issued."),
+    )  # fmt: skip
+    documents_progress = models.PositiveSmallIntegerField(_("documents progress (%)"), default=0)
+    documents_attempts = models.PositiveSmallIntegerField(_("document render attempts"), default=0)
+    documents_error = models.TextField(_("documents error"), blank=True)
+    documents_rendered_at = models.DateTimeField(_("documents rendered at"), null=True, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("answered by"),
@@ -78,6 +88,7 @@ class ChargebackStatement(ConcurrentTransitionMixin, PartyMixin, TimeStampedMode
         constraints = [
             models.UniqueConstraint(fields=["period", "party_key", "version"], name="statement_one_per_party_version"),
             models.UniqueConstraint(fields=["number", "version"], name="statement_number_version"),
+            models.CheckConstraint(condition=Q(documents_progress__lte=100), name="statement_documents_percent"),
         ]
         indexes = [models.Index(fields=["period", "party_type", "state"], name="statement_period_idx")]
 
@@ -91,6 +102,16 @@ class ChargebackStatement(ConcurrentTransitionMixin, PartyMixin, TimeStampedMode
     @property
     def is_frozen(self) -> bool:
         return self.state != StatementState.DRAFT
+
+    @property
+    def documents_ready(self) -> bool:
+        """The PDF and XLSX are stored with their checksums (a download answers them)."""
+        return self.documents_status == DocumentsStatus.DONE and bool(self.pdf_sha256 and self.xlsx_sha256)
+
+    @property
+    def documents_pending(self) -> bool:
+        """Queued or being rendered: the page polls it."""
+        return self.documents_status in (DocumentsStatus.QUEUED, DocumentsStatus.RUNNING)
 
     @transition(field=state, source=StatementState.DRAFT, target=StatementState.ISSUED,
                 permission=permissions.is_finance)  # fmt: skip

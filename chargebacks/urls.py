@@ -12,6 +12,7 @@ urlpatterns = [
     path("chargebacks/<int:pk>/", views.ChargebackDetailView.as_view(), name="chargeback_detail"),
     path("chargebacks/<int:pk>/pdf/", views.ChargebackDownloadView.as_view(kind="pdf"), name="chargeback_pdf"),
     path("chargebacks/<int:pk>/xlsx/", views.ChargebackDownloadView.as_view(kind="xlsx"), name="chargeback_xlsx"),
+    path("chargebacks/<int:pk>/documents/", views.ChargebackDocumentsView.as_view(), name="chargeback_documents"),
     path("chargebacks/<int:pk>/revise/", views.ChargebackReviseView.as_view(), name="chargeback_revise"),
     path(
         "chargebacks/<int:pk>/lines/<int:line_pk>/<slug:action>/",

@@ -28,7 +28,7 @@ from aftersales.pagination import CappedPaginator
 from aftersales.roles import Role, has_role_permission, roles_of, sees_everything
 from aftersales.ui.views import ScopedListView, TransitionViewMixin, transition_actions
 from chargebacks import forms, permissions, selectors, services
-from chargebacks.choices import StatementState
+from chargebacks.choices import DocumentsStatus, StatementState
 from chargebacks.filters import ChargebackFilter
 from chargebacks.models import ChargebackLine
 from stores.access import scope_for
@@ -51,6 +51,8 @@ EVENT_LABELS = {
     "build": gettext_lazy("Built"),
     "issue": gettext_lazy("Issued"),
     "documents_stored": gettext_lazy("Documents stored"),
+    "documents_failed": gettext_lazy("Documents could not be made"),
+    "documents_retry": gettext_lazy("Documents queued again"),
     "acknowledge": gettext_lazy("Acknowledged"),
     "dispute": gettext_lazy("Disputed"),
     "settle": gettext_lazy("Settled"),
@@ -180,6 +182,24 @@ def chargeback_panel_context(request, statement, *, name: str = "", form=None, a
         "timeline": timeline,
         "alert": alert,
         "is_center": sees_everything(user),
+        **documents_context(request, statement),
+    }
+
+
+DOCUMENTS_BADGES = {
+    DocumentsStatus.QUEUED: "secondary",
+    DocumentsStatus.RUNNING: "info",
+    DocumentsStatus.DONE: "success",
+    DocumentsStatus.FAILED: "danger",
+}
+
+
+def documents_context(request, statement) -> dict:
+    """The statement's documents card: made by a task after issue, polled while queued or running."""
+    return {
+        "documents_badge": DOCUMENTS_BADGES.get(statement.documents_status, "secondary"),
+        "documents_polling": statement.documents_pending,
+        "may_retry_documents": services.may_retry_documents(statement, request.user),
     }
 
 
@@ -222,8 +242,8 @@ class ChargebackTransitionView(TransitionViewMixin, View):
         data = form.cleaned_data
         user = self.request.user
         if name == "issue":
-            row = services.chargeback_issue(statement=obj, user=user)
-            return _("Issued. The PDF and XLSX are stored (SHA-256 %(sha)s…).") % {"sha": row.pdf_sha256[:12]}
+            services.chargeback_issue(statement=obj, user=user)
+            return _("Issued: the lines and the total are frozen. The PDF and XLSX are made in the background.")
         if name == "acknowledge":
             services.chargeback_acknowledge(statement=obj, user=user)
             return _("Acknowledged.")
@@ -306,8 +326,43 @@ class ChargebackLineEditView(LoginRequiredMixin, View):
         return HttpResponseRedirect(reverse("chargebacks:chargeback_detail", args=[fresh.pk]))
 
 
+class ChargebackDocumentsView(LoginRequiredMixin, View):
+    """The statement's documents card (htmx polls it every 2 s while they are queued or being made); once they
+    are done or failed the answer carries no trigger, so polling stops. POST makes failed documents again
+    (finance or the service center; 409 unless they failed)."""
+
+    def get(self, request, *args, **kwargs):
+        require_view(request.user)
+        statement = selectors.chargeback_get(request.user, kwargs["pk"])
+        return render_documents_card(request, statement)
+
+    def post(self, request, *args, **kwargs):
+        require_view(request.user)
+        statement = selectors.chargeback_get(request.user, kwargs["pk"])
+        try:
+            services.chargeback_documents_retry(statement=statement, user=request.user)
+        except TransitionError as error:
+            fresh = selectors.chargeback_get(request.user, kwargs["pk"])
+            if request.htmx:
+                return render_documents_card(request, fresh, status=error.status, alert=error.message)
+            return render_chargeback_panel(
+                request, fresh, status=error.status, alert=("danger", error.message), full_page=True
+            )
+        fresh = selectors.chargeback_get(request.user, kwargs["pk"])
+        if request.htmx:
+            return render_documents_card(request, fresh)
+        messages.success(request, _("The documents are being made again."))
+        return HttpResponseRedirect(reverse("chargebacks:chargeback_detail", args=[fresh.pk]))
+
+
+def render_documents_card(request, statement, *, status: int = 200, alert: str = ""):
+    context = {"statement": statement, "documents_alert": alert, **documents_context(request, statement)}
+    return render(request, "chargebacks/partials/_chargeback_documents.html", context, status=status)
+
+
 class ChargebackDownloadView(LoginRequiredMixin, View):
-    """The PDF or XLSX stored when the statement was issued, byte for byte; a draft has none yet (409)."""
+    """The PDF or XLSX a task stored after issue, byte for byte. Before they are stored (a draft, documents
+    queued, being made or failed) the statement's page answers with a message saying which (409)."""
 
     kind = "pdf"
 
@@ -315,12 +370,9 @@ class ChargebackDownloadView(LoginRequiredMixin, View):
         require_view(request.user)
         statement = selectors.chargeback_get(request.user, kwargs["pk"])
         stored = getattr(statement, self.kind)
-        if statement.state == StatementState.DRAFT or not stored:
-            return HttpResponse(
-                _("A draft has no documents yet; they are stored when it is issued."),
-                status=409,
-                content_type="text/plain; charset=utf-8",
-            )
+        missing = services.documents_missing(statement)
+        if missing:
+            return render_chargeback_panel(request, statement, status=409, alert=("warning", missing), full_page=True)
         try:
             handle = stored.open("rb")
         except (FileNotFoundError, ValueError) as error:

@@ -11,19 +11,17 @@ partial file), and commits the files, checksums and ``done`` together.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 import os
 import time
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aftersales.exports import document_path
+from aftersales.background import TRANSIENT_ERRORS, error_text, store_document
 from aftersales.fsm import TransitionForbidden, TransitionStateConflict
 from aftersales.periods import parse_period, previous_period, require_not_future
 from aftersales.roles import has_role_permission, sees_everything
@@ -34,19 +32,9 @@ from reports.selectors import EVERYTHING, report_figures
 
 logger = logging.getLogger(__name__)
 
-# Errors worth trying again later (the database or the file store was briefly away); the task retries these.
-# Anything else is a fault in the data or the code: the run is marked failed with the error for people to read.
-try:
-    from django.db import InterfaceError, OperationalError
-
-    TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
-        OperationalError,
-        InterfaceError,
-        ConnectionError,
-        TimeoutError,
-    )
-except ImportError:  # pragma: no cover
-    TRANSIENT_ERRORS = (ConnectionError, TimeoutError)
+# Errors worth trying again later (the database or the file store was briefly away); the task retries these
+# (``aftersales.background``, shared with the chargeback statements' documents). Anything else is a fault in the
+# data or the code: the run is marked failed with the error for people to read.
 
 # Test hook for the worker-killed test: while the file named here exists, a build pauses after its first section
 # (and writes its process id beside it as ``<file>.pid``), so a test can SIGKILL the worker mid-build. Unset in
@@ -215,13 +203,7 @@ def artefact_name(run: ReportRun, extension: str) -> str:
 
 def _store(run: ReportRun, field: str, content: bytes) -> str:
     """Write ``content`` as the run's file under its deterministic name, replacing a partial earlier write."""
-    file_field = getattr(run, field)
-    name = artefact_name(run, field)
-    path = document_path(run, name)
-    if file_field.storage.exists(path):
-        file_field.storage.delete(path)
-    file_field.save(name, ContentFile(content), save=False)
-    return hashlib.sha256(content).hexdigest()
+    return store_document(run, field, artefact_name(run, field), content)
 
 
 def reportrun_build(*, run_id: int) -> str:
@@ -291,9 +273,8 @@ def _tell_done(run_id: int) -> None:
 
 def reportrun_fail(*, run_id: int, error: BaseException | str) -> None:
     """Mark a run failed with the error people read on the page; a later retry builds it again."""
-    text = str(error) if isinstance(error, str) else f"{type(error).__name__}: {error}"
     ReportRun.objects.filter(pk=run_id).exclude(status=ReportRunStatus.DONE).update(
-        status=ReportRunStatus.FAILED, error=text[:4000], finished_at=timezone.now(), updated_at=timezone.now()
+        status=ReportRunStatus.FAILED, error=error_text(error), finished_at=timezone.now(), updated_at=timezone.now()
     )
 
 

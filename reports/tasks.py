@@ -12,19 +12,11 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from aftersales.background import DOCUMENT_TASK_OPTIONS
 from reports.services import TRANSIENT_ERRORS, monthly_build, reportrun_build, reportrun_fail
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=30,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=5,
-)
+@shared_task(autoretry_for=TRANSIENT_ERRORS, **DOCUMENT_TASK_OPTIONS)
 def reportrun_build_task(self, run_id: int) -> dict:
     """Build report run ``run_id`` (see ``reports.services.reportrun_build``)."""
     try:

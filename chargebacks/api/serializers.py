@@ -10,7 +10,7 @@ from rest_framework.reverse import reverse
 from aftersales.api.fields import MAX_ID, AvailableTransitionsMixin
 from aftersales.periods import parse_period
 from chargebacks import services
-from chargebacks.choices import ChargebackLineKind, StatementState
+from chargebacks.choices import ChargebackLineKind, DocumentsStatus, StatementState
 from chargebacks.models import ChargebackLine, ChargebackStatement
 from writeoffs.choices import PartyType
 
@@ -62,6 +62,14 @@ class ChargebackStatementSerializer(AvailableTransitionsMixin, serializers.Model
     previous = serializers.IntegerField(source="previous_id", read_only=True, allow_null=True, max_value=MAX_ID)
     pdf_url = serializers.SerializerMethodField()
     xlsx_url = serializers.SerializerMethodField()
+    documents_status = serializers.ChoiceField(
+        choices=DocumentsStatus.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Blank on a draft; `queued` or `running` while the PDF and XLSX are made after issue, `done` "
+        "once they are stored (then `pdf_sha256`, `xlsx_sha256` and the download links), `failed` when the "
+        "render gave up (`documents_error`; finance may `retry_documents`).",
+    )
 
     class Meta:
         model = ChargebackStatement
@@ -81,6 +89,10 @@ class ChargebackStatementSerializer(AvailableTransitionsMixin, serializers.Model
             "xlsx_sha256",
             "pdf_url",
             "xlsx_url",
+            "documents_status",
+            "documents_progress",
+            "documents_attempts",
+            "documents_error",
             "answered_at",
             "dispute_reason",
             "settled_at",
@@ -101,7 +113,8 @@ class ChargebackStatementSerializer(AvailableTransitionsMixin, serializers.Model
         return None
 
     def _url(self, obj, name: str) -> str | None:
-        if obj.state == StatementState.DRAFT:
+        """The download link, once the documents are stored (null on a draft and while they are being made)."""
+        if obj.state == StatementState.DRAFT or not obj.documents_ready:
             return None
         return reverse(f"chargeback-{name}", args=[obj.pk], request=self.context.get("request"))
 
@@ -115,6 +128,8 @@ class ChargebackStatementSerializer(AvailableTransitionsMixin, serializers.Model
         names = super().get_available_transitions(obj)
         if services.may_revise(obj, self.context["request"].user):
             names.append("revise")
+        if services.may_retry_documents(obj, self.context["request"].user):
+            names.append("retry_documents")
         return names
 
 

@@ -2,8 +2,9 @@
 
 Reads through the selectors (out of scope, or a draft for a party, is 404); ``build`` and every
 transition go through ``chargebacks.services`` and answer in ``aftersales.fsm``'s order:
-409 wrong state, 403 wrong person, 400 bad input. ``/pdf/`` and ``/xlsx/`` serve the documents stored at
-issue, byte for byte; a draft has no documents yet and answers 409 (finance reads a draft on its page).
+409 wrong state, 403 wrong person, 400 bad input. ``/pdf/`` and ``/xlsx/`` serve the documents a task
+rendered after issue, byte for byte; before they are stored (a draft; documents queued, being made or
+failed: ``documents_status``) they answer 409 saying which (finance reads a draft on its page).
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ from chargebacks.api.serializers import (
     ChargebackStatementDetailSerializer,
     ChargebackStatementSerializer,
 )
-from chargebacks.choices import StatementState
 from chargebacks.filters import ChargebackFilter
 from chargebacks.models import ChargebackStatement
 from chargebacks.selectors import chargeback_get, chargeback_list
@@ -39,7 +39,10 @@ FILE_RESPONSES = {
     (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="The stored document."),
     401: REFUSALS[401],
     404: REFUSALS[404],
-    409: OpenApiResponse(description="A draft has no documents yet (they are stored when it is issued)."),
+    409: OpenApiResponse(
+        description="No documents yet: a draft, or an issued statement whose documents are still being made (or "
+        "whose render failed; see `documents_status`)."
+    ),
 }
 
 
@@ -82,7 +85,9 @@ class ChargebackStatementViewSet(ScopedWorkflowViewSet):
         )
 
     @transition_schema(
-        ChargebackEmptyInputSerializer, ChargebackStatementDetailSerializer, "Issue: store the PDF and XLSX (finance)"
+        ChargebackEmptyInputSerializer,
+        ChargebackStatementDetailSerializer,
+        "Issue: freeze the lines and total; the PDF and XLSX are made by a task (finance)",
     )
     @action(detail=True, methods=["post"], url_path="issue")
     def issue(self, request, pk=None):
@@ -130,11 +135,24 @@ class ChargebackStatementViewSet(ScopedWorkflowViewSet):
         revision = services.chargeback_revise(statement=statement, user=request.user)
         return self.detail_response(revision.pk, status_code=status.HTTP_201_CREATED)
 
+    @transition_schema(
+        ChargebackEmptyInputSerializer,
+        ChargebackStatementDetailSerializer,
+        "Make the documents again after a failed render (finance or the service center)",
+    )
+    @action(detail=True, methods=["post"], url_path="retry_documents")
+    def retry_documents(self, request, pk=None):
+        statement = self.get_object()
+        self.read_input(ChargebackEmptyInputSerializer, statement, transition="retry_documents")
+        services.chargeback_documents_retry(statement=statement, user=request.user)
+        return self.detail_response(statement.pk)
+
     def _download(self, field: str, content_type: str):
         statement = self.get_object()
         stored = getattr(statement, field)
-        if statement.state == StatementState.DRAFT or not stored:
-            raise TransitionStateConflict(_("A draft has no documents yet; they are stored when it is issued."))
+        missing = services.documents_missing(statement)
+        if missing:
+            raise TransitionStateConflict(missing)
         try:
             handle = stored.open("rb")
         except (FileNotFoundError, ValueError) as error:

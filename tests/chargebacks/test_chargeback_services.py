@@ -36,7 +36,7 @@ from tests.factories.chargebacks import ChargebackStatementFactory
 from tests.factories.writeoffs import (
     first_of_last_month,
 )
-from tests.support.chargebacks import charged_month, in_period, snapshot, statement_of
+from tests.support.chargebacks import charged_month, in_period, issue_and_render, snapshot, statement_of
 from writeoffs.choices import PartyType, WriteOffListState
 
 # --- the build ---
@@ -244,8 +244,8 @@ def test_issue_freezes_the_documents_and_charges_back_the_scrapped_units(demo, d
     sup01 = statement_of(month.period, "supplier:SUP01")
     finance = demo_user("finance1")
 
-    # when
-    chargeback_issue(statement=sup01, user=finance)
+    # when (as in a request: the documents task queued on the issue's commit runs in-process)
+    issue_and_render(sup01, finance)
 
     # then
     sup01.refresh_from_db()
@@ -360,8 +360,7 @@ def test_dispute_then_revise_makes_version_two_with_the_same_number(demo, demo_u
     chargeback_build(period=month.period)
     repair = revision.lines.get(kind=ChargebackLineKind.REPAIR)
     chargebackline_remove(line=repair, user=finance, reason="同意：维修费由门店承担")
-    chargeback_issue(statement=revision, user=finance)
-    revision.refresh_from_db()
+    issue_and_render(revision, finance)
     assert revision.state == StatementState.ISSUED and revision.total == Decimal("268.00")
     assert f"{revision.number}-v2" in revision.pdf.name
 
@@ -418,8 +417,8 @@ def test_a_party_type_always_names_its_party(demo):
         statement.full_clean(exclude=["state"])
 
 
-def test_issue_is_all_or_nothing(demo, demo_user, fast_documents, monkeypatch):
-    # given: charging back a unit fails after the documents were stored
+def test_issue_is_all_or_nothing(demo, demo_user, fast_documents, monkeypatch, django_capture_on_commit_callbacks):
+    # given: charging back a unit fails during the issue
     import chargebacks.services as module
 
     real_fire = module.fire
@@ -444,15 +443,14 @@ def test_issue_is_all_or_nothing(demo, demo_user, fast_documents, monkeypatch):
     monkeypatch.setattr(ChargebackStatement.pdf.field.attr_class, "save", remember)
 
     # when
-    with pytest.raises(RuntimeError):
+    with django_capture_on_commit_callbacks(execute=True) as queued, pytest.raises(RuntimeError):
         chargeback_issue(statement=sup01, user=demo_user("finance1"))
 
-    # then
+    # then nothing changed, no document render was queued and no file was written
     assert snapshot(sup01) == before
     month.units.sup01.refresh_from_db()
     assert month.units.sup01.state == ReturnState.WRITTEN_OFF
-    assert len(stored) == 2
-    assert not any(sup01.pdf.storage.exists(name) for name in stored)
+    assert queued == [] and stored == []
 
 
 def test_recalled_units_found_unrepairable_in_the_month_are_charged_to_the_supplier(demo):

@@ -131,14 +131,17 @@ def test_build_form_builds_the_drafts(demo, browser_as):
 # --- a statement's page ---
 
 
-def test_detail_shows_lines_years_total_and_after_issue_the_checksums(month, browser_as):
+def test_detail_shows_lines_years_total_and_after_issue_the_checksums(
+    month, browser_as, django_capture_on_commit_callbacks
+):
     # given
     statement = statement_of(month.period, "store:S001")
     client = browser_as("finance1")
 
-    # when
+    # when (the documents task queued on the issue's commit runs, in-process as by default)
     draft = client.get(detail(statement)).content.decode()
-    issued = client.post(reverse("chargebacks:chargeback_transition", args=[statement.pk, "issue"]), **HTMX)
+    with django_capture_on_commit_callbacks(execute=True):
+        issued = client.post(reverse("chargebacks:chargeback_transition", args=[statement.pk, "issue"]), **HTMX)
 
     # then
     assert "2023" in draft and "—" in draft and "288.00" in draft
@@ -147,6 +150,7 @@ def test_detail_shows_lines_years_total_and_after_issue_the_checksums(month, bro
     statement.refresh_from_db()
     assert statement.state == StatementState.ISSUED
     page = client.get(detail(statement)).content.decode()
+    assert len(statement.pdf_sha256) == 64 and len(statement.xlsx_sha256) == 64
     assert statement.pdf_sha256 in page and statement.xlsx_sha256 in page
     assert 'data-testid="download-pdf"' in page
 

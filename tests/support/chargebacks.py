@@ -12,6 +12,7 @@ import datetime as dt
 from decimal import Decimal
 from types import SimpleNamespace
 
+from django.test import TestCase
 from django.utils import timezone
 
 from cases.choices import ReturnState, ShipmentDirection, ShipmentState
@@ -99,13 +100,22 @@ def snapshot(statement: ChargebackStatement) -> tuple:
     return (statement.state, statement.total, statement.pdf_sha256, statement.dispute_reason, lines)
 
 
+def issue_and_render(statement, user) -> ChargebackStatement:
+    """Issue a draft as a request would: the issue commits, then the documents task queued on its commit runs
+    (in-process, as by default); the test's own transaction stays open and is rolled back."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        chargeback_issue(statement=statement, user=user)
+    statement.refresh_from_db()
+    return statement
+
+
 def state_after(statement, state: str, demo_user) -> None:
-    """Walk a built draft to ``state`` through the services."""
+    """Walk a built draft to ``state`` through the services (its documents made after issue, as in a request)."""
     finance = demo_user("finance1")
     party = {"supplier": "supplier1", "store": "store1", "hq": "finance1"}[statement.party_type]
     if state == StatementState.DRAFT:
         return
-    chargeback_issue(statement=statement, user=finance)
+    issue_and_render(statement, finance)
     if state == StatementState.ACKNOWLEDGED:
         chargeback_acknowledge(statement=statement, user=demo_user(party))
     elif state == StatementState.DISPUTED:
