@@ -51,8 +51,8 @@ def _usage_rows(queryset, keys: dict[str, str]) -> list[dict]:
     """Ledger lines summed per group: out of stock is negative on the ledger, so used = −sum."""
     rows = []
     sums = {
-        "quantity": Sum("quantity"),
-        "cost": COST,
+        "moved": Sum("quantity"),
+        "value": COST,
         "tickets": Count("repair_ticket", distinct=True),
         "local": Count("return_item", distinct=True),
     }
@@ -61,7 +61,7 @@ def _usage_rows(queryset, keys: dict[str, str]) -> list[dict]:
     for row in annotated:
         item = {name: row[lookup] for name, lookup in keys.items()}
         item.update(
-            used=-(row["quantity"] or 0), cost=money(-(row["cost"] or ZERO)), repairs=row["tickets"] + row["local"]
+            used=-(row["moved"] or 0), cost=money(-(row["value"] or ZERO)), repairs=row["tickets"] + row["local"]
         )
         if item["used"] or item["repairs"]:
             rows.append(item)
