@@ -6,6 +6,8 @@
 # `make bench-pdf` — render a 5,000-line chargeback statement to PDF, time and peak memory (bench/README.md)
 # `make screenshot` — the returns list at 390 px as store1 and a chargeback PDF page, as PNGs in test-artifacts/
 # `make migration-check` — a database seeded at 88eb11b migrated to this checkout loses nothing (bench/README.md)
+# `make backup` — the database (one pg_dump snapshot) and its files into backups/aftersales-<date>/ with checksums
+# `make restore FROM=backups/aftersales-<date>` — that backup into an EMPTY database and storage (README, Production)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -22,7 +24,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 CI_DB := aftersales_ci_$(shell echo $$$$)
 
-.PHONY: run test test-fast test-postgres bench bench-pdf screenshot migration-check lint check-deploy schema docs messages system-packages system-packages-test venv venv-dev clean
+.PHONY: run test test-fast test-postgres backup restore bench bench-pdf screenshot migration-check lint check-deploy schema docs messages system-packages system-packages-test venv venv-dev clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -120,6 +122,18 @@ check-deploy: $(VENV)/.installed
 	DJANGO_DEBUG=false DJANGO_SECRET_KEY="$$(head -c 48 /dev/urandom | base64)" DJANGO_ALLOWED_HOSTS=aftersales.example.cn \
 	DATABASE_URL=postgres://aftersales@127.0.0.1/aftersales REDIS_URL=redis://127.0.0.1:6379/0 \
 	$(PY) manage.py check --deploy --fail-level WARNING
+
+# Backups (aftersales/backups.py) of the database DATABASE_URL names and the files of the storage the settings
+# choose (DJANGO_MEDIA_ROOT or AFTERSALES_S3_*): PostgreSQL needs pg_dump/pg_restore of the server's version or newer.
+BACKUP_DIR ?= backups
+backup: $(VENV)/.installed
+	$(PY) manage.py backup --output "$(BACKUP_DIR)"
+
+# Into a new, empty database (createdb; no migrate before) and an empty media folder or bucket; anything else is
+# refused. Checks every checksum first and compares row counts and files with the manifest afterwards.
+restore: $(VENV)/.installed
+	@if [ -z "$(FROM)" ]; then echo "Usage: make restore FROM=$(BACKUP_DIR)/aftersales-YYYYMMDD-HHMMSS"; exit 2; fi
+	$(PY) manage.py restore "$(FROM)"
 
 # Regenerate the committed OpenAPI schema after changing the API.
 schema: $(VENV)/.installed

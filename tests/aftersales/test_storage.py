@@ -11,7 +11,6 @@ import io
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
@@ -21,10 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from aftersales.storage import discard_rolled_back_files, storage_walk, unclaimed_files_sweep
-from tests.aftersales.test_deployment import clean_environment
+from tests.support.environment import PROJECT_DIR, clean_environment
 from tests.support.files import png_bytes
-
-PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 
 def upload(client, item, name, content):
