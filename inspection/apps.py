@@ -35,6 +35,14 @@ class InspectionConfig(AppConfig):
             permission="inspection.view_incominglot",
         ),
         MenuItem(
+            "inspection:daily_report",
+            "incoming",
+            15,
+            _("Daily inspection report"),
+            permission="inspection.view_incominglot",
+            roles=("technician", "qa_manager", "logistics_manager"),
+        ),
+        MenuItem(
             "inspection:supplier_severity_list",
             "incoming",
             20,

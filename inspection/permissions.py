@@ -30,6 +30,13 @@ def is_production_vp(instance, user) -> bool:
     return has_role(user, Role.PRODUCTION_VP)
 
 
+def may_read_daily_report(user) -> bool:
+    """The daily inspection report 抽检日报: the technicians who inspect, QA who review, logistics who release."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    return bool(roles_of(user) & {Role.TECHNICIAN, Role.QA_MANAGER, Role.LOGISTICS_MANAGER})
+
+
 def is_supplier_of_rework(report, user) -> bool:
     """供应商: a user of the supplier whose style the reworked unit is answers the rework request."""
     if not has_role(user, Role.SUPPLIER_USER):

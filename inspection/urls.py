@@ -9,6 +9,7 @@ urlpatterns = [
     path("rework/<int:pk>/", views.ReworkDetailView.as_view(), name="rework_detail"),
     path("incoming/", views.IncomingLotListView.as_view(), name="incominglot_list"),
     path("incoming/new/", views.IncomingLotRegisterView.as_view(), name="incominglot_register"),
+    path("incoming/daily/", views.DailyInspectionReportView.as_view(), name="daily_report"),
     path("incoming/<int:pk>/", views.IncomingLotDetailView.as_view(), name="incominglot_detail"),
     path("incoming/<int:pk>/report/", views.IncomingLotReportView.as_view(), name="incominglot_report"),
     path("incoming/<int:pk>/<str:name>/", views.IncomingLotTransitionView.as_view(), name="incominglot_transition"),

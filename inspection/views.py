@@ -6,19 +6,22 @@ registered there (``inspection.hooks``), so ``cases`` imports nothing of this ap
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from aftersales.exports import Column
+from aftersales.exports import XLSX_CONTENT_TYPE, Column
 from aftersales.fsm import TransitionError, refusal
 from aftersales.models import TransitionLog
 from aftersales.roles import has_role_permission
@@ -31,7 +34,7 @@ from cases.views import ReturnQueueView
 from inspection import permissions as lot_permissions
 from inspection import services, switching
 from inspection.choices import DefectClass, LotState, ReworkAnswer
-from inspection.documents import incominglot_report_response
+from inspection.documents import daily_report_pdf, daily_report_xlsx, incominglot_report_response
 from inspection.filters import IncomingLotFilter
 from inspection.forms import (
     AgreeReworkForm,
@@ -44,6 +47,7 @@ from inspection.forms import (
 )
 from inspection.models import InspectionReport
 from inspection.selectors import (
+    daily_inspection_report,
     incominglot_get,
     incominglot_list,
     inspectionreport_get,
@@ -457,3 +461,56 @@ class ReworkDetailView(LoginRequiredMixin, View):
             return render(request, self.template_name, self.context(report, name=name, form=form), status=400)
         messages.success(request, _("Your answer was recorded."))
         return HttpResponseRedirect(reverse("inspection:rework_detail", args=[report.pk]))
+
+
+class DailyInspectionReportView(LoginRequiredMixin, View):
+    """The daily inspection report 抽检日报 of a chosen day (``?day=YYYY-MM-DD``, today in Shanghai by default): lots
+    inspected, accepted and rejected by supplier, for the technicians, QA and logistics; ``?format=xlsx`` or
+    ``?format=pdf`` downloads it. A day that is not a date, or another format, is a 400 that says so."""
+
+    template_name = "inspection/daily_report.html"
+    formats = ("", "html", "xlsx", "pdf")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not lot_permissions.may_read_daily_report(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        today = timezone.localdate()
+        errors = {}
+        text = request.GET.get("day", "").strip()
+        day = today
+        if text:
+            try:
+                day = dt.date.fromisoformat(text) if len(text) == 10 else None
+            except ValueError:
+                day = None
+            if day is None:
+                errors["day"] = _("“%(value)s” is not a day: give it as YYYY-MM-DD, e.g. %(today)s.") % {
+                    "value": text[:40],
+                    "today": today.isoformat(),
+                }
+        fmt = request.GET.get("format", "")
+        if fmt not in self.formats:
+            errors["format"] = _("The report downloads as xlsx or pdf.")
+        if errors:
+            context = {"title": _("Daily inspection report"), "errors": errors, "day": today, "today": today}
+            return render(request, self.template_name, context, status=400)
+        report = daily_inspection_report(request.user, day)
+        if fmt in ("xlsx", "pdf"):
+            content = daily_report_xlsx(report) if fmt == "xlsx" else daily_report_pdf(report)
+            response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE if fmt == "xlsx" else "application/pdf")
+            disposition = "attachment" if fmt == "xlsx" else "inline"
+            response["Content-Disposition"] = f'{disposition}; filename="daily-inspection-{day:%Y-%m-%d}.{fmt}"'
+            response["Cache-Control"] = "private, no-store"
+            return response
+        context = {
+            "title": _("Daily inspection report"),
+            "report": report,
+            "day": day,
+            "today": today,
+            "previous_day": day - dt.timedelta(days=1),
+            "next_day": day + dt.timedelta(days=1) if day < today else None,
+        }
+        return render(request, self.template_name, context)
