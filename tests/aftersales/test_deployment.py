@@ -169,14 +169,17 @@ def env_example_names() -> list[str]:
 # --- docker-compose.yml: services and commands ------------------------------------
 
 
-def test_compose_defines_the_six_services():
-    # given docker-compose.yml / then it runs the whole stack
-    assert set(compose()["services"]) == {"db", "redis", "migrate", "web", "worker", "beat"}
+def test_compose_defines_the_eight_services():
+    # given docker-compose.yml / then it runs the whole stack, MinIO and its bucket's one-shot included
+    assert set(compose()["services"]) == {"db", "redis", "minio", "minio-bucket", "migrate", "web", "worker", "beat"}
 
 
 def test_database_and_broker_images_are_pinned_to_major_versions():
     assert service("db")["image"] == "postgres:16"
     assert service("redis")["image"] == "redis:7"
+    # MinIO has no major versions: its images are pinned to a release
+    assert re.fullmatch(r"minio/minio:RELEASE\.[0-9T-]+Z", service("minio")["image"])
+    assert re.fullmatch(r"minio/mc:RELEASE\.[0-9T-]+Z", service("minio-bucket")["image"])
 
 
 @pytest.mark.parametrize("name", APP_SERVICES)
@@ -238,17 +241,19 @@ def test_web_waits_for_a_healthy_database_and_redis():
     assert depends_on("web").get("redis") == "service_healthy"
 
 
-def test_web_health_check_fetches_healthz_in_a_way_the_settings_let_through():
+def test_web_health_check_fetches_the_readiness_probe_in_a_way_the_settings_let_through():
     # given the web health check
     test = healthcheck_test("web")
     assert "urllib" in test
     url = re.search(r"https?://[^'\"\s]+", test)[0]
     parts = urlsplit(url)
-    # then it asks the running server on its own port for the health view
+    # then it asks the running server on its own port for the readiness probe (database, Redis, a worker);
+    # /healthz/ stays the cheap liveness probe for whatever restarts containers
     assert (parts.scheme, parts.hostname, parts.port) == ("http", "localhost", 8000)
-    assert resolve(parts.path).url_name == "healthz"
+    assert parts.path == HealthCheckMiddleware.ready_path == "/readyz/"
+    assert HealthCheckMiddleware.path == "/healthz/"
+    assert resolve(HealthCheckMiddleware.path).url_name == "healthz"
     # and it is answered before the HTTPS redirect and Host validation (probes come over plain HTTP by IP)
-    assert parts.path == HealthCheckMiddleware.path
     health_index = settings.MIDDLEWARE.index("aftersales.middleware.HealthCheckMiddleware")
     assert health_index < settings.MIDDLEWARE.index("django.middleware.security.SecurityMiddleware")
     assert health_index < settings.MIDDLEWARE.index("django.middleware.common.CommonMiddleware")
@@ -308,15 +313,40 @@ def test_database_data_lives_in_a_named_volume():
     assert source in (compose().get("volumes") or {})
 
 
-def test_media_volume_is_mounted_where_media_root_points_and_shared_by_web_and_worker():
-    # given the media root compose hands to the application
-    media_root = interpolate(environment_of("web")["DJANGO_MEDIA_ROOT"])
-    assert media_root.startswith("/")
-    # then web and worker mount the same named volume exactly there
-    sources = {name: mounts_of(name).get(media_root) for name in ("web", "worker")}
-    assert sources["web"] is not None, f"web mounts nothing at {media_root}"
-    assert sources["web"] == sources["worker"]
-    assert sources["web"] in (compose().get("volumes") or {})
+def test_files_live_on_the_minio_bucket_of_the_stack():
+    # given the storage variables compose gives the application
+    environment = {key: interpolate(value) for key, value in environment_of("web").items()}
+    minio = {key: interpolate(str(value)) for key, value in service("minio")["environment"].items()}
+    # then files go to the minio service's bucket, with the credentials MinIO is started with
+    endpoint = urlsplit(environment["AFTERSALES_S3_ENDPOINT_URL"])
+    assert (endpoint.scheme, endpoint.hostname, endpoint.port) == ("http", "minio", 9000)
+    assert environment["AFTERSALES_S3_BUCKET"] == "aftersales"
+    assert environment["AFTERSALES_S3_ACCESS_KEY_ID"] == minio["MINIO_ROOT_USER"]
+    assert environment["AFTERSALES_S3_SECRET_ACCESS_KEY"] == minio["MINIO_ROOT_PASSWORD"]
+    assert environment["AFTERSALES_S3_ADDRESSING_STYLE"] == "path"
+    # and compose refuses to start without a secret, which is never a default
+    assert re.fullmatch(
+        r"\$\{AFTERSALES_S3_SECRET_ACCESS_KEY:\?[^}]*\}", environment_of("web")["AFTERSALES_S3_SECRET_ACCESS_KEY"]
+    )
+    # and MinIO keeps its data in a named volume, and is healthy before its bucket is made
+    assert mounts_of("minio")["/data"] in (compose().get("volumes") or {})
+    assert "ready" in healthcheck_test("minio")
+    assert depends_on("minio-bucket").get("minio") == "service_healthy"
+
+
+def test_the_bucket_one_shot_creates_the_applications_bucket_private():
+    # given the one-shot's command and environment
+    command = " ".join(command_of("minio-bucket"))
+    environment = {key: interpolate(str(value)) for key, value in service("minio-bucket")["environment"].items()}
+    # then it makes the bucket the application uses (if missing) and allows no anonymous access to it
+    assert environment["BUCKET"] == interpolate(environment_of("web")["AFTERSALES_S3_BUCKET"])
+    assert "mc mb --ignore-existing store/$BUCKET" in command.replace("$$", "$")
+    assert "mc anonymous set none store/$BUCKET" in command.replace("$$", "$")
+    assert urlsplit(environment["MC_HOST_store"]).hostname == "minio"
+    assert str(service("minio-bucket").get("restart", "no")) == "no"
+    # and the services that write files start only once the bucket is there
+    for name in ("web", "worker"):
+        assert depends_on(name).get("minio-bucket") == "service_completed_successfully", name
 
 
 # --- Dockerfile -------------------------------------------------------------------
