@@ -99,7 +99,7 @@ def _figures(counted: dict | None, histogram: list[tuple[int, int]], rated: dict
         "on_time_share": share(on_time, on_time + late),
         "median_response_hours": _hours(median_from_histogram(histogram)),
         "resolved": counted.get("resolved", 0),
-        "resolution_rate": share(counted.get("resolved", 0), cases - cancelled),
+        "resolved_share": share(counted.get("resolved", 0), cases - cancelled),
         "rated": rating_count,
         "satisfaction_mean": _mean(rated.get("rating_sum"), rating_count),
         "satisfaction": [rated.get(f"rated_{value}", 0) for value in RATINGS],
@@ -202,7 +202,7 @@ def trend(period, scope, figures, months: int = TREND_MONTHS) -> list[dict]:
                 "period": f"{month:%Y-%m}",
                 "cases": figure["cases"],
                 "on_time_share": figure["on_time_share"],
-                "resolution_rate": figure["resolution_rate"],
+                "resolved_share": figure["resolved_share"],
                 "satisfaction_mean": figure["satisfaction_mean"],
             }
         )
@@ -252,7 +252,7 @@ def channel_label(value: str) -> str:
 def cells(row: dict) -> list:
     return [
         row["cases"], row["cancelled"], row["on_time"], row["late"], dec(row["on_time_share"]),
-        dec(row["median_response_hours"]), row["resolved"], dec(row["resolution_rate"]), row["rated"],
+        dec(row["median_response_hours"]), row["resolved"], dec(row["resolved_share"]), row["rated"],
         dec(row["satisfaction_mean"]), *row["satisfaction"],
     ]  # fmt: skip
 
@@ -281,7 +281,7 @@ def tables(figures: dict) -> list[Table]:
         Table(
             "trend", "趋势 Trend",
             ["月份 Month", "服务单 Cases", "准时率 On time %", "解决率 Resolved %", "满意度 Mean"],
-            [[r["period"], r["cases"], dec(r["on_time_share"]), dec(r["resolution_rate"]), dec(r["satisfaction_mean"])]
+            [[r["period"], r["cases"], dec(r["on_time_share"]), dec(r["resolved_share"]), dec(r["satisfaction_mean"])]
              for r in figures.get("trend", [])],
         ),
     ]  # fmt: skip

@@ -105,7 +105,7 @@ def test_the_months_figures_are_the_hand_computed_ones(month):
     assert (totals["cases"], totals["cancelled"], totals["responded"]) == (5, 1, 3)
     assert (totals["on_time"], totals["late"], totals["on_time_share"]) == (2, 2, "50.0")
     assert totals["median_response_hours"] == "6.0"
-    assert (totals["resolved"], totals["resolution_rate"]) == (2, "50.0")
+    assert (totals["resolved"], totals["resolved_share"]) == (2, "50.0")
     assert (totals["rated"], totals["satisfaction_mean"], totals["satisfaction"]) == (3, "3.67", [0, 1, 0, 1, 1])
     # and by kind, channel, agent and store
     assert {r["kind"]: r["cases"] for r in figures["by_kind"]} == {
@@ -121,9 +121,9 @@ def test_the_months_figures_are_the_hand_computed_ones(month):
     assert (store_agent["cases"], store_agent["median_response_hours"]) == (1, "6.0")
     s001 = row(figures["by_store"], code="S001")
     assert (s001["cases"], s001["on_time_share"], s001["median_response_hours"]) == (2, "100.0", "4.0")
-    assert (s001["resolution_rate"], s001["rated"], s001["satisfaction_mean"]) == ("100.0", 2, "4.50")
+    assert (s001["resolved_share"], s001["rated"], s001["satisfaction_mean"]) == ("100.0", 2, "4.50")
     s101 = row(figures["by_store"], code="S101")
-    assert (s101["cancelled"], s101["on_time_share"], s101["resolution_rate"]) == (1, None, None)
+    assert (s101["cancelled"], s101["on_time_share"], s101["resolved_share"]) == (1, None, None)
     assert row(figures["by_store"], code=None)["late"] == 1  # the hotline's own case (no store)
     # and the trend: August's one case answered on time, September's share
     trend = {item["period"]: item for item in figures["trend"]}
