@@ -491,13 +491,18 @@ def _enqueue_documents(statement_id: int) -> None:
     transaction.on_commit(lambda: chargeback_documents_task.delay(statement_id))
 
 
-def may_retry_documents(statement: ChargebackStatement, user) -> bool:
-    """Finance and the service center render a statement's documents again after a failed render."""
-    from aftersales.roles import sees_everything
+def may_make_documents(statement: ChargebackStatement, user) -> bool:
+    """Finance, and the service center's roles that read statements, may have the documents made again."""
+    from aftersales.roles import has_role_permission, sees_everything
 
-    return statement.documents_status == DocumentsStatus.FAILED and (
-        permissions.is_finance(statement, user) or sees_everything(user)
+    return permissions.is_finance(statement, user) or (
+        sees_everything(user) and has_role_permission(user, "chargebacks.view_chargebackstatement")
     )
+
+
+def may_retry_documents(statement: ChargebackStatement, user) -> bool:
+    """Failed documents, and a user who may have them made again (``may_make_documents``)."""
+    return statement.documents_status == DocumentsStatus.FAILED and may_make_documents(statement, user)
 
 
 def documents_missing(statement: ChargebackStatement) -> str | None:
@@ -601,8 +606,6 @@ def chargeback_documents_failed(*, statement_id: int, error: BaseException | str
 def chargeback_documents_retry(*, statement: ChargebackStatement, user) -> ChargebackStatement:
     """Render the documents again after a failed render (重新生成): 409 unless they failed, 403 for anyone but
     finance and the service center; queued for the task once this transaction commits."""
-    from aftersales.roles import sees_everything
-
     (row,) = lock(ChargebackStatement, [statement.pk])
     if row.documents_status != DocumentsStatus.FAILED:
         raise TransitionStateConflict(
@@ -610,7 +613,7 @@ def chargeback_documents_retry(*, statement: ChargebackStatement, user) -> Charg
             % {"status": row.get_documents_status_display() or _("not made yet (a draft)")},
             transition="retry_documents",
         )
-    if not (permissions.is_finance(row, user) or sees_everything(user)):
+    if not may_make_documents(row, user):
         raise TransitionForbidden(
             _("Only finance or the service center may make the documents again."), transition="retry_documents"
         )

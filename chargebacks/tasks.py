@@ -24,15 +24,22 @@ def chargeback_documents_task(self, statement_id: int) -> dict:
     """Render statement ``statement_id``'s documents (see ``chargebacks.services.chargeback_documents_render``).
 
     Never raises for a render that failed for good: with tasks in-process that would turn the issue's
-    response into an error after the issue committed; the failure is on the statement instead.
+    response into an error after the issue committed; the failure is on the statement instead. In-process,
+    the retries follow at once (there is no worker to come back after a backoff).
     """
-    try:
-        status = chargeback_documents_render(statement_id=statement_id)
-    except Exception as error:
-        logger.exception("Rendering the documents of chargeback statement %s failed", statement_id)
-        final = self.request.retries >= self.max_retries
-        chargeback_documents_failed(statement_id=statement_id, error=error, final=final)
-        if final:
-            return {"statement": statement_id, "status": "failed"}
-        raise self.retry(exc=error, countdown=retry_countdown(self.request.retries)) from error
-    return {"statement": statement_id, "status": status}
+    retries = self.request.retries
+    while True:
+        try:
+            status = chargeback_documents_render(statement_id=statement_id)
+        except Exception as error:
+            logger.exception("Rendering the documents of chargeback statement %s failed", statement_id)
+            final = retries >= self.max_retries
+            chargeback_documents_failed(statement_id=statement_id, error=error, final=final)
+            if final:
+                return {"statement": statement_id, "status": "failed"}
+            if not self.request.is_eager:
+                raise self.retry(exc=error, countdown=retry_countdown(retries)) from error
+            # In-process there is no worker to come back later (and Celery re-raises an eager retry): at once.
+            retries += 1
+            continue
+        return {"statement": statement_id, "status": status}
