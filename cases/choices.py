@@ -7,6 +7,9 @@ class ReturnState(models.TextChoices):
 
     LOGGED = "logged", _("Logged")
     RESOLVED_AT_STORE = "resolved_at_store", _("Resolved at store")
+    # Sent back from the center to its store or an authorized repair point 特约维修点 for a local repair (seed 000,
+    # 三 2.2: 对一些简单工艺要求前台找维修点维修); that store resolves it (``resolve_at_store``).
+    REFERRED = "referred", _("Referred to a repair point")
     CANCELLED = "cancelled", _("Cancelled")
     IN_TRANSIT = "in_transit", _("In transit")
     RECEIVED = "received", _("Received")

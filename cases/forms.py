@@ -17,6 +17,7 @@ from aftersales.money import format_money
 from aftersales.ui.forms import BootstrapMixin, MultipleFileField, NoNulCharField, PhoneField, TemporaryUploadField
 from cases.choices import COUNTER_HANDLING_CHOICES, ReasonKind
 from cases.models import MIN_PRODUCTION_YEAR
+from cases.services import repair_points_for
 from stores.models import Store
 from suppliers.forms import StyleChoiceField
 from suppliers.models import DefectCode, Style
@@ -184,6 +185,19 @@ class ResolveAtStoreForm(BootstrapMixin, forms.Form):
     note = NoNulCharField(
         label=_("What was done at the store"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class ReferToRepairPointForm(BootstrapMixin, forms.Form):
+    """The center refers a unit for a local repair 转维修点: to its own store or an authorized repair point."""
+
+    repair_point = forms.ModelChoiceField(label=_("Repair point"), queryset=Store.objects.none())
+    note = NoNulCharField(label=_("What to repair"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, item=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if item is not None:
+            self.fields["repair_point"].queryset = repair_points_for(item)
+            self.fields["repair_point"].initial = item.store_id
 
 
 class FoundForm(BootstrapMixin, forms.Form):

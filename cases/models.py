@@ -57,6 +57,9 @@ class ReturnQuerySet(ScopedQuerySet):
             )
             visible = charged_to_supplier if not scope.store_ids else visible | charged_to_supplier
         return visible
+        if scope is not None and scope.repair_point_ids:
+            # An authorized repair point also sees the units the center referred to it (other stores' Returns).
+            visible = visible | self.filter(repair_point__in=sorted(scope.repair_point_ids))
 
     def due_soon_from(self) -> dt.timedelta:
         return dt.timedelta(days=settings.AFTERSALES_TURNAROUND_DAYS - settings.AFTERSALES_DUE_SOON_DAY)
@@ -144,6 +147,18 @@ class Return(ConcurrentTransitionMixin, TimeStampedModel):
     verdict = models.CharField(_("verdict"), max_length=20, choices=Verdict.choices, blank=True)
     responsibility = models.CharField(_("responsibility"), max_length=10, choices=Responsibility.choices, blank=True)
     shipped_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    # The referral to a repair point 转维修点: where the center sent the unit for a local repair, when and why.
+    repair_point = models.ForeignKey(
+        "stores.Store",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referred_returns",
+        verbose_name=_("repair point"),
+        help_text=_("The store or authorized repair point the service center referred the unit to."),
+    )
+    referred_at = models.DateTimeField(_("referred at"), null=True, blank=True)
+    referral_note = models.TextField(_("what to repair"), max_length=2000, blank=True)
     due_at = models.DateTimeField(_("due back at"), null=True, blank=True)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     inspected_at = models.DateTimeField(_("inspected at"), null=True, blank=True)
@@ -196,7 +211,19 @@ class Return(ConcurrentTransitionMixin, TimeStampedModel):
     @transition(field=state, source=ReturnState.LOGGED, target=ReturnState.RESOLVED_AT_STORE,
                 permission=permissions.is_store_staff_of)  # fmt: skip
     def resolve_at_store(self, note: str = "") -> None:
-        """The store repaired it on site 现场处理; terminal."""
+    @transition(field=state, source=ReturnState.REFERRED, target=ReturnState.RESOLVED_AT_STORE,
+                permission=permissions.is_repair_point_staff_of)  # fmt: skip
+        """The store repaired it on site 现场处理 (or, referred by the center, the repair point did); terminal."""
+
+    @transition(field=state, source=ReturnState.RECEIVED, target=ReturnState.REFERRED,
+                conditions=[lambda item: not item.recall_id],
+                permission=permissions.is_technician)  # fmt: skip
+    def refer_to_repair_point(self, repair_point, note: str, at: dt.datetime) -> None:
+        """A simple fix: the center sends the unit to its store or an authorized repair point for a local repair
+        (seed 000, 三 2.2). The center's 15-day clock ends here (``referred_at``); the repair point resolves it."""
+        self.repair_point = repair_point
+        self.referral_note = note
+        self.referred_at = at
 
     @transition(field=state, source=ReturnState.LOGGED, target=ReturnState.CANCELLED,
                 permission=permissions.is_store_staff_of)  # fmt: skip
@@ -309,6 +336,9 @@ class Return(ConcurrentTransitionMixin, TimeStampedModel):
         if self.returned_at:
             return self.returned_at
         if self.state in SCRAP_PATH_STATES:
+        if self.referred_at:
+            # Referred to a repair point: the center's answer, and the end of its 15 days.
+            return self.referred_at
             return self.inspected_at
         return None
 

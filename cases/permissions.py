@@ -18,6 +18,13 @@ def is_store_staff_of(instance, user) -> bool:
     return instance.store_id in scope_for(user).staff_store_ids
 
 
+def is_repair_point_staff_of(instance, user) -> bool:
+    """Store staff of the store or repair point 特约维修点 the service center referred the Return to."""
+    if not getattr(user, "is_authenticated", False) or Role.STORE_STAFF not in roles_of(user):
+        return False
+    return instance.repair_point_id is not None and instance.repair_point_id in scope_for(user).staff_store_ids
+
+
 def is_region_manager_of(instance, user) -> bool:
     """Region manager 区域 of the region the object's store is in (signs off a store's parcel to the center)."""
     if not getattr(user, "is_authenticated", False) or Role.REGION_MANAGER not in roles_of(user):

@@ -52,6 +52,9 @@ STAGES = {
     ReturnState.READY_TO_RETURN: Stage(
         "repairing", _("Your item has been dealt with and will be sent back to the store shortly.")
     ),
+    ReturnState.REFERRED: Stage(
+        "repairing", _("Your item is being repaired near you, at the store or a repair point.")
+    ),
     ReturnState.RETURNING: Stage("returning", _("Your item is on its way back to the store.")),
     ReturnState.RETURNED: Stage("ready", _("Your item is back at the store and ready to collect."), finished=True),
     ReturnState.RESOLVED_AT_STORE: Stage(None, _("Your item was dealt with at the store."), finished=True),
@@ -90,7 +93,11 @@ def steps_for(state: str) -> list[dict]:
 
 def expected_back(item) -> dt.date | None:
     """The day the unit is due back at the store: dispatch + the turnaround (``due_at``), while it is on its way."""
-    if item.due_at is None or stage_of(item.state).finished or item.state in (ReturnState.SCRAP_PENDING,):
+    if (
+        item.due_at is None
+        or stage_of(item.state).finished
+        or item.state in (ReturnState.SCRAP_PENDING, ReturnState.REFERRED)
+    ):
         return None
     return timezone.localtime(item.due_at).date()
 

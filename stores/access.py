@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aftersales.roles import Role, roles_of, sees_everything
+from stores.choices import StoreKind
 from stores.models import RegionMembership, StoreMembership
 from suppliers.models import SupplierMembership
 
@@ -24,6 +25,8 @@ class Scope:
     staff_store_ids: frozenset[int]
     region_ids: frozenset[int]
     supplier_ids: frozenset[int]
+    # Those of staff_store_ids that are authorized repair points 特约维修点 (they see the Returns referred to them).
+    repair_point_ids: frozenset[int] = frozenset()
 
 
 def scope_for(user) -> Scope:
@@ -36,15 +39,18 @@ def scope_for(user) -> Scope:
     staff_store_ids: set[int] = set()
     region_ids: set[int] = set()
     supplier_ids: set[int] = set()
+    repair_point_ids: set[int] = set()
     everything = sees_everything(user)
     if getattr(user, "is_authenticated", False) and not everything:
         if Role.STORE_STAFF in roles:
-            for store_id, region_id in StoreMembership.objects.filter(user=user).values_list(
-                "store_id", "store__region_id"
+            for store_id, region_id, kind in StoreMembership.objects.filter(user=user).values_list(
+                "store_id", "store__region_id", "store__kind"
             ):
                 store_ids.add(store_id)
                 staff_store_ids.add(store_id)
                 region_ids.add(region_id)
+                if kind == StoreKind.REPAIR_POINT:
+                    repair_point_ids.add(store_id)
         if Role.REGION_MANAGER in roles:
             # One query for the regions and their stores (a region without stores comes back with None).
             for region_id, store_id in RegionMembership.objects.filter(user=user).values_list(
@@ -62,6 +68,7 @@ def scope_for(user) -> Scope:
         staff_store_ids=frozenset(staff_store_ids),
         region_ids=frozenset(region_ids),
         supplier_ids=frozenset(supplier_ids),
+        repair_point_ids=frozenset(repair_point_ids),
     )
     user._aftersales_scope = scope
     return scope

@@ -36,6 +36,7 @@ from cases.api.serializers import (
     ReturnDetailSerializer,
     ReturnFoundInputSerializer,
     ReturnReceiveFromSupplierInputSerializer,
+    ReturnReferToRepairPointInputSerializer,
     ReturnResolveAtStoreInputSerializer,
     ReturnSerializer,
     ShipmentCancelInputSerializer,
@@ -156,6 +157,20 @@ class ReturnViewSet(ScopedWorkflowViewSet):
         item = self.get_object()
         self.read_input(ReturnFoundInputSerializer, item, transition="found")
         services.return_found(user=request.user, return_item=item)
+        return self.detail_response(item.pk)
+
+    @transition_schema(
+        ReturnReferToRepairPointInputSerializer,
+        ReturnDetailSerializer,
+        "Refer a received unit to its store or an authorized repair point for a local repair (technician)",
+    )
+    @action(detail=True, methods=["post"], url_path="refer_to_repair_point")
+    def refer_to_repair_point(self, request, pk=None):
+        item = self.get_object()
+        data = self.read_input(ReturnReferToRepairPointInputSerializer, item, transition="refer_to_repair_point")
+        services.return_refer_to_repair_point(
+            user=request.user, return_item=item, repair_point=data["repair_point"], note=data["note"]
+        )
         return self.detail_response(item.pk)
 
     @transition_schema(

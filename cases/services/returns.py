@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +35,7 @@ from cases.choices import (
 )
 from cases.models import BatchAlarm, ReceiptSubmission, Return, ShipmentLine
 from cases.services.attachments import attachment_write
+from stores.choices import StoreKind
 from stores.models import Store
 from suppliers.models import Style
 
@@ -434,6 +436,53 @@ def return_resolve_at_store(*, user, return_item: Return, note: str = "") -> Ret
         before=lambda row: reject_nul_bytes(note=note),
         arguments={"note": note.strip()},
     )
+
+
+def repair_points_for(item: Return):
+    """Where the center may refer a unit for a local repair: its own store, or an active authorized repair point."""
+    return Store.objects.filter(Q(pk=item.store_id) | Q(kind=StoreKind.REPAIR_POINT, active=True)).order_by("code")
+
+
+@transaction.atomic
+def return_refer_to_repair_point(*, user, return_item: Return, repair_point: Store | None, note: str) -> Return:
+    """A simple fix 简单工艺: the center refers a received unit to its store or an authorized repair point 特约维修点
+    for a local repair (seed 000, 三 2.2), saying what to repair (technicians). That store's staff are told, and
+    resolve it there (``resolve_at_store``)."""
+
+    def check(row: Return) -> None:
+        reject_nul_bytes(note=note)
+        errors: dict[str, list[str]] = {}
+        if repair_point is None or not repair_points_for(row).filter(pk=repair_point.pk).exists():
+            errors["repair_point"] = [_("Choose the unit's own store or an active authorized repair point.")]
+        if not note.strip():
+            errors["note"] = [_("Say what the repair point should repair.")]
+        if errors:
+            raise ValidationError(errors)
+
+    row = fire(
+        return_item,
+        "refer_to_repair_point",
+        user=user,
+        before=check,
+        arguments={"repair_point": repair_point, "note": note.strip(), "at": timezone.now()},
+        payload={"repair_point": getattr(repair_point, "code", ""), "note": note.strip()},
+    )
+    try:
+        url = reverse("cases:return_detail", args=[row.pk])
+    except NoReverseMatch:
+        url = ""
+    staff = get_user_model().objects.filter(
+        store_memberships__store=repair_point, groups__name=Role.STORE_STAFF, is_active=True
+    )
+    notify(
+        recipients=staff.distinct().order_by("pk"),
+        kind="referral",
+        template="referral",
+        context={"item": row},
+        url=url,
+        target=row,
+    )
+    return row
 
 
 @transaction.atomic

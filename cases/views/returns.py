@@ -42,6 +42,7 @@ TRANSITION_LABELS = {
     "inspect": gettext_lazy("Inspected"),
     "complete_repair": gettext_lazy("Repair completed"),
     "receive_from_supplier": gettext_lazy("Back from the supplier"),
+    "refer_to_repair_point": gettext_lazy("Referred to a repair point"),
     "ship_to_supplier": gettext_lazy("Sent to the supplier with its recall"),
     "scrap_at_supplier": gettext_lazy("Found unrepairable by the supplier"),
     "ship_back": gettext_lazy("Shipped back"),
@@ -55,6 +56,7 @@ RETURN_ACTION_LABELS = {
     "found": gettext_lazy("Mark as found"),
     "receive_from_supplier": gettext_lazy("Back from the supplier"),
     "resolve_at_store": gettext_lazy("Resolved at the store"),
+    "refer_to_repair_point": gettext_lazy("Refer to a repair point"),
     "cancel": gettext_lazy("Cancel the return"),
 }
 
@@ -137,7 +139,7 @@ def return_panel_context(
         form=form,
         new_form=lambda action: forms[action](
             initial=ReturnTransitionView.initial_for(action, item),
-            **ReturnTransitionView.form_kwargs_for(action, user),
+            **ReturnTransitionView.form_kwargs_for(action, user, item),
         ),
         danger={"cancel"},
         intros={action: owner.intro_template for action, owner in registered.items()},
@@ -196,6 +198,7 @@ RETURN_TRANSITION_FORMS = {
     "resolve_at_store": case_forms.ResolveAtStoreForm,
     "found": case_forms.FoundForm,
     "receive_from_supplier": case_forms.ReceiveFromSupplierForm,
+    "refer_to_repair_point": case_forms.ReferToRepairPointForm,
 }
 
 
@@ -212,13 +215,15 @@ class ReturnTransitionView(TransitionViewMixin, View):
         return return_transition_forms()
 
     @staticmethod
-    def form_kwargs_for(name: str, user) -> dict:
+    def form_kwargs_for(name: str, user, item: Return | None = None) -> dict:
         # A registered form is built with the acting user (inspection photos uploaded on selection are the
-        # technician's own: only they can claim them).
+        # technician's own: only they can claim them); the referral's with the unit (its own store is offered).
+        if name == "refer_to_repair_point":
+            return {"item": item}
         return {"user": user} if name in hooks.return_transitions() else {}
 
     def get_form_kwargs(self, name: str, obj) -> dict:
-        return self.form_kwargs_for(name, self.request.user)
+        return self.form_kwargs_for(name, self.request.user, obj)
 
     @staticmethod
     def initial_for(name: str, item: Return) -> dict:
@@ -246,6 +251,13 @@ class ReturnTransitionView(TransitionViewMixin, View):
         if name == "resolve_at_store":
             services.return_resolve_at_store(user=user, return_item=obj, note=data["note"])
             return _("Recorded as resolved at the store.")
+        if name == "refer_to_repair_point":
+            row = services.return_refer_to_repair_point(
+                user=user, return_item=obj, repair_point=data["repair_point"], note=data["note"]
+            )
+            return _("Referred to %(store)s for a local repair; they resolve it there.") % {
+                "store": row.repair_point.name
+            }
         if name == "found":
             services.return_found(user=user, return_item=obj)
             return _("The unit was found; it counts as received.")

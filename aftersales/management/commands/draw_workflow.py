@@ -35,7 +35,13 @@ from aftersales.registry import WorkflowPicture
 OUTPUT = Path(settings.BASE_DIR) / "docs" / "workflow"
 
 # Who fires a transition, read from its permission predicate (domain.md's "who may fire it").
-WHO = {"is_store_staff_of": "store staff", "is_technician": "technician", "nobody": "system"}
+WHO = {
+    "is_store_staff_of": "store staff",
+    # The staff of the store or repair point a Return was referred to (cases.permissions).
+    "is_repair_point_staff_of": "store staff",
+    "is_technician": "technician",
+    "nobody": "system",
+}
 COLOURS = {"store staff": "#1565c0", "technician": "#2e7d32", "system": "#757575"}
 PARTY_COLOUR = "#6a1b9a"  # a shipment's sender or recipient: store staff or technician by direction
 LEGEND = (
