@@ -56,10 +56,10 @@ class ReturnQuerySet(ScopedQuerySet):
                 style__supplier__in=sorted(scope.supplier_ids), responsibility=Responsibility.SUPPLIER
             )
             visible = charged_to_supplier if not scope.store_ids else visible | charged_to_supplier
-        return visible
         if scope is not None and scope.repair_point_ids:
             # An authorized repair point also sees the units the center referred to it (other stores' Returns).
             visible = visible | self.filter(repair_point__in=sorted(scope.repair_point_ids))
+        return visible
 
     def due_soon_from(self) -> dt.timedelta:
         return dt.timedelta(days=settings.AFTERSALES_TURNAROUND_DAYS - settings.AFTERSALES_DUE_SOON_DAY)
@@ -146,7 +146,6 @@ class Return(ConcurrentTransitionMixin, TimeStampedModel):
     # Copied from the inspection report, so lists and reports need no join.
     verdict = models.CharField(_("verdict"), max_length=20, choices=Verdict.choices, blank=True)
     responsibility = models.CharField(_("responsibility"), max_length=10, choices=Responsibility.choices, blank=True)
-    shipped_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
     # The referral to a repair point 转维修点: where the center sent the unit for a local repair, when and why.
     repair_point = models.ForeignKey(
         "stores.Store",
@@ -159,6 +158,7 @@ class Return(ConcurrentTransitionMixin, TimeStampedModel):
     )
     referred_at = models.DateTimeField(_("referred at"), null=True, blank=True)
     referral_note = models.TextField(_("what to repair"), max_length=2000, blank=True)
+    shipped_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
     due_at = models.DateTimeField(_("due back at"), null=True, blank=True)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     inspected_at = models.DateTimeField(_("inspected at"), null=True, blank=True)
@@ -210,9 +210,9 @@ class Return(ConcurrentTransitionMixin, TimeStampedModel):
 
     @transition(field=state, source=ReturnState.LOGGED, target=ReturnState.RESOLVED_AT_STORE,
                 permission=permissions.is_store_staff_of)  # fmt: skip
-    def resolve_at_store(self, note: str = "") -> None:
     @transition(field=state, source=ReturnState.REFERRED, target=ReturnState.RESOLVED_AT_STORE,
                 permission=permissions.is_repair_point_staff_of)  # fmt: skip
+    def resolve_at_store(self, note: str = "") -> None:
         """The store repaired it on site 现场处理 (or, referred by the center, the repair point did); terminal."""
 
     @transition(field=state, source=ReturnState.RECEIVED, target=ReturnState.REFERRED,
@@ -335,10 +335,10 @@ class Return(ConcurrentTransitionMixin, TimeStampedModel):
     def clock_stopped_at(self) -> dt.datetime | None:
         if self.returned_at:
             return self.returned_at
-        if self.state in SCRAP_PATH_STATES:
         if self.referred_at:
             # Referred to a repair point: the center's answer, and the end of its 15 days.
             return self.referred_at
+        if self.state in SCRAP_PATH_STATES:
             return self.inspected_at
         return None
 

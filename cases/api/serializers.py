@@ -64,8 +64,8 @@ class ReturnSerializer(AvailableTransitionsMixin, serializers.ModelSerializer):
         read_only=True, min_value=MIN_PRODUCTION_YEAR, max_value=MAX_PRODUCTION_YEAR
     )
     logged_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    customer_name = serializers.SerializerMethodField()
     repair_point = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    customer_name = serializers.SerializerMethodField()
     customer_phone = serializers.SerializerMethodField()
     on_time = serializers.BooleanField(read_only=True, allow_null=True)
     due_status = serializers.SerializerMethodField()
@@ -106,10 +106,10 @@ class ReturnSerializer(AvailableTransitionsMixin, serializers.ModelSerializer):
             "received_at",
             "inspected_at",
             "returned_at",
-            "on_time",
             "repair_point",
             "referred_at",
             "referral_note",
+            "on_time",
             "due_status",
             "inspection",
             "repair_ticket",
@@ -247,6 +247,18 @@ class ReturnCancelInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
+class ReturnReferToRepairPointInputSerializer(serializers.Serializer):
+    """The center refers a received unit for a local repair: ``repair_point`` (a store code: the unit's own store or
+    an active authorized repair point) and what to repair."""
+
+    repair_point = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Store.objects.all(),
+        help_text=_("The unit's own store or an active authorized repair point 特约维修点, by code."),
+    )
+    note = serializers.CharField(max_length=2000)
+
+
 class ReturnFoundInputSerializer(serializers.Serializer):
     """No input: a missing unit turned up at the center."""
 
@@ -263,18 +275,6 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
     uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     size = serializers.IntegerField(read_only=True, min_value=0, max_value=MAX_ID)
-class ReturnReferToRepairPointInputSerializer(serializers.Serializer):
-    """The center refers a received unit for a local repair: ``repair_point`` (a store code: the unit's own store or
-    an active authorized repair point) and what to repair."""
-
-    repair_point = serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=Store.objects.all(),
-        help_text=_("The unit's own store or an active authorized repair point 特约维修点, by code."),
-    )
-    note = serializers.CharField(max_length=2000)
-
-
     url = serializers.SerializerMethodField()
 
     class Meta:
