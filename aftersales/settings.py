@@ -378,6 +378,7 @@ SPECTACULAR_SETTINGS = {
         "RecallNoticeStateEnum": "recalls.choices.RecallNoticeState",
         "RecallOutcomeEnum": "recalls.choices.RecallOutcome",
         "ShipmentLineOutcomeEnum": "cases.choices.ShipmentLineOutcome",
+        "ReturnOnsiteHandlingEnum": "cases.choices.OnsiteHandling",
         "StatementStateEnum": "chargebacks.choices.StatementState",
         "ChargebackLineKindEnum": "chargebacks.choices.ChargebackLineKind",
         "ReportKindEnum": "reports.choices.ReportKind",
