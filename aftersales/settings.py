@@ -322,7 +322,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "aftersales.api.pagination.KeysetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, reading read-only fields' nullable and blank columns (aftersales/api/schema.py).
+    "DEFAULT_SCHEMA_CLASS": "aftersales.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "aftersales.api.exceptions.exception_handler",
     # JSON with a bound on nesting (a body nested thousands of levels deep is a 400, not a RecursionError).
     "DEFAULT_PARSER_CLASSES": [
@@ -364,6 +365,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation's conventional refusals (400/401/403/404) with their JSON bodies (aftersales/api/schema.py).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "aftersales.api.schema.add_refusals"],
     # Several models have a "state" or "kind"; name each choice set after its owner.
     "ENUM_NAME_OVERRIDES": {
         "ReturnStateEnum": "cases.choices.ReturnState",
