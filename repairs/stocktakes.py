@@ -9,12 +9,14 @@ import zipfile
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from openpyxl import load_workbook
 
+from aftersales.exports.xlsx import INTEGER_FORMAT, XLSX_CONTENT_TYPE, XlsxColumn, XlsxSheet, write_workbook
 from aftersales.fsm import TransitionError
 from cases.permissions import is_technician
 from repairs import services
@@ -37,20 +39,32 @@ def countable_locations(user) -> list[tuple[str, str]]:
     return [(store.code, f"{store.code} {store.name}") for store in own]
 
 
+#: The count sheet's columns (``StocktakeSheetView``): the upload reads part_no, counted and reason by their
+#: header, so the reference columns (name, unit, book stock) may stay in the file.
+SHEET_HEADERS = ("part_no", "name", "unit", "book", "counted", "reason")
+
+
 def rows_from_xlsx(data: bytes) -> list[tuple[str, str, str]]:
-    """(part_no, counted, reason) from the first sheet of an XLSX: a header row ``part_no, counted, reason``."""
+    """(part_no, counted, reason) from the first sheet of an XLSX whose first row holds the headers ``part_no``,
+    ``counted`` and ``reason`` (in any column, other columns ignored). A row with no count is a part not counted
+    and is left out, as on the tablet page."""
     try:
         sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError) as error:
         raise ValidationError({"workbook": [_("The file is not an Excel workbook (.xlsx).")]}) from error
     rows = sheet.iter_rows(values_only=True)
     header = [str(cell or "").strip().lower() for cell in next(rows, ())]
-    if header[:2] != ["part_no", "counted"]:
+    if "part_no" not in header or "counted" not in header:
         raise ValidationError({"workbook": [_("The first row must be the headers part_no, counted, reason.")]})
+    columns = [header.index(name) if name in header else None for name in ("part_no", "counted", "reason")]
     result = []
     for row in rows:
-        values = [("" if cell is None else str(cell).strip()) for cell in (*row, "", "")[:3]]
-        if not any(values):
+        cells = [*row]
+        values = [
+            "" if index is None or index >= len(cells) or cells[index] is None else str(cells[index]).strip()
+            for index in columns
+        ]
+        if not values[1]:
             continue
         result.append((values[0], values[1], values[2]))
         if len(result) > MAX_UPLOAD_ROWS:
@@ -97,11 +111,7 @@ class StocktakeView(LoginRequiredMixin, View):
         return code, (None if code == CENTER else Store.objects.get(code=code)), locations
 
     def page(self, request, code, store, locations, *, errors=(), entered=None, status=200):
-        book = dict(
-            PartStock.objects.filter(store=store).values_list("part_id", "quantity")
-            if store is not None
-            else SparePart.objects.values_list("pk", "stock_quantity")
-        )
+        book = book_stock(store)
         parts = [
             {"part": part, "book": book.get(part.pk, 0), **(entered or {}).get(part.part_no, {})}
             for part in SparePart.objects.filter(active=True).order_by("part_no")
@@ -143,6 +153,48 @@ class StocktakeView(LoginRequiredMixin, View):
             return self.page(request, code, store, locations, errors=[str(error)], entered=entered, status=403)
         messages.success(request, _("The stocktake was posted; each difference is on the ledger."))
         return redirect("repairs:stocktake_detail", pk=stocktake.pk)
+
+
+def book_stock(store) -> dict[int, int]:
+    """Each part's book stock at the location (``store``; None: the service center), by part id."""
+    if store is None:
+        return dict(SparePart.objects.values_list("pk", "stock_quantity"))
+    return dict(PartStock.objects.filter(store=store).values_list("part_id", "quantity"))
+
+
+def count_sheet(code: str, store) -> bytes:
+    """The count sheet 盘点表 of a location: every active part with its book stock and an empty count column, in
+    the layout the upload reads back (``SHEET_HEADERS``)."""
+    book = book_stock(store)
+    parts = SparePart.objects.filter(active=True).order_by("part_no")
+    sheet = XlsxSheet(
+        title=f"清点 {code}",
+        columns=[
+            XlsxColumn("part_no", width=14),
+            XlsxColumn("name", width=24),
+            XlsxColumn("unit", width=6),
+            XlsxColumn("book", width=8, number_format=INTEGER_FORMAT),
+            XlsxColumn("counted", width=10, number_format=INTEGER_FORMAT),
+            XlsxColumn("reason", width=30),
+        ],
+        rows=[(part.part_no, part.name, part.unit, book.get(part.pk, 0), None, None) for part in parts],
+        wrap_header=False,
+    )
+    return write_workbook([sheet], title=f"清点 {code}", created=timezone.now(), deterministic=False)
+
+
+class StocktakeSheetView(StocktakeView):
+    """The count sheet 盘点表 to download (XLSX): the location's parts, book stock and an empty count column; filled
+    in, it goes back through the page's upload unchanged in layout."""
+
+    def get(self, request):
+        code, store, _locations = self.location(request)
+        response = HttpResponse(count_sheet(code, store), content_type=XLSX_CONTENT_TYPE)
+        stamp = timezone.localtime().strftime("%Y%m%d")
+        response["Content-Disposition"] = f'attachment; filename="stocktake-{code}-{stamp}.xlsx"'
+        return response
+
+    http_method_names = ["get"]
 
 
 class StocktakeDetailView(LoginRequiredMixin, View):

@@ -17,6 +17,7 @@ urlpatterns = [
     path("repairs/<int:pk>/complete/", views.RepairTicketCompleteView.as_view(), name="repairticket_complete"),
     # Parts a local repair at the store used, recorded from the Return's page (the store's own stock).
     path("repairs/stocktake/", stocktakes.StocktakeView.as_view(), name="stocktake"),
+    path("repairs/stocktake/sheet/", stocktakes.StocktakeSheetView.as_view(), name="stocktake_sheet"),
     path("repairs/stocktakes/<int:pk>/", stocktakes.StocktakeDetailView.as_view(), name="stocktake_detail"),
     # The kit of spare parts packed into a center → store parcel, from the shipment's page.
     path("repairs/shipments/<int:pk>/kit/", kits.ShipmentKitView.as_view(), name="shipment_kit"),
