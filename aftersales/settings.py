@@ -575,6 +575,8 @@ AFTERSALES_MAX_UPLOAD_BYTES = env_int("AFTERSALES_MAX_UPLOAD_MB", 10, minimum=1)
 AFTERSALES_STATUS_LINK_DAYS = env_int("AFTERSALES_STATUS_LINK_DAYS", 30, minimum=1)
 AFTERSALES_STATUS_RATE_PER_MINUTE = env_int("AFTERSALES_STATUS_RATE_PER_MINUTE", 30, minimum=1)
 AFTERSALES_STATUS_MAX_MISSES = env_int("AFTERSALES_STATUS_MAX_MISSES", 20, minimum=1)
+# The service desk's phone on a service case's status page (the customer's contact); the company's phone if unset.
+AFTERSALES_SERVICE_DESK_PHONE = env_str("AFTERSALES_SERVICE_DESK_PHONE", "") or AFTERSALES_COMPANY_PHONE
 # A store's reorder level of a spare part when none is set for it (the center's is the part's own level).
 AFTERSALES_STORE_REORDER_LEVEL = env_int("AFTERSALES_STORE_REORDER_LEVEL", 2, minimum=0)
 # The largest photo in pixels (a phone camera takes 12-50 MP); a larger one, or a small file claiming huge

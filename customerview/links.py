@@ -45,3 +45,37 @@ def status_url(number: str) -> str:
     """The absolute link printed as the receipt's QR code and shown in the API (``AFTERSALES_SITE_URL``): a
     receipt is read away from the request that printed it, so the site's public address, not the request's."""
     return settings.AFTERSALES_SITE_URL + status_path(number)
+
+
+# --- A service case's status page (servicedesk) -------------------------------------------------------------------
+
+CASE_SALT = "customerview.case-status-link"
+
+
+def _case_signer() -> signing.Signer:
+    # A salt of its own: a Return's token is never a case's, and the other way round.
+    return signing.Signer(salt=CASE_SALT, sep=".")
+
+
+def case_status_token(number: str) -> str:
+    """The token of a service case's status page, from its number (``SC-YYYYMM-NNNNN``)."""
+    return _case_signer().sign(number)
+
+
+def case_number_from_token(token: str) -> str | None:
+    """The case number a token was signed for, or None for a token this site did not sign."""
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        return None
+    try:
+        return _case_signer().unsign(token)
+    except signing.BadSignature:
+        return None
+
+
+def case_status_path(number: str) -> str:
+    return reverse("customerview:case_status", kwargs={"token": case_status_token(number)})
+
+
+def case_status_url(number: str) -> str:
+    """The absolute link of a service case's status page, for the agent to send (``AFTERSALES_SITE_URL``)."""
+    return settings.AFTERSALES_SITE_URL + case_status_path(number)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from customerview import views
+from customerview import case_status, views
 
 app_name = "customerview"
 urlpatterns = [
@@ -8,4 +8,6 @@ urlpatterns = [
     path("print/returns/<int:pk>/tags/", views.ReturnTagsView.as_view(), name="return_tags"),
     # The public status page behind the receipt's QR code: no login (customerview.links, customerview.throttle).
     path("status/<str:token>/", views.StatusPageView.as_view(), name="status"),
+    # A service case's status page, the link the hotline agent sends (customerview.case_status).
+    path("status/case/<str:token>/", case_status.CaseStatusPageView.as_view(), name="case_status"),
 ]

@@ -1,6 +1,45 @@
-"""What the service desk registers with lower apps (cases.hooks): new Returns join their customer's record."""
+"""What the service desk registers with lower apps (cases.hooks): new Returns join their customer's record.
+
+And what higher apps add to a service case (the customer's view, ``customerview.hooks``), since the desk imports
+no app above it: ``register_case_panel`` (a card of the case's page: a template and the context it reads) and
+``register_case_status_url`` (the case's public status link, ``status_url`` in its API detail).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CasePanel:
+    """A card of the case's page, in its right-hand column: ``template`` with ``context(user=, case=)`` merged
+    into the page's context."""
+
+    template: str
+    context: Callable[..., dict]
+
+
+_case_panels: list[CasePanel] = []
+_status_url: list[Callable[..., str | None]] = []
+
+
+def register_case_panel(panel: CasePanel) -> None:
+    if panel not in _case_panels:
+        _case_panels.append(panel)
+
+
+def case_panels() -> list[CasePanel]:
+    return list(_case_panels)
+
+
+def register_case_status_url(builder: Callable[..., str | None]) -> None:
+    """``builder(case)``: the absolute link of the case's public status page (None when it has none)."""
+    _status_url[:] = [builder]
+
+
+def case_status_url(case) -> str | None:
+    return _status_url[0](case) if _status_url else None
 
 
 def register() -> None:

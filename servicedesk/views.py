@@ -28,6 +28,7 @@ from aftersales.roles import Role, roles_of
 from aftersales.ui.views import ScopedListView, TransitionViewMixin, transition_actions
 from cases.permissions import mask_name, mask_phone
 from servicedesk import forms as desk_forms
+from servicedesk import hooks as desk_hooks
 from servicedesk import permissions, selectors, services
 from servicedesk.choices import CaseState, Channel, SlaStatus
 from servicedesk.filters import ServiceCaseFilter
@@ -326,6 +327,12 @@ def case_panel_context(request, case: ServiceCase, *, name: str = "", form=None,
         "may_attach": "attach" in extra,
         "attach_form": form if name == "attach" and form is not None else desk_forms.AttachForm(user=user),
         "customer_link": case.customer_id and permissions.is_hotline(case, user),
+        "panels": [panel.template for panel in desk_hooks.case_panels()],
+        **{
+            key: value
+            for panel in desk_hooks.case_panels()
+            for key, value in panel.context(user=user, case=case).items()
+        },
     }
 
 

@@ -24,6 +24,7 @@ from servicedesk.choices import (
     ResponseMethod,
     Severity,
 )
+from servicedesk.hooks import case_status_url
 from servicedesk.models import MAX_DESCRIPTION, MAX_TEXT, Customer, ServiceCase, ServiceCaseAttachment
 from servicedesk.selectors import case_contact
 from stores.models import Store
@@ -154,6 +155,7 @@ class ServiceCaseDetailSerializer(ServiceCaseSerializer):
     opened_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     attachments = ServiceCaseAttachmentSerializer(many=True, read_only=True)
     promise_history = serializers.SerializerMethodField()
+    status_url = serializers.SerializerMethodField()
 
     class Meta(ServiceCaseSerializer.Meta):
         fields = [
@@ -169,8 +171,15 @@ class ServiceCaseDetailSerializer(ServiceCaseSerializer):
             "cancel_reason",
             "attachments",
             "promise_history",
+            "status_url",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_status_url(self, obj) -> str:
+        """The absolute link of the case's public status page 进度查询 (no login, nothing personal), for the
+        agent to send the customer, like a Return's status_url."""
+        return case_status_url(obj) or ""
 
     @extend_schema_field(PromiseChangeSerializer(many=True))
     def get_promise_history(self, obj) -> list[dict]:
