@@ -55,24 +55,29 @@ def _written() -> list[_Written]:
     return _pending.files
 
 
-def _still_pending(entry: _Written) -> bool:
-    """Whether the file's transaction may still commit: its on-commit marker is still queued."""
-    connection = connections[entry.using]
+def _queued_markers(using: str) -> set[int]:
+    """The ids of the on-commit callbacks still queued on a connection (none outside a transaction).
+
+    Django drops a rolled-back savepoint's callbacks from ``run_on_commit`` (entries are (savepoint ids, callback,
+    robust)), and empties it when the whole transaction rolls back: a marker missing from it will never run.
+    """
+    connection = connections[using]
     if not connection.in_atomic_block:
-        return False
-    # Django drops a rolled-back savepoint's callbacks from this list (entries are (savepoint ids, callback,
-    # robust)); a marker missing from it will never run.
-    return any(item[1] is entry.marker for item in connection.run_on_commit)
+        return set()
+    return {id(item[1]) for item in connection.run_on_commit}
 
 
 def discard_rolled_back_files(**_signal_kwargs) -> int:
     """Delete the files this thread wrote in transactions that rolled back; returns how many. Idempotent."""
     written = _written()
+    if not written:
+        return 0
+    queued = {using: _queued_markers(using) for using in {entry.using for entry in written}}
     kept, removed = [], 0
     for entry in written:
         if entry.committed:
             continue
-        if _still_pending(entry):
+        if id(entry.marker) in queued[entry.using]:
             kept.append(entry)
             continue
         try:
