@@ -58,6 +58,7 @@ from inspection.services import inspectionreport_agree_rework as rework_agree
 from inspection.services import inspectionreport_decline_rework as rework_decline
 from inspection.services import return_inspect
 from stores.selectors import store_held
+from suppliers.choices import InspectionSeverity
 from suppliers.models import Supplier
 
 
@@ -188,6 +189,12 @@ class IncomingLotRegisterView(LoginRequiredMixin, View):
                     form.add_error(key if key in form.fields else None, field_messages)
             else:
                 messages.success(request, _("Lot %(number)s registered.") % {"number": lot.number})
+                if lot.supplier.inspection_severity == InspectionSeverity.DISCONTINUED:
+                    messages.warning(
+                        request,
+                        _("Inspection of %(supplier)s is discontinued: the lot waits until QA resumes the supplier.")
+                        % {"supplier": lot.supplier.code},
+                    )
                 return HttpResponseRedirect(reverse("inspection:incominglot_detail", args=[lot.pk]))
         context = {"form": form, "title": _("Register an incoming lot")}
         return render(request, self.template_name, context, status=400)
@@ -235,6 +242,9 @@ def incominglot_panel_context(request, lot, *, name: str = "", form=None, alert=
         "timeline": timeline,
         "alert": alert,
         "title": lot.number,
+        # domain.md: a discontinued supplier's new lots are registered, but cannot be inspected until QA resumes it.
+        "inspection_blocked": lot.state in (LotState.REGISTERED, LotState.REWORK)
+        and lot.supplier.inspection_severity == InspectionSeverity.DISCONTINUED,
     }
 
 
