@@ -56,6 +56,8 @@ from chargebacks.services import (
     chargeback_settle,
 )
 from demo import data as demo_data
+from demo import parts_history
+from demo.counter_history import CounterHistory
 from inspection.services import return_inspect
 from repairs.models import SparePart
 from repairs.services import repairticket_complete, repairticket_update, sparepart_receive
@@ -189,8 +191,11 @@ class HistoryBuilder:
         while days_back <= DAYS:
             self.at(self.day(days_back, 14), self._ship_back_run)
             days_back += 3 if days_back % 2 else 4
+        # Spare parts at the stores: kits with the parcels, local repairs' parts, a stocktake (demo.parts_history).
+        parts_history.plan(self)
         self._plan_month_ends()
         self._plan_recall()
+        self._plan_counter_extras()
 
     # --- store staff at the counter ---
 
