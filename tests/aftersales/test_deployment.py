@@ -10,7 +10,6 @@ time.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shlex
 import subprocess
@@ -26,6 +25,7 @@ from django.conf import settings
 from django.urls import resolve
 
 from aftersales.middleware import HealthCheckMiddleware
+from tests.support.environment import clean_environment
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 APP_SERVICES = ("migrate", "web", "worker", "beat")
@@ -35,17 +35,6 @@ INTERPOLATION = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<operator
 
 
 # --- helpers -------------------------------------------------------------------
-
-
-def clean_environment(**variables: str) -> dict[str, str]:
-    """This process's environment without any setting, plus ``variables``."""
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "AFTERSALES_")) and key not in {"DATABASE_URL", "REDIS_URL"}
-    }
-    environment.update(variables)
-    return environment
 
 
 @cache
