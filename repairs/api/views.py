@@ -176,6 +176,8 @@ class StocktakeViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     serializer_class = StocktakeSerializer
     filterset_class = StocktakeFilter
     cursor_ordering = "-id"
+    # Ids are integers: anything else is the URL's 404, not a ValueError in the lookup (Schemathesis found a 500).
+    lookup_value_regex = r"[0-9]+"
 
     def get_object(self):
         return stocktake_get(self.request.user, self.kwargs["pk"])
