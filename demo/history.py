@@ -103,7 +103,7 @@ class HistorySummary:
     skipped: bool = False
 
 
-class HistoryBuilder:
+class HistoryBuilder(CounterHistory):
     """Replays three months of the return workflow (退货流程) through the services, event by event in time order."""
 
     def __init__(self, *, today: dt.date | None = None, target: int = TARGET_RETURNS, seed: int = SEED):
@@ -133,6 +133,10 @@ class HistoryBuilder:
         # so the rest of the history stays what it was), and the recall itself once opened.
         self.recall_waiting: dict[str, list[Return]] = defaultdict(list)
         self.recall = None
+        # Units the center will refer to a repair point 转维修点 (issue 13): they ride the store's weekly parcel like a
+        # recall's and draw no numbers of the main generator either.
+        self.referral_waiting: dict[str, list[Return]] = defaultdict(list)
+        self.referrals: dict[int, tuple[str, bool]] = {}  # Return id -> (repair point code, resolved there)
         self.summary = HistorySummary()
 
     # --- the clock ---
@@ -284,6 +288,8 @@ class HistoryBuilder:
         def dispatch() -> None:
             waiting, self.waiting[code] = self.waiting[code], []
             recalled, self.recall_waiting[code] = self.recall_waiting[code], []
+            referred, self.referral_waiting[code] = self.referral_waiting[code], []
+            recalled = recalled + referred
             if not waiting and not recalled:
                 return
             # Now and then a store ships a forgotten unit on a second parcel the same afternoon: the week's fee.
@@ -320,11 +326,16 @@ class HistoryBuilder:
     def _receive(self, shipment: Shipment, parcel: list[Return]) -> Callable[[], None]:
         def receive() -> None:
             now = timezone.now()
-            present = [unit for unit in parcel if unit.recall_id or self.random.random() >= 0.05]
+            present = [
+                unit for unit in parcel if unit.recall_id or unit.pk in self.referrals or self.random.random() >= 0.05
+            ]
             cases_services.shipment_receive(
                 user=self._technician(), shipment=shipment, received_ids=[unit.pk for unit in present]
             )
             for unit in parcel:
+                if unit.pk in self.referrals:
+                    self.at(now + dt.timedelta(hours=3), self._refer(unit))
+                    continue
                 if unit.recall_id:
                     continue  # a recall's unit waits for its recall's shipment to the supplier
                 if unit in present:
