@@ -81,14 +81,15 @@ def test_a_role_without_reports_is_refused_and_anonymous_is_sent_to_login(client
 
 def test_the_list_page_uses_a_fixed_number_of_queries(browser_as, demo, django_assert_max_num_queries):
     # given many runs
-    for month in range(1, 13):
+    # (ten months of every kind: one page of 50)
+    for month in range(1, 11):
         for kind in ReportKind.values:
             ReportRunFactory(kind=kind, period=dt.date(2024, month, 1))
     browser = browser_as("tech1")
     # when / then
     with django_assert_max_num_queries(12):
         response = browser.get(reverse("reports:reportrun_list"))
-    assert response.content.decode().count('data-testid="run-progress"') == 12 * len(ReportKind.values)
+    assert response.content.decode().count('data-testid="run-progress"') == 10 * len(ReportKind.values)
 
 
 def test_an_empty_list_says_so(browser_as, demo):
