@@ -15,20 +15,18 @@ import datetime as dt
 
 from django.conf import settings
 from django.shortcuts import render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from django.views import View
 
 from aftersales.models import TransitionLog
 from customerview import throttle
 from customerview.documents import qr_data_uri
 from customerview.links import case_number_from_token, case_status_path, case_status_url
-from customerview.progress import Stage
+from customerview.progress import Stage, steps_of
+from customerview.views import PublicStatusPage
 from servicedesk.choices import CaseState
 from servicedesk.models import ServiceCase
-
-STATUS_LANGUAGES = ("zh-hans", "en")
 
 CASE_STEPS = [
     ("received", pgettext_lazy("service case progress", "Received")),
@@ -36,7 +34,6 @@ CASE_STEPS = [
     ("resolved", pgettext_lazy("service case progress", "Resolved")),
     ("closed", pgettext_lazy("service case progress", "Closed")),
 ]
-CASE_STEP_KEYS = [key for key, _label in CASE_STEPS]
 
 CASE_STAGES = {
     CaseState.OPEN: Stage("received", _("We have received your request and will contact you soon.")),
@@ -55,18 +52,7 @@ PROMISE_SHOWN = (CaseState.OPEN, CaseState.IN_PROGRESS)
 
 def case_steps(state: str) -> list[dict]:
     """The four steps, each ``done``, ``current`` or ``todo`` for the case's state (all ``todo`` off the steps)."""
-    stage = CASE_STAGES[state]
-    reached = CASE_STEP_KEYS.index(stage.step) if stage.step else -1
-    rows = []
-    for index, (key, label) in enumerate(CASE_STEPS):
-        if index < reached or (index == reached and stage.finished):
-            status = "done"
-        elif index == reached:
-            status = "current"
-        else:
-            status = "todo"
-        rows.append({"key": key, "label": label, "status": status})
-    return rows
+    return steps_of(CASE_STAGES[state], CASE_STEPS)
 
 
 def case_link_expires_at(case: ServiceCase) -> dt.datetime | None:
@@ -92,21 +78,10 @@ def status_case_get(token: str) -> ServiceCase | None:
     return case if case is not None and case_link_works(case) else None
 
 
-class CaseStatusPageView(View):
+class CaseStatusPageView(PublicStatusPage):
     """The public status page of one service case (no login); see the module's docstring."""
 
     template_name = "customerview/case_status.html"
-
-    def get(self, request, token):
-        language = request.GET.get("lang")
-        language = language if language in STATUS_LANGUAGES else "zh-hans"
-        with translation.override(language):
-            response = self.answer(request, token, language)
-        response.headers["Content-Language"] = language
-        response.headers["Cache-Control"] = "private, no-store"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["X-Robots-Tag"] = "noindex, nofollow"
-        return response
 
     def answer(self, request, token, language):
         if throttle.over_limit(request):

@@ -77,10 +77,16 @@ def stage_of(state: str) -> Stage:
 
 def steps_for(state: str) -> list[dict]:
     """The six steps, each ``done``, ``current`` or ``todo`` for the unit's state (all ``todo`` off the steps)."""
-    stage = stage_of(state)
-    reached = STEP_KEYS.index(stage.step) if stage.step else -1
+    return steps_of(stage_of(state), STEPS)
+
+
+def steps_of(stage: Stage, steps: list) -> list[dict]:
+    """``steps`` (key, label), each ``done``, ``current`` or ``todo`` for ``stage`` (all ``todo`` off the steps);
+    a Return's six and a service case's four (``customerview.case_status``)."""
+    keys = [key for key, _label in steps]
+    reached = keys.index(stage.step) if stage.step else -1
     rows = []
-    for index, (key, label) in enumerate(STEPS):
+    for index, (key, label) in enumerate(steps):
         if index < reached or (index == reached and stage.finished):
             status = "done"
         elif index == reached:

@@ -70,16 +70,10 @@ def return_print_context(*, user, return_item) -> dict:
     }
 
 
-class StatusPageView(View):
-    """The public status page 进度查询 of one unit (no login): progress in plain words, the expected date, the
-    store to contact, the masked phone, nothing else about the customer or the center's findings.
-
-    ``?lang=en`` switches to English (Chinese by default, whatever the browser says). A token this site did not
-    sign, or one whose unit was collected more than ``AFTERSALES_STATUS_LINK_DAYS`` ago, is a 404 and counted
-    against the client (``customerview.throttle``); too many requests or wrong tokens answer 429.
-    """
-
-    template_name = "customerview/status.html"
+class PublicStatusPage(View):
+    """A public status page (no login) behind a signed link: ``?lang=en`` switches to English (Chinese by
+    default, whatever the browser says), and the answer is never cached, indexed or sent on as a referrer.
+    ``answer(request, token, language)`` gives the page, the 404 or the 429."""
 
     def get(self, request, token):
         language = request.GET.get("lang")
@@ -92,6 +86,18 @@ class StatusPageView(View):
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["X-Robots-Tag"] = "noindex, nofollow"
         return response
+
+
+class StatusPageView(PublicStatusPage):
+    """The public status page 进度查询 of one unit (no login): progress in plain words, the expected date, the
+    store to contact, the masked phone, nothing else about the customer or the center's findings.
+
+    ``?lang=en`` switches to English (Chinese by default, whatever the browser says). A token this site did not
+    sign, or one whose unit was collected more than ``AFTERSALES_STATUS_LINK_DAYS`` ago, is a 404 and counted
+    against the client (``customerview.throttle``); too many requests or wrong tokens answer 429.
+    """
+
+    template_name = "customerview/status.html"
 
     def answer(self, request, token, language):
         if throttle.over_limit(request):
