@@ -10,10 +10,28 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
+from django.db import models
+from django.utils import timezone, translation
 
 DATE_FORMAT = "%Y-%m-%d"
 DATETIME_FORMAT = "%Y-%m-%d %H:%M"
+
+
+# {(choices, language): {value: label}}: filled on first use, a handful of entries per language.
+_CHOICE_LABELS: dict[tuple[type, str | None], dict[str, str]] = {}
+
+
+def choice_label(choices: type[models.Choices], value) -> str:
+    """A choice's label in the active language, as ``get_FOO_display`` gives it (an unknown value as itself).
+
+    Django's ``get_FOO_display`` rebuilds the field's choices and translates the lazy label on every call, which a
+    list of 50 rows did hundreds of times a page (issue 19, "Speed"); here each language's labels are built once.
+    """
+    key = (choices, translation.get_language())
+    labels = _CHOICE_LABELS.get(key)
+    if labels is None:
+        labels = _CHOICE_LABELS[key] = {member.value: str(member.label) for member in choices}
+    return labels.get(value, value)
 
 
 def _local(value: dt.datetime) -> dt.datetime:

@@ -20,6 +20,7 @@ to HTTP answers; views never refuse on their own.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -97,20 +98,31 @@ def available_transitions(instance: models.Model, user) -> list[str]:
     are evaluated; input is not, so a transition whose input decides whether
     it can go ahead is offered and answers 400 with the reason.
     """
-    field = state_field(type(instance))
-    current = field.get_state(instance)
-    names = []
-    for item in field.get_all_transitions(type(instance)):
-        if item.custom.get(VIA) or item.name in names:
+    current = state_field(type(instance)).get_state(instance)
+    return [
+        name
+        for name, transition in _transitions_from(type(instance), current)
+        if all(condition(instance) for condition in transition.conditions or ()) and transition.has_perm(instance, user)
+    ]
+
+
+@functools.cache
+def _transitions_from(model: type[models.Model], state) -> tuple[tuple[str, Any], ...]:
+    """(name, django_fsm Transition) of each transition of ``model`` that leaves ``state``, in declaration order.
+
+    The same for every row in that state, so a list of 50 rows walks the model's transitions once per state
+    rather than once per row (issue 19, "Speed": the API list's rows spent most of their time here).
+    """
+    found: list[tuple[str, Any]] = []
+    seen: set[str] = set()
+    for item in state_field(model).get_all_transitions(model):
+        if item.custom.get(VIA) or item.name in seen:
             continue
-        meta = getattr(instance, item.name)._django_fsm
-        if (
-            meta.has_transition(current)
-            and meta.conditions_met(instance, current)
-            and meta.has_transition_perm(instance, current, user)
-        ):
-            names.append(item.name)
-    return names
+        seen.add(item.name)
+        meta = getattr(model, item.name)._django_fsm
+        if meta.has_transition(state):
+            found.append((item.name, meta.get_transition(state)))
+    return tuple(found)
 
 
 def refusal(instance: models.Model, name: str, user, *, check_conditions: bool = True) -> TransitionError | None:

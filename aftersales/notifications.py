@@ -59,6 +59,11 @@ def notification_unread_count(user) -> int:
     """How many unread messages the menu badge shows (one COUNT on the partial unread index)."""
     if not getattr(user, "is_authenticated", False):
         return 0
+    from aftersales.backends import UNREAD_ATTRIBUTE
+
+    folded = getattr(user, UNREAD_ATTRIBUTE, None)  # loaded with the session's user (aftersales/backends.py)
+    if folded is not None:
+        return folded
     return Notification.objects.for_user(user).unread().count()
 
 

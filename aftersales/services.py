@@ -99,6 +99,9 @@ def notification_mark_read(*, user, notification_id: int) -> Notification:
         notification.read_at = timezone.now()
         notification.full_clean()
         notification.save(update_fields=["read_at"])
+        from aftersales.backends import forget_unread_count
+
+        forget_unread_count(user)
     return notification
 
 
@@ -107,8 +110,10 @@ def notification_mark_all_read(*, user) -> int:
     """Mark every unread message of the user's inbox read 全部已读; returns how many changed."""
     from django.utils import timezone
 
+    from aftersales.backends import forget_unread_count
     from aftersales.models import Notification
 
+    forget_unread_count(user)
     return Notification.objects.for_user(user).unread().update(read_at=timezone.now())
 
 

@@ -168,6 +168,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # django-axes first: a locked-out username or address is refused before any password is hashed.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Django's, loading the session's user with the menu's unread count in the same query (aftersales/backends.py).
+    "aftersales.backends.ModelBackend",
+    # Sessions started before it named Django's own; they stay logged in (and count the unread apart).
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Login throttling (aftersales/lockout.py): after 5 failures for one username, or from one address, that username

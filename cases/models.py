@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
+from aftersales.display import choice_label
 from aftersales.fsm import VIA
 from aftersales.models import ScopedQuerySet, StoredFile, TimeStampedModel
 from cases import permissions
@@ -348,6 +349,10 @@ class Return(ConcurrentTransitionMixin, TimeStampedModel):
         if self.due_at is None or self.clock_stopped_at is None:
             return None
         return self.clock_stopped_at <= self.due_at
+
+    def get_state_display(self) -> str:
+        # Each language's labels built once, not the choices rebuilt and translated per row (aftersales.display).
+        return choice_label(ReturnState, self.state)
 
     def due_status(self, now: dt.datetime | None = None) -> str | None:
         """On track, due soon (from day 12) or overdue (after day 15) while the clock runs; None otherwise."""

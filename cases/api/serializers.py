@@ -7,6 +7,7 @@ user may see, so an unknown or out-of-scope code is a 400 naming the field.
 
 from __future__ import annotations
 
+import copy
 from decimal import Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -125,6 +126,21 @@ class ReturnSerializer(AvailableTransitionsMixin, serializers.ModelSerializer):
         if registered is not None:
             return registered.field_class, dict(registered.field_kwargs)
         return super().build_field(field_name, info, model_class, nested_depth)
+
+    # A page of 50 rows went through DRF's field machinery 50 times over (issue 19, "Speed"): the fields are
+    # built once per serializer class and the readable ones listed once per serializer, not per row.
+    def get_fields(self):
+        cls = type(self)
+        if "_built_fields" not in cls.__dict__:
+            cls._built_fields = super().get_fields()
+        return copy.deepcopy(cls._built_fields)
+
+    @property
+    def _readable_fields(self):
+        listed = self.__dict__.get("_readable_list")
+        if listed is None:
+            listed = self.__dict__["_readable_list"] = [field for field in self.fields.values() if not field.write_only]
+        return listed
 
     def _contact(self, obj) -> tuple[str, str]:
         # Both fields come from one call, so name and phone are masked by the same rule.
