@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -232,10 +231,10 @@ class ServiceCaseListView(ScopedListView):
     def get_queryset(self):
         view = self.request.GET.get("view", "")
         self.view_name = view if view in QUEUE_VIEWS else ""
-        queryset = super().get_queryset()
+        # The filtered cases, only what a row shows; the queue narrows them itself (no IN over the queue's ids).
+        queryset = selectors.queue_rows(super().get_queryset())
         if self.view_name or not self.request.GET.get("state"):
-            queue = selectors.servicecase_queue(self.request.user, view=self.view_name)
-            return queryset.filter(pk__in=queue.values("pk")).order_by(F("next_due").asc(nulls_last=True), "id")
+            return selectors.queue_narrow(queryset, self.request.user, view=self.view_name)
         return queryset.order_by("-id")
 
     def get_context_data(self, **kwargs):
@@ -262,7 +261,8 @@ class FollowUpListView(ScopedListView):
 
     def get_queryset(self):
         self.view_name = "follow_up"
-        return super().get_queryset().filter(state=CaseState.RESOLVED).order_by("resolved_at", "id")
+        rows = selectors.queue_rows(super().get_queryset())
+        return rows.filter(state=CaseState.RESOLVED).order_by("resolved_at", "id")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
