@@ -3,6 +3,7 @@
 # `make test` — set up and run the whole test suite (SQLite, in-process tasks)
 # `make test-fast` — the same without the checks marked `slow` (collectstatic as the image build runs it)
 # `make bench` — load a million Returns into PostgreSQL and measure the return lists (bench/README.md)
+# `make bench-load` — the mixed load under gunicorn against the minimal pages (bench/README.md)
 # `make bench-pdf` — render a 5,000-line chargeback statement to PDF, time and peak memory (bench/README.md)
 # `make screenshot` — the returns list at 390 px as store1 and a chargeback PDF page, as PNGs in test-artifacts/
 # `make migration-check` — a database seeded at 88eb11b migrated to this checkout loses nothing (bench/README.md)
@@ -24,7 +25,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 CI_DB := aftersales_ci_$(shell echo $$$$)
 
-.PHONY: run test test-fast test-postgres backup restore bench bench-pdf screenshot migration-check lint check-deploy schema docs messages system-packages system-packages-test venv venv-dev clean
+.PHONY: run test test-fast test-postgres backup restore bench bench-load bench-pdf screenshot migration-check lint check-deploy schema docs messages system-packages system-packages-test venv venv-dev clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -85,6 +86,16 @@ bench: $(VENV)/.installed
 	psql "$(PG_URL)/postgres" -qtAc "SELECT 1 FROM pg_database WHERE datname = '$(BENCH_DB)'" | grep -q 1 || \
 		psql "$(PG_URL)/postgres" -qc "CREATE DATABASE $(BENCH_DB)"
 	DATABASE_URL="$(PG_URL)/$(BENCH_DB)" $(PY) bench/bench_returns.py --ensure $(BENCH_RETURNS)
+
+# The mixed load under gunicorn (bench/bench_load.py, issue 19): the Dockerfile's command on loopback, driven by wrk
+# (Debian's package) with the real mix and the minimal mix interleaved; writes its section of bench/RESULTS.md.
+# Uses the same database as `make bench` (loaded to $(BENCH_RETURNS) Returns first).
+BENCH_LOAD_ARGS ?=
+bench-load: $(VENV)/.installed
+	$(call install_debian,wrk)
+	psql "$(PG_URL)/postgres" -qtAc "SELECT 1 FROM pg_database WHERE datname = '$(BENCH_DB)'" | grep -q 1 || \
+		psql "$(PG_URL)/postgres" -qc "CREATE DATABASE $(BENCH_DB)"
+	DATABASE_URL="$(PG_URL)/$(BENCH_DB)" $(PY) bench/bench_load.py --ensure $(BENCH_RETURNS) $(BENCH_LOAD_ARGS)
 
 # The PDF benchmark (bench/bench_pdf.py): a 5,000-line chargeback statement 扣款单 rendered to PDF in a fresh
 # process, wall and CPU time and peak memory; no database. Record the figures in bench/RESULTS.md by hand.

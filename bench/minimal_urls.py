@@ -6,10 +6,14 @@ table or JSON, with none of the product's page (layout, menu, filters, badges,
 pagination). The issue's target is the real page's p95 at most 2× these.
 """
 
+import json
+import uuid
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.template import engines
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 
 from aftersales.models import TransitionLog
 from cases.choices import ReturnState
@@ -58,7 +62,29 @@ def detail(request, pk):
     return HttpResponse(DETAIL.render({"item": item, "log": log}, request))
 
 
+@login_required
+def api_detail(request, pk):
+    fields = ("id", "number", "state", "store__code", "style__style_no", "color", "size", "shipped_at", "due_at")
+    return JsonResponse(_visible(request).values(*fields).get(pk=pk))
+
+
+@csrf_exempt
+@login_required
+def api_create(request, pk):
+    """A bare insert (``make bench-load``'s ceiling for logging a Return): the body read, Return ``pk`` copied
+    under a fresh number, its id answered; no validation, numbering, log or notification."""
+    body = json.loads(request.body or b"{}")
+    item = _visible(request).get(pk=pk)
+    item.pk = None
+    item.number = "MB-" + uuid.uuid4().hex[:16]
+    item.color = body.get("color", item.color)
+    item.save(force_insert=True)
+    return JsonResponse({"id": item.pk, "number": item.number}, status=201)
+
+
 urlpatterns = [
+    path("bench/minimal/api/returns/<int:pk>/", api_detail),
+    path("bench/minimal/api/returns/<int:pk>/copy/", api_create),
     path("bench/minimal/returns/", store_list),
     path("bench/minimal/inspection/", inspection_queue),
     path("bench/minimal/api/returns/", api_list),
