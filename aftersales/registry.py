@@ -136,7 +136,9 @@ FLAGS: dict[str, Callable[[Any], bool]] = {
 class HomeTiles:
     """A ``(user) -> list[dict]`` function (dotted path) giving home-page tiles, in ``order`` (lower first).
 
-    Each tile is ``{"label", "count", "url", "attention"}`` (see ``aftersales.views.home_tile``).
+    Each tile is ``{"label", "count", "url", "attention"}`` (see ``aftersales.views.home_tile``): ``count`` a
+    QuerySet (or QuerySets to add up) the home page counts with the others in one query, ``attention`` whether
+    the tile is marked when its count is not zero.
     """
 
     function: str

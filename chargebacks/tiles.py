@@ -19,7 +19,7 @@ def chargeback_tiles(user) -> list[dict]:
         tiles.append(
             home_tile(
                 _("Chargeback statements to answer"),
-                chargeback_list(user).filter(state=StatementState.ISSUED).exclude(party_type="hq").count(),
+                chargeback_list(user).filter(state=StatementState.ISSUED).exclude(party_type="hq"),
                 "chargebacks:chargeback_list",
                 urlencode({"state": StatementState.ISSUED}),
             )
@@ -28,13 +28,13 @@ def chargeback_tiles(user) -> list[dict]:
         tiles += [
             home_tile(
                 _("Statements to settle"),
-                chargeback_list(user).filter(state=StatementState.ACKNOWLEDGED).count(),
+                chargeback_list(user).filter(state=StatementState.ACKNOWLEDGED),
                 "chargebacks:chargeback_list",
                 urlencode({"state": StatementState.ACKNOWLEDGED}),
             ),
             home_tile(
                 _("Disputed statements"),
-                chargeback_list(user).filter(state=StatementState.DISPUTED, revision__isnull=True).count(),
+                chargeback_list(user).filter(state=StatementState.DISPUTED, revision__isnull=True),
                 "chargebacks:chargeback_list",
                 urlencode({"state": StatementState.DISPUTED}),
             ),

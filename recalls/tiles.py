@@ -18,7 +18,7 @@ def recall_tiles(user) -> list[dict]:
         tiles.append(
             home_tile(
                 _("Recalls to review"),
-                recall_list(user).filter(state=RecallState.PROPOSED).count(),
+                recall_list(user).filter(state=RecallState.PROPOSED),
                 "recalls:recall_list",
                 urlencode({"state": RecallState.PROPOSED}),
             )
@@ -27,7 +27,7 @@ def recall_tiles(user) -> list[dict]:
         tiles.append(
             home_tile(
                 _("Recall notices to acknowledge"),
-                recallnotice_list(user).filter(state=RecallNoticeState.NOTIFIED).count(),
+                recallnotice_list(user).filter(state=RecallNoticeState.NOTIFIED),
                 "recalls:recallnotice_list",
                 urlencode({"state": RecallNoticeState.NOTIFIED}),
             )

@@ -19,15 +19,15 @@ def servicedesk_tiles(user) -> list[dict]:
     return [
         home_tile(
             _("Service cases past their SLA"),
-            cases.filter(next_due__lt=now).count(),
+            cases.filter(next_due__lt=now),
             "servicedesk:servicecase_list",
             "view=breached",
         ),
         home_tile(
             _("Unassigned service cases"),
-            cases.filter(next_due__isnull=False, owner__isnull=True).count(),
+            cases.filter(next_due__isnull=False, owner__isnull=True),
             "servicedesk:servicecase_list",
             "view=unassigned",
         ),
-        home_tile(_("Callbacks due"), cases.filter(state=CaseState.RESOLVED).count(), "servicedesk:follow_up_list"),
+        home_tile(_("Callbacks due"), cases.filter(state=CaseState.RESOLVED), "servicedesk:follow_up_list"),
     ]

@@ -16,13 +16,13 @@ def writeoff_tiles(user) -> list[dict]:
     roles = roles_of(user)
     tiles = []
     if roles & {Role.TECHNICIAN, Role.LOGISTICS_MANAGER, Role.PRODUCTION_VP}:
-        awaiting = writeofflist_awaiting(user).count()
+        awaiting = writeofflist_awaiting(user)
         tiles.append(home_tile(_("Write-off lists awaiting you"), awaiting, "writeoffs:writeofflist_awaiting"))
     if roles & {Role.STORE_STAFF, Role.SUPPLIER_USER}:
         tiles.append(
             home_tile(
                 _("Loss reports to sign"),
-                lossreport_list(user).filter(state=LossReportState.ISSUED).count(),
+                lossreport_list(user).filter(state=LossReportState.ISSUED),
                 "writeoffs:lossreport_list",
                 urlencode({"state": LossReportState.ISSUED}),
             )
