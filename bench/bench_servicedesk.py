@@ -147,7 +147,8 @@ def main() -> None:
         store_ids = sorted(user.store_memberships.values_list("store_id", flat=True)) if name != "hotline1" else None
 
         def queue(user=user):
-            return [(case.number, case.customer_id, case.store_id) for case in servicecase_queue(user, now=now)[:50]]
+            rows = servicecase_queue(user, now=now)[:50]
+            return [(row["number"], row["customer_id"], row["store__code"]) for row in rows]
 
         def minimal(store_ids=store_ids):
             rows = ServiceCase.objects.filter(next_due__isnull=False)
