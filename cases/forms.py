@@ -14,7 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
 from aftersales.money import format_money
-from aftersales.ui.forms import BootstrapMixin, MultipleFileField, NoNulCharField, PhoneField, TemporaryUploadField
+from aftersales.ui.forms import (
+    BootstrapMixin,
+    MultipleFileField,
+    NoNulCharField,
+    PhoneField,
+    TemporaryUploadField,
+    offer_rows,
+)
 from cases.choices import COUNTER_HANDLING_CHOICES, ReasonKind
 from cases.models import MIN_PRODUCTION_YEAR
 from cases.services import repair_points_for
@@ -127,9 +134,10 @@ class UnitForm(BootstrapMixin, forms.Form):
                 "hx-swap": "innerHTML",
             }
         )
-        self.fields["style"].queryset = styles if styles is not None else Style.objects.none()
-        self.fields["reported_defect"].queryset = (
-            defect_codes if defect_codes is not None else DefectCode.objects.none()
+        # The view gives its choice lists read once for the formset's forms and its empty form (RowsOnce).
+        offer_rows(self.fields["style"], styles if styles is not None else Style.objects.none())
+        offer_rows(
+            self.fields["reported_defect"], defect_codes if defect_codes is not None else DefectCode.objects.none()
         )
         self.fields["production_year"].widget.attrs["max"] = timezone.localdate().year
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from aftersales.fsm import Guard
@@ -108,14 +109,28 @@ def score_step(*, plan: dict, found: dict[str, int], accepted: bool, level: str)
 
 def results_since_switch(supplier: Supplier) -> list[LotResult]:
     """The supplier's lots on original inspection with a result since its last switch, oldest first."""
-    last = supplier.severity_switches.order_by("-created_at", "-id").first()
-    inspections = SampleInspection.objects.filter(lot__supplier=supplier, round=1, accepted__isnull=False)
-    if last is not None:
-        inspections = inspections.filter(inspected_at__gt=last.created_at)
-    return [
-        LotResult(lot_id=row.lot_id, accepted=row.accepted, score_step=row.score_step or 0)
-        for row in inspections.order_by("inspected_at", "id")
-    ]
+    return results_by_supplier([supplier])[supplier.pk]
+
+
+def results_by_supplier(suppliers) -> dict[int, list[LotResult]]:
+    """``results_since_switch`` of each supplier, in one query for them all (a list of suppliers, issue 19)."""
+    last_switch = (
+        SeveritySwitch.objects.filter(supplier=OuterRef("lot__supplier"))
+        .order_by("-created_at", "-id")
+        .values("created_at")[:1]
+    )
+    rows = (
+        SampleInspection.objects.filter(lot__supplier__in=[supplier.pk for supplier in suppliers], round=1)
+        .filter(accepted__isnull=False)
+        .annotate(last_switch_at=Subquery(last_switch))
+        .filter(Q(last_switch_at__isnull=True) | Q(inspected_at__gt=F("last_switch_at")))
+        .order_by("inspected_at", "id")
+        .values_list("lot__supplier_id", "lot_id", "accepted", "score_step")
+    )
+    found: dict[int, list[LotResult]] = {supplier.pk: [] for supplier in suppliers}
+    for supplier_id, lot_id, accepted, step in rows:
+        found[supplier_id].append(LotResult(lot_id=lot_id, accepted=accepted, score_step=step or 0))
+    return found
 
 
 @dataclass(frozen=True)
@@ -127,9 +142,13 @@ class SwitchingStatus:
     not_accepted_under_tightened: int | None
 
 
-def switching_status(supplier: Supplier) -> SwitchingStatus:
-    """Where the supplier stands: severity, the switching score (normal), lots not accepted (tightened)."""
-    results = results_since_switch(supplier)
+def switching_status(supplier: Supplier, results: list[LotResult] | None = None) -> SwitchingStatus:
+    """Where the supplier stands: severity, the switching score (normal), lots not accepted (tightened).
+
+    ``results``: the supplier's ``results_since_switch`` when already read (``results_by_supplier`` for a list).
+    """
+    if results is None:
+        results = results_since_switch(supplier)
     severity = supplier.inspection_severity
     score = switching_score(results) if severity == InspectionSeverity.NORMAL else None
     rejected = sum(1 for result in results if not result.accepted) if severity == InspectionSeverity.TIGHTENED else None
@@ -140,6 +159,16 @@ def switching_status(supplier: Supplier) -> SwitchingStatus:
         may_reduce=score is not None and score >= SCORE_TO_REDUCE,
         not_accepted_under_tightened=rejected,
     )
+
+
+def known_status(supplier: Supplier) -> SwitchingStatus:
+    """``switching_status`` read once per Supplier instance: a page shows it and its guards ask for it (issue 19).
+
+    A service decides on the row it locks, a new instance, so a decision always reads the status anew.
+    """
+    if "_switching_status" not in supplier.__dict__:
+        supplier.__dict__["_switching_status"] = switching_status(supplier)
+    return supplier.__dict__["_switching_status"]
 
 
 def _switch(supplier: Supplier, *, to: str, rule: str, lot_ids=(), user=None, reason: str = "", score=None):
@@ -155,6 +184,7 @@ def _switch(supplier: Supplier, *, to: str, rule: str, lot_ids=(), user=None, re
     row.lots.set(lot_ids)
     Supplier.objects.filter(pk=supplier.pk).update(inspection_severity=to)
     supplier.inspection_severity = to
+    supplier.__dict__.pop("_switching_status", None)
     return row
 
 
@@ -174,7 +204,7 @@ def lock_supplier(supplier: Supplier) -> Supplier:
 def _reduce_refusal(supplier: Supplier):
     if supplier.inspection_severity != InspectionSeverity.NORMAL:
         return _("Only a supplier on normal inspection can be switched to reduced.")
-    if not switching_status(supplier).may_reduce:
+    if not known_status(supplier).may_reduce:
         return _("The switching score has not reached %(score)s.") % {"score": SCORE_TO_REDUCE}
     return None
 

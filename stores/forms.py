@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.ui.forms import BootstrapMixin, NoNulCharField
+from aftersales.ui.forms import BootstrapMixin, NoNulCharField, RowsOnce, offer_rows
 from stores.models import Store
 from suppliers.forms import StyleChoiceField
 from suppliers.models import Style
@@ -20,8 +20,9 @@ class DeliveryForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, stores, styles, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["store"].queryset = stores
-        self.fields["style"].queryset = styles
+        # read once: a required select without an empty choice reads its first choice before it renders them all
+        offer_rows(self.fields["store"], RowsOnce(stores))
+        offer_rows(self.fields["style"], RowsOnce(styles))
 
 
 class DeliveryImportForm(BootstrapMixin, forms.Form):

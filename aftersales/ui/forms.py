@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.uploads import MultipleFileField, MultipleFileInput, TemporaryUploadField
@@ -20,7 +21,9 @@ __all__ = [
     "MultipleFileInput",
     "NoNulCharField",
     "PhoneField",
+    "RowsOnce",
     "TemporaryUploadField",
+    "offer_rows",
 ]
 
 
@@ -57,3 +60,46 @@ class PhoneField(NoNulCharField):
         value = (super().clean(value) or "").strip()
         validate_phone(value)
         return value
+
+
+class RowsOnce:
+    """A QuerySet's rows read at most once, however many choice lists offer them (issue 19: a formset's forms and
+    its empty form, or a required select asking for its first choice, each read the choices anew)."""
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+        self._rows: list | None = None
+
+    @property
+    def rows(self) -> list:
+        if self._rows is None:
+            self._rows = list(self.queryset)
+        return self._rows
+
+
+class _RowsOnceIterator(ModelChoiceIterator):
+    def __init__(self, field, rows: RowsOnce):
+        super().__init__(field)
+        self.rows = rows
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.rows.rows:
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.rows.rows) + (1 if self.field.empty_label is not None else 0)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.rows.rows)
+
+
+def offer_rows(field: forms.ModelChoiceField, rows) -> None:
+    """Let a model choice field offer ``rows`` (a QuerySet, or a ``RowsOnce`` shared by several fields): what it
+    accepts is still checked against the QuerySet; its choice list is read once for all who share it."""
+    if not isinstance(rows, RowsOnce):
+        field.queryset = rows
+        return
+    field.queryset = rows.queryset
+    field.widget.choices = _RowsOnceIterator(field, rows)

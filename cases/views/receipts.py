@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from aftersales.fsm import TransitionError
+from aftersales.ui.forms import RowsOnce
 from cases import forms as case_forms
 from cases import selectors, services
 from cases.choices import ReasonKind
@@ -36,7 +37,8 @@ class ReturnCreateView(LoginRequiredMixin, View):
     def unit_kwargs(self) -> dict:
         styles = Style.objects.visible_to(self.request.user).order_by("style_no")
         codes = DefectCode.objects.filter(active=True).order_by("code")
-        return {"styles": styles, "defect_codes": codes}
+        # read once for every unit form and the empty form the page copies (issue 19)
+        return {"styles": RowsOnce(styles), "defect_codes": RowsOnce(codes)}
 
     def build_forms(self, data=None, files=None):
         receipt = case_forms.ReceiptForm(data, files, stores=self.stores, user=self.request.user)
