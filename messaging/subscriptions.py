@@ -32,7 +32,7 @@ from messaging.models import ReportMailing, ReportSubscription
 from reports.choices import ReportKind, ReportRunStatus
 from reports.documents import report_xlsx
 from reports.models import ReportRun
-from reports.selectors import report_figures, report_scope
+from reports.selectors import report_figures, report_kinds_for, report_scope
 
 logger = logging.getLogger(__name__)
 
@@ -145,7 +145,7 @@ def report_subscriptions_send(*, run_id: int, resend: bool = False, subscription
     for subscription in subscriptions.order_by("pk"):
         user = subscription.user
         if user is not None:
-            if not _may_read_reports(user):
+            if not _may_read_reports(user) or run.kind not in report_kinds_for(user):
                 continue
             recipients = [(user.email, language_of(user), user)]
         else:
@@ -174,7 +174,7 @@ def report_subscriptions_send(*, run_id: int, resend: bool = False, subscription
 
 def report_subscription_set(*, user, kinds: list[str]) -> list[ReportSubscription]:
     """A user's own subscriptions become exactly ``kinds`` (the page's checkboxes); answers the active ones."""
-    wanted = [kind for kind in kinds if kind in ReportKind.values]
+    wanted = [kind for kind in kinds if kind in report_kinds_for(user)]
     with transaction.atomic():
         for kind in ReportKind.values:
             if kind in wanted:

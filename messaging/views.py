@@ -15,6 +15,7 @@ from aftersales.roles import has_role_permission
 from messaging.models import ReportSubscription
 from messaging.subscriptions import report_subscription_set
 from reports.choices import ReportKind
+from reports.selectors import report_kinds_for
 
 
 class SubscriptionView(LoginRequiredMixin, View):
@@ -29,9 +30,10 @@ class SubscriptionView(LoginRequiredMixin, View):
     def get(self, request):
         self.check(request)
         chosen = set(ReportSubscription.objects.filter(user=request.user, active=True).values_list("kind", flat=True))
+        allowed = report_kinds_for(request.user)
         context = {
             "title": _("My report subscriptions"),
-            "kinds": [(value, label, value in chosen) for value, label in ReportKind.choices],
+            "kinds": [(value, label, value in chosen) for value, label in ReportKind.choices if value in allowed],
             "has_email": bool(request.user.email),
         }
         return render(request, self.template_name, context)
@@ -39,7 +41,7 @@ class SubscriptionView(LoginRequiredMixin, View):
     def post(self, request):
         self.check(request)
         kinds = request.POST.getlist("kinds")
-        if any(kind not in ReportKind.values for kind in kinds):
+        if any(kind not in report_kinds_for(request.user) for kind in kinds):
             return render(
                 request,
                 self.template_name,

@@ -359,12 +359,16 @@ def stock_transfer(
 
 
 def stock_use_refusal(*, user, return_item) -> TransitionError | None:
-    """Why ``user`` may not record parts used on ``return_item`` at its store (403, then 409), or None."""
-    if Role.STORE_STAFF not in roles_of(user) or return_item.store_id not in scope_for(user).staff_store_ids:
+    """Why ``user`` may not record parts used on ``return_item`` at its store (403, then 409), or None.
+
+    The repairing store is the repair point a unit was referred to 转维修点 (its parts come from that store's
+    stock), otherwise the unit's own store."""
+    repairing_store_id = return_item.repair_point_id or return_item.store_id
+    if Role.STORE_STAFF not in roles_of(user) or repairing_store_id not in scope_for(user).staff_store_ids:
         return TransitionForbidden(
             _("Only the store's own staff record the parts of its local repairs."), transition="use_parts"
         )
-    if return_item.state not in (ReturnState.LOGGED, ReturnState.RESOLVED_AT_STORE):
+    if return_item.state not in (ReturnState.LOGGED, ReturnState.REFERRED, ReturnState.RESOLVED_AT_STORE):
         return TransitionStateConflict(
             _("Parts are recorded only for a unit repaired at the store."), transition="use_parts"
         )
@@ -375,9 +379,10 @@ def stock_use_refusal(*, user, return_item) -> TransitionError | None:
 def stock_use_at_store(*, user, return_item, parts: Sequence[tuple[SparePart, int]]) -> list[StockMovement]:
     """Record the parts a store's local repair 现场维修 used, from that store's own stock (never below zero).
 
-    The store's own staff, on a Return of that store still at the store (logged, or resolved there).
+    The repairing store's own staff (the unit's store, or the repair point it was referred to), on a unit still
+    at that store (logged, referred, or resolved there).
     """
-    store = return_item.store
+    store = return_item.repair_point if return_item.repair_point_id else return_item.store
     refused = stock_use_refusal(user=user, return_item=return_item)
     if refused is not None:
         raise refused

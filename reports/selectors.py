@@ -84,9 +84,18 @@ def reportrun_list(user) -> QuerySet[ReportRun]:
     if not has_role_permission(user, "reports.view_reportrun"):
         return ReportRun.objects.none()
     runs = ReportRun.objects.select_related("requested_by").order_by("-period", "kind")
-    if not sees_everything(user) and not {Role.STORE_STAFF, Role.REGION_MANAGER} & set(roles_of(user)):
-        runs = runs.exclude(kind__in=sorted(STORE_KINDS))
-    return runs
+    hidden = sorted(set(ReportKind.values) - set(report_kinds_for(user)))
+    return runs.exclude(kind__in=hidden) if hidden else runs
+
+
+def report_kinds_for(user) -> list[str]:
+    """The report kinds a user may open (and subscribe to): the store-side kinds (service desk, parts usage) are
+    for the center, stores and regions only, so a supplier's user sees neither."""
+    if not has_role_permission(user, "reports.view_reportrun"):
+        return []
+    if sees_everything(user) or {Role.STORE_STAFF, Role.REGION_MANAGER} & set(roles_of(user)):
+        return list(ReportKind.values)
+    return [kind for kind in ReportKind.values if kind not in STORE_KINDS]
 
 
 def reportrun_newest(user) -> QuerySet[ReportRun]:

@@ -113,8 +113,8 @@ def test_an_unknown_transition_is_a_conflict(demo_user, s001):
         (ReturnState.IN_TRANSIT, "tech1", set()),  # receive / mark_missing: fired by receiving the shipment
         (ReturnState.MISSING, "tech1", {"found"}),
         (ReturnState.MISSING, "store1", set()),
-        (ReturnState.RECEIVED, "tech1", {"inspect"}),
-        (ReturnState.RECEIVED, "tech2", {"inspect"}),
+        (ReturnState.RECEIVED, "tech1", {"inspect", "refer_to_repair_point"}),
+        (ReturnState.RECEIVED, "tech2", {"inspect", "refer_to_repair_point"}),
         (ReturnState.RECEIVED, "store1", set()),
         (ReturnState.REPAIRING, "tech1", set()),  # complete_repair: fired by the repair ticket
         (ReturnState.AT_SUPPLIER, "tech1", {"receive_from_supplier"}),

@@ -12,10 +12,13 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from aftersales.fsm import TransitionForbidden
 from aftersales.models import Notification, TransitionLog
 from aftersales.roles import Role
 from cases.choices import ReturnState
 from cases.services import return_refer_to_repair_point, return_resolve_at_store
+from repairs import services as repair_services
+from repairs.models import PartStock, SparePart
 from stores.models import Store
 from tests.factories.stores import UserFactory
 from tests.support.recalls import recall_received
@@ -193,3 +196,18 @@ def test_the_return_page_refers_and_the_repair_point_resolves(browser_as, demo):
     assert resolve in client.get(page).content.decode()
     assert client.post(resolve, {"note": "已钉扣"}, HTTP_HX_REQUEST="true").status_code == 200
     assert fresh(item).state == ReturnState.RESOLVED_AT_STORE
+
+
+def test_the_repair_point_uses_its_own_stock_on_a_referred_unit(demo):
+    # given a unit referred to S004, which holds three zips
+    item = referred_unit()
+    zip_part = SparePart.objects.get(part_no="P-ZIP-5")
+    repair_services.stock_transfer(
+        user=user("tech1"), store=Store.objects.get(code=REPAIR_POINT), parts=[(zip_part, 3)]
+    )
+    # then the unit's own store may not record parts on it; the repair point's staff may, from S004's stock
+    with pytest.raises(TransitionForbidden):
+        repair_services.stock_use_at_store(user=user("store1"), return_item=fresh(item), parts=[(zip_part, 1)])
+    (move,) = repair_services.stock_use_at_store(user=user("point4"), return_item=fresh(item), parts=[(zip_part, 2)])
+    assert (move.store.code, move.quantity, move.return_item_id) == (REPAIR_POINT, -2, item.pk)
+    assert PartStock.objects.get(part=zip_part, store__code=REPAIR_POINT).quantity == 1

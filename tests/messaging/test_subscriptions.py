@@ -193,3 +193,28 @@ def test_the_subscription_admin_is_translated(demo, browser_as):
 def test_runs_built_for_nobody_mail_nothing(scrapped, django_capture_on_commit_callbacks):
     build(django_capture_on_commit_callbacks)
     assert mail.outbox == [] and ReportRun.objects.count() == 1
+
+
+def test_a_supplier_cannot_subscribe_to_the_store_side_reports(demo, browser_as, demo_user):
+    # given supplier1, who reads the monthly reports cut to its own supplier
+    client = browser_as("supplier1")
+    page = client.get("/month-end/subscriptions/").content.decode()
+    # then the service-desk and parts usage reports (stores' and the desk's figures) are not offered
+    assert 'value="scrap"' in page
+    assert 'value="service_desk"' not in page and 'value="parts_usage"' not in page
+    # and posting one anyway is a 400 that subscribes to nothing
+    response = client.post("/month-end/subscriptions/", {"kinds": ["scrap", "service_desk"]})
+    assert response.status_code == 400
+    assert not ReportSubscription.objects.filter(user=demo_user("supplier1"), active=True).exists()
+
+
+def test_a_store_side_report_is_never_mailed_to_a_supplier(demo, demo_user, django_capture_on_commit_callbacks):
+    # given a supplier's user subscribed to the service-desk report before the page stopped offering it
+    supplier = demo_user("supplier1")
+    supplier.email = "supplier1@factory.example"
+    supplier.save(update_fields=["email"])
+    ReportSubscription.objects.create(kind=ReportKind.SERVICE_DESK, user=supplier)
+    # when the month's service-desk report is built
+    build(django_capture_on_commit_callbacks, kind=ReportKind.SERVICE_DESK)
+    # then nothing is mailed to the supplier
+    assert "supplier1@factory.example" not in by_address()
