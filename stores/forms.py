@@ -21,7 +21,7 @@ class DeliveryForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, stores, styles, **kwargs):
         super().__init__(*args, **kwargs)
         # read once: a required select without an empty choice reads its first choice before it renders them all
-        offer_rows(self.fields["store"], RowsOnce(stores))
+        offer_rows(self.fields["store"], stores if isinstance(stores, RowsOnce) else RowsOnce(stores))
         offer_rows(self.fields["style"], RowsOnce(styles))
 
 

@@ -11,6 +11,7 @@ from aftersales.display import display_name
 from aftersales.exports import Column
 from aftersales.fsm import TransitionError
 from aftersales.roles import Role, roles_of
+from aftersales.ui.forms import RowsOnce, offer_rows
 from aftersales.ui.views import ScopedListView
 from stores.access import scope_for
 from stores.filters import DeliveryFilter, RegionFilter, StoreFilter
@@ -79,21 +80,42 @@ class DeliveryListView(ScopedListView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         if may_record_deliveries(user):
-            context.setdefault("delivery_form", delivery_form(user))
+            # The filter bar's store list is read once and the form's stores are taken from it (issue 19).
+            shown = None
+            if "store" in self.filterset.form.fields:
+                shown = RowsOnce(self.filterset.form.fields["store"].queryset)
+                offer_rows(self.filterset.form.fields["store"], shown)
+            context.setdefault("delivery_form", delivery_form(user, shown_stores=shown))
             context.setdefault("import_form", DeliveryImportForm())
         return context
 
 
-def recordable_stores(user):
+def recordable_stores(user, shown: RowsOnce | None = None):
+    """The stores the user may record deliveries for; taken from ``shown`` (the stores the user sees, read once
+    for the filter bar) when those include them all."""
+    scope = scope_for(user)
     if Role.LOGISTICS_MANAGER in roles_of(user):
-        return Store.objects.filter(active=True).order_by("code")
-    return Store.objects.filter(pk__in=sorted(scope_for(user).staff_store_ids)).order_by("code")
+        stores = Store.objects.filter(active=True).order_by("code")
+        covered = scope.everything
+
+        def keep(store):
+            return store.active
+    else:
+        stores = Store.objects.filter(pk__in=sorted(scope.staff_store_ids)).order_by("code")
+        covered = scope.everything or scope.staff_store_ids <= scope.store_ids
+
+        def keep(store):
+            return store.pk in scope.staff_store_ids
+
+    if shown is None or not covered:
+        return stores
+    return RowsOnce(stores, read=lambda: sorted((s for s in shown.rows if keep(s)), key=lambda s: s.code))
 
 
-def delivery_form(user, data=None) -> DeliveryForm:
+def delivery_form(user, data=None, shown_stores: RowsOnce | None = None) -> DeliveryForm:
     return DeliveryForm(
         data,
-        stores=recordable_stores(user),
+        stores=recordable_stores(user, shown_stores),
         styles=Style.objects.visible_to(user).order_by("style_no"),
     )
 

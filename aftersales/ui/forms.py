@@ -66,14 +66,17 @@ class RowsOnce:
     """A QuerySet's rows read at most once, however many choice lists offer them (issue 19: a formset's forms and
     its empty form, or a required select asking for its first choice, each read the choices anew)."""
 
-    def __init__(self, queryset):
+    def __init__(self, queryset, read=None):
+        # ``read``: how to get the rows without a query of their own (from rows another list already read); what
+        # is picked is still checked against ``queryset``.
         self.queryset = queryset
+        self.read = read
         self._rows: list | None = None
 
     @property
     def rows(self) -> list:
         if self._rows is None:
-            self._rows = list(self.queryset)
+            self._rows = list(self.read() if self.read is not None else self.queryset)
         return self._rows
 
 
