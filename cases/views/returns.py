@@ -142,6 +142,9 @@ def return_panel_context(
             **ReturnTransitionView.form_kwargs_for(action, user, item),
         ),
         danger={"cancel"},
+        # A received unit offers inspect and the referral to a repair point: inspecting is the usual step, so its
+        # form stands open and the referral stays folded.
+        open_names={"inspect"},
         intros={action: owner.intro_template for action, owner in registered.items()},
     )
     customer_name, customer_phone = customer_contact_for(item, user)

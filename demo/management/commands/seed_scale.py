@@ -287,6 +287,10 @@ class Command(BaseCommand):
                 "reason_kind": ReasonKind.QUALITY,
                 "resaleable": False,
                 "paid_repair": False,
+                # No scale return is referred to a repair point 转维修点 (the demo history has those).
+                "repair_point_id": None,
+                "referred_at": None,
+                "referral_note": "",
                 "customer_name": rnd.choice(demo_data.SURNAMES) + rnd.choice(demo_data.GIVEN_NAMES) if named else "",
                 "customer_phone": (
                     rnd.choice(demo_data.PHONE_PREFIXES) + f"{rnd.randrange(10**8):08d}" if named else ""
