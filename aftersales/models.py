@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 
 import pgtrigger
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -275,6 +277,24 @@ class StoredFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @classmethod
+    def store(cls, *, content: bytes, name: str, content_type: str, user, **record):
+        """Keep ``content`` as a new file of this kind for its record (``record``: the owning row's field):
+        size and checksum from the bytes, the stored name ours, the uploader's name (its end, with the
+        extension) only to be shown. The caller has checked who may and what the bytes are."""
+        stored = cls(
+            original_name=(name or "file")[-200:],
+            content_type=content_type,
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+            uploaded_by=user,
+            **record,
+        )
+        stored.file.save("upload", ContentFile(content), save=False)
+        stored.full_clean()
+        stored.save()
+        return stored
 
     @property
     def extension(self) -> str:

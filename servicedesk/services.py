@@ -512,9 +512,6 @@ SERVICECASE_ATTACH = Guard(
 
 
 def _attachments_create(*, user, case: ServiceCase, files: Sequence[Any]) -> list[ServiceCaseAttachment]:
-    import hashlib
-
-    from django.core.files.base import ContentFile
 
     created = []
     for index, upload in enumerate(files):
@@ -523,17 +520,15 @@ def _attachments_create(*, user, case: ServiceCase, files: Sequence[Any]) -> lis
             content_type = upload_content_type(content)
         except ValidationError as error:
             raise ValidationError({"files": [f"{index + 1}: {message}" for message in error.messages]}) from error
-        attachment = ServiceCaseAttachment(
-            service_case=case,
-            original_name=(getattr(upload, "name", "") or "upload")[:200],
-            content_type=content_type,
-            size=len(content),
-            sha256=hashlib.sha256(content).hexdigest(),
-            uploaded_by=user,
+        created.append(
+            ServiceCaseAttachment.store(
+                content=content,
+                name=getattr(upload, "name", "") or "upload",
+                content_type=content_type,
+                user=user,
+                service_case=case,
+            )
         )
-        attachment.file.save("upload", ContentFile(content), save=False)
-        attachment.save()
-        created.append(attachment)
     temporary_upload_claim(user=user, uploads=temporary_uploads_in(list(files)))
     return created
 

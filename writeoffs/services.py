@@ -11,14 +11,12 @@ it. The destruction record 销毁记录 closes the list.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Sum
 from django.urls import reverse
@@ -380,17 +378,7 @@ def writeofflist_record_destruction(
         },
     )
     for name, content, content_type in checked:
-        photo = DestructionPhoto(
-            writeoff_list=row,
-            original_name=name,
-            content_type=content_type,
-            size=len(content),
-            sha256=hashlib.sha256(content).hexdigest(),
-            uploaded_by=user,
-        )
-        photo.file.save("upload", ContentFile(content), save=False)
-        photo.full_clean()
-        photo.save()
+        DestructionPhoto.store(content=content, name=name, content_type=content_type, user=user, writeoff_list=row)
     return row
 
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -62,16 +60,6 @@ def attachment_write(*, user, return_item: Return, name: str, content: bytes, ki
     if kind not in AttachmentKind.values:
         raise ValidationError({"kind": [_("Unknown kind of attachment.")]})
     reject_nul_bytes(name=name)
-    attachment = Attachment(
-        return_item=return_item,
-        kind=kind,
-        original_name=(name or "file")[-200:],
-        content_type=content_type,
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        uploaded_by=user,
+    return Attachment.store(
+        content=content, name=name, content_type=content_type, user=user, return_item=return_item, kind=kind
     )
-    attachment.file.save("upload", ContentFile(content), save=False)
-    attachment.full_clean()
-    attachment.save()
-    return attachment

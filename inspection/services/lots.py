@@ -12,7 +12,6 @@ always lists the same cartons. The verdict is computed: accepted when every clas
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 import math
 import random
@@ -20,7 +19,6 @@ from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -305,17 +303,7 @@ def incominglot_record_result(
             )
         inspection.save()
         for name, content, content_type in state["photos"]:
-            photo = LotPhoto(
-                inspection=inspection,
-                original_name=name,
-                content_type=content_type,
-                size=len(content),
-                sha256=hashlib.sha256(content).hexdigest(),
-                uploaded_by=user,
-            )
-            photo.file.save("upload", ContentFile(content), save=False)
-            photo.full_clean()
-            photo.save()
+            LotPhoto.store(content=content, name=name, content_type=content_type, user=user, inspection=inspection)
         if inspection.round == 1 and supplier.inspection_severity == inspection.severity:
             switching.apply_rules(supplier)
         # The report 验货报告单 is rendered and frozen once the result is committed (or on its first download).

@@ -8,13 +8,11 @@ grows past the house limit; recall Returns are still logged by
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -181,18 +179,7 @@ def recall_attachments_add(*, user, recall: Recall, files: Sequence[Any]) -> lis
 def _recall_attachment_create(*, user, recall: Recall, name: str, content: bytes) -> RecallAttachment:
     content_type = upload_content_type(content)
     reject_nul_bytes(name=name)
-    attachment = RecallAttachment(
-        recall=recall,
-        original_name=(name or "file")[-200:],
-        content_type=content_type,
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        uploaded_by=user,
-    )
-    attachment.file.save("upload", ContentFile(content), save=False)
-    attachment.full_clean()
-    attachment.save()
-    return attachment
+    return RecallAttachment.store(content=content, name=name, content_type=content_type, user=user, recall=recall)
 
 
 # --- QA's decision ---
