@@ -419,7 +419,7 @@ def test_a_party_type_always_names_its_party(demo):
 
 def test_issue_is_all_or_nothing(demo, demo_user, fast_documents, monkeypatch, django_capture_on_commit_callbacks):
     # given: charging back a unit fails during the issue
-    import chargebacks.services as module
+    import chargebacks.services.workflow as module
 
     real_fire = module.fire
 
