@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "servicedesk",
     "customerview",
     "writeoffs",
+    # Quality management 质量管理: rectification orders, bulletins, the monthly audit, surveys, KPIs.
+    "quality",
     "chargebacks",
     "reports",
     # Work chat robots (WeCom, DingTalk) and report subscriptions: reads every app, imported by none but demo.

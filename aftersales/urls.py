@@ -40,6 +40,7 @@ urlpatterns = [
     path("", include("recalls.urls")),
     path("", include("servicedesk.urls")),
     path("", include("customerview.urls")),
+    path("", include("quality.urls")),
     path("month-end/", include("writeoffs.urls")),
     path("month-end/", include("chargebacks.urls")),
     path("month-end/", include("reports.urls")),

@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.registry import MenuSection
+
+
+class QualityConfig(AppConfig):
+    """Quality management 质量管理 (domain.md, *Quality management*): QA closes every loop here.
+
+    Rectification orders 质量整改令 under 四不放过, quality bulletins 质量通报 with read receipts, the monthly
+    10 % audit 每月抽查, satisfaction surveys 满意度调查 and people's KPIs with the service star 服务之星. It sits
+    above the apps whose records it opens orders from and samples (recalls, inspection, cases, the service
+    desk) and below the monthly build (reports), which draws the audit on the 1st.
+    """
+
+    name = "quality"
+    verbose_name = _("Quality management")
+
+    menu_sections = [MenuSection("quality", _("Quality"), 28)]
+    menu_items = []
+    home_tiles = []
+    role_permissions = {}
+    api_urls = "quality.api.urls"
