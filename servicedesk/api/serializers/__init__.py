@@ -1,0 +1,43 @@
+"""The service desk's API serializers, one module per part of the desk; every name is importable from here."""
+
+from servicedesk.api.serializers.cases import (
+    MAX_RETURNS,
+    CaseCustomerSerializer,
+    CustomerCaseSerializer,
+    CustomerInputSerializer,
+    CustomerReturnSerializer,
+    CustomerSerializer,
+    PromiseChangeSerializer,
+    PromiseSerializer,
+    ServiceCaseAttachmentSerializer,
+    ServiceCaseAttachmentUploadInputSerializer,
+    ServiceCaseCancelInputSerializer,
+    ServiceCaseCreateInputSerializer,
+    ServiceCaseDetailSerializer,
+    ServiceCaseFollowUpInputSerializer,
+    ServiceCasePromiseInputSerializer,
+    ServiceCaseResolveInputSerializer,
+    ServiceCaseRespondInputSerializer,
+    ServiceCaseSerializer,
+)
+
+__all__ = [
+    "CaseCustomerSerializer",
+    "CustomerCaseSerializer",
+    "CustomerInputSerializer",
+    "CustomerReturnSerializer",
+    "CustomerSerializer",
+    "MAX_RETURNS",
+    "PromiseChangeSerializer",
+    "PromiseSerializer",
+    "ServiceCaseAttachmentSerializer",
+    "ServiceCaseAttachmentUploadInputSerializer",
+    "ServiceCaseCancelInputSerializer",
+    "ServiceCaseCreateInputSerializer",
+    "ServiceCaseDetailSerializer",
+    "ServiceCaseFollowUpInputSerializer",
+    "ServiceCasePromiseInputSerializer",
+    "ServiceCaseResolveInputSerializer",
+    "ServiceCaseRespondInputSerializer",
+    "ServiceCaseSerializer",
+]
