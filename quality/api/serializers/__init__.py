@@ -1,0 +1,1 @@
+"""Quality management's API serializers, one module per part."""

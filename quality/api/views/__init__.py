@@ -1,0 +1,1 @@
+"""Quality management's API views, one module per part (orders, audits)."""

@@ -1,0 +1,1 @@
+"""Quality management's forms, one module per part (orders, bulletins, audits, surveys, kpis)."""
