@@ -557,6 +557,10 @@ AFTERSALES_SLA_FIRST_RESPONSE_HOURS = env_int("AFTERSALES_SLA_FIRST_RESPONSE_HOU
 AFTERSALES_SLA_ONSITE_IN_PROVINCE_HOURS = env_int("AFTERSALES_SLA_ONSITE_IN_PROVINCE_HOURS", 24, minimum=1)
 AFTERSALES_SLA_ONSITE_OUT_OF_PROVINCE_HOURS = env_int("AFTERSALES_SLA_ONSITE_OUT_OF_PROVINCE_HOURS", 48, minimum=1)
 AFTERSALES_SLA_REPAIR_APPOINTMENT_HOURS = env_int("AFTERSALES_SLA_REPAIR_APPOINTMENT_HOURS", 2, minimum=1)
+# The service center's province 服务中心所在省: a customer there is visited within the in-province hours, anyone
+# else within the out-of-province hours (seed 001: 24 h in the province, 48 h outside). Compared as written
+# ("广东" and "广东省" are the same province).
+AFTERSALES_SERVICE_CENTER_PROVINCE = env_str("AFTERSALES_SERVICE_CENTER_PROVINCE", "广东")
 AFTERSALES_MAJOR_INCIDENT_LOSS = env_decimal("AFTERSALES_MAJOR_INCIDENT_LOSS", "20000.00")
 # Service-desk clocks: "clock" hours, or "china_working_time" (working hours on China's working days: public
 # holidays skipped, make-up working days counted, from chinese-calendar); servicedesk/sla.py.

@@ -67,12 +67,42 @@ class Outcome(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
+class VisitState(models.TextChoices):
+    """States of an on-site visit 现场服务 (domain.md, seed 001); the names are part of the API."""
+
+    DISPATCHED = "dispatched", _("Dispatched")
+    ARRIVED = "arrived", _("Engineers on site")
+    SIGNED = "signed", _("Feedback form signed")
+    CANCELLED = "cancelled", pgettext_lazy("visit", "Cancelled")
+
+
+# A visit whose engineers are still expected or still on site: it waits for its technicians.
+VISIT_OPEN_STATES = (VisitState.DISPATCHED, VisitState.ARRIVED)
+
+
+class VisitHandling(models.TextChoices):
+    """How the engineers handled it on site 处理方式 (seed 001)."""
+
+    REPAIRED_ON_SITE = "repaired_on_site", _("Repaired on site")
+    EXCHANGED_OR_RETURNED = "exchanged_or_returned", _("Exchanged or returned")
+    COMPENSATED = "compensated", _("Compensated")
+
+
+class SignatureSource(models.TextChoices):
+    """How the customer signed the result feedback form 处置结果反馈单."""
+
+    DRAWN = "drawn", _("Signed on the screen")
+    PHOTO = "photo", _("Photo of the signed paper")
+
+
 class SlaClock(models.TextChoices):
     """The service-level clocks a case runs (settings ``AFTERSALES_SLA_*``); each is an alert kind."""
 
     FIRST_RESPONSE = "first_response", _("First response")
     APPOINTMENT = "appointment", _("Repair appointment")
     RESOLUTION = "resolution", _("Resolution by the promise")
+    # On-site service 现场服务: the engineers' arrival, 24 h in the service center's province, 48 h outside.
+    ARRIVAL = "arrival", _("On-site arrival")
 
 
 class SlaStatus(models.TextChoices):

@@ -55,3 +55,13 @@ def may_open_case(user, *, channel: str, store_id: int | None) -> bool:
         and store_id is not None
         and store_id in scope_for(user).staff_store_ids
     )
+
+
+def may_dispatch(instance, user) -> bool:
+    """On-site service 现场服务 is dispatched (and called off) by the hotline, or by QA for a quality problem."""
+    return has_role(user, Role.HOTLINE_AGENT) or has_role(user, Role.QA_MANAGER)
+
+
+def is_visit_technician(instance, user) -> bool:
+    """Arrival, findings and the customer's signature are recorded by the technicians sent on the visit."""
+    return has_role(user, Role.TECHNICIAN) and any(row.user_id == user.pk for row in instance.crew.all())

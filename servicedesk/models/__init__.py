@@ -18,6 +18,20 @@ from servicedesk.models.cases import (
     ServiceCaseQuerySet,
     case_attachment_path,
 )
+from servicedesk.models.visits import (
+    Visit,
+    VisitQuerySet,
+    VisitSignature,
+    VisitTechnician,
+    visit_signature_path,
+)
+from servicedesk.models.money import MAX_MONEY, Compensation, Exchange, Freight, Refund, freight_payer
+from servicedesk.models.quality_forms import (
+    ESCALATION_ROLES,
+    Escalation,
+    EscalationAcknowledgement,
+    QualityForm,
+)
 
 __all__ = [
     "MAX_DESCRIPTION",
@@ -30,4 +44,19 @@ __all__ = [
     "ServiceCaseAttachment",
     "ServiceCaseQuerySet",
     "case_attachment_path",
+    "Visit",
+    "VisitQuerySet",
+    "VisitSignature",
+    "VisitTechnician",
+    "visit_signature_path",
+    "MAX_MONEY",
+    "Compensation",
+    "Exchange",
+    "Freight",
+    "Refund",
+    "freight_payer",
+    "ESCALATION_ROLES",
+    "Escalation",
+    "EscalationAcknowledgement",
+    "QualityForm",
 ]

@@ -169,6 +169,11 @@ class ServiceCase(ConcurrentTransitionMixin, TimeStampedModel):
     appointment_warn = models.DateTimeField(_("appointment due soon from"), null=True, blank=True)
     resolution_due = models.DateTimeField(_("resolution due"), null=True, blank=True)
     resolution_warn = models.DateTimeField(_("resolution due soon from"), null=True, blank=True)
+    # The on-site arrival clock 现场服务到达时限 of the visits (servicedesk.services.visits): due from the open
+    # visits' earliest arrival due time; ``arrived_at`` is the first arrival that stopped it.
+    arrival_due = models.DateTimeField(_("on-site arrival due"), null=True, blank=True)
+    arrival_warn = models.DateTimeField(_("on-site arrival due soon from"), null=True, blank=True)
+    arrived_at = models.DateTimeField(_("engineers arrived at"), null=True, blank=True)
     # The nearest due time of the clocks still running (the queue's order); empty when none runs.
     next_due = models.DateTimeField(_("next due"), null=True, blank=True)
     responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
@@ -212,6 +217,9 @@ class ServiceCase(ConcurrentTransitionMixin, TimeStampedModel):
             models.Index(
                 fields=["resolution_warn"], condition=Q(resolution_warn__isnull=False), name="servicecase_rs_warn_idx"
             ),
+            models.Index(
+                fields=["arrival_warn"], condition=Q(arrival_warn__isnull=False), name="servicecase_ar_warn_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -233,6 +241,7 @@ class ServiceCase(ConcurrentTransitionMixin, TimeStampedModel):
                 (self.first_response_due, self.first_response_warn),
                 (self.appointment_due, self.appointment_warn),
                 (self.resolution_due, self.resolution_warn),
+                (self.arrival_due, self.arrival_warn),
             )
             if due is not None and warn is not None
         ]
@@ -252,6 +261,7 @@ class ServiceCase(ConcurrentTransitionMixin, TimeStampedModel):
             (SlaClock.FIRST_RESPONSE, self.first_response_due, self.first_response_warn, self.responded_at),
             (SlaClock.APPOINTMENT, self.appointment_due, self.appointment_warn, self.responded_at),
             (SlaClock.RESOLUTION, self.resolution_due, self.resolution_warn, self.resolved_at),
+            (SlaClock.ARRIVAL, self.arrival_due, self.arrival_warn, self.arrived_at),
         ):
             if due is None:
                 continue
@@ -297,14 +307,14 @@ class ServiceCase(ConcurrentTransitionMixin, TimeStampedModel):
             self.refresh_next_due()
             return CaseState.IN_PROGRESS
         self.closed_at = at
-        self.stop_clocks("first_response", "appointment", "resolution")
+        self.stop_clocks("first_response", "appointment", "resolution", "arrival")
         return CaseState.CLOSED
 
     @transition(field=state, source=CaseState.OPEN, target=CaseState.CANCELLED, permission=permissions.may_handle)
     def cancel(self, reason: str, at: dt.datetime) -> None:
         """A duplicate or not a case: the number stays used."""
         self.cancel_reason, self.closed_at = reason, at
-        self.stop_clocks("first_response", "appointment", "resolution")
+        self.stop_clocks("first_response", "appointment", "resolution", "arrival")
 
 
 def case_attachment_path(instance: ServiceCaseAttachment, filename: str) -> str:
