@@ -271,6 +271,12 @@ class Return(ConcurrentTransitionMixin, TimeStampedModel):
     def complete_repair(self) -> None:
         """Fired by the repair ticket's ``complete`` once quality control passed."""
 
+    @transition(field=state, source=ReturnState.REPAIRING, target=ReturnState.READY_TO_RETURN,
+                permission=permissions.speaks_for_customer, custom={VIA: "repair_ticket"})  # fmt: skip
+    def return_unrepaired(self) -> None:
+        """Fired by the repair ticket's ``refuse_quote``: the customer declined the paid repair past the warranty,
+        so the unit goes back to the store as it came (seed 004)."""
+
     @transition(field=state, source=ReturnState.RECEIVED, target=ReturnState.AT_SUPPLIER,
                 conditions=[lambda item: bool(item.recall_id)],
                 permission=permissions.is_technician, custom={VIA: "recall"})  # fmt: skip

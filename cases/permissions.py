@@ -25,6 +25,14 @@ def is_repair_point_staff_of(instance, user) -> bool:
     return instance.repair_point_id is not None and instance.repair_point_id in scope_for(user).staff_store_ids
 
 
+def speaks_for_customer(instance, user) -> bool:
+    """The hotline 服务热线, or store staff of the object's store: they record what the customer answered (a
+    paid-repair quote accepted or refused)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Role.HOTLINE_AGENT in roles_of(user) or is_store_staff_of(instance, user)
+
+
 def is_region_manager_of(instance, user) -> bool:
     """Region manager 区域 of the region the object's store is in (signs off a store's parcel to the center)."""
     if not getattr(user, "is_authenticated", False) or Role.REGION_MANAGER not in roles_of(user):

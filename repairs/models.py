@@ -14,7 +14,12 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from aftersales.models import ScopedQuerySet, TimeStampedModel
 from cases.models import Return
-from cases.permissions import is_technician
+from cases.permissions import is_technician, speaks_for_customer
+
+
+def answers_for_customer(ticket, user) -> bool:
+    """Who records the customer's answer to a quote: the hotline, or the staff of the Return's store."""
+    return speaks_for_customer(ticket.return_item, user)
 
 MAX_STOCK = 10_000_000
 MAX_LABOUR_MINUTES = 100_000
@@ -68,8 +73,36 @@ class SparePart(TimeStampedModel):
 
 
 class RepairTicketState(models.TextChoices):
+    # A paid repair past the warranty 保修期外有偿维修 opens as a quote and waits for the customer's answer.
+    QUOTING = "quoting", _("Quote to prepare")
+    QUOTED = "quoted", _("Waiting for the customer's answer")
     OPEN = "open", _("In repair")
     COMPLETED = "completed", _("Completed")
+    REFUSED = "refused", _("Refused by the customer")
+
+
+class QuoteChannel(models.TextChoices):
+    """How the customer gave their answer to a paid-repair quote."""
+
+    PHONE = "phone", _("Phone")
+    IN_STORE = "in_store", _("In store")
+    ONLINE = "online", _("Online")
+    WECHAT = "wechat", _("WeChat")
+
+
+class QuoteAnswer(models.TextChoices):
+    ACCEPTED = "accepted", _("Accepted")
+    REFUSED = "refused", _("Refused")
+
+
+class RepairPaymentMethod(models.TextChoices):
+    CASH = "cash", _("Cash")
+    BANK_CARD = "bank_card", _("Bank card")
+    E_PAYMENT = "e_payment", _("E-payment")
+
+
+# A paid-repair quote above this is a typing error, not a garment repair (CNY).
+MAX_QUOTE_TOTAL = Decimal("20000.00")
 
 
 class RepairTicketQuerySet(ScopedQuerySet):
@@ -111,6 +144,74 @@ class RepairTicket(ConcurrentTransitionMixin, TimeStampedModel):
     qc_notes = models.TextField(_("quality check notes"), max_length=2000, blank=True)
     qc_checked_at = models.DateTimeField(_("quality checked at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    # --- paid repair past the warranty 保修期外有偿维修 (seed 004): the quote, the customer's answer, the payment ---
+    paid = models.BooleanField(
+        _("paid repair"),
+        default=False,
+        help_text=_("Out of warranty in a category that offers paid repair: the customer pays the accepted quote."),
+    )
+    # The quote as the customer was told it, frozen: [{"part_no", "name", "quantity", "unit_price", "amount"}].
+    quote_parts = models.JSONField(_("quoted parts"), default=list, blank=True)
+    quote_labour_minutes = models.PositiveIntegerField(
+        _("quoted labour (minutes)"), null=True, blank=True, validators=[MaxValueValidator(MAX_LABOUR_MINUTES)]
+    )
+    quote_parts_amount = models.DecimalField(
+        _("quoted parts (CNY)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    quote_labour_amount = models.DecimalField(
+        _("quoted labour (CNY)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    quote_total = models.DecimalField(
+        _("quote total (CNY)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_QUOTE_TOTAL)],
+    )
+    quote_note = models.TextField(_("what the repair will do"), max_length=2000, blank=True)
+    quoted_at = models.DateTimeField(_("quoted at"), null=True, blank=True)
+    quoted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("quoted by"),
+    )
+    customer_answer = models.CharField(_("customer's answer"), max_length=10, choices=QuoteAnswer.choices, blank=True)
+    answered_by_name = models.CharField(_("answered by (customer)"), max_length=60, blank=True)
+    answer_channel = models.CharField(_("answered by way of"), max_length=10, choices=QuoteChannel.choices, blank=True)
+    answered_at = models.DateTimeField(_("customer answered at"), null=True, blank=True)
+    answer_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answer recorded by"),
+    )
+    answer_note = models.TextField(_("note on the answer"), max_length=2000, blank=True)
+    accepted_amount = models.DecimalField(
+        _("amount the customer pays (CNY)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_QUOTE_TOTAL)],
+    )
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    payment_method = models.CharField(
+        _("payment method"), max_length=20, choices=RepairPaymentMethod.choices, blank=True
+    )
+    payment_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("payment recorded by"),
+    )
 
     objects = RepairTicketQuerySet.as_manager()
 
@@ -121,6 +222,15 @@ class RepairTicket(ConcurrentTransitionMixin, TimeStampedModel):
         indexes = [models.Index(fields=["state", "-id"], name="repairticket_state_idx")]
         constraints = [
             models.CheckConstraint(condition=Q(total_cost__gte=0), name="repairticket_total_not_negative"),
+            # Only a paid repair has a quote, and only an accepted one an amount to pay.
+            models.CheckConstraint(
+                condition=Q(paid=True) | Q(quote_total__isnull=True, accepted_amount__isnull=True),
+                name="repairticket_quote_only_when_paid",
+            ),
+            models.CheckConstraint(
+                condition=Q(accepted_amount__isnull=True) | Q(accepted_amount__gte=0, customer_answer="accepted"),
+                name="repairticket_amount_only_when_accepted",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -131,6 +241,40 @@ class RepairTicket(ConcurrentTransitionMixin, TimeStampedModel):
     def complete(self, at) -> None:
         """Close the ticket once quality control passed (fires the Return's ``complete_repair``)."""
         self.completed_at = at
+
+    # A quote may be revised until the customer answers; the answer names the amount it accepts.
+    @transition(field=state, source=[RepairTicketState.QUOTING, RepairTicketState.QUOTED],
+                target=RepairTicketState.QUOTED, permission=is_technician)  # fmt: skip
+    def quote(self, by, at) -> None:
+        """The technician's quote 报价 of a paid repair: parts and labour at cost, the total (set by the service)."""
+        self.quoted_by = by
+        self.quoted_at = at
+
+    @transition(field=state, source=RepairTicketState.QUOTED, target=RepairTicketState.OPEN,
+                permission=answers_for_customer)  # fmt: skip
+    def accept_quote(self, by, at, name: str, channel: str, note: str = "") -> None:
+        """The customer accepts the quote: the repair may take parts from stock; the quote total is what they pay."""
+        self._answer(QuoteAnswer.ACCEPTED, by=by, at=at, name=name, channel=channel, note=note)
+        self.accepted_amount = self.quote_total
+
+    @transition(field=state, source=RepairTicketState.QUOTED, target=RepairTicketState.REFUSED,
+                permission=answers_for_customer)  # fmt: skip
+    def refuse_quote(self, by, at, name: str, channel: str, note: str = "") -> None:
+        """The customer declines the paid repair: the unit goes back to the store unrepaired; terminal."""
+        self._answer(QuoteAnswer.REFUSED, by=by, at=at, name=name, channel=channel, note=note)
+
+    def _answer(self, answer: str, *, by, at, name: str, channel: str, note: str) -> None:
+        self.customer_answer = answer
+        self.answer_recorded_by = by
+        self.answered_at = at
+        self.answered_by_name = name
+        self.answer_channel = channel
+        self.answer_note = note
+
+    @property
+    def waits_for_quote(self) -> bool:
+        """A paid repair not yet accepted: nothing may be taken from stock."""
+        return self.state in (RepairTicketState.QUOTING, RepairTicketState.QUOTED)
 
 
 class StockMovementReason(models.TextChoices):

@@ -141,12 +141,20 @@ def sparepart_receive(*, user, part: SparePart, quantity: int, note: str = "") -
 
 def repairticket_open(*, user, return_item) -> RepairTicket:
     """Open the repair ticket of a Return judged ``repairable`` (called by the inspection service)."""
+    from repairs.quotes import opens_as_quote
+
+    # Past the warranty, where the category offers paid repair, the ticket starts as a quote (repairs.quotes).
+    paid = opens_as_quote(return_item)
     ticket = RepairTicket(
-        return_item=return_item, technician=user, labour_rate=settings.AFTERSALES_LABOUR_RATE_PER_HOUR
+        return_item=return_item,
+        technician=user,
+        labour_rate=settings.AFTERSALES_LABOUR_RATE_PER_HOUR,
+        paid=paid,
+        state=RepairTicketState.QUOTING if paid else RepairTicketState.OPEN,
     )
     ticket.full_clean(exclude=["state"])
     ticket.save()
-    log_event(ticket, "open", user=user, payload={"return": return_item.number})
+    log_event(ticket, "open", user=user, payload={"return": return_item.number, "paid": paid})
     return ticket
 
 
@@ -213,9 +221,24 @@ def _apply(
 
 
 # Recording a repair (parts, labour, work, quality check) or giving a part back: an open ticket, technicians.
+def _update_conflict(ticket: RepairTicket) -> str | None:
+    """409 unless the ticket is in repair; a paid repair's quote not yet accepted says so (no part leaves stock)."""
+    if ticket.waits_for_quote:
+        return _(
+            "The customer has not accepted the paid-repair quote yet: no spare part may be taken from stock and no "
+            "repair recorded until the hotline or the store records the acceptance."
+        )
+    if ticket.state != RepairTicketState.OPEN:
+        return _("“%(name)s” is not possible while the record is “%(state)s”.") % {
+            "name": "update",
+            "state": ticket.get_state_display(),
+        }
+    return None
+
+
 REPAIRTICKET_UPDATE = Guard(
     "update",
-    states=[RepairTicketState.OPEN],
+    related_state=_update_conflict,
     permission=is_technician,
     forbidden=gettext_lazy("Only service-center technicians record repairs."),
 )
