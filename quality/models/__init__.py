@@ -9,4 +9,5 @@
 # Each module is imported so Django registers its models; names are re-exported below as they are added.
 from quality.models import audits, bulletins, orders, surveys  # noqa: F401
 from quality.models.bulletins import BulletinRecipient, QualityBulletin  # noqa: F401
+from quality.models.orders import RectificationOrder  # noqa: F401
 from quality.models.surveys import SatisfactionSurvey, SurveyInvitation, SurveyLinkMiss  # noqa: F401

@@ -1,0 +1,1 @@
+"""Quality management's paper documents, one module per part (laid out for ``aftersales.exports.pdf.render_pdf``)."""

@@ -1,0 +1,48 @@
+"""Celery tasks of quality management 质量管理: each loads, calls one service and returns a small summary."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from aftersales.background import DOCUMENT_TASK_OPTIONS, retry_countdown
+
+logger = logging.getLogger(__name__)
+
+
+# --- rectification orders 质量整改令 ---
+
+
+@shared_task(**DOCUMENT_TASK_OPTIONS)
+def order_document_render_task(self, order_id: int) -> dict:
+    """Render rectification order ``order_id``'s PDF (``quality.services.orders.order_document_render``).
+
+    Never raises for a render that failed for good (the failure is shown on the order instead); in-process,
+    retries follow at once, as the chargeback statements' task does.
+    """
+    from quality.services.orders import order_document_failed, order_document_render
+
+    retries = self.request.retries
+    while True:
+        try:
+            status = order_document_render(order_id=order_id)
+        except Exception as error:
+            logger.exception("Rendering the PDF of rectification order %s failed", order_id)
+            final = retries >= self.max_retries
+            order_document_failed(order_id=order_id, error=error, final=final)
+            if final:
+                return {"order": order_id, "status": "failed"}
+            if not self.request.is_eager:
+                raise self.retry(exc=error, countdown=retry_countdown(retries)) from error
+            retries += 1
+            continue
+        return {"order": order_id, "status": status}
+
+
+@shared_task
+def order_overdue_alerts_task() -> dict:
+    """Daily: alert the party and QA once per order and level (due soon, overdue)."""
+    from quality.services.orders import order_overdue_alerts
+
+    return order_overdue_alerts()
