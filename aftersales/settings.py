@@ -562,6 +562,8 @@ AFTERSALES_SLA_REPAIR_APPOINTMENT_HOURS = env_int("AFTERSALES_SLA_REPAIR_APPOINT
 # ("广东" and "广东省" are the same province).
 AFTERSALES_SERVICE_CENTER_PROVINCE = env_str("AFTERSALES_SERVICE_CENTER_PROVINCE", "广东")
 AFTERSALES_MAJOR_INCIDENT_LOSS = env_decimal("AFTERSALES_MAJOR_INCIDENT_LOSS", "20000.00")
+# A compensation 补偿 above this value (CNY) waits for a qa_manager's approval; at or below it, approved at once.
+AFTERSALES_COMPENSATION_APPROVAL_THRESHOLD = env_decimal("AFTERSALES_COMPENSATION_APPROVAL_THRESHOLD", "500.00")
 # Service-desk clocks: "clock" hours, or "china_working_time" (working hours on China's working days: public
 # holidays skipped, make-up working days counted, from chinese-calendar); servicedesk/sla.py.
 AFTERSALES_SLA_CALENDAR = env_str("AFTERSALES_SLA_CALENDAR", "clock")

@@ -115,3 +115,59 @@ class SlaStatus(models.TextChoices):
 # Satisfaction 满意度 of the callback: 1–2 reopens the case (once), 3–5 closes it.
 SATISFACTION_MIN, SATISFACTION_MAX = 1, 5
 REOPEN_BELOW = 3
+
+
+# --- money at the desk (seeds 002, 004; servicedesk/models/money.py) ---
+
+
+class RefundMethod(models.TextChoices):
+    """How a refund 退款 reached the customer (seed 002: 现金、银行卡、电子支付; seed 004: 原支付账户)."""
+
+    ORIGINAL_PAYMENT = "original_payment", _("Back to the original payment")
+    CASH = "cash", _("Cash")
+    BANK_CARD = "bank_card", _("Bank card")
+    E_PAYMENT = "e_payment", _("Electronic payment")
+
+
+class ExchangeReason(models.TextChoices):
+    """Why goods were exchanged 换货: a quality exchange is free, a change of mind may cost a fee (seed 002)."""
+
+    QUALITY = "quality", _("Quality problem")
+    CHANGE_OF_MIND = "change_of_mind", _("Change of mind")
+
+
+class FreightReason(models.TextChoices):
+    """What a parcel was sent for; it decides who pays the freight 运费 (seed 004)."""
+
+    WARRANTY_REPAIR = "warranty_repair", _("Repair under warranty")
+    QUALITY = "quality", _("Quality return or exchange")
+    CHANGE_OF_MIND = "change_of_mind", _("Change of mind")
+    PAID_REPAIR = "paid_repair", _("Paid repair after the warranty")
+
+
+class FreightPayer(models.TextChoices):
+    BRAND = "brand", _("The brand")
+    CUSTOMER = "customer", _("The customer")
+
+
+class FreightDirection(models.TextChoices):
+    INBOUND = "inbound", _("Sent in by the customer")
+    OUTBOUND = "outbound", _("Sent back to the customer")
+
+
+class CompensationKind(models.TextChoices):
+    """What a compensation 补偿 gives (seed 002: 优惠券、小礼品)."""
+
+    COUPON = "coupon", _("Coupon")
+    GIFT = "gift", _("Gift")
+    PRODUCT = "product", _("Product")
+    MONEY = "money", _("Money")
+
+
+class CompensationState(models.TextChoices):
+    """A compensation above the threshold waits for QA; at or below it, it is approved at once."""
+
+    PROPOSED = "proposed", _("Waiting for approval")
+    APPROVED = "approved", pgettext_lazy("compensation", "Approved")
+    REJECTED = "rejected", pgettext_lazy("compensation", "Rejected")
+    GIVEN = "given", _("Given")

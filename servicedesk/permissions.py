@@ -65,3 +65,24 @@ def may_dispatch(instance, user) -> bool:
 def is_visit_technician(instance, user) -> bool:
     """Arrival, findings and the customer's signature are recorded by the technicians sent on the visit."""
     return has_role(user, Role.TECHNICIAN) and any(row.user_id == user.pk for row in instance.crew.all())
+
+
+def may_approve_compensation(instance, user) -> bool:
+    """A compensation 补偿 above the threshold is approved or rejected by QA (qa_manager), nobody else."""
+    return has_role(user, Role.QA_MANAGER)
+
+
+def may_give_compensation(instance, user) -> bool:
+    """Whoever handles the compensation's case hands it over (the hotline, or the store that logged the case)."""
+    case = getattr(instance, "service_case", None)
+    return case is not None and may_handle(case, user)
+
+
+def may_dispatch(instance, user) -> bool:
+    """On-site service 现场服务 is dispatched (and called off) by the hotline, or by QA for a quality problem."""
+    return has_role(user, Role.HOTLINE_AGENT) or has_role(user, Role.QA_MANAGER)
+
+
+def is_visit_technician(instance, user) -> bool:
+    """Arrival, findings and the customer's signature are recorded by the technicians sent on the visit."""
+    return has_role(user, Role.TECHNICIAN) and any(row.user_id == user.pk for row in instance.crew.all())
