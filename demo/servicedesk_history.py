@@ -97,6 +97,7 @@ def servicedesk_history_build(*, today: dt.date | None = None, seed: int = SEED)
             store_code = extra.get("in_store") or rng.choice(["S001", "S002", "S101"])
             opened = moment(days_ago, rng.randrange(9, 18))
             by = store_staff[extra["in_store"]] if extra.get("in_store") else agent
+            escalated = extra.get("severity") == Severity.SAFETY or bool(extra.get("direct_loss"))
             fields = {
                 "channel": Channel.IN_STORE if extra.get("in_store") else extra.get("channel", Channel.PHONE),
                 "kind": kind,
@@ -107,6 +108,9 @@ def servicedesk_history_build(*, today: dt.date | None = None, seed: int = SEED)
                 "store": stores[store_code],
                 "style": None if kind == CaseKind.CONSULTATION else rng.choice(styles),
                 "direct_loss": extra.get("direct_loss"),
+                # An escalated case (safety, major incident) is reported with these (issue 15).
+                "initial_opinion": "安排技术人员上门核实，先行停用" if escalated else "",
+                "customer_demand": "要求退货并赔偿损失" if escalated else "",
             }
             customer = Customer.objects.filter(phone=phone).first()
             if customer is not None:

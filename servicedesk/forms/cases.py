@@ -46,6 +46,12 @@ class ServiceCaseOpenForm(BootstrapMixin, forms.Form):
         label=pgettext_lazy("service case", "Severity"), choices=Severity.choices, initial=Severity.NORMAL
     )
     told_to_stop_using = forms.BooleanField(label=_("Customer told to stop using the product"), required=False)
+    stop_using_instruction = NoNulCharField(
+        label=_("What the customer was told (stop-using instruction)"),
+        max_length=MAX_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     description = NoNulCharField(
         label=_("Description"), max_length=MAX_DESCRIPTION, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -56,6 +62,21 @@ class ServiceCaseOpenForm(BootstrapMixin, forms.Form):
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=1_000_000, required=False)
     direct_loss = forms.DecimalField(
         label=_("Direct loss (CNY)"), max_digits=14, decimal_places=2, min_value=0, required=False
+    )
+    # Reported with a major incident or a safety hazard (the escalation to QA and the production VP).
+    initial_opinion = NoNulCharField(
+        label=_("Initial handling opinion"),
+        max_length=MAX_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required for a major incident or a safety hazard."),
+    )
+    customer_demand = NoNulCharField(
+        label=_("The customer's demand"),
+        max_length=MAX_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required for a major incident or a safety hazard."),
     )
     returns = forms.TypedMultipleChoiceField(
         label=_("Link Returns"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple

@@ -23,6 +23,17 @@ from servicedesk.services.cases import (
     servicecase_resolve,
     servicecase_respond,
 )
+from servicedesk.services.quality_forms import (
+    QUALITYFORM_EDIT,
+    escalation_acknowledge,
+    escalation_acknowledge_refusal,
+    escalation_raise,
+    qualityform_approve,
+    qualityform_create,
+    qualityform_create_refusal,
+    qualityform_pdf_render,
+    qualityform_update,
+)
 
 __all__ = [
     "COUNTER_CONSENT_PURPOSE",
@@ -43,4 +54,13 @@ __all__ = [
     "servicecase_promise",
     "servicecase_resolve",
     "servicecase_respond",
+    "QUALITYFORM_EDIT",
+    "escalation_acknowledge",
+    "escalation_acknowledge_refusal",
+    "escalation_raise",
+    "qualityform_approve",
+    "qualityform_create",
+    "qualityform_create_refusal",
+    "qualityform_pdf_render",
+    "qualityform_update",
 ]

@@ -13,18 +13,15 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from aftersales.files import upload_bytes, upload_content_type
 from aftersales.fsm import Guard, TransitionError, TransitionForbidden, fire, log_event
-from aftersales.notifications import notify
 from aftersales.roles import Role
 from aftersales.services import sequence_take, temporary_upload_claim
 from aftersales.uploads import temporary_uploads_in
@@ -38,11 +35,13 @@ from servicedesk.choices import (
     SATISFACTION_MIN,
     CaseKind,
     Channel,
+    EscalationKind,
     Outcome,
     ResponseMethod,
     Severity,
 )
 from servicedesk.models import MAX_DESCRIPTION, MAX_TEXT, Customer, PhoneAccessLog, ServiceCase, ServiceCaseAttachment
+from servicedesk.services.quality_forms import escalation_input_errors, escalation_raise
 
 # Consent recorded for contact data a store took at the counter with a Return (the data migration uses the same).
 COUNTER_CONSENT_PURPOSE = "售后退货登记 (given at the store counter for the Return)"
@@ -227,6 +226,9 @@ def servicecase_open(
     told_to_stop_using: bool = False,
     files: Sequence[Any] = (),
     now: dt.datetime | None = None,
+    initial_opinion: str = "",
+    customer_demand: str = "",
+    stop_using_instruction: str = "",
 ) -> ServiceCase:
     """Log a service case 服务单 with its customer (kept only with consent), product, links and photos.
 
@@ -234,6 +236,10 @@ def servicecase_open(
     product and tells QA at once; a direct loss at or above
     ``AFTERSALES_MAJOR_INCIDENT_LOSS`` flags a major quality incident 较大质量事故
     and tells QA and the production VP at once. The SLA clocks start now.
+
+    Both are escalations 上报 (``servicedesk.services.quality_forms.escalation_raise``): the initial handling
+    opinion and the customer's demand are required for them, and each stays on QA's and the VP's home page
+    until that role acknowledges it.
     """
     now = now or timezone.now()
     refused = servicecase_open_refusal(user=user, channel=channel, store_id=getattr(store, "pk", None))
@@ -255,6 +261,15 @@ def servicecase_open(
     loss = direct_loss if direct_loss is not None else Decimal("0.00")
     if loss < 0 or loss >= Decimal("1e12"):
         errors["direct_loss"] = [_("Enter an amount from 0 to 999,999,999,999.99.")]
+    errors.update(
+        escalation_input_errors(
+            major_incident=loss >= settings.AFTERSALES_MAJOR_INCIDENT_LOSS,
+            safety=severity == Severity.SAFETY,
+            initial_opinion=initial_opinion or "",
+            customer_demand=customer_demand or "",
+            stop_using_instruction=stop_using_instruction or "",
+        )
+    )
     if production_date is not None and production_date > timezone.localdate(now):
         errors["production_date"] = [_("The production date cannot be in the future.")]
     wanted = list(dict.fromkeys(return_ids))
@@ -308,28 +323,19 @@ def servicecase_open(
     )
     if files:
         _attachments_create(user=user, case=case, files=files)
-    if severity == Severity.SAFETY:
-        _notify_roles(case, roles=[Role.QA_MANAGER], template="service_case_safety", kind="service_case_safety")
-    if case.major_incident:
-        _notify_roles(
-            case,
-            roles=[Role.QA_MANAGER, Role.PRODUCTION_VP],
-            template="service_case_major_incident",
-            kind="service_case_major_incident",
+    escalated = [EscalationKind.MAJOR_INCIDENT] if case.major_incident else []
+    escalated += [EscalationKind.SAFETY] if severity == Severity.SAFETY else []
+    if escalated:
+        escalation_raise(
+            user=user,
+            case=case,
+            kinds=escalated,
+            initial_opinion=initial_opinion or "",
+            customer_demand=customer_demand or "",
+            stop_using_instruction=stop_using_instruction or "",
+            now=now,
         )
     return case
-
-
-def _notify_roles(case: ServiceCase, *, roles: Sequence[str], template: str, kind: str) -> None:
-    recipients = get_user_model().objects.filter(is_active=True, groups__name__in=list(roles)).distinct().order_by("pk")
-    notify(
-        recipients=recipients,
-        kind=kind,
-        template=template,
-        context={"case": case, "loss": case.direct_loss},
-        url=reverse("servicedesk:servicecase_detail", args=[case.pk]),
-        target=case,
-    )
 
 
 @transaction.atomic

@@ -174,6 +174,9 @@ class IntakeView(LoginRequiredMixin, View):
             "return_ids": data["returns"],
             "direct_loss": data["direct_loss"],
             "told_to_stop_using": data["told_to_stop_using"],
+            "stop_using_instruction": data["stop_using_instruction"],
+            "initial_opinion": data["initial_opinion"],
+            "customer_demand": data["customer_demand"],
             "files": data["photos"] or [],
         }
         try:

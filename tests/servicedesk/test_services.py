@@ -109,16 +109,22 @@ def test_store_staff_open_in_store_cases_for_their_own_store_only(demo_user):
         open_case(demo_user("supplier1"))
 
 
+ESCALATION_TEXT = {"initial_opinion": "先行停用，安排上门核实", "customer_demand": "赔偿损失"}
+
+
 @pytest.mark.django_db
 def test_safety_case_tells_qa_and_a_major_loss_tells_qa_and_the_vp(demo_user, django_capture_on_commit_callbacks):
     agent = demo_user("hotline1")
     with django_capture_on_commit_callbacks(execute=True):
-        safety = open_case(agent, severity=Severity.SAFETY, told_to_stop_using=True, kind=CaseKind.QUALITY)
+        safety = open_case(
+            agent, severity=Severity.SAFETY, told_to_stop_using=True, kind=CaseKind.QUALITY, **ESCALATION_TEXT
+        )
     assert safety.told_to_stop_using
+    # Issue 15: a safety case is escalated like a major incident, to QA and the production VP.
     assert set(
         Notification.objects.filter(kind="service_case_safety").values_list("recipient__username", flat=True)
-    ) == {"qa1"}
-    major = open_case(agent, direct_loss=Decimal("20000.00"))
+    ) == {"qa1", "vp1"}
+    major = open_case(agent, direct_loss=Decimal("20000.00"), **ESCALATION_TEXT)
     assert major.major_incident
     told = set(
         Notification.objects.filter(kind="service_case_major_incident").values_list("recipient__username", flat=True)

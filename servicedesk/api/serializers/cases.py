@@ -241,6 +241,10 @@ class ServiceCaseCreateInputSerializer(serializers.Serializer):
         max_digits=14, decimal_places=2, min_value=Decimal("0"), required=False, default=Decimal("0.00")
     )
     told_to_stop_using = serializers.BooleanField(required=False, default=False)
+    # The escalation's words (required for a major incident or a safety hazard: 400 naming them otherwise).
+    stop_using_instruction = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True, default="")
+    initial_opinion = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True, default="")
+    customer_demand = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True, default="")
 
 
 class ServiceCaseRespondInputSerializer(serializers.Serializer):

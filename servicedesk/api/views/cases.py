@@ -121,6 +121,9 @@ class ServiceCaseViewSet(ScopedWorkflowViewSet):
             return_ids=data["returns"],
             direct_loss=data["direct_loss"],
             told_to_stop_using=data["told_to_stop_using"],
+            stop_using_instruction=data["stop_using_instruction"],
+            initial_opinion=data["initial_opinion"],
+            customer_demand=data["customer_demand"],
         )
         return self.detail_response(case.pk, status_code=status.HTTP_201_CREATED)
 
