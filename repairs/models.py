@@ -21,6 +21,7 @@ def answers_for_customer(ticket, user) -> bool:
     """Who records the customer's answer to a quote: the hotline, or the staff of the Return's store."""
     return speaks_for_customer(ticket.return_item, user)
 
+
 MAX_STOCK = 10_000_000
 MAX_LABOUR_MINUTES = 100_000
 

@@ -4,11 +4,15 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from aftersales.api.fields import MAX_ID, AvailableTransitionsMixin, ScopedSlugRelatedField
+from cases.permissions import mask_name, sees_customer_contact
 from repairs.models import (
     CENTER,
     MAX_LABOUR_MINUTES,
+    MAX_QUOTE_TOTAL,
     MAX_STOCK,
     PartStock,
+    QuoteChannel,
+    RepairPaymentMethod,
     RepairTicket,
     SparePart,
     StockMovement,
@@ -57,6 +61,61 @@ def ticket_parts(ticket: RepairTicket) -> list[dict]:
     ]
 
 
+class RepairQuoteLineSerializer(serializers.Serializer):
+    part_no = serializers.CharField()
+    name = serializers.CharField()
+    unit = serializers.CharField()
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_STOCK)
+    unit_price = serializers.DecimalField(max_digits=12, decimal_places=2)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class RepairQuoteSerializer(serializers.ModelSerializer):
+    """A paid repair's quote 报价 (CNY, at cost): the parts, the labour, the total."""
+
+    parts = RepairQuoteLineSerializer(source="quote_parts", many=True, read_only=True)
+    labour_minutes = serializers.IntegerField(
+        source="quote_labour_minutes", read_only=True, min_value=0, max_value=MAX_LABOUR_MINUTES
+    )
+    labour_rate = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    parts_amount = serializers.DecimalField(source="quote_parts_amount", max_digits=12, decimal_places=2)
+    labour_amount = serializers.DecimalField(source="quote_labour_amount", max_digits=12, decimal_places=2)
+    total = serializers.DecimalField(source="quote_total", max_digits=12, decimal_places=2)
+    note = serializers.CharField(source="quote_note")
+    quoted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = RepairTicket
+        fields = [
+            "parts",
+            "labour_minutes",
+            "labour_rate",
+            "parts_amount",
+            "labour_amount",
+            "total",
+            "note",
+            "quoted_at",
+            "quoted_by",
+        ]
+        read_only_fields = fields
+
+
+class QuoteAnswerSerializer(serializers.ModelSerializer):
+    """The customer's answer to the quote: accepted or refused, who, when, by which channel, who recorded it."""
+
+    answer = serializers.CharField(source="customer_answer")
+    name = serializers.CharField(source="answered_by_name")
+    channel = serializers.CharField(source="answer_channel")
+    at = serializers.DateTimeField(source="answered_at")
+    recorded_by = serializers.SlugRelatedField(source="answer_recorded_by", slug_field="username", read_only=True)
+    note = serializers.CharField(source="answer_note")
+
+    class Meta:
+        model = RepairTicket
+        fields = ["answer", "name", "channel", "at", "recorded_by", "note"]
+        read_only_fields = fields
+
+
 class RepairTicketSerializer(AvailableTransitionsMixin, serializers.ModelSerializer):
     """A repair ticket 维修单: its Return, parts used, labour, costs (CNY) and quality check."""
 
@@ -65,6 +124,9 @@ class RepairTicketSerializer(AvailableTransitionsMixin, serializers.ModelSeriali
     technician = serializers.SlugRelatedField(slug_field="username", read_only=True)
     labour_minutes = serializers.IntegerField(read_only=True, min_value=0, max_value=MAX_LABOUR_MINUTES)
     parts = serializers.SerializerMethodField()
+    quote = serializers.SerializerMethodField()
+    customer_answer = serializers.SerializerMethodField()
+    payment_method = serializers.CharField(read_only=True)
 
     class Meta:
         model = RepairTicket
@@ -85,6 +147,12 @@ class RepairTicketSerializer(AvailableTransitionsMixin, serializers.ModelSeriali
             "qc_notes",
             "qc_checked_at",
             "completed_at",
+            "paid",
+            "quote",
+            "customer_answer",
+            "accepted_amount",
+            "paid_at",
+            "payment_method",
             "available_transitions",
         ]
         read_only_fields = fields
@@ -92,6 +160,23 @@ class RepairTicketSerializer(AvailableTransitionsMixin, serializers.ModelSeriali
     @extend_schema_field(RepairTicketPartSerializer(many=True))
     def get_parts(self, obj) -> list[dict]:
         return RepairTicketPartSerializer(ticket_parts(obj), many=True).data
+
+    @extend_schema_field(RepairQuoteSerializer(allow_null=True))
+    def get_quote(self, obj) -> dict | None:
+        """The paid repair's quote as the customer was told it, or null (no quote yet, or a free repair)."""
+        if obj.quote_total is None:
+            return None
+        return RepairQuoteSerializer(obj).data
+
+    @extend_schema_field(QuoteAnswerSerializer(allow_null=True))
+    def get_customer_answer(self, obj) -> dict | None:
+        """Who answered the quote, when and how; the name masked for those who may not see the customer's."""
+        if not obj.customer_answer:
+            return None
+        name = obj.answered_by_name
+        if not sees_customer_contact(obj.return_item, self.context["request"].user):
+            name = mask_name(name)
+        return {**QuoteAnswerSerializer(obj).data, "name": name}
 
 
 class RepairTicketPartInputSerializer(serializers.Serializer):
@@ -126,6 +211,44 @@ class RepairTicketUpdateInputSerializer(serializers.Serializer):
 
 class RepairTicketCompleteInputSerializer(RepairTicketUpdateInputSerializer):
     """Close the repair: the same optional fields as an update; quality control must have passed."""
+
+
+class RepairQuoteInputSerializer(serializers.Serializer):
+    """A paid repair's quote: the parts it will need (none leave stock now) and the labour minutes."""
+
+    parts = RepairTicketPartInputSerializer(many=True, max_length=100)
+    labour_minutes = serializers.IntegerField(min_value=0, max_value=MAX_LABOUR_MINUTES)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+    @staticmethod
+    def arguments(data: dict) -> dict:
+        return {
+            "parts": [(line["part"], line["quantity"]) for line in data["parts"]],
+            "labour_minutes": data["labour_minutes"],
+            "note": data["note"],
+        }
+
+
+class QuoteAnswerInputSerializer(serializers.Serializer):
+    """The customer's answer: who gave it, by which channel, when (default now), a note (why they declined)."""
+
+    name = serializers.CharField(max_length=60)
+    channel = serializers.ChoiceField(choices=QuoteChannel.choices)
+    answered_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class QuoteAcceptInputSerializer(QuoteAnswerInputSerializer):
+    """The acceptance names the amount the customer accepted: the quote's total, which they will pay."""
+
+    amount = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=Decimal("0"), max_value=MAX_QUOTE_TOTAL
+    )
+
+
+class RepairPaymentInputSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=RepairPaymentMethod.choices)
+    paid_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
 class StockMovementSerializer(serializers.ModelSerializer):

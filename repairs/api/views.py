@@ -11,6 +11,10 @@ from aftersales.fsm import TransitionForbidden
 from cases.permissions import is_technician
 from repairs.api.serializers import (
     PartStockSerializer,
+    QuoteAcceptInputSerializer,
+    QuoteAnswerInputSerializer,
+    RepairPaymentInputSerializer,
+    RepairQuoteInputSerializer,
     RepairTicketCompleteInputSerializer,
     RepairTicketSerializer,
     RepairTicketUpdateInputSerializer,
@@ -23,6 +27,13 @@ from repairs.api.serializers import (
 )
 from repairs.filters import PartStockFilter, RepairTicketFilter, SparePartFilter, StockMovementFilter, StocktakeFilter
 from repairs.models import SparePart, StockMovement, StocktakeLine
+from repairs.quotes import (
+    REPAIRTICKET_PAYMENT,
+    repairticket_accept_quote,
+    repairticket_quote,
+    repairticket_record_payment,
+    repairticket_refuse_quote,
+)
 from repairs.selectors import (
     partstock_list,
     repairticket_get,
@@ -109,6 +120,61 @@ class RepairTicketViewSet(ScopedWorkflowViewSet):
         ticket = self.get_object()
         data = self.read_input(RepairTicketCompleteInputSerializer, ticket, transition="complete")
         repairticket_complete(user=request.user, ticket=ticket, **RepairTicketCompleteInputSerializer.arguments(data))
+        return self.detail_response(ticket.pk)
+
+    # --- paid repair past the warranty (repairs.quotes) ---
+
+    @transition_schema(
+        RepairQuoteInputSerializer,
+        RepairTicketSerializer,
+        "Quote a paid repair past the warranty: parts at cost and labour at the ticket's rate, the total; nothing "
+        "leaves stock (technician; may be revised until the customer answers)",
+    )
+    @action(detail=True, methods=["post"], url_path="quote")
+    def quote(self, request, pk=None):
+        ticket = self.get_object()
+        data = self.read_input(RepairQuoteInputSerializer, ticket, transition="quote")
+        repairticket_quote(user=request.user, ticket=ticket, **RepairQuoteInputSerializer.arguments(data))
+        return self.detail_response(ticket.pk)
+
+    @transition_schema(
+        QuoteAcceptInputSerializer,
+        RepairTicketSerializer,
+        "Record the customer's acceptance of the quote (who, when, channel, the amount: the quote's total, which "
+        "they pay); the repair may then take parts from stock (hotline, or the staff of the Return's store)",
+    )
+    @action(detail=True, methods=["post"], url_path="accept_quote")
+    def accept_quote(self, request, pk=None):
+        ticket = self.get_object()
+        data = self.read_input(QuoteAcceptInputSerializer, ticket, transition="accept_quote")
+        repairticket_accept_quote(user=request.user, ticket=ticket, **data)
+        return self.detail_response(ticket.pk)
+
+    @transition_schema(
+        QuoteAnswerInputSerializer,
+        RepairTicketSerializer,
+        "Record that the customer declined the paid repair: the unit goes back to the store unrepaired (hotline, "
+        "or the staff of the Return's store)",
+    )
+    @action(detail=True, methods=["post"], url_path="refuse_quote")
+    def refuse_quote(self, request, pk=None):
+        ticket = self.get_object()
+        data = self.read_input(QuoteAnswerInputSerializer, ticket, transition="refuse_quote")
+        repairticket_refuse_quote(user=request.user, ticket=ticket, **data)
+        return self.detail_response(ticket.pk)
+
+    @transition_schema(
+        RepairPaymentInputSerializer,
+        RepairTicketSerializer,
+        "Record that the customer paid the accepted amount, when and how; once (hotline, or the Return's store)",
+    )
+    @action(detail=True, methods=["post"], url_path="record_payment")
+    def record_payment(self, request, pk=None):
+        ticket = self.get_object()
+        data = self.read_input(
+            RepairPaymentInputSerializer, refuse=lambda: REPAIRTICKET_PAYMENT.refusal(ticket, request.user)
+        )
+        repairticket_record_payment(user=request.user, ticket=ticket, **data)
         return self.detail_response(ticket.pk)
 
 
