@@ -74,7 +74,8 @@ def test_acceptance_records_who_when_how_and_the_amount_then_the_repair_takes_pa
     )
     ticket = fresh(ticket)
     assert ticket.state == RepairTicketState.OPEN
-    assert (ticket.customer_answer, ticket.answered_by_name, ticket.answer_channel) == ("accepted", "王小明", "in_store")
+    answer = (ticket.customer_answer, ticket.answered_by_name, ticket.answer_channel)
+    assert answer == ("accepted", "王小明", "in_store")
     assert ticket.answered_at == when and ticket.answer_recorded_by.username == "store1"
     assert ticket.accepted_amount == expected_total()
     stock = quote_part().stock_quantity
@@ -90,7 +91,9 @@ def test_acceptance_records_who_when_how_and_the_amount_then_the_repair_takes_pa
 
 def test_a_refusal_closes_the_ticket_and_sends_the_unit_back_unrepaired(demo):
     ticket = paid_ticket(state=RepairTicketState.QUOTED)
-    ticket = repairticket_refuse_quote(user=user("hotline1"), ticket=ticket, name="王小明", channel="phone", note="太贵")
+    ticket = repairticket_refuse_quote(
+        user=user("hotline1"), ticket=ticket, name="王小明", channel="phone", note="太贵"
+    )
     ticket = fresh(ticket)
     assert (ticket.state, ticket.customer_answer, ticket.accepted_amount) == ("refused", QuoteAnswer.REFUSED, None)
     item = fresh(ticket.return_item)
