@@ -1,7 +1,10 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.registry import MenuSection
+from aftersales.registry import HomeTiles, MenuItem, MenuSection
+
+# Rectification orders 质量整改令: QA opens them; the parties read their own (rows scoped), the VP reads them all.
+_ORDERS = ["quality.view_rectificationorder"]
 
 
 class QualityConfig(AppConfig):
@@ -17,7 +20,17 @@ class QualityConfig(AppConfig):
     verbose_name = _("Quality management")
 
     menu_sections = [MenuSection("quality", _("Quality"), 28)]
-    menu_items = []
-    home_tiles = []
-    role_permissions = {}
+    menu_items = [
+        MenuItem(
+            "quality:order_list", "quality", 10, _("Rectification orders"), permission=_ORDERS[0],
+        ),  # fmt: skip
+    ]
+    home_tiles = [HomeTiles("quality.selectors.orders.order_tiles", 28)]
+    role_permissions = {
+        "qa_manager": [*_ORDERS, "quality.add_rectificationorder"],
+        "production_vp": _ORDERS,
+        "supplier_user": _ORDERS,
+        "store_staff": _ORDERS,
+        "region_manager": _ORDERS,
+    }
     api_urls = "quality.api.urls"

@@ -3,6 +3,9 @@ aftersales.api.urls gathers."""
 
 from rest_framework.routers import SimpleRouter
 
+from quality.api.views.orders import RectificationOrderViewSet
+
 router = SimpleRouter()
+router.register("rectification-orders", RectificationOrderViewSet, basename="rectificationorder")
 
 urlpatterns = []

@@ -202,7 +202,8 @@ def open_order(
         issued_at=now,
         **party_fields,
     )
-    order.full_clean()
+    # The state field is the FSM's to set (a new order starts issued); validating it would assign it.
+    order.full_clean(exclude=["state"])
     order.save()
     if returns:
         order.returns.set(returns)
