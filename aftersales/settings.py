@@ -454,6 +454,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(minute="20", hour="8"),
         "options": {"expires": 6 * 3600},
     },
+    # Rectification orders 质量整改令 due soon or overdue, once per order and level.
+    "rectification-order-alerts": {
+        "task": "quality.tasks.order_overdue_alerts_task",
+        "schedule": crontab(minute="30", hour="8"),
+        "options": {"expires": 6 * 3600},
+    },
     # Low spare-part stock per location, once per part and location until it recovers.
     "low-stock-alerts": {
         "task": "repairs.tasks.low_stock_alerts_task",
