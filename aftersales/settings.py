@@ -151,6 +151,9 @@ except ValueError as error:
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite serialises writers; waiting a little beats "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend with psycopg's C loader for timestamps (aftersales/postgresql/base.py says why).
+    DATABASES["default"]["ENGINE"] = "aftersales.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
@@ -506,6 +509,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(minute="0", hour="2", day_of_month="1"),
         "options": {"expires": 7 * 24 * 3600},
     },
+    # The satisfaction survey 满意度调查 of the quarter before, on the 1st of January, April, July and October.
+    "quarterly-satisfaction-survey": {
+        "task": "quality.tasks.satisfaction_survey_task",
+        "schedule": crontab(minute="0", hour="3", day_of_month="1", month_of_year="1,4,7,10"),
+        "options": {"expires": 7 * 24 * 3600},
+    },
 }
 
 # --- Logging ----------------------------------------------------------------
@@ -592,6 +601,8 @@ AFTERSALES_MAX_UPLOAD_BYTES = env_int("AFTERSALES_MAX_UPLOAD_MB", 10, minimum=1)
 AFTERSALES_STATUS_LINK_DAYS = env_int("AFTERSALES_STATUS_LINK_DAYS", 30, minimum=1)
 AFTERSALES_STATUS_RATE_PER_MINUTE = env_int("AFTERSALES_STATUS_RATE_PER_MINUTE", 30, minimum=1)
 AFTERSALES_STATUS_MAX_MISSES = env_int("AFTERSALES_STATUS_MAX_MISSES", 20, minimum=1)
+# How long a satisfaction survey link 满意度调查链接 works after the quarterly build (one answer, then it is spent).
+AFTERSALES_SURVEY_LINK_DAYS = env_int("AFTERSALES_SURVEY_LINK_DAYS", 30, minimum=1)
 # The service desk's phone on a service case's status page (the customer's contact); the company's phone if unset.
 AFTERSALES_SERVICE_DESK_PHONE = env_str("AFTERSALES_SERVICE_DESK_PHONE", "") or AFTERSALES_COMPANY_PHONE
 # A store's reorder level of a spare part when none is set for it (the center's is the part's own level).

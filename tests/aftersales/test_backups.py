@@ -9,7 +9,6 @@ import uuid
 
 import psycopg
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
@@ -18,7 +17,7 @@ from tests.support.environment import manage
 from tests.support.files import png_bytes
 
 pytestmark = pytest.mark.skipif(
-    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    connection.vendor != "postgresql",
     reason="pg_dump and pg_restore need PostgreSQL (the SQLite pass has no server to dump; CI runs PostgreSQL)",
 )
 

@@ -53,7 +53,8 @@ def test_production_variables_switch_to_postgres_and_redis():
         REDIS_URL="redis://cache.internal:6379/0",
     )
     assert result.returncode == 0, result.stderr
-    assert '"engine": "django.db.backends.postgresql"' in result.stdout
+    # Django's PostgreSQL backend with psycopg's C timestamp loader (aftersales/postgresql/base.py)
+    assert '"engine": "aftersales.postgresql"' in result.stdout
     assert '"eager": false' in result.stdout
     assert "RedisCache" in result.stdout
     assert '"broker": "redis://cache.internal:6379/0"' in result.stdout
