@@ -25,6 +25,7 @@ class ServicedeskConfig(AppConfig):
             roles=("hotline_agent",),
             flags=("superuser",),
         ),
+        MenuItem("servicedesk:visit_list", "servicedesk", 35, _("On-site visits"), permission=_CASES[0]),
         MenuItem(
             "servicedesk:servicecase_create",
             "servicedesk",
@@ -33,7 +34,11 @@ class ServicedeskConfig(AppConfig):
             flags=("store_staff_of_a_store",),
         ),
     ]
-    home_tiles = [HomeTiles("servicedesk.tiles.servicedesk_tiles", 15)]
+    home_tiles = [
+        HomeTiles("servicedesk.tiles.servicedesk_tiles", 15),
+        # A technician's on-site visits waiting for them (现场服务).
+        HomeTiles("servicedesk.views.visits.waiting_visits_tile", 16),
+    ]
     role_permissions = {
         "store_staff": _CASES,
         "region_manager": _CASES,

@@ -47,3 +47,7 @@ def register() -> None:
     from servicedesk.services import customer_join_returns
 
     hooks.register_returns_logged(customer_join_returns)
+    # The visits card 现场服务 of a case's page (its own module, like the panels higher apps add).
+    from servicedesk.views.visits import visits_panel_context
+
+    register_case_panel(CasePanel(template="servicedesk/partials/_visits_card.html", context=visits_panel_context))

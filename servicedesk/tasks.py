@@ -34,3 +34,24 @@ def quality_form_pdf_task(self, form_id: int) -> str:
     from servicedesk.services.quality_forms import qualityform_pdf_render
 
     return qualityform_pdf_render(form_id=form_id)
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=5)
+def visit_form_task(self, visit_id: int) -> dict:
+    """After the customer signs: render the result feedback form 处置结果反馈单 once and store it with its SHA-256.
+
+    The document tasks' delivery (``aftersales.background``): acknowledged when done, redelivered if the worker
+    dies; the render is safe twice (``visit_form_render`` stores once). A failure is kept on the visit for its
+    page and retried with backoff; in-process (eager) it is left for the download, which queues it again.
+    """
+    from aftersales.background import retry_countdown
+    from servicedesk.services.visits import visit_form_failed, visit_form_render
+
+    try:
+        status = visit_form_render(visit_id=visit_id)
+    except Exception as error:
+        visit_form_failed(visit_id=visit_id, error=error)
+        if self.request.is_eager or self.request.retries >= self.max_retries:
+            return {"visit": visit_id, "status": "failed"}
+        raise self.retry(exc=error, countdown=retry_countdown(self.request.retries)) from error
+    return {"visit": visit_id, "status": status}

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from servicedesk import views
+from servicedesk.views import visits as visit_views
 
 app_name = "servicedesk"
 urlpatterns = [
@@ -15,6 +16,16 @@ urlpatterns = [
         "service-desk/cases/<int:pk>/<slug:name>/",
         views.ServiceCaseTransitionView.as_view(),
         name="servicecase_transition",
+    ),
+    # On-site service 现场服务 (issue 15).
+    path("service-desk/cases/<int:pk>/visits/new/", visit_views.VisitDispatchView.as_view(), name="visit_dispatch"),
+    path("service-desk/visits/", visit_views.VisitListView.as_view(), name="visit_list"),
+    path("service-desk/visits/<int:pk>/", visit_views.VisitDetailView.as_view(), name="visit_detail"),
+    path("service-desk/visits/<int:pk>/signature-pad/", visit_views.VisitSignView.as_view(), name="visit_sign"),
+    path("service-desk/visits/<int:pk>/signature/", visit_views.VisitSignatureView.as_view(), name="visit_signature"),
+    path("service-desk/visits/<int:pk>/form.pdf", visit_views.VisitFormView.as_view(), name="visit_form"),
+    path(
+        "service-desk/visits/<int:pk>/<slug:name>/", visit_views.VisitTransitionView.as_view(), name="visit_transition"
     ),
     path("service-desk/customers/<int:pk>/", views.CustomerDetailView.as_view(), name="customer_detail"),
     path("service-desk/customers/<int:pk>/erase/", views.CustomerEraseView.as_view(), name="customer_erase"),

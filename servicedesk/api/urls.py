@@ -9,6 +9,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from servicedesk.api.views import CustomerViewSet, ServiceCaseAttachmentFileView, ServiceCaseViewSet
+from servicedesk.api.views import visits as visit_views
 
 router = SimpleRouter()
 router.register("service-cases", ServiceCaseViewSet, basename="servicecase")
@@ -19,5 +20,34 @@ urlpatterns = [
         "service-cases/<int:case_pk>/attachments/<int:pk>/file/",
         ServiceCaseAttachmentFileView.as_view(),
         name="servicecase-attachment-file",
+    ),
+    # On-site service 现场服务 (issue 15): a case's visits, each visit's transitions and its two files.
+    path(
+        "service-cases/<int:case_pk>/visits/",
+        visit_views.VisitViewSet.as_view({"get": "list", "post": "create"}),
+        name="servicecase-visit-list",
+    ),
+    path(
+        "service-cases/<int:case_pk>/visits/<int:pk>/",
+        visit_views.VisitViewSet.as_view({"get": "retrieve"}),
+        name="servicecase-visit-detail",
+    ),
+    *[
+        path(
+            f"service-cases/<int:case_pk>/visits/<int:pk>/{name}/",
+            visit_views.VisitViewSet.as_view({"post": name}),
+            name=f"servicecase-visit-{name}",
+        )
+        for name in ("arrive", "record_findings", "sign", "cancel")
+    ],
+    path(
+        "service-cases/<int:case_pk>/visits/<int:pk>/signature/",
+        visit_views.VisitSignatureFileView.as_view(),
+        name="servicecase-visit-signature",
+    ),
+    path(
+        "service-cases/<int:case_pk>/visits/<int:pk>/form/",
+        visit_views.VisitFormFileView.as_view(),
+        name="servicecase-visit-form",
     ),
 ]

@@ -21,6 +21,7 @@ from servicedesk.selectors.cases import (
     servicecase_queue,
     servicecase_timeline,
 )
+from servicedesk.selectors.visits import case_visits, visit_get, visit_list, visit_timeline, visits_waiting_for
 
 __all__ = [
     "LIST_RELATED",
@@ -39,4 +40,9 @@ __all__ = [
     "servicecase_list",
     "servicecase_queue",
     "servicecase_timeline",
+    "case_visits",
+    "visit_get",
+    "visit_list",
+    "visit_timeline",
+    "visits_waiting_for",
 ]

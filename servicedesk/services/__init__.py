@@ -23,6 +23,15 @@ from servicedesk.services.cases import (
     servicecase_resolve,
     servicecase_respond,
 )
+from servicedesk.services.visits import (
+    VISIT_DISPATCH,
+    VISIT_FINDINGS,
+    visit_arrive,
+    visit_cancel,
+    visit_dispatch,
+    visit_record_findings,
+    visit_sign,
+)
 from servicedesk.services.quality_forms import (
     QUALITYFORM_EDIT,
     escalation_acknowledge,
@@ -54,6 +63,13 @@ __all__ = [
     "servicecase_promise",
     "servicecase_resolve",
     "servicecase_respond",
+    "VISIT_DISPATCH",
+    "VISIT_FINDINGS",
+    "visit_arrive",
+    "visit_cancel",
+    "visit_dispatch",
+    "visit_record_findings",
+    "visit_sign",
     "QUALITYFORM_EDIT",
     "escalation_acknowledge",
     "escalation_acknowledge_refusal",
