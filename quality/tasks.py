@@ -46,3 +46,23 @@ def order_overdue_alerts_task() -> dict:
     from quality.services.orders import order_overdue_alerts
 
     return order_overdue_alerts()
+
+
+# --- the monthly audit 每月抽查 ---
+
+
+@shared_task(**DOCUMENT_TASK_OPTIONS)
+def audit_report_task(self, audit_id: int) -> dict:
+    """Render monthly audit ``audit_id``'s report PDF (``quality.services.audits.audit_report_render``); a render
+    that fails for good is shown on the audit's page, to be requested again."""
+    from quality.services.audits import audit_report_failed, audit_report_render
+
+    try:
+        status = audit_report_render(audit_id=audit_id)
+    except Exception as error:
+        logger.exception("Rendering the report of monthly audit %s failed", audit_id)
+        if self.request.retries >= self.max_retries or self.request.is_eager:
+            audit_report_failed(audit_id=audit_id, error=error)
+            return {"audit": audit_id, "status": "failed"}
+        raise self.retry(exc=error, countdown=retry_countdown(self.request.retries)) from error
+    return {"audit": audit_id, "status": status}

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.background import TRANSIENT_ERRORS, error_text, store_document
 from aftersales.fsm import TransitionForbidden, TransitionStateConflict
-from aftersales.periods import parse_period, previous_period, require_not_future
+from aftersales.periods import current_period, parse_period, previous_period, require_not_future
 from aftersales.roles import has_role_permission, sees_everything
 from reports.choices import ReportKind, ReportRunStatus
 from reports.documents import report_pdf, report_xlsx
@@ -282,11 +282,12 @@ def monthly_build(*, period=None) -> dict:
     """The monthly build 月结 for one period (default: last month in Shanghai).
 
     Drafts the write-off list 报废清单 and the chargeback statements 扣款单,
-    then requests the three report runs. Each part is idempotent on its own
+    draws the monthly audit 每月抽查, then requests the report runs. Each part is idempotent on its own
     (one list per month, one statement per party and version, one run per kind
     and period), so running the build twice changes nothing.
     """
     from chargebacks.services import chargeback_build
+    from quality.services.audits import audit_draw
     from writeoffs.services import writeofflist_build
 
     period = _clean_period(period) if period is not None else previous_period()
@@ -295,6 +296,11 @@ def monthly_build(*, period=None) -> dict:
     writeoff_list, _created = writeofflist_build(period=period, user=None)
     summary["writeoff_list"] = writeoff_list.pk
     summary["chargebacks"] = len(chargeback_build(period=period, user=None))
+    # The monthly 10 % audit 每月抽查 (quality): drawn once per month, the same sample on a second run; a month
+    # still running is not drawn (its cases are still closing).
+    if period < current_period():
+        audit, _created = audit_draw(period=period, user=None)
+        summary["audit"] = audit.pk
     runs = {}
     for kind in ReportKind.values:
         run, created = reportrun_request(kind=kind, period=period, user=None)

@@ -32,6 +32,12 @@ def audit_samples(audit: MonthlyAudit):
     ).order_by("kind", "rank")
 
 
+def sample_list(user):
+    return AuditSample.objects.visible_to(user).select_related(
+        "return_item", "service_case", "store", "agent", "technician", "reviewed_by", "rectification_order"
+    )
+
+
 def sample_get(user, pk) -> AuditSample:
     queryset = AuditSample.objects.visible_to(user).select_related(
         "audit", "return_item__style__supplier", "return_item__store", "service_case__store", "store", "agent",
