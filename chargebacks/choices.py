@@ -33,3 +33,6 @@ class ChargebackLineKind(models.TextChoices):
     REPAIR = "repair", _("Repair cost")
     EXTRA_SHIPMENT = "extra_shipment", _("Extra shipment fee")
     RECALL = "recall", _("Recall cost")
+    # Money the service desk paid on a case whose linked Return was judged the supplier's fault (issue 15).
+    DESK_REFUND = "desk_refund", _("Refund at the service desk")
+    DESK_COMPENSATION = "desk_compensation", _("Compensation at the service desk")

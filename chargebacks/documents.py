@@ -30,6 +30,8 @@ KIND_LABELS = {
     ChargebackLineKind.REPAIR: "维修费",
     ChargebackLineKind.EXTRA_SHIPMENT: "超额寄件费",
     ChargebackLineKind.RECALL: "召回费用",
+    ChargebackLineKind.DESK_REFUND: "服务台退款",
+    ChargebackLineKind.DESK_COMPENSATION: "服务台补偿",
 }
 STATEMENT_STATE_LABELS = {
     StatementState.DRAFT: "草稿",
@@ -62,7 +64,11 @@ def printed_state(statement) -> str:
 
 def chargeback_lines(statement) -> list:
     """The statement's lines in print order, with their Return and shipment in the same query."""
-    return list(statement.lines.select_related("return_item", "shipment").order_by("position", "id"))
+    return list(
+        statement.lines.select_related(
+            "return_item", "shipment", "refund__service_case", "compensation__service_case"
+        ).order_by("position", "id")
+    )
 
 
 def line_reference(line) -> str:
@@ -72,6 +78,10 @@ def line_reference(line) -> str:
         return line.return_item.number
     if line.shipment is not None:
         return line.shipment.number
+    # A service-desk cost (issue 15) is known by its service case's number.
+    desk_cost = line.refund or line.compensation
+    if desk_cost is not None:
+        return desk_cost.service_case.number
     return ""
 
 

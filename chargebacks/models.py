@@ -162,6 +162,15 @@ class ChargebackLine(models.Model):
         "cases.Shipment", on_delete=models.PROTECT, null=True, blank=True, related_name="chargeback_lines",
         verbose_name=_("shipment"),
     )  # fmt: skip
+    # A service-desk cost charged back (issue 15): the refund or the compensation itself, each charged once.
+    refund = models.ForeignKey(
+        "servicedesk.Refund", on_delete=models.PROTECT, null=True, blank=True, related_name="chargeback_lines",
+        verbose_name=_("refund"),
+    )  # fmt: skip
+    compensation = models.ForeignKey(
+        "servicedesk.Compensation", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="chargeback_lines", verbose_name=_("compensation"),
+    )  # fmt: skip
     description = models.CharField(_("description"), max_length=300)
     style_no = models.CharField(_("style number"), max_length=40, blank=True)
     production_year = models.PositiveSmallIntegerField(
@@ -215,6 +224,25 @@ class ChargebackLine(models.Model):
                 fields=["statement", "shipment"],
                 condition=Q(shipment__isnull=False),
                 name="chargebackline_once_per_shipment",
+            ),
+            # A desk cost (a refund, a compensation) is charged at most once in the whole table, like a unit.
+            models.UniqueConstraint(
+                fields=["refund"],
+                condition=Q(refund__isnull=False, removed_at__isnull=True, current=True),
+                name="chargebackline_refund_charged_once",
+            ),
+            models.UniqueConstraint(
+                fields=["statement", "refund"], condition=Q(refund__isnull=False), name="chargebackline_once_per_refund"
+            ),
+            models.UniqueConstraint(
+                fields=["compensation"],
+                condition=Q(compensation__isnull=False, removed_at__isnull=True, current=True),
+                name="chargebackline_compensation_once",
+            ),
+            models.UniqueConstraint(
+                fields=["statement", "compensation"],
+                condition=Q(compensation__isnull=False),
+                name="chargebackline_once_per_comp",
             ),
         ]
 

@@ -164,4 +164,8 @@ def servicedesk_history_build(*, today: dt.date | None = None, seed: int = SEED)
                     )
                 with at(callback + dt.timedelta(days=4)):
                     services.servicecase_follow_up(user=agent, case=case, satisfaction=4, remarks="第二次回访满意")
+    # Money on the cases still running: refunds, an exchange, freight, compensation (issue 15).
+    from demo.money_history import money_history_build
+
+    money_history_build(end=end)
     return DeskSummary(cases=count)

@@ -35,6 +35,7 @@ class ServicedeskConfig(AppConfig):
         ),
     ]
     home_tiles = [
+        HomeTiles("servicedesk.tiles.compensation_tiles", 17),
         HomeTiles("servicedesk.tiles.servicedesk_tiles", 15),
         # A technician's on-site visits waiting for them (现场服务).
         HomeTiles("servicedesk.views.visits.waiting_visits_tile", 16),

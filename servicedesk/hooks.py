@@ -51,3 +51,7 @@ def register() -> None:
     from servicedesk.views.visits import visits_panel_context
 
     register_case_panel(CasePanel(template="servicedesk/partials/_visits_card.html", context=visits_panel_context))
+    # The money card of a case's page: refunds, exchanges, freight and compensation 补偿 (issue 15).
+    from servicedesk.views.money import MONEY_PANEL
+
+    register_case_panel(MONEY_PANEL)

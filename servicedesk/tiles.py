@@ -31,3 +31,16 @@ def servicedesk_tiles(user) -> list[dict]:
         ),
         home_tile(_("Callbacks due"), cases.filter(state=CaseState.RESOLVED), "servicedesk:follow_up_list"),
     ]
+
+
+def compensation_tiles(user) -> list[dict]:
+    """QA's tile: compensations above the threshold waiting for approval (issue 15)."""
+    from servicedesk.selectors.money import compensations_waiting
+
+    if Role.QA_MANAGER not in roles_of(user):
+        return []
+    return [
+        home_tile(
+            _("Compensations waiting for approval"), compensations_waiting(user), "servicedesk:compensation_queue"
+        )
+    ]

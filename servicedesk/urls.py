@@ -3,6 +3,7 @@
 from django.urls import path
 
 from servicedesk import views
+from servicedesk.views import money as money_views
 from servicedesk.views import visits as visit_views
 
 app_name = "servicedesk"
@@ -29,4 +30,16 @@ urlpatterns = [
     ),
     path("service-desk/customers/<int:pk>/", views.CustomerDetailView.as_view(), name="customer_detail"),
     path("service-desk/customers/<int:pk>/erase/", views.CustomerEraseView.as_view(), name="customer_erase"),
+    # Money at the desk (issue 15): the money card's forms and QA's compensations waiting for approval.
+    path(
+        "service-desk/cases/<int:pk>/money/<slug:what>/",
+        money_views.CaseMoneyRecordView.as_view(),
+        name="case_money_record",
+    ),
+    path(
+        "service-desk/compensations/<int:pk>/<slug:name>/",
+        money_views.CompensationTransitionView.as_view(),
+        name="compensation_transition",
+    ),
+    path("service-desk/compensations/", money_views.CompensationQueueView.as_view(), name="compensation_queue"),
 ]

@@ -35,6 +35,8 @@ KIND_ORDER = [
     ChargebackLineKind.REPAIR,
     ChargebackLineKind.EXTRA_SHIPMENT,
     ChargebackLineKind.RECALL,
+    ChargebackLineKind.DESK_REFUND,
+    ChargebackLineKind.DESK_COMPENSATION,
 ]
 
 
@@ -52,6 +54,9 @@ class Charge:
     production_year: int | None = None
     return_item: object | None = None
     shipment: object | None = None
+    # A service-desk cost (issue 15): the refund or compensation charged back.
+    refund: object | None = None
+    compensation: object | None = None
 
     @property
     def party_key(self) -> str:
@@ -59,12 +64,15 @@ class Charge:
 
     @property
     def source(self) -> tuple:
-        return source_key(self.kind, getattr(self.return_item, "pk", None), getattr(self.shipment, "pk", None))
+        desk = getattr(self.refund, "pk", None) or getattr(self.compensation, "pk", None)
+        return source_key(self.kind, getattr(self.return_item, "pk", None), getattr(self.shipment, "pk", None), desk)
 
 
-def source_key(kind: str, return_id: int | None, shipment_id: int | None) -> tuple:
-    """What a line charges for: the build matches lines by it, and never charges one source twice."""
-    return (kind, return_id, shipment_id)
+def source_key(kind: str, return_id: int | None, shipment_id: int | None, desk_id: int | None = None) -> tuple:
+    """What a line charges for: the build matches lines by it, and never charges one source twice.
+
+    ``desk_id`` is the refund's or the compensation's id of a service-desk cost (the kind says which)."""
+    return (kind, return_id, shipment_id, desk_id)
 
 
 def money(value: Decimal) -> Decimal:
@@ -201,6 +209,98 @@ def collect_recall_costs(period: dt.date) -> list[Charge]:
     return charges
 
 
+def _desk_cost_unit(cost, supplier_units: dict[int, list]):
+    """The supplier-fault Return a desk cost is charged through: its own linked Return when that one was judged
+    the supplier's, else the case's only supplier-fault linked Return (none when there are several: which
+    supplier pays is then the clerk's to say, by linking the cost to one)."""
+    from suppliers.choices import Responsibility
+
+    if cost.return_item_id is not None:
+        unit = cost.return_item
+        return unit if unit.responsibility == Responsibility.SUPPLIER else None
+    units = supplier_units.get(cost.service_case_id, [])
+    return units[0] if len(units) == 1 else None
+
+
+def collect_desk_costs(period: dt.date) -> list[Charge]:
+    """Refunds and compensation the service desk paid 服务台退款、补偿 on a case whose linked Return was judged the
+    supplier's fault, charged to that Return's supplier with the Return's production year.
+
+    A cost falls in the month of the later of its payment (a refund's day paid, a compensation's handing over)
+    and the Return's inspection, so a cost paid before the verdict is charged when the verdict comes, and each
+    cost belongs to exactly one month (the build's unique constraint keeps it at most once whatever happens).
+    Compensation is charged once given; one waiting for QA, or rejected, costs nothing.
+    """
+    from django.db.models import Prefetch, Q
+
+    from cases.models import Return
+    from servicedesk.choices import CompensationState
+    from servicedesk.models import Compensation, Refund
+    from suppliers.choices import Responsibility
+
+    start, end = period_bounds(period)
+    inspected = {"inspected_at__gte": start, "inspected_at__lt": end}
+    verdict_now = Q(**{f"return_item__{key}": value for key, value in inspected.items()}) | Q(
+        **{f"service_case__returns__{key}": value for key, value in inspected.items()}
+    )
+    related = ("service_case", "return_item__style__supplier")
+    refunds = (
+        Refund.objects.filter(paid_on__lt=end.date())
+        .filter(Q(paid_on__gte=start.date()) | verdict_now)
+        .select_related(*related)
+        .distinct()
+        .order_by("id")
+    )
+    compensations = (
+        Compensation.objects.filter(state=CompensationState.GIVEN, given_at__lt=end)
+        .filter(Q(given_at__gte=start) | verdict_now)
+        .select_related(*related)
+        .distinct()
+        .order_by("id")
+    )
+    costs = [*refunds, *compensations]
+    case_ids = sorted({cost.service_case_id for cost in costs})
+    supplier_units: dict[int, list] = {}
+    if case_ids:
+        from servicedesk.models import ServiceCase
+
+        for case in ServiceCase.objects.filter(pk__in=case_ids).prefetch_related(
+            Prefetch(
+                "returns",
+                queryset=Return.objects.filter(responsibility=Responsibility.SUPPLIER)
+                .select_related("style__supplier")
+                .order_by("id"),
+                to_attr="supplier_units",
+            )
+        ):
+            supplier_units[case.pk] = case.supplier_units
+    charges = []
+    for cost in costs:
+        unit = _desk_cost_unit(cost, supplier_units)
+        if unit is None or unit.inspected_at is None:
+            continue
+        paid = cost.paid_on if isinstance(cost, Refund) else timezone.localdate(cost.given_at)
+        month = max(paid, timezone.localdate(unit.inspected_at)).replace(day=1)
+        if month != period:
+            continue
+        refund = isinstance(cost, Refund)
+        charges.append(
+            Charge(
+                kind=ChargebackLineKind.DESK_REFUND if refund else ChargebackLineKind.DESK_COMPENSATION,
+                party_type=PartyType.SUPPLIER,
+                supplier=unit.style.supplier,
+                store=None,
+                amount=money(cost.amount),
+                description=f"{cost.service_case.number} {unit.number} {unit.color}/{unit.size}",
+                style_no=unit.style.style_no,
+                production_year=unit.production_year,
+                refund=cost if refund else None,
+                compensation=None if refund else cost,
+            )
+        )
+    return charges
+
+
 # In order of precedence: when two collectors would charge the same Return, the first one's charge stands
 # (a recall unit is charged as its recall agreed) and the build logs the other as skipped.
 COLLECTORS: list[Callable[[dt.date], Iterable[Charge]]] = [
@@ -208,6 +308,7 @@ COLLECTORS: list[Callable[[dt.date], Iterable[Charge]]] = [
     collect_scrap,
     collect_repairs,
     collect_extra_shipments,
+    collect_desk_costs,
 ]
 
 
@@ -219,7 +320,7 @@ def _party_fields(charge: Charge) -> dict:
 
 
 def _line_source(line: ChargebackLine) -> tuple:
-    return source_key(line.kind, line.return_item_id, line.shipment_id)
+    return source_key(line.kind, line.return_item_id, line.shipment_id, line.refund_id or line.compensation_id)
 
 
 def recompute_total(statement: ChargebackStatement) -> None:
@@ -256,6 +357,8 @@ def _sync_lines(statement: ChargebackStatement, charges: list[Charge]) -> None:
         values = {
             "return_item": charge.return_item,
             "shipment": charge.shipment,
+            "refund": charge.refund,
+            "compensation": charge.compensation,
             "description": charge.description[:300],
             "style_no": charge.style_no,
             "production_year": charge.production_year,
@@ -303,10 +406,10 @@ def chargeback_build(*, period: dt.date, user=None) -> list[ChargebackStatement]
         fields.setdefault(charge.party_key, _party_fields(charge))
     frozen_ids = [s.pk for s in statements if s.state != StatementState.DRAFT]
     charged_elsewhere: dict[tuple, str] = {
-        source_key(kind, return_id, shipment_id): party_key
-        for kind, return_id, shipment_id, party_key in ChargebackLine.objects.filter(
+        source_key(kind, return_id, shipment_id, refund_id or compensation_id): party_key
+        for kind, return_id, shipment_id, refund_id, compensation_id, party_key in ChargebackLine.objects.filter(
             statement__in=frozen_ids
-        ).values_list("kind", "return_item_id", "shipment_id", "statement__party_key")
+        ).values_list("kind", "return_item_id", "shipment_id", "refund_id", "compensation_id", "statement__party_key")
     }
 
     wanted_by_party = {

@@ -200,6 +200,8 @@ def chargeback_revise(*, statement: ChargebackStatement, user) -> ChargebackStat
                 kind=line.kind,
                 return_item_id=line.return_item_id,
                 shipment_id=line.shipment_id,
+                refund_id=line.refund_id,
+                compensation_id=line.compensation_id,
                 description=line.description,
                 style_no=line.style_no,
                 production_year=line.production_year,

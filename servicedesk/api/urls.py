@@ -9,6 +9,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from servicedesk.api.views import CustomerViewSet, ServiceCaseAttachmentFileView, ServiceCaseViewSet
+from servicedesk.api.views import money as money_views
 from servicedesk.api.views import visits as visit_views
 
 router = SimpleRouter()
@@ -49,5 +50,44 @@ urlpatterns = [
         "service-cases/<int:case_pk>/visits/<int:pk>/form/",
         visit_views.VisitFormFileView.as_view(),
         name="servicecase-visit-form",
+    ),
+    # Money at the desk (issue 15): a case's refunds, exchanges, freight and compensations, and its totals.
+    path(
+        "service-cases/<int:case_pk>/refunds/",
+        money_views.RefundViewSet.as_view({"get": "list", "post": "create"}),
+        name="servicecase-refund-list",
+    ),
+    path(
+        "service-cases/<int:case_pk>/exchanges/",
+        money_views.ExchangeViewSet.as_view({"get": "list", "post": "create"}),
+        name="servicecase-exchange-list",
+    ),
+    path(
+        "service-cases/<int:case_pk>/freight/",
+        money_views.FreightViewSet.as_view({"get": "list", "post": "create"}),
+        name="servicecase-freight-list",
+    ),
+    path(
+        "service-cases/<int:case_pk>/compensations/",
+        money_views.CompensationViewSet.as_view({"get": "list", "post": "create"}),
+        name="servicecase-compensation-list",
+    ),
+    path(
+        "service-cases/<int:case_pk>/compensations/<int:pk>/",
+        money_views.CompensationViewSet.as_view({"get": "retrieve"}),
+        name="servicecase-compensation-detail",
+    ),
+    *[
+        path(
+            f"service-cases/<int:case_pk>/compensations/<int:pk>/{name}/",
+            money_views.CompensationViewSet.as_view({"post": name}),
+            name=f"servicecase-compensation-{name}",
+        )
+        for name in ("approve", "reject", "give")
+    ],
+    path(
+        "service-cases/<int:case_pk>/money/",
+        money_views.CaseMoneyTotalsViewSet.as_view({"get": "totals"}),
+        name="servicecase-money",
     ),
 ]

@@ -299,7 +299,7 @@ def compensation_propose(
         threshold=threshold, state=CompensationState.APPROVED if at_once else CompensationState.PROPOSED,
         decided_at=now if at_once else None,
     )  # fmt: skip
-    compensation.full_clean()
+    compensation.full_clean(exclude=["state"])
     compensation.save()
     payload = {"compensation": compensation.pk, "kind": kind, "amount": value, "threshold": threshold}
     log_event(compensation, "propose", user=user, payload=payload)

@@ -48,6 +48,14 @@ ACTION_LABELS = {
 EVENT_LABELS = {
     "open": gettext_lazy("Logged"),
     "attach": gettext_lazy("Photos added"),
+    # Issue 15: money at the desk, logged on the case.
+    "refund": gettext_lazy("Refund recorded"),
+    "exchange": gettext_lazy("Exchange recorded"),
+    "freight": gettext_lazy("Freight recorded"),
+    "compensation": gettext_lazy("Compensation recorded"),
+    "compensation_approve": gettext_lazy("Compensation approved by QA"),
+    "compensation_reject": gettext_lazy("Compensation rejected by QA"),
+    "compensation_give": gettext_lazy("Compensation given"),
     **ACTION_LABELS,
 }
 QUEUE_VIEWS = {
