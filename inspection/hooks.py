@@ -52,6 +52,21 @@ INSPECTION_FIELD = ReturnApiField(
 )
 
 
+# Rules a higher app adds to resuming a discontinued supplier's inspection (GB/T 2828.1, 9.4): each is called
+# with the supplier and QA's reason and answers why not (a message) or None. Quality management's rule: a closed
+# rectification order, or the reason citing an open one. Held here so inspection imports nothing above it.
+_RESUME_CHECKS: list = []
+
+
+def register_resume_check(check) -> None:
+    if check not in _RESUME_CHECKS:
+        _RESUME_CHECKS.append(check)
+
+
+def resume_checks() -> list:
+    return list(_RESUME_CHECKS)
+
+
 def register() -> None:
     register_return_transition(INSPECT)
     register_return_panel(INSPECTION_PANEL)

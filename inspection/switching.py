@@ -243,6 +243,13 @@ def supplier_resume(*, user, supplier: Supplier, reason: str) -> SeveritySwitch:
     with transaction.atomic():
         supplier = RESUME(supplier, user=user)
         reason = _reason(reason)
+        # The rules higher apps registered (quality: a closed rectification order, or the reason citing an open one).
+        from inspection.hooks import resume_checks
+
+        for check in resume_checks():
+            problem = check(supplier=supplier, reason=reason)
+            if problem:
+                raise ValidationError({"reason": [problem]})
         return _switch(supplier, to=InspectionSeverity.TIGHTENED, rule=SwitchRule.RESUMED, user=user, reason=reason)
 
 

@@ -3,8 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.registry import HomeTiles, MenuItem, MenuSection
 
-# The monthly audit 每月抽查 judges other people's work: QA alone reads and draws it (quality/models/audits.py).
-_AUDITS = ["quality.view_monthlyaudit", "quality.view_auditsample"]
 # Rectification orders 质量整改令: QA opens them; the parties read their own (rows scoped), the VP reads them all.
 _ORDERS = ["quality.view_rectificationorder"]
 
@@ -26,18 +24,21 @@ class QualityConfig(AppConfig):
         MenuItem(
             "quality:order_list", "quality", 10, _("Rectification orders"), permission=_ORDERS[0],
         ),  # fmt: skip
-        MenuItem("quality:audit_list", "quality", 40, _("Monthly audits"), permission=_AUDITS[0]),
-        MenuItem(
-            "quality:kpi", "quality", 50, _("KPIs and service star"),
-            roles=("qa_manager", "production_vp", "hotline_agent", "technician"), flags=("superuser",),
-        ),  # fmt: skip
     ]
     home_tiles = [HomeTiles("quality.selectors.orders.order_tiles", 28)]
     role_permissions = {
-        "qa_manager": [*_AUDITS, *_ORDERS, "quality.add_rectificationorder"],
+        "qa_manager": [*_ORDERS, "quality.add_rectificationorder"],
         "production_vp": _ORDERS,
         "supplier_user": _ORDERS,
         "store_staff": _ORDERS,
         "region_manager": _ORDERS,
     }
     api_urls = "quality.api.urls"
+
+    def ready(self):
+        # A discontinued supplier's inspection resumes only by closing or citing its rectification order
+        # (inspection.hooks; inspection imports nothing of this app).
+        from inspection.hooks import register_resume_check
+        from quality.services.orders import supplier_resume_check
+
+        register_resume_check(supplier_resume_check)

@@ -414,3 +414,33 @@ def order_overdue_alerts(*, today: dt.date | None = None) -> dict[str, int]:
             continue
         raised[level] += 1
     return raised
+
+
+# --- resuming a discontinued supplier's incoming inspection (registered with inspection.hooks) ---
+
+
+def supplier_resume_check(*, supplier, reason: str) -> str | None:
+    """A discontinued supplier's inspection resumes only by closing or citing its rectification order: a closed
+    order to the supplier since it was discontinued, or QA's reason naming the number of one of its open orders."""
+    from inspection.models import SeveritySwitch
+    from suppliers.choices import InspectionSeverity
+
+    switch = (
+        SeveritySwitch.objects.filter(supplier=supplier, to_severity=InspectionSeverity.DISCONTINUED)
+        .order_by("-id")
+        .first()
+    )
+    since = getattr(switch, "created_at", None)
+    orders = RectificationOrder.objects.filter(party_type=PartyType.SUPPLIER, supplier=supplier)
+    closed = orders.filter(state=OrderState.CLOSED)
+    if since is not None:
+        closed = closed.filter(closed_at__gte=since)
+    if closed.exists():
+        return None
+    open_numbers = orders.exclude(state=OrderState.CLOSED).values_list("number", flat=True)
+    if any(number in (reason or "") for number in open_numbers):
+        return None
+    return _(
+        "Inspection resumes only with the supplier's rectification order closed, or cited: name the number of its "
+        "open rectification order (RO-…) in the reason."
+    )

@@ -26,3 +26,16 @@ class RectificationOrderFactory(factory.django.DjangoModelFactory):
     state = OrderState.ISSUED
     issued_by = factory.SubFactory(UserFactory)
     issued_at = factory.LazyFunction(timezone.now)
+
+
+class QualityBulletinFactory(factory.django.DjangoModelFactory):
+    """A draft bulletin 质量通报 to the stores of the regions added after (publish it through the service)."""
+
+    class Meta:
+        model = "quality.QualityBulletin"
+
+    number = factory.Sequence(lambda n: f"QB-209901-{n:03d}")
+    title = "羽绒服跑绒通报"
+    body = "款号 JK2026 出现跑绒，请各专卖店检查库存。"
+    audience = "stores"
+    created_by = factory.SubFactory(UserFactory)

@@ -28,6 +28,20 @@ def discontinue(code: str = "SUP02") -> Supplier:
     return Supplier.objects.get(code=code)
 
 
+def rectification_order(code: str):
+    """QA's rectification order to the supplier: its inspection resumes only by closing or citing it (quality)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from quality.services.orders import open_order
+
+    return open_order(
+        by=user("qa1"), party_type="supplier", party=Supplier.objects.get(code=code), problem="批次连续不合格",
+        due_date=timezone.localdate() + dt.timedelta(days=14),
+    )  # fmt: skip
+
+
 def test_domain_md_blocks_inspection_not_registration():
     text = " ".join((DOMAIN if DOMAIN.exists() else DOMAIN_COPY).read_text(encoding="utf-8").split())
     assert "its new lots cannot be inspected until QA resumes it" in text
@@ -46,7 +60,8 @@ def test_the_lot_is_registered_under_tightened_and_cannot_be_inspected(demo):
     message = str(refused.value.message)  # the tests run in zh-hans, the default language
     assert "SUP02" in message and ("已暂停检验" in message or "discontinued" in message)
     assert snapshot(lot) == before
-    supplier_resume(user=user("qa1"), supplier=supplier, reason="整改令 RO-202612-002 已验证")
+    order = rectification_order("SUP02")
+    supplier_resume(user=user("qa1"), supplier=supplier, reason=f"整改令 {order.number} 已验证")
     assert incominglot_start_inspection(user=user("tech1"), lot=lot).state == LotState.INSPECTING
 
 

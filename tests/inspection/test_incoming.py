@@ -207,6 +207,20 @@ def test_two_of_five_tightens_the_supplier_and_logs_the_lots(demo):
     assert register().severity == "tightened"
 
 
+def rectification_order(code: str):
+    """QA's rectification order to the supplier: its inspection resumes only by closing or citing it (quality)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from quality.services.orders import open_order
+
+    return open_order(
+        by=user("qa1"), party_type="supplier", party=Supplier.objects.get(code=code), problem="批次连续不合格",
+        due_date=timezone.localdate() + dt.timedelta(days=14),
+    )  # fmt: skip
+
+
 def test_discontinued_at_the_fifth_lot_not_accepted_blocks_inspection_until_qa_resumes(demo):
     rejected()
     rejected()  # → tightened
@@ -227,7 +241,11 @@ def test_discontinued_at_the_fifth_lot_not_accepted_blocks_inspection_until_qa_r
         supplier_resume(user=user("logistics1"), supplier=supplier, reason="整改完成")
     with pytest.raises(ValidationError):
         supplier_resume(user=user("qa1"), supplier=supplier, reason="  ")
-    switch = supplier_resume(user=user("qa1"), supplier=supplier, reason="整改令 RO-202612-001 已验证")
+    # Without citing (or closing) the supplier's rectification order it stays discontinued.
+    with pytest.raises(ValidationError):
+        supplier_resume(user=user("qa1"), supplier=supplier, reason="整改完成")
+    order = rectification_order("SUP01")
+    switch = supplier_resume(user=user("qa1"), supplier=supplier, reason=f"整改令 {order.number} 已回复，按加严恢复")
     assert (switch.to_severity, switch.rule, switch.decided_by.username) == ("tightened", SwitchRule.RESUMED, "qa1")
     assert incominglot_start_inspection(user=user("tech1"), lot=waiting).state == LotState.INSPECTING
 

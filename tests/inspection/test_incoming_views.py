@@ -2,6 +2,7 @@
 review and the suppliers by severity, the VP's concessions, a supplier's own lots; in zh-hans and en."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from inspection.choices import LotState
@@ -120,7 +121,23 @@ def test_qa_resumes_a_discontinued_supplier_with_a_reason(browser_as, demo):
     url = reverse("inspection:supplier_severity_detail", args=["SUP01"])
     assert browser_as("logistics1").post(url, {"decision": "resume", "reason": "x"}).status_code == 403
     assert browser_as("qa1").post(url, {"decision": "resume", "reason": ""}).status_code == 400
-    assert browser_as("qa1").post(url, {"decision": "resume", "reason": "整改令已验证"}).status_code == 302
+    # Resuming needs the supplier's rectification order closed or cited (quality): a reason alone is a 400.
+    assert browser_as("qa1").post(url, {"decision": "resume", "reason": "整改令已验证"}).status_code == 400
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from quality.services.orders import open_order
+
+    order = open_order(
+        by=get_user_model().objects.get(username="qa1"),
+        party_type="supplier",
+        party=Supplier.objects.get(code="SUP01"),
+        problem="批次连续不合格",
+        due_date=timezone.localdate() + dt.timedelta(days=14),
+    )
+    reason = f"整改令 {order.number} 已回复"
+    assert browser_as("qa1").post(url, {"decision": "resume", "reason": reason}).status_code == 302
     assert Supplier.objects.get(code="SUP01").inspection_severity == "tightened"
 
 

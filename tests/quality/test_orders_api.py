@@ -76,8 +76,9 @@ RESPOND = [
     Refusal("respond", None, 401, supplier_order, lambda o: url(o, "respond"), ANSWERS, case="anonymous"),
     Refusal("respond", "qa1", 403, supplier_order, lambda o: url(o, "respond"), ANSWERS, case="wrong_role"),
     Refusal("respond", "store1", 404, supplier_order, lambda o: url(o, "respond"), ANSWERS, case="other_party"),
-    Refusal("respond", "supplier1", 404, other_supplier_order, lambda o: url(o, "respond"), ANSWERS,
-            case="other_supplier"),  # fmt: skip
+    Refusal(
+        "respond", "supplier1", 404, other_supplier_order, lambda o: url(o, "respond"), ANSWERS, case="other_supplier"
+    ),  # fmt: skip
     Refusal("respond", "store2", 404, store_order, lambda o: url(o, "respond"), ANSWERS, case="other_store"),
     Refusal("respond", "supplier1", 409, responded_order, lambda o: url(o, "respond"), ANSWERS, case="wrong_state"),
     Refusal("respond", "supplier1", 200, supplier_order, lambda o: url(o, "respond"), ANSWERS, case="allowed"),
