@@ -56,7 +56,7 @@ from chargebacks.services import (
     chargeback_settle,
 )
 from demo import data as demo_data
-from demo import parts_history
+from demo import paid_repair_history, parts_history
 from demo.counter_history import CounterHistory
 from inspection.services import return_inspect
 from repairs.models import SparePart
@@ -197,6 +197,8 @@ class HistoryBuilder(CounterHistory):
             days_back += 3 if days_back % 2 else 4
         # Spare parts at the stores: kits with the parcels, local repairs' parts, a stocktake (demo.parts_history).
         parts_history.plan(self)
+        # Paid repair past the warranty: one quote accepted, repaired and paid, one declined (demo.paid_repair_history).
+        paid_repair_history.plan(self)
         self._plan_month_ends()
         self._plan_recall()
         self._plan_counter_extras()
@@ -419,7 +421,8 @@ class HistoryBuilder(CounterHistory):
 
     def _repair(self, item: Return) -> Callable[[], None]:
         def repair() -> None:
-            ticket = Return.objects.get(pk=item.pk).repair_ticket
+            # An out-of-warranty repair waits for its quote and the customer's yes first (no random draws).
+            ticket = paid_repair_history.settle_quote(Return.objects.get(pk=item.pk).repair_ticket)
             user = ticket.technician
             parts = self._parts_for(item)
             self._restock(user, parts)

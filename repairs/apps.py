@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.registry import MASTER_DATA, MenuItem, WorkflowPicture
+from aftersales.registry import MASTER_DATA, HomeTiles, MenuItem, WorkflowPicture
 
 # A return's repair ticket: every role that reads returns (rows scoped like them).
 _TICKETS = ["repairs.view_repairticket"]
@@ -32,6 +32,16 @@ class RepairsConfig(AppConfig):
             permission=("cases.view_return", "repairs.view_stockmovement"),
             flags=("sees_everything",),
         ),
+        # Paid-repair quotes waiting for the customer's answer: the hotline and the stores call the customer.
+        MenuItem(
+            "repairs:quote_list",
+            "returns",
+            60,
+            _("Repair quotes to confirm"),
+            permission="repairs.view_repairticket",
+            roles=("hotline_agent",),
+            flags=("store_staff_of_a_store",),
+        ),
         MenuItem("repairs:sparepart_list", MASTER_DATA, 70, view="repairs.views.SparePartListView"),
         # 清点: technicians count the center or any store, a store's staff their own store's parts.
         MenuItem(
@@ -49,6 +59,7 @@ class RepairsConfig(AppConfig):
         "finance": _CENTER,
         "supplier_user": _TICKETS,
     }
+    home_tiles = [HomeTiles("repairs.tiles.quote_tiles", 35)]
     api_urls = "repairs.api.urls"
     workflow_pictures = [WorkflowPicture("repairticket", "repairs.RepairTicket", "Repair ticket 维修单", 30)]
 

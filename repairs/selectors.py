@@ -37,7 +37,7 @@ def repairticket_list(user) -> QuerySet[RepairTicket]:
     """The repair queue 维修队列: tickets the user may see, the Return due back soonest first."""
     return (
         RepairTicket.objects.visible_to(user)
-        .select_related("return_item__store", "return_item__style", "technician")
+        .select_related("return_item__store", "return_item__style", "technician", "quoted_by", "answer_recorded_by")
         .order_by(F("return_item__due_at").asc(nulls_last=True), "return_item_id")
     )
 
@@ -49,6 +49,9 @@ def repairticket_get(user, pk) -> RepairTicket:
         "return_item__style__supplier",
         "return_item__inspection",
         "technician",
+        "quoted_by",
+        "answer_recorded_by",
+        "payment_recorded_by",
     )
     return get_object_or_404(queryset, pk=pk)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from repairs import kits, stocktakes, views
+from repairs import kits, quote_pages, stocktakes, views
 
 app_name = "repairs"
 urlpatterns = [
@@ -15,6 +15,11 @@ urlpatterns = [
     path("repairs/<int:pk>/parts/remove/", views.RepairTicketRemovePartView.as_view(), name="repairticket_remove_part"),
     path("repairs/<int:pk>/work/", views.RepairTicketWorkView.as_view(), name="repairticket_work"),
     path("repairs/<int:pk>/complete/", views.RepairTicketCompleteView.as_view(), name="repairticket_complete"),
+    # Paid repair past the warranty: the quote, the customer's answer, the payment; the quotes waiting for an answer.
+    path("repairs/<int:pk>/quote/", quote_pages.QuoteView.as_view(), name="repairticket_quote"),
+    path("repairs/<int:pk>/answer/", quote_pages.AnswerView.as_view(), name="repairticket_answer"),
+    path("repairs/<int:pk>/payment/", quote_pages.PaymentView.as_view(), name="repairticket_payment"),
+    path("repairs/quotes/", quote_pages.QuoteListView.as_view(), name="quote_list"),
     # Parts a local repair at the store used, recorded from the Return's page (the store's own stock).
     path("repairs/stocktake/", stocktakes.StocktakeView.as_view(), name="stocktake"),
     path("repairs/stocktake/sheet/", stocktakes.StocktakeSheetView.as_view(), name="stocktake_sheet"),

@@ -218,19 +218,23 @@ class RepairTicketDetailView(PanelView):
             "work_form": work_form,
             "can_edit": can_edit,
             "can_complete": can_edit and ticket.qc_passed is True,
+            # A paid repair past the warranty: its quote, the customer's answer and payment (repairs.quote_pages).
+            **quote_context(ticket, user, failed_form),
         }
 
     def get(self, request, pk):
         return self.render(self.context(repairticket_get(request.user, pk), reload=False))
 
-    def answer(self, ticket, *, form, call, success, edits: bool = True):
+    def answer(self, ticket, *, form, call, success, edits: bool = True, refusal=None):
+        if refusal is None and edits:
+            refusal = lambda: services.REPAIRTICKET_UPDATE.refusal(ticket, self.request.user)  # noqa: E731
         return self.submit(
             form=form,
             call=call,
             context=lambda failed_form=None: self.context(ticket, failed_form=failed_form),
             success=success,
             success_url=reverse("repairs:repairticket_detail", kwargs={"pk": ticket.pk}),
-            refusal=(lambda: services.REPAIRTICKET_UPDATE.refusal(ticket, self.request.user)) if edits else None,
+            refusal=refusal,
         )
 
 
@@ -366,6 +370,19 @@ class SparePartReceiveView(SparePartDetailView):
         )
 
 
+def quote_context(ticket, user, failed_form=None) -> dict:
+    # repairs.quote_pages subclasses this module's views, so it is imported when called.
+    from repairs.quote_pages import quote_context as context
+
+    return context(ticket, user, failed_form)
+
+
+def answered_by_for(ticket, user) -> str:
+    from repairs.quote_pages import answered_by_for as name
+
+    return name(ticket, user)
+
+
 def return_repair_context(*, user, return_item) -> dict:
     """The Return page's repair card (registered with ``cases.hooks``): the ticket, if any, and its parts.
 
@@ -376,7 +393,12 @@ def return_repair_context(*, user, return_item) -> dict:
         ticket = return_item.repair_ticket
     except RepairTicket.DoesNotExist:
         ticket = None
-    return {"repair_ticket": ticket, "repair_parts": repairticket_parts_from_ledger(ticket) if ticket else []}
+    return {
+        "repair_ticket": ticket,
+        "repair_parts": repairticket_parts_from_ledger(ticket) if ticket else [],
+        # A paid repair's quote and answer; the name of who answered masked as the Return's customer is.
+        "repair_answered_by": answered_by_for(ticket, user) if ticket and ticket.customer_answer else "",
+    }
 
 
 def return_store_parts_context(*, user, return_item) -> dict:
