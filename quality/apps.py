@@ -3,8 +3,15 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.registry import HomeTiles, MenuItem, MenuSection
 
+# The monthly audit 每月抽查 judges other people's work: QA alone reads and draws it (quality/models/audits.py).
+_AUDITS = ["quality.view_monthlyaudit", "quality.view_auditsample"]
 # Rectification orders 质量整改令: QA opens them; the parties read their own (rows scoped), the VP reads them all.
 _ORDERS = ["quality.view_rectificationorder"]
+
+# Bulletins 质量通报 go to stores and suppliers and are read by the center: every role but finance and the VP.
+_BULLETIN_READERS = (
+    "qa_manager", "store_staff", "region_manager", "supplier_user", "technician", "hotline_agent", "logistics_manager",
+)  # fmt: skip
 
 
 class QualityConfig(AppConfig):
@@ -24,10 +31,39 @@ class QualityConfig(AppConfig):
         MenuItem(
             "quality:order_list", "quality", 10, _("Rectification orders"), permission=_ORDERS[0],
         ),  # fmt: skip
+        MenuItem("quality:audit_list", "quality", 40, _("Monthly audits"), permission=_AUDITS[0]),
+        MenuItem(
+            "quality:kpi", "quality", 50, _("KPIs and service star"),
+            roles=("qa_manager", "production_vp", "hotline_agent", "technician"), flags=("superuser",),
+        ),  # fmt: skip
+        # Quality bulletins 质量通报: QA writes them; every role reads those addressed to it (scoped rows).
+        MenuItem(
+            "quality:bulletin_list",
+            "quality",
+            20,
+            _("Quality bulletins"),
+            roles=_BULLETIN_READERS,
+            flags=("superuser",),
+        ),
+        # Satisfaction surveys 满意度调查: QA's quarters and results; the hotline's links to read out.
+        MenuItem(
+            "quality:survey_list", "quality", 60, _("Satisfaction surveys"), roles=("qa_manager",), flags=("superuser",)
+        ),
+        MenuItem(
+            "quality:survey_readout",
+            "quality",
+            65,
+            _("Survey links to read out"),
+            roles=("hotline_agent",),
+            flags=("superuser",),
+        ),
     ]
-    home_tiles = [HomeTiles("quality.selectors.orders.order_tiles", 28)]
+    home_tiles = [
+        HomeTiles("quality.selectors.orders.order_tiles", 28),
+        HomeTiles("quality.selectors.bulletins.bulletin_tiles", 29),
+    ]
     role_permissions = {
-        "qa_manager": [*_ORDERS, "quality.add_rectificationorder"],
+        "qa_manager": [*_AUDITS, *_ORDERS, "quality.add_rectificationorder"],
         "production_vp": _ORDERS,
         "supplier_user": _ORDERS,
         "store_staff": _ORDERS,
@@ -36,9 +72,8 @@ class QualityConfig(AppConfig):
     api_urls = "quality.api.urls"
 
     def ready(self):
-        # A discontinued supplier's inspection resumes only by closing or citing its rectification order
-        # (inspection.hooks; inspection imports nothing of this app).
-        from inspection.hooks import register_resume_check
-        from quality.services.orders import supplier_resume_check
+        # Rectification orders on their sources' pages, and inspection's rule that a discontinued supplier resumes
+        # only by closing or citing its order (cases, servicedesk and inspection hooks; they import nothing here).
+        from quality.hooks.orders import register as register_orders
 
-        register_resume_check(supplier_resume_check)
+        register_orders()

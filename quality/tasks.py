@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 from aftersales.background import DOCUMENT_TASK_OPTIONS, retry_countdown
 
@@ -46,6 +47,21 @@ def order_overdue_alerts_task() -> dict:
     from quality.services.orders import order_overdue_alerts
 
     return order_overdue_alerts()
+
+
+# --- the satisfaction survey 满意度调查 ---
+
+
+@shared_task(autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=5)
+def satisfaction_survey_task(quarter: str | None = None) -> dict:
+    """Quarterly (1st of Jan/Apr/Jul/Oct): invite the customers of the quarter before (or ``quarter``, YYYY-Qn).
+
+    Idempotent (``quality.services.surveys.survey_build``): a second run for the same quarter invites nobody new,
+    so a retry after a lost connection (the build is one transaction) is safe.
+    """
+    from quality.services.surveys import previous_quarter, survey_build
+
+    return survey_build(quarter=quarter or previous_quarter())
 
 
 # --- the monthly audit 每月抽查 ---
