@@ -25,6 +25,8 @@ SCHEDULE = {
     "low-stock-alerts": ("repairs.tasks.low_stock_alerts_task", "45", "7", "*"),
     "service-case-sla-alerts": ("servicedesk.tasks.service_case_sla_alerts_task", "*/15", "*", "*"),
     "customer-retention-purge": ("servicedesk.tasks.customer_retention_purge_task", "30", "2", "1"),
+    # The quarter before, on the 1st of January, April, July and October (month_of_year in the settings).
+    "quarterly-satisfaction-survey": ("quality.tasks.satisfaction_survey_task", "0", "3", "1"),
 }
 
 
