@@ -10,9 +10,11 @@ from django.db import transaction
 
 from aftersales.roles import sync_roles
 from demo import data as demo_data
+from demo.bulletins_history import bulletins_history_build
 from demo.history import history_build
 from demo.incoming_history import incoming_history_build
 from demo.servicedesk_history import servicedesk_history_build
+from demo.surveys_history import surveys_history_build
 from inspection.services import defectcode_upsert
 from repairs.models import SparePart
 from repairs.services import sparepart_upsert
@@ -136,6 +138,13 @@ class Command(BaseCommand):
         desk = servicedesk_history_build()
         if not desk.skipped:
             self.stdout.write(f"Demo service desk: {desk.cases} service cases.")
+        # After the desk's history: the survey invites the customers of its closed cases (quality management).
+        bulletins, surveys = bulletins_history_build(), surveys_history_build()
+        if not surveys.skipped:
+            self.stdout.write(
+                f"Demo quality: {bulletins.bulletins} bulletin, survey of {surveys.invited} customers "
+                f"({surveys.answered} answered)."
+            )
         if summary.skipped:
             self.stdout.write("Returns already exist: the demo history was left as it is.")
             return
