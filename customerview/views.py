@@ -17,6 +17,7 @@ from cases.selectors import return_list
 from customerview import documents, progress, throttle
 from customerview.links import status_path
 from customerview.selectors import receipt_returns, return_closed_at, status_return_get
+from repairs.models import RepairTicket
 
 STATUS_LANGUAGES = ("zh-hans", "en")
 
@@ -125,5 +126,7 @@ class StatusPageView(PublicStatusPage):
             "language": language,
             "other_language": "en" if language == "zh-hans" else "zh-hans",
             "logged_on": timezone.localtime(item.created_at).date(),
+            # A paid repair past the warranty: the quote waiting for the customer's answer, or the amount they pay.
+            "paid_repair": RepairTicket.objects.filter(return_item=item, paid=True).first(),
         }
         return render(request, self.template_name, context)

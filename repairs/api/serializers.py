@@ -233,7 +233,10 @@ class QuoteAnswerInputSerializer(serializers.Serializer):
     """The customer's answer: who gave it, by which channel, when (default now), a note (why they declined)."""
 
     name = serializers.CharField(max_length=60)
-    channel = serializers.ChoiceField(choices=QuoteChannel.choices)
+    # Checked by the service (400 naming it); a plain string here keeps its enum apart from the service cases'.
+    channel = serializers.CharField(
+        max_length=10, help_text="How the customer answered: " + ", ".join(QuoteChannel.values) + "."
+    )
     answered_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
