@@ -41,11 +41,15 @@ WHO = {
     "is_repair_point_staff_of": "store staff",
     "is_technician": "technician",
     "nobody": "system",
+    # The customer's answer to a paid-repair quote (cases.permissions, repairs.models).
+    "speaks_for_customer": "hotline or store staff",
+    "answers_for_customer": "hotline or store staff",
 }
-COLOURS = {"store staff": "#1565c0", "technician": "#2e7d32", "system": "#757575"}
+COLOURS = {"store staff": "#1565c0", "technician": "#2e7d32", "system": "#757575", "hotline or store staff": "#ef6c00"}
 PARTY_COLOUR = "#6a1b9a"  # a shipment's sender or recipient: store staff or technician by direction
 LEGEND = (
-    "blue: store staff · green: technician · purple: the shipment's sender or recipient · grey: system\n"
+    "blue: store staff · green: technician · orange: hotline or store staff · purple: the shipment's sender or "
+    "recipient · grey: system\n"
     "dashed: fired by another record (a shipment, a repair ticket, an approval), not by a button on this one"
 )
 
