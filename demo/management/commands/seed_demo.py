@@ -13,6 +13,7 @@ from demo import data as demo_data
 from demo.bulletins_history import bulletins_history_build
 from demo.history import history_build
 from demo.incoming_history import incoming_history_build
+from demo.quality_history import orders_history_build
 from demo.servicedesk_history import servicedesk_history_build
 from demo.surveys_history import surveys_history_build
 from inspection.services import defectcode_upsert
@@ -140,6 +141,10 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo service desk: {desk.cases} service cases.")
         # After the desk's history: the survey invites the customers of its closed cases (quality management).
         bulletins, surveys = bulletins_history_build(), surveys_history_build()
+        # Rectification orders in every state, from the lots, recalls, Returns and cases made above.
+        orders = orders_history_build()
+        if not orders.skipped:
+            self.stdout.write(f"Demo rectification orders: {orders.orders}.")
         if not surveys.skipped:
             self.stdout.write(
                 f"Demo quality: {bulletins.bulletins} bulletin, survey of {surveys.invited} customers "
