@@ -168,4 +168,12 @@ def servicedesk_history_build(*, today: dt.date | None = None, seed: int = SEED)
     from demo.money_history import money_history_build
 
     money_history_build(end=end)
+    # Quality information forms and the escalations' acknowledgements (issue 15): four quality cases of its own.
+    from demo.quality_forms_history import quality_forms_history_build
+
+    count += quality_forms_history_build(end=end).cases
+    # On-site service 现场服务 (issue 15): visits in and out of the province, signed forms, one arrival breach.
+    from demo.visits_history import visits_history_build
+
+    count += visits_history_build(end=end).cases
     return DeskSummary(cases=count)

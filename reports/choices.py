@@ -13,6 +13,8 @@ class ReportKind(models.TextChoices):
     TURNAROUND = "turnaround", _("Turnaround report")
     SERVICE_DESK = "service_desk", _("Service desk report")
     PARTS_USAGE = "parts_usage", _("Parts usage and repair analysis")
+    # 质量信息反馈处理汇总表 (seed 001, issue 15): for the general manager, QA and the production VP.
+    QUALITY_SUMMARY = "quality_summary", _("Quality information summary")
 
 
 class ReportRunStatus(models.TextChoices):

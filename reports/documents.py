@@ -13,7 +13,7 @@ from aftersales.exports.xlsx import CNY_FORMAT, XlsxColumn, XlsxSheet, write_wor
 from aftersales.money import format_money
 from reports.choices import ReportKind
 from reports.common import Table, dec
-from reports.kinds import parts_usage, service_desk
+from reports.kinds import parts_usage, quality_summary, service_desk
 from reports.models import ReportRun
 from suppliers.choices import InspectionSeverity, Responsibility
 
@@ -25,9 +25,14 @@ TITLES = {
     ReportKind.TURNAROUND: ("返修周期报表", "Turnaround report"),
     ReportKind.SERVICE_DESK: service_desk.TITLE,
     ReportKind.PARTS_USAGE: parts_usage.TITLE,
+    ReportKind.QUALITY_SUMMARY: quality_summary.TITLE,
 }
 # The reports that keep their tables in their own module (``reports.kinds``).
-KIND_TABLES = {ReportKind.SERVICE_DESK: service_desk.tables, ReportKind.PARTS_USAGE: parts_usage.tables}
+KIND_TABLES = {
+    ReportKind.SERVICE_DESK: service_desk.tables,
+    ReportKind.PARTS_USAGE: parts_usage.tables,
+    ReportKind.QUALITY_SUMMARY: quality_summary.tables,
+}
 RESPONSIBILITY = {"supplier": "供应商", "store": "专卖店", "customer": "顾客", "hq": "总公司", "": "—"}
 
 

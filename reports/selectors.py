@@ -42,7 +42,7 @@ from reports.common import (
     money,
     share,
 )
-from reports.kinds import parts_usage, service_desk
+from reports.kinds import parts_usage, quality_summary, service_desk
 from reports.models import ReportRun
 from stores.access import scope_for
 from suppliers.choices import InspectionSeverity, Responsibility
@@ -93,9 +93,17 @@ def report_kinds_for(user) -> list[str]:
     for the center, stores and regions only, so a supplier's user sees neither."""
     if not has_role_permission(user, "reports.view_reportrun"):
         return []
-    if sees_everything(user) or {Role.STORE_STAFF, Role.REGION_MANAGER} & set(roles_of(user)):
-        return list(ReportKind.values)
-    return [kind for kind in ReportKind.values if kind not in STORE_KINDS]
+    roles = set(roles_of(user))
+    # The management's reports (the quality information summary) are the general manager's (a superuser), QA's
+    # and the production VP's only.
+    kinds = [
+        kind
+        for kind in ReportKind.values
+        if kind not in MANAGEMENT_KINDS or user.is_superuser or roles & {Role.QA_MANAGER, Role.PRODUCTION_VP}
+    ]
+    if sees_everything(user) or {Role.STORE_STAFF, Role.REGION_MANAGER} & roles:
+        return kinds
+    return [kind for kind in kinds if kind not in STORE_KINDS]
 
 
 def reportrun_newest(user) -> QuerySet[ReportRun]:
@@ -522,10 +530,14 @@ SECTIONS: dict[str, list[tuple[str, Section]]] = {
     ],
     ReportKind.SERVICE_DESK: service_desk.SECTIONS,
     ReportKind.PARTS_USAGE: parts_usage.SECTIONS,
+    ReportKind.QUALITY_SUMMARY: quality_summary.SECTIONS,
 }
 # Reports of the stores' own work (the service desk's cases, the parts and repairs at each location): a viewer with
 # no store in scope (a supplier's users) has no figures in them, so does not see their runs.
 STORE_KINDS = frozenset({ReportKind.SERVICE_DESK, ReportKind.PARTS_USAGE})
+# Reports for the management only (seed 001: 汇总上报公司总经理及分管领导): the general manager (a superuser), QA and
+# the production VP; every customer on them is masked, but the month's cases of every store are listed.
+MANAGEMENT_KINDS = frozenset({ReportKind.QUALITY_SUMMARY})
 
 
 def report_figures(

@@ -32,7 +32,7 @@ from reports.choices import ReportKind, ReportRunStatus
 from reports.documents import report_tables, report_xlsx
 from reports.filters import ReportRunFilter
 from reports.forms import ReportRunRequestForm
-from reports.kinds import parts_usage, service_desk
+from reports.kinds import parts_usage, quality_summary, service_desk
 from reports.models import ReportRun
 from reports.selectors import report_figures, report_scope, reportrun_list, reportrun_newest, reportrun_versions
 from reports.services import may_rebuild, may_request_reports, reportrun_rebuild, reportrun_request, reportrun_retry
@@ -47,7 +47,11 @@ STATUS_BADGES = {
     ReportRunStatus.FAILED: "danger",
 }
 # The reports that keep their page's labels and charts in their own module (``reports.kinds``).
-KIND_MODULES = {ReportKind.SERVICE_DESK: service_desk, ReportKind.PARTS_USAGE: parts_usage}
+KIND_MODULES = {
+    ReportKind.SERVICE_DESK: service_desk,
+    ReportKind.PARTS_USAGE: parts_usage,
+    ReportKind.QUALITY_SUMMARY: quality_summary,
+}
 # How many defect codes the "top defect codes" chart shows.
 TOP_DEFECT_BARS = 10
 
@@ -226,6 +230,7 @@ class ReportRunDetailView(LoginRequiredMixin, View):
         ReportKind.TURNAROUND: "reports/reportrun_turnaround.html",
         ReportKind.SERVICE_DESK: "reports/reportrun_service_desk.html",
         ReportKind.PARTS_USAGE: "reports/reportrun_parts_usage.html",
+        ReportKind.QUALITY_SUMMARY: "reports/reportrun_quality_summary.html",
     }
 
     def get(self, request, pk: int):

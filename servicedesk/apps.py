@@ -39,6 +39,8 @@ class ServicedeskConfig(AppConfig):
         HomeTiles("servicedesk.tiles.servicedesk_tiles", 15),
         # A technician's on-site visits waiting for them (现场服务).
         HomeTiles("servicedesk.views.visits.waiting_visits_tile", 16),
+        # QA and the production VP: escalations of major incidents and safety cases until acknowledged (issue 15).
+        HomeTiles("servicedesk.tiles.escalation_tiles", 5),
     ]
     role_permissions = {
         "store_staff": _CASES,

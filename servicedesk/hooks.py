@@ -47,6 +47,10 @@ def register() -> None:
     from servicedesk.services import customer_join_returns
 
     hooks.register_returns_logged(customer_join_returns)
+    # The case page's card of its escalations and its quality information form (issue 15).
+    from servicedesk.views.quality_forms import quality_panel_context
+
+    register_case_panel(CasePanel("servicedesk/partials/_quality_card.html", quality_panel_context))
     # The visits card 现场服务 of a case's page (its own module, like the panels higher apps add).
     from servicedesk.views.visits import visits_panel_context
 

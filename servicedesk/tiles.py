@@ -33,6 +33,22 @@ def servicedesk_tiles(user) -> list[dict]:
     ]
 
 
+def escalation_tiles(user) -> list[dict]:
+    """QA's and the production VP's tile: escalations (major incidents, safety cases) their role has not
+    acknowledged; it stays until that role acknowledges each (issue 15)."""
+    from servicedesk.selectors.quality_forms import escalations_pending_count
+
+    if not {Role.QA_MANAGER, Role.PRODUCTION_VP} & set(roles_of(user)):
+        return []
+    return [
+        home_tile(
+            _("Escalations to acknowledge"),
+            escalations_pending_count(user),
+            "servicedesk:escalation_list",
+        )
+    ]
+
+
 def compensation_tiles(user) -> list[dict]:
     """QA's tile: compensations above the threshold waiting for approval (issue 15)."""
     from servicedesk.selectors.money import compensations_waiting

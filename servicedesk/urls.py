@@ -3,6 +3,7 @@
 from django.urls import path
 
 from servicedesk import views
+from servicedesk.views import quality_forms as quality_form_views
 from servicedesk.views import money as money_views
 from servicedesk.views import visits as visit_views
 
@@ -13,6 +14,34 @@ urlpatterns = [
     path("service-desk/cases/", views.ServiceCaseListView.as_view(), name="servicecase_list"),
     path("service-desk/callbacks/", views.FollowUpListView.as_view(), name="follow_up_list"),
     path("service-desk/cases/<int:pk>/", views.ServiceCaseDetailView.as_view(), name="servicecase_detail"),
+    # The quality information form 产品质量信息传递处置单 of a case (issue 15), before the case's <name>/ actions.
+    path(
+        "service-desk/cases/<int:pk>/quality-form/",
+        quality_form_views.QualityFormDetailView.as_view(),
+        name="qualityform_detail",
+    ),
+    path(
+        "service-desk/cases/<int:pk>/quality-form/new/",
+        quality_form_views.QualityFormCreateView.as_view(),
+        name="qualityform_create",
+    ),
+    path(
+        "service-desk/cases/<int:pk>/quality-form/pdf/",
+        quality_form_views.QualityFormPdfView.as_view(),
+        name="qualityform_pdf",
+    ),
+    path(
+        "service-desk/cases/<int:pk>/quality-form/<slug:name>/",
+        quality_form_views.QualityFormTransitionView.as_view(),
+        name="qualityform_transition",
+    ),
+    # Escalations 上报 of major incidents and safety cases, acknowledged by QA and the production VP.
+    path("service-desk/escalations/", quality_form_views.EscalationListView.as_view(), name="escalation_list"),
+    path(
+        "service-desk/escalations/<int:pk>/acknowledge/",
+        quality_form_views.EscalationAcknowledgeView.as_view(),
+        name="escalation_acknowledge",
+    ),
     path(
         "service-desk/cases/<int:pk>/<slug:name>/",
         views.ServiceCaseTransitionView.as_view(),

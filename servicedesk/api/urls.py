@@ -9,18 +9,37 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from servicedesk.api.views import CustomerViewSet, ServiceCaseAttachmentFileView, ServiceCaseViewSet
+from servicedesk.api.views import quality_forms as quality_form_views
 from servicedesk.api.views import money as money_views
 from servicedesk.api.views import visits as visit_views
 
 router = SimpleRouter()
 router.register("service-cases", ServiceCaseViewSet, basename="servicecase")
 router.register("customers", CustomerViewSet, basename="customer")
+# Escalations 上报 of major incidents and safety cases (issue 15), acknowledged by QA and the production VP.
+router.register("escalations", quality_form_views.EscalationViewSet, basename="escalation")
 
 urlpatterns = [
     path(
         "service-cases/<int:case_pk>/attachments/<int:pk>/file/",
         ServiceCaseAttachmentFileView.as_view(),
         name="servicecase-attachment-file",
+    ),
+    # The quality information form 产品质量信息传递处置单 of a quality case (issue 15): one per case.
+    path(
+        "service-cases/<int:case_pk>/quality-form/",
+        quality_form_views.QualityFormView.as_view(),
+        name="servicecase-quality-form",
+    ),
+    path(
+        "service-cases/<int:case_pk>/quality-form/approve/",
+        quality_form_views.QualityFormApproveView.as_view(),
+        name="servicecase-quality-form-approve",
+    ),
+    path(
+        "service-cases/<int:case_pk>/quality-form/pdf/",
+        quality_form_views.QualityFormPdfView.as_view(),
+        name="servicecase-quality-form-pdf",
     ),
     # On-site service 现场服务 (issue 15): a case's visits, each visit's transitions and its two files.
     path(

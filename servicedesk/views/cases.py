@@ -48,6 +48,11 @@ ACTION_LABELS = {
 EVENT_LABELS = {
     "open": gettext_lazy("Logged"),
     "attach": gettext_lazy("Photos added"),
+    # Issue 15: the quality information form and the escalations, logged on the case.
+    "quality_form": gettext_lazy("Quality information form made"),
+    "quality_form_approved": gettext_lazy("Quality information form approved"),
+    "escalate": gettext_lazy("Escalated to QA and the production VP"),
+    "escalation_acknowledge": gettext_lazy("Escalation acknowledged"),
     # Issue 15: money at the desk, logged on the case.
     "refund": gettext_lazy("Refund recorded"),
     "exchange": gettext_lazy("Exchange recorded"),
