@@ -404,6 +404,11 @@ SPECTACULAR_SETTINGS = {
         "SamplingSeverityEnum": "inspection.models.SEVERITY_CHOICES",
         "SupplierInspectionSeverityEnum": "suppliers.choices.InspectionSeverity",
         "AqlEnum": "suppliers.choices.AQL_CHOICES",
+        "RectificationOrderPartyTypeEnum": "quality.models.orders.PartyType",
+        "RectificationOrderStateEnum": "quality.models.orders.OrderState",
+        # Named so that a later field of the same name (a freight's direction, an order's party type) leaves these be.
+        "PartyTypeEnum": "writeoffs.choices.PartyType",
+        "DirectionEnum": "cases.choices.ShipmentDirection",
     },
 }
 
