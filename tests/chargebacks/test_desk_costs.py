@@ -16,11 +16,13 @@ from chargebacks import documents
 from chargebacks.choices import ChargebackLineKind
 from chargebacks.models import ChargebackLine, ChargebackStatement
 from chargebacks.services import chargeback_build
+from servicedesk.choices import CompensationState
 from servicedesk.services import money as money_services
 from suppliers.choices import Responsibility
 from suppliers.models import Style
 from tests.factories.cases import ReturnFactory
 from tests.factories.chargebacks import ChargebackStatementFactory
+from tests.factories.servicedesk import CompensationFactory
 from tests.support.printed import flat, pdf_text
 from tests.support.servicedesk import in_progress, open_case, user
 
@@ -177,3 +179,16 @@ def test_the_database_refuses_a_second_charge_of_one_refund(demo):
         ChargebackLine.objects.create(
             statement=other, kind=line.kind, refund=line.refund, description="again", amount=line.amount
         )
+
+
+@pytest.mark.django_db
+def test_compensation_not_given_costs_the_supplier_nothing(demo):
+    # given a supplier-fault case with a compensation approved but not handed over, and one rejected
+    period = months_ago(14)
+    case = case_with(judged(period))
+    CompensationFactory(service_case=case, state=CompensationState.APPROVED, decided_at=moment(period, 10))
+    CompensationFactory(service_case=case, state=CompensationState.REJECTED, amount=Decimal("900.00"))
+
+    chargeback_build(period=period)
+
+    assert desk_lines(period) == []

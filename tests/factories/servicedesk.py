@@ -5,10 +5,13 @@ in one step; tests of the rules themselves go through ``servicedesk.services``.
 """
 
 import datetime as dt
+from decimal import Decimal
 
 import factory
 from django.utils import timezone
 
+from servicedesk import choices as desk_choices
+from servicedesk import models as desk_models
 from servicedesk.choices import CaseKind, CaseState, Channel, Severity
 from servicedesk.models import Customer, PhoneAccessLog, ServiceCase, ServiceCaseAttachment
 from tests.factories.aftersales import file_sha256, file_size, png_file
@@ -69,3 +72,30 @@ class PhoneAccessLogFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     customer = factory.SubFactory(CustomerFactory)
     where = "page:servicecase"
+
+
+class RefundFactory(factory.django.DjangoModelFactory):
+    """A refund 退款 of a case (issue 15), paid today in cash."""
+
+    class Meta:
+        model = desk_models.Refund
+
+    service_case = factory.SubFactory(ServiceCaseFactory)
+    amount = Decimal("99.00")
+    method = desk_choices.RefundMethod.CASH
+    paid_on = factory.LazyFunction(timezone.localdate)
+    recorded_by = factory.SubFactory(UserFactory)
+
+
+class CompensationFactory(factory.django.DjangoModelFactory):
+    """A compensation 补偿 in any state (``state=CompensationState.PROPOSED``); a CNY 100 coupon by default."""
+
+    class Meta:
+        model = desk_models.Compensation
+
+    service_case = factory.SubFactory(ServiceCaseFactory)
+    kind = desk_choices.CompensationKind.COUPON
+    amount = Decimal("100.00")
+    threshold = Decimal("500.00")
+    state = desk_choices.CompensationState.APPROVED
+    recorded_by = factory.SubFactory(UserFactory)
