@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from aftersales.fsm import TransitionError, available_transitions
@@ -33,6 +34,11 @@ from quality.selectors.orders import (
 from quality.services import orders as services
 
 DEFAULT_DUE_DAYS = 30
+TIMELINE_LABELS = {
+    "open": gettext_lazy("Issued"),
+    "respond": gettext_lazy("Answered"),
+    "verify": gettext_lazy("Verified"),
+}
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -72,7 +78,10 @@ def _detail(request, order, *, respond_form=None, verify_form=None, status=200):
         {
             "order": order,
             "recurrences": order_recurrences(order),
-            "timeline": order_timeline(order),
+            "timeline": [
+                {"entry": entry, "label": TIMELINE_LABELS.get(entry.transition, entry.transition)}
+                for entry in order_timeline(order)
+            ],
             "returns": order.returns.select_related("store", "style").order_by("number"),
             "service_cases": order.service_cases.order_by("number"),
             "respond_form": respond_form or (OrderRespondForm() if "respond" in names else None),

@@ -202,6 +202,9 @@ def test_the_party_answers_in_its_portal_and_qa_verifies(browser_as, demo):
     assert browser_as("qa1").post(verify, {"effective": "no", "notes": "仍有复发"}).status_code == 302
     order.refresh_from_db()
     assert order.state == OrderState.ISSUED and order.times_sent_back == 1
+    # The timeline says who did what, with the reason it was sent back
+    page = browser_as("supplier1").get(url).content.decode()
+    assert 'data-transition="verify"' in page and "仍有复发" in page and 'data-testid="respond-form"' in page
 
 
 def test_one_click_from_the_rejected_lot_and_the_recall(browser_as, demo):
@@ -243,3 +246,22 @@ def test_the_home_tiles(browser_as, demo):
     order_for()
     home = browser_as("supplier1").get("/").content.decode()
     assert "Rectification orders to answer" in home or "待回复的质量整改令" in home
+
+
+def test_one_click_from_the_recall_prefills_its_supplier_and_defect(browser_as, demo):
+    from tests.factories.recalls import RecallFactory
+
+    style = Style.objects.get(style_no="226101JK001")
+    recall = RecallFactory(style=style, defect_code=DefectCode.objects.get(code="D04"))
+    link = f"{reverse('quality:order_create')}?recall={recall.pk}"
+    assert link in browser_as("qa1").get(reverse("recalls:recall_detail", args=[recall.pk])).content.decode()
+    form = browser_as("qa1").get(link).content.decode()
+    assert recall.number in form and f'<option value="{style.supplier_id}" selected>' in form
+    response = browser_as("qa1").post(link, {
+        "party_type": "supplier", "supplier": style.supplier_id, "problem": "整款退货", "recall": recall.pk,
+        "due_date": (timezone.localdate() + dt.timedelta(days=7)).isoformat(),
+    })  # fmt: skip
+    assert response.status_code == 302
+    order = RectificationOrder.objects.get(recall=recall)
+    assert (order.style, order.defect.code) == (style, "D04")
+    assert order.number in browser_as("qa1").get(reverse("recalls:recall_detail", args=[recall.pk])).content.decode()
