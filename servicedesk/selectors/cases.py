@@ -47,6 +47,7 @@ QUEUE_FIELDS = (
     "first_response_warn",
     "appointment_warn",
     "resolution_warn",
+    "arrival_warn",
     "created_at",
     "customer_id",
     "customer__name",
@@ -77,7 +78,10 @@ def queue_narrow(queryset: QuerySet, user, *, view: str = "", now: dt.datetime |
         queryset = queryset.filter(next_due__lt=now)
     elif view == "due_soon":
         queryset = queryset.filter(
-            Q(first_response_warn__lte=now) | Q(appointment_warn__lte=now) | Q(resolution_warn__lte=now),
+            Q(first_response_warn__lte=now)
+            | Q(appointment_warn__lte=now)
+            | Q(resolution_warn__lte=now)
+            | Q(arrival_warn__lte=now),
             next_due__gte=now,
         )
     return queryset

@@ -47,6 +47,7 @@ ACTION_LABELS = {
 }
 EVENT_LABELS = {
     "open": gettext_lazy("Logged"),
+    "visit_dispatch": gettext_lazy("Engineers dispatched on site"),
     "attach": gettext_lazy("Photos added"),
     # Issue 15: the quality information form and the escalations, logged on the case.
     "quality_form": gettext_lazy("Quality information form made"),
@@ -83,7 +84,7 @@ def _due_badge(row: dict, now) -> str:
         return ""
     if next_due < now:
         return SlaStatus.BREACHED.value
-    warns = (row["first_response_warn"], row["appointment_warn"], row["resolution_warn"])
+    warns = (row["first_response_warn"], row["appointment_warn"], row["resolution_warn"], row["arrival_warn"])
     return SlaStatus.DUE_SOON.value if any(warn and warn <= now for warn in warns) else ""
 
 

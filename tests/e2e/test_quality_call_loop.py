@@ -1,7 +1,9 @@
-"""The closed loop of seed 001 in a real browser (issue 15): a quality call → on-site service → the customer signs
-the result feedback form 处置结果反馈单 on the technician's tablet → resolution → the callback closes the case.
+"""The closed loop of seed 001 in a real browser (issue 15): a quality call → the quality information form approved
+by QA → on-site service → the customer signs the result feedback form 处置结果反馈单 on the technician's tablet →
+resolution → the callback closes the case.
 
-The hotline agent takes a ``quality`` call and dispatches an engineer from the case's page; the technician, on a
+The hotline agent takes a ``quality`` call, makes its quality information form (QA writes the handling opinion and
+approves it in their own browser) and dispatches an engineer from the case's page; the technician, on a
 touch tablet, finds the visit on their home page, records the arrival and the findings, and hands the tablet to
 the customer, who signs on the canvas (drawn here with mouse events); the signed form's PDF is made and served.
 Back at the desk the agent resolves the case and records the callback, which closes it.
@@ -67,6 +69,23 @@ def test_a_quality_call_runs_to_a_signed_feedback_form_and_a_callback(page, brow
     page.fill("#case-panel [data-action=respond] textarea[name=message]", "已安排工程师上门")
     page.click("[data-testid=submit-respond]")
     expect(page.locator("[data-testid=case-panel]")).to_have_attribute("data-state", "in_progress")
+    # and make the quality information form 产品质量信息传递处置单, which QA approves with the handling opinion
+    page.click("[data-testid=make-quality-form]")
+    page.wait_for_url(f"{live_server.url}/service-desk/cases/{case.pk}/quality-form/")
+    qa_context = browser.new_context(locale="zh-CN")
+    try:
+        qa = qa_context.new_page()
+        login(qa, "qa1")
+        qa.goto(f"{live_server.url}/service-desk/cases/{case.pk}/quality-form/")
+        open_action(qa, "#qualityform-panel", "approve")
+        qa.fill(
+            "#qualityform-panel [data-action=approve] textarea[name=handling_opinion]", "派工程师上门核实，属实即换新"
+        )
+        qa.click("#qualityform-panel [data-testid=submit-approve]")
+        expect(qa.locator("[data-testid=qualityform-panel]")).to_have_attribute("data-state", "approved")
+    finally:
+        qa_context.close()
+    page.goto(f"{live_server.url}/service-desk/cases/{case.pk}/")
     card = page.locator("[data-testid=visits-card]")
     card.locator("[data-testid=open-dispatch_visit]").click()
     card.locator("input[name=technicians]").first.check()  # tech1 (ordered by username)
@@ -147,3 +166,4 @@ def test_a_quality_call_runs_to_a_signed_feedback_form_and_a_callback(page, brow
     page.screenshot(path=str(ARTIFACTS / "quality_call_closed.png"), full_page=True)
     case.refresh_from_db()
     assert case.state == CaseState.CLOSED and case.satisfaction == 5 and case.arrived_at is not None
+    assert case.quality_form.state == "approved"
