@@ -176,8 +176,4 @@ def servicedesk_history_build(*, today: dt.date | None = None, seed: int = SEED)
     from demo.visits_history import visits_history_build
 
     count += visits_history_build(end=end).cases
-    # On-site service 现场服务 (issue 15): visits in and out of the province, signed forms, one arrival breach.
-    from demo.visits_history import visits_history_build
-
-    count += visits_history_build(end=end).cases
     return DeskSummary(cases=count)

@@ -57,16 +57,6 @@ def may_open_case(user, *, channel: str, store_id: int | None) -> bool:
     )
 
 
-def may_dispatch(instance, user) -> bool:
-    """On-site service 现场服务 is dispatched (and called off) by the hotline, or by QA for a quality problem."""
-    return has_role(user, Role.HOTLINE_AGENT) or has_role(user, Role.QA_MANAGER)
-
-
-def is_visit_technician(instance, user) -> bool:
-    """Arrival, findings and the customer's signature are recorded by the technicians sent on the visit."""
-    return has_role(user, Role.TECHNICIAN) and any(row.user_id == user.pk for row in instance.crew.all())
-
-
 def may_approve_compensation(instance, user) -> bool:
     """A compensation 补偿 above the threshold is approved or rejected by QA (qa_manager), nobody else."""
     return has_role(user, Role.QA_MANAGER)
