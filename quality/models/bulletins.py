@@ -47,9 +47,9 @@ class BulletinQuerySet(ScopedQuerySet):
             return self
         condition = Q(pk__in=[])
         if scope.store_ids:
-            condition |= Q(recipients__store__in=sorted(scope.store_ids))
+            condition |= Q(store__in=sorted(scope.store_ids))
         if scope.supplier_ids:
-            condition |= Q(recipients__supplier__in=sorted(scope.supplier_ids))
+            condition |= Q(supplier__in=sorted(scope.supplier_ids))
         addressed = BulletinRecipient.objects.filter(condition).values("bulletin")
         return self.filter(state=BulletinState.PUBLISHED, pk__in=addressed)
 

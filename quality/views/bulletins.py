@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from aftersales.fsm import TransitionError
+from aftersales.pagination import CappedPaginator
 from aftersales.roles import Role
 from quality.forms.bulletins import BulletinForm
 from quality.models.bulletins import BulletinState, QualityBulletin
@@ -35,12 +36,17 @@ class BulletinListView(LoginRequiredMixin, View):
     page_size = 50
 
     def get(self, request):
-        rows = list(selectors.bulletin_list(request.user)[: self.page_size])
-        return render(
-            request,
-            "quality/bulletin_list.html",
-            {"title": _("Quality bulletins"), "bulletins": rows, "may_write": has_role(request.user, QA)},
-        )
+        paginator = CappedPaginator(selectors.bulletin_list(request.user), self.page_size)
+        page = paginator.get_page(request.GET.get("page"))
+        context = {
+            "title": _("Quality bulletins"),
+            "bulletins": list(page.object_list),
+            "may_write": has_role(request.user, QA),
+            "page_obj": page,
+            "paginator": paginator,
+            "is_paginated": page.has_other_pages(),
+        }
+        return render(request, "quality/bulletin_list.html", context)
 
 
 class BulletinCreateView(RoleRequiredMixin, View):
