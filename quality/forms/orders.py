@@ -70,7 +70,7 @@ class OrderRespondForm(BootstrapMixin, forms.Form):
 
 class OrderVerifyForm(BootstrapMixin, forms.Form):
     effective = forms.TypedChoiceField(
-        label=_("Verdict"),
+        label=_("Was the rectification effective?"),
         choices=[("yes", _("Effective: close the order")), ("no", _("Not effective: send it back"))],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
