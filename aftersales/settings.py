@@ -607,6 +607,9 @@ AFTERSALES_SERVICE_DESK_LEADS = env_list("AFTERSALES_SERVICE_DESK_LEADS", [])
 # Contact data of customers with no open case is anonymised after this many months (monthly task).
 AFTERSALES_CUSTOMER_RETENTION_MONTHS = env_int("AFTERSALES_CUSTOMER_RETENTION_MONTHS", 36, minimum=1)
 AFTERSALES_AUDIT_SAMPLE_PERCENT = env_int("AFTERSALES_AUDIT_SAMPLE_PERCENT", 10, minimum=1, maximum=100)
+# A repair on the same unit for the same defect within this many days of an earlier one is a repeat repair
+# 多次维修同一问题 (quality.selectors.kpis; seed 004).
+AFTERSALES_REPEAT_REPAIR_DAYS = env_int("AFTERSALES_REPEAT_REPAIR_DAYS", 90, minimum=1)
 AFTERSALES_MAX_UPLOAD_BYTES = env_int("AFTERSALES_MAX_UPLOAD_MB", 10, minimum=1) * 1024 * 1024
 # The customer's status page (customerview): how long its link works after the unit is collected, and how many
 # requests (per minute) and wrong links (per hour) one client address may make before it is refused with 429.

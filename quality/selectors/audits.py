@@ -12,6 +12,7 @@ def audit_list(user):
     """The audits the user sees (QA only), newest month first, with their sample and review counts."""
     return (
         MonthlyAudit.objects.visible_to(user)
+        .select_related("drawn_by")
         .annotate(
             sample_count=Count("samples"),
             reviewed_count=Count("samples", filter=Q(samples__reviewed_at__isnull=False)),

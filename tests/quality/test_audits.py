@@ -368,7 +368,7 @@ def test_the_xlsx_has_every_answer_and_the_scores_by_agent_technician_and_store(
     agents = list(workbook.worksheets[1].iter_rows(values_only=True))
     assert any(row[0] == demo_user("hotline1").get_full_name() and row[3] == 80 for row in agents), agents
     stores = list(workbook.worksheets[3].iter_rows(values_only=True))
-    assert any(str(row[0]).startswith("S001") and row[1] == 3 for row in stores), stores
+    assert any(str(row[0]).startswith("S001") and row[1] == 2 and row[3] == 80 for row in stores), stores
 
 
 # --- pages ---

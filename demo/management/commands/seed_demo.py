@@ -10,6 +10,7 @@ from django.db import transaction
 
 from aftersales.roles import sync_roles
 from demo import data as demo_data
+from demo.audit_history import audit_history_build
 from demo.bulletins_history import bulletins_history_build
 from demo.history import history_build
 from demo.incoming_history import incoming_history_build
@@ -145,6 +146,10 @@ class Command(BaseCommand):
         orders = orders_history_build()
         if not orders.skipped:
             self.stdout.write(f"Demo rectification orders: {orders.orders}.")
+        # Last month's 10 % audit, drawn once the desk's closed cases exist, part reviewed, one finding's order.
+        audit = audit_history_build()
+        if not audit.skipped:
+            self.stdout.write(f"Demo audit: {audit.samples} samples, {audit.reviewed} reviewed, {audit.orders} order.")
         if not surveys.skipped:
             self.stdout.write(
                 f"Demo quality: {bulletins.bulletins} bulletin, survey of {surveys.invited} customers "
