@@ -70,7 +70,7 @@ class Outcome(models.TextChoices):
 class VisitState(models.TextChoices):
     """States of an on-site visit 现场服务 (domain.md, seed 001); the names are part of the API."""
 
-    DISPATCHED = "dispatched", _("Dispatched")
+    DISPATCHED = "dispatched", pgettext_lazy("visit", "Dispatched")
     ARRIVED = "arrived", _("Engineers on site")
     SIGNED = "signed", _("Feedback form signed")
     CANCELLED = "cancelled", pgettext_lazy("visit", "Cancelled")

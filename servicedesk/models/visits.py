@@ -23,6 +23,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from aftersales.models import ScopedQuerySet, StoredFile, TimeStampedModel
@@ -52,7 +53,7 @@ class Visit(ConcurrentTransitionMixin, TimeStampedModel):
     dispatched_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("dispatched by")
     )
-    dispatched_at = models.DateTimeField(_("dispatched at"))
+    dispatched_at = models.DateTimeField(pgettext_lazy("visit", "dispatched at"))
     planned_arrival = models.DateTimeField(_("planned arrival"))
     address = models.CharField(_("site address"), max_length=200, blank=True)
     province = models.CharField(_("province"), max_length=20)

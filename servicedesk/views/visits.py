@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
@@ -42,7 +42,7 @@ ACTION_LABELS = {
     "dispatch_visit": gettext_lazy("Dispatch engineers on site"),
 }
 EVENT_LABELS = {
-    "dispatch": gettext_lazy("Dispatched"),
+    "dispatch": pgettext_lazy("visit", "Dispatched"),
     "form_stored": gettext_lazy("Feedback form stored"),
     **ACTION_LABELS,
 }

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -46,6 +47,8 @@ def draw_signature(page) -> None:
         page.mouse.up()
 
 
+# Three browsers (desk, QA, tablet), two PDFs and a dozen pages: more than the suite's 240 s on a busy machine.
+@pytest.mark.timeout(600)
 def test_a_quality_call_runs_to_a_signed_feedback_form_and_a_callback(page, browser, live_server, login, demo):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
