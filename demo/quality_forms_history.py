@@ -92,7 +92,8 @@ def quality_forms_history_build(*, end: dt.datetime) -> QualityFormsSummary:
             user=qa, form=form, opinion="经查同批次有类似反馈，确认为缝制质量问题：为用户换新，并通知供应商整改。"
         )
     # Rendered here rather than left to the queue, so the demo has its frozen PDF even without a worker.
-    services.qualityform_pdf_render(form_id=form.pk)
+    with at(opened + dt.timedelta(hours=5, minutes=1)):
+        services.qualityform_pdf_render(form_id=form.pk)
     with at(opened + dt.timedelta(hours=6)):
         case = services.servicecase_respond(user=hotline, case=case, method="phone", message="已告知换新安排")
     with at(opened + dt.timedelta(days=2)):

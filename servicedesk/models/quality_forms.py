@@ -51,8 +51,11 @@ class QualityFormQuerySet(ScopedQuerySet):
 
 
 def quality_form_path(instance: QualityForm, filename: str) -> str:
-    # One deterministic name per form (aftersales.background.store_document replaces a partial file).
-    return f"documents/quality-forms/{instance.number}.pdf"
+    # The documents' one layout (aftersales.exports.document_path: under the month), so store_document finds and
+    # replaces a partial file a killed render left under the form's one name.
+    from aftersales.exports import document_path
+
+    return document_path(instance, filename)
 
 
 class QualityForm(ConcurrentTransitionMixin, TimeStampedModel):
@@ -114,6 +117,13 @@ class QualityForm(ConcurrentTransitionMixin, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def period(self):
+        """The month the form was made in (its documents are filed under it)."""
+        from django.utils import timezone
+
+        return timezone.localdate(self.created_at).replace(day=1)
 
     @property
     def frozen(self) -> bool:

@@ -69,9 +69,13 @@ def qualityform_create_refusal(*, user, case: ServiceCase) -> TransitionError | 
             transition="quality_form",
         )
     if QualityForm.objects.filter(service_case=case).exists():
-        return TransitionStateConflict(_("This case already has its quality information form."), "quality_form")
+        return TransitionStateConflict(
+            _("This case already has its quality information form."), transition="quality_form"
+        )
     if not may_draft_quality_form(case, user):
-        return TransitionForbidden(_("Only the hotline or QA fills in quality information forms."), "quality_form")
+        return TransitionForbidden(
+            _("Only the hotline or QA fills in quality information forms."), transition="quality_form"
+        )
     return None
 
 
@@ -432,9 +436,7 @@ def quality_form_pdf(form: QualityForm) -> bytes:
     """产品质量信息传递处置单 as an A4 PDF (a draft is marked 草稿 and prints no opinion yet)."""
     from aftersales.exports.pdf import render_pdf
 
-    form = (
-        QualityForm.objects.select_related(
-            "service_case__customer", "service_case__store", "style__supplier", "drafted_by", "approved_by"
-        ).get(pk=form.pk)
-    )
+    form = QualityForm.objects.select_related(
+        "service_case__customer", "service_case__store", "style__supplier", "drafted_by", "approved_by"
+    ).get(pk=form.pk)
     return render_pdf("pdf/quality_form.html", qualityform_context(form))
