@@ -260,3 +260,24 @@ def test_list_query_count_is_fixed(api_as, demo, django_assert_max_num_queries, 
     with django_assert_max_num_queries(6):
         response = client.get(LIST, {"page_size": 50})
     assert response.status_code == 200 and len(response.json()["results"]) >= rows
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [(None, 401), ("store1", 404), ("store2", 404), ("region1", 404), ("supplier1", 200), ("qa1", 200), ("vp1", 200)],
+)
+def test_detail_matrix(api_as, api_client, demo, who, expected):
+    order = supplier_order()
+    client = api_client if who is None else api_as(who)
+    response = client.get(url(order))
+    assert response.status_code == expected
+    if expected == 200:
+        body = response.json()
+        assert body["number"] == order.number and set(body["recurrences"]) == {"returns", "lots", "total"}
+        assert body["available_transitions"] == (["respond"] if who == "supplier1" else [])
+
+
+@pytest.mark.django_db
+def test_list_needs_a_login(api_client, demo):
+    assert api_client.get(LIST).status_code == 401
