@@ -3,8 +3,8 @@
 from django.urls import path
 
 from servicedesk import views
-from servicedesk.views import quality_forms as quality_form_views
 from servicedesk.views import money as money_views
+from servicedesk.views import quality_forms as quality_form_views
 from servicedesk.views import visits as visit_views
 
 app_name = "servicedesk"

@@ -9,8 +9,8 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from servicedesk.api.views import CustomerViewSet, ServiceCaseAttachmentFileView, ServiceCaseViewSet
-from servicedesk.api.views import quality_forms as quality_form_views
 from servicedesk.api.views import money as money_views
+from servicedesk.api.views import quality_forms as quality_form_views
 from servicedesk.api.views import visits as visit_views
 
 router = SimpleRouter()

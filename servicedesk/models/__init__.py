@@ -18,19 +18,19 @@ from servicedesk.models.cases import (
     ServiceCaseQuerySet,
     case_attachment_path,
 )
-from servicedesk.models.visits import (
-    Visit,
-    VisitQuerySet,
-    VisitSignature,
-    VisitTechnician,
-    visit_signature_path,
-)
 from servicedesk.models.money import MAX_MONEY, Compensation, Exchange, Freight, Refund, freight_payer
 from servicedesk.models.quality_forms import (
     ESCALATION_ROLES,
     Escalation,
     EscalationAcknowledgement,
     QualityForm,
+)
+from servicedesk.models.visits import (
+    Visit,
+    VisitQuerySet,
+    VisitSignature,
+    VisitTechnician,
+    visit_signature_path,
 )
 
 __all__ = [

@@ -23,15 +23,6 @@ from servicedesk.services.cases import (
     servicecase_resolve,
     servicecase_respond,
 )
-from servicedesk.services.visits import (
-    VISIT_DISPATCH,
-    VISIT_FINDINGS,
-    visit_arrive,
-    visit_cancel,
-    visit_dispatch,
-    visit_record_findings,
-    visit_sign,
-)
 from servicedesk.services.quality_forms import (
     QUALITYFORM_EDIT,
     escalation_acknowledge,
@@ -42,6 +33,15 @@ from servicedesk.services.quality_forms import (
     qualityform_create_refusal,
     qualityform_pdf_render,
     qualityform_update,
+)
+from servicedesk.services.visits import (
+    VISIT_DISPATCH,
+    VISIT_FINDINGS,
+    visit_arrive,
+    visit_cancel,
+    visit_dispatch,
+    visit_record_findings,
+    visit_sign,
 )
 
 __all__ = [
