@@ -265,3 +265,9 @@ def test_one_click_from_the_recall_prefills_its_supplier_and_defect(browser_as, 
     order = RectificationOrder.objects.get(recall=recall)
     assert (order.style, order.defect.code) == (style, "D04")
     assert order.number in browser_as("qa1").get(reverse("recalls:recall_detail", args=[recall.pk])).content.decode()
+
+
+def test_the_supplier_severity_page_lists_its_orders_to_cite(browser_as, demo):
+    order = order_for()
+    url = reverse("inspection:supplier_severity_detail", args=["SUP01"])
+    assert order.number in browser_as("qa1").get(url).content.decode()
