@@ -375,3 +375,13 @@ def _trend(rows: list[KpiRow], months: list[dt.date]) -> dict:
         "satisfaction": [mean([row.satisfaction for row in by_month[month]]) for month in months],
         "handled": [sum(row.handled for row in by_month[month]) for month in months],
     }
+
+
+def is_repeat_repair(return_item) -> bool:
+    """Whether the Return's repair repeats an earlier repair of the same unit for the same problem (the audit's
+    checklist item "not a repeat repair" shows it as a hint)."""
+    ticket = getattr(return_item, "repair_ticket", None)
+    if ticket is None:
+        return False
+    moment = ticket.created_at
+    return repeat_repairs_query(moment, moment + dt.timedelta(microseconds=1)).filter(pk=ticket.pk).exists()

@@ -15,6 +15,7 @@ from quality.documents.audits import audit_xlsx
 from quality.forms.audits import AuditDrawForm, AuditOrderForm, AuditReviewForm, order_initial
 from quality.models.audits import CHECKLIST, SampleKind
 from quality.selectors.audits import audit_get, audit_list, audit_samples, audit_scores, sample_get
+from quality.selectors.kpis import is_repeat_repair
 from quality.services.audits import (
     audit_draw,
     audit_report_request,
@@ -139,4 +140,5 @@ def sample_detail_view(request, pk: int):
         "order_form": order_form,
         "order_party": defaults,
         "answers": [(text, sample.answers.get(key)) for key, text in CHECKLIST.items()] if sample.reviewed else [],
+        "repeat_repair": is_repeat_repair(sample.return_item) if sample.kind == SampleKind.RETURN else None,
     }, status=status)  # fmt: skip

@@ -134,11 +134,12 @@ def test_the_page_shows_the_formula_and_everyone_to_qa_and_the_vp(client, demo_u
     technician_month(user("tech1"), user("tech2"))
     for username in ("qa1", "vp1"):
         client.force_login(demo_user(username))
-        page = client.get(KPI, {"period": "2020-03"}, HTTP_ACCEPT_LANGUAGE="en")
+        page = client.get(KPI, {"period": "2020-03"})
         html = page.content.decode()
         assert page.status_code == 200
         assert 'data-user="hotline1"' in html and 'data-user="tech1"' in html
-        assert "40 × resolution rate + 30 × on-time share + 30 × (satisfaction − 1) ÷ 4 − 5 × repeat repairs" in html
+        # The page speaks Chinese by default: the formula as QA reads it
+        assert "得分 = 40 × 解决率 + 30 × 及时率 + 30 × (满意度 − 1) ÷ 4 − 5 × 多次维修次数" in html
         assert "report-charts" in html
 
 
@@ -205,3 +206,13 @@ def test_the_xlsx_has_the_months_rows(client, demo_user):
     name = user("hotline1").get_full_name()
     line = next(row for row in rows if row[0] == name)
     assert line[2] == 4 and line[3] == 75.0 and line[5] == 3.5 and line[9] == "★"
+
+
+@pytest.mark.django_db
+def test_the_audit_sees_whether_a_returns_repair_repeats_an_earlier_one(demo):
+    made = technician_month(user("tech1"), user("tech2"))
+    again = Return.objects.filter(repair_ticket__technician=user("tech2")).order_by("pk").first()
+    different = Return.objects.filter(repair_ticket__technician=user("tech2")).order_by("pk").last()
+    assert kpis.is_repeat_repair(again) is True
+    assert kpis.is_repeat_repair(different) is False
+    assert kpis.is_repeat_repair(made["repairs"][1].return_item) is False
