@@ -224,3 +224,25 @@ def test_the_case_page_shows_the_escalation_and_the_acknowledge_button(client, d
     client.force_login(demo_user("hotline1"))
     page = client.get(f"/service-desk/cases/{escalation.service_case_id}/").content.decode()
     assert 'data-testid="escalation-safety"' in page and 'data-testid="acknowledge-safety"' not in page
+
+
+@pytest.mark.django_db
+def test_the_escalations_list_takes_the_same_queries_for_one_row_and_many(api_as, demo):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    qa = api_as("qa1")
+    qa.get(URL)  # warm the token and the user's roles
+    acknowledged_by_qa()
+
+    def count() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            answer = qa.get(URL)
+        return len(queries), len(answer.json()["results"])
+
+    one, rows = count()
+    assert rows == 1
+    for _ in range(7):
+        acknowledged_by_qa()
+    many, rows = count()
+    assert rows == 8 and many == one
