@@ -195,6 +195,15 @@ class SurveyAnswerView(PublicStatusPage):
     (``customerview.throttle``): too many requests or wrong links answer 429.
     """
 
+    # The form posts back to this page: with "no-referrer" the browser sends ``Origin: null`` and the CSRF check
+    # refuses the answer. "same-origin" still sends nothing (the token in the URL) to any other site.
+    referrer_policy = "same-origin"
+
+    def get(self, request, token):
+        response = super().get(request, token)
+        response.headers["Referrer-Policy"] = self.referrer_policy
+        return response
+
     def post(self, request, token):
         language = request.POST.get("lang") or request.GET.get("lang")
         language = language if language in STATUS_LANGUAGES else "zh-hans"
@@ -202,7 +211,7 @@ class SurveyAnswerView(PublicStatusPage):
             response = self.submit(request, token, language)
         response.headers["Content-Language"] = language
         response.headers["Cache-Control"] = "private, no-store"
-        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Referrer-Policy"] = self.referrer_policy
         response.headers["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
