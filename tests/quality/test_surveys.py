@@ -88,7 +88,8 @@ def test_a_malformed_quarter_is_a_400_naming_it(browser_as, demo, quarter):
 def test_a_quarter_not_over_is_refused(browser_as, demo):
     current = services.quarter_of(timezone.localdate())
     response = browser_as("qa1").post("/quality/surveys/build/", {"quarter": current})
-    assert response.status_code == 400 and "not over yet" in response.content.decode()
+    html = response.content.decode()
+    assert response.status_code == 400 and 'data-testid="error-quarter"' in html and f"{current} 尚未结束" in html
     assert SatisfactionSurvey.objects.count() == 0
 
 
