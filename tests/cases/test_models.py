@@ -133,6 +133,16 @@ REFERRAL_STATES = {"referred"}
 REFERRAL_SOURCES = {"resolve_at_store": {"referred"}}
 
 
+# Paid repair past the warranty (issue 15; seed 004): domain.md's *Service desk* says "a refusal sends the unit back
+# unrepaired" and names no transition for it. The smallest thing consistent with the table: ``return_unrepaired``
+# from ``repairing`` to ``ready_to_return`` (the unit then ships back like a repaired one), fired by the repair
+# ticket's ``refuse_quote``, so by whoever records the customer's answer: the hotline or the store's own staff.
+PAID_REPAIR = {
+    # transition: (source, target, who)
+    "return_unrepaired": ("repairing", "ready_to_return", "hotline or store staff"),
+}
+
+
 def test_domain_md_still_names_no_referral():
     # When domain.md gains a referral row, the table replaces REFERRAL above.
     assert "refer_to_repair_point" not in domain_md() and "`referred`" not in domain_md()
@@ -149,6 +159,7 @@ def test_transition_names_and_targets_equal_the_table():
     table = {(row.transition, row.state) for row in table_rows() if row.transition}
     table |= {(name, target) for name, (_source, target, _who) in RECALL_SECTION.items()}
     table |= {(name, target) for name, (_source, target, _who) in REFERRAL.items()}
+    table |= {(name, target) for name, (_source, target, _who) in PAID_REPAIR.items()}
     code = {(name, target) for name, _source, target in code_pairs()}
     # Then they are equal: no transition missing, extra, renamed or pointing elsewhere
     assert code == table
@@ -181,6 +192,7 @@ IMPLIED_SOURCES = {
     "charge_back": {"written_off"},
     **{name: {source} for name, (source, _target, _who) in RECALL_SECTION.items()},
     **{name: {source} for name, (source, _target, _who) in REFERRAL.items()},
+    **{name: {source} for name, (source, _target, _who) in PAID_REPAIR.items()},
 }
 
 
@@ -204,10 +216,16 @@ def test_who_may_fire_equals_the_table(demo_user):
     # Given every demo login and, per transition, a Return of store S001 in the transition's source state
     store = Store.objects.get(code="S001")
     users = {login: demo_user(login) for login in DEMO_LOGINS}
-    expected_by_role = {"store_staff": {"store1"}, "technician": {"tech1", "tech2"}, "system": set()}
+    expected_by_role = {
+        "store_staff": {"store1"},
+        "technician": {"tech1", "tech2"},
+        "system": set(),
+        "hotline or store staff": {"hotline1", "store1"},
+    }
     table = {row.transition: row.who for row in table_rows() if row.transition}
     table |= {name: who for name, (_source, _target, who) in RECALL_SECTION.items()}
     table |= {name: who for name, (_source, _target, who) in REFERRAL.items()}
+    table |= {name: who for name, (_source, _target, who) in PAID_REPAIR.items()}
     checked = set()
     for name, items in transitions_of(Return).items():
         for item in items:
