@@ -29,3 +29,32 @@ def test_the_demo_desk_has_money_made_through_the_services_in_the_past(demo):
     counts = (Refund.objects.count(), Compensation.objects.count())
     servicedesk_history_build()
     assert (Refund.objects.count(), Compensation.objects.count()) == counts
+
+
+@pytest.mark.django_db
+def test_the_demo_charges_a_supplier_fault_cases_money_back(demo):
+    # given a running quality case whose linked Return was judged SUP01's fault this month
+    from chargebacks.choices import ChargebackLineKind
+    from chargebacks.models import ChargebackLine
+    from demo.money_history import money_history_build
+    from suppliers.choices import Responsibility
+    from suppliers.models import Style
+    from tests.factories.cases import ReturnFactory
+    from tests.support.servicedesk import in_progress, open_case
+
+    unit = ReturnFactory(
+        store_id=1, style=Style.objects.filter(supplier__code="SUP01").first(),
+        responsibility=Responsibility.SUPPLIER, inspected_at=timezone.now().replace(day=1, hour=9),
+    )  # fmt: skip
+    in_progress(open_case(kind="quality", return_ids=[unit.pk]))
+
+    # when the money history runs
+    summary = money_history_build(end=timezone.now() + timezone.timedelta(hours=1))
+
+    # then the case's refund and compensation are lines of SUP01's draft for the month
+    lines = ChargebackLine.objects.filter(
+        statement__supplier__code="SUP01",
+        kind__in=[ChargebackLineKind.DESK_REFUND, ChargebackLineKind.DESK_COMPENSATION],
+    )
+    assert summary.chargeback_lines == lines.count() >= 1
+    assert lines.filter(kind=ChargebackLineKind.DESK_REFUND, amount="299.00").exists()
