@@ -117,6 +117,20 @@ SATISFACTION_MIN, SATISFACTION_MAX = 1, 5
 REOPEN_BELOW = 3
 
 
+class QualityFormState(models.TextChoices):
+    """States of the quality information form 产品质量信息传递处置单: drafted, then approved (批示) by QA and frozen."""
+
+    DRAFT = "draft", pgettext_lazy("quality form", "Draft")
+    APPROVED = "approved", pgettext_lazy("quality form", "Approved")
+
+
+class EscalationKind(models.TextChoices):
+    """Why a case was escalated to QA and the production VP at once (seed 001: 较大质量事故; domain.md: 安全隐患)."""
+
+    MAJOR_INCIDENT = "major_incident", _("Major quality incident")
+    SAFETY = "safety", _("Safety hazard")
+
+
 # --- money at the desk (seeds 002, 004; servicedesk/models/money.py) ---
 
 

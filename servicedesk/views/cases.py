@@ -49,11 +49,6 @@ EVENT_LABELS = {
     "open": gettext_lazy("Logged"),
     "visit_dispatch": gettext_lazy("Engineers dispatched on site"),
     "attach": gettext_lazy("Photos added"),
-    # Issue 15: the quality information form and the escalations, logged on the case.
-    "quality_form": gettext_lazy("Quality information form made"),
-    "quality_form_approved": gettext_lazy("Quality information form approved"),
-    "escalate": gettext_lazy("Escalated to QA and the production VP"),
-    "escalation_acknowledge": gettext_lazy("Escalation acknowledged"),
     # Issue 15: money at the desk, logged on the case.
     "refund": gettext_lazy("Refund recorded"),
     "exchange": gettext_lazy("Exchange recorded"),
@@ -62,6 +57,11 @@ EVENT_LABELS = {
     "compensation_approve": gettext_lazy("Compensation approved by QA"),
     "compensation_reject": gettext_lazy("Compensation rejected by QA"),
     "compensation_give": gettext_lazy("Compensation given"),
+    # Issue 15: the quality information form and the escalations, logged on the case.
+    "quality_form": gettext_lazy("Quality information form made"),
+    "quality_form_approved": gettext_lazy("Quality information form approved"),
+    "escalate": gettext_lazy("Escalated to QA and the production VP"),
+    "escalation_acknowledge": gettext_lazy("Escalation acknowledged"),
     **ACTION_LABELS,
 }
 QUEUE_VIEWS = {
