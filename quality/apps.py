@@ -29,12 +29,20 @@ class QualityConfig(AppConfig):
     menu_sections = [MenuSection("quality", _("Quality"), 28)]
     menu_items = [
         MenuItem(
-            "quality:order_list", "quality", 10, _("Rectification orders"), permission=_ORDERS[0],
+            "quality:order_list",
+            "quality",
+            10,
+            _("Rectification orders"),
+            permission=_ORDERS[0],
         ),  # fmt: skip
         MenuItem("quality:audit_list", "quality", 40, _("Monthly audits"), permission=_AUDITS[0]),
         MenuItem(
-            "quality:kpi", "quality", 50, _("KPIs and service star"),
-            roles=("qa_manager", "production_vp", "hotline_agent", "technician"), flags=("superuser",),
+            "quality:kpi",
+            "quality",
+            50,
+            _("KPIs and service star"),
+            roles=("qa_manager", "production_vp", "hotline_agent", "technician"),
+            flags=("superuser",),
         ),  # fmt: skip
         # Quality bulletins 质量通报: QA writes them; every role reads those addressed to it (scoped rows).
         MenuItem(

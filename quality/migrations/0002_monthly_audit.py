@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0010_return_referral_to_repair_point"),
-        ("quality", "0001_bulletins_surveys"),
+        ("quality", "0001_initial"),
         ("servicedesk", "0004_visits"),
         ("stores", "0002_region_sign_off_and_deliveries"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

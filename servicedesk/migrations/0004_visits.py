@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('servicedesk', '0003_bulletins_surveys'),
+        ('servicedesk', '0003_money_visits_quality_forms'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

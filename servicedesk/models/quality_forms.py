@@ -107,10 +107,7 @@ class QualityForm(ConcurrentTransitionMixin, TimeStampedModel):
             # An approved form carries its approver, moment and opinion (批示 is never blank).
             models.CheckConstraint(
                 condition=models.Q(state=QualityFormState.DRAFT)
-                | (
-                    models.Q(approved_by__isnull=False, approved_at__isnull=False)
-                    & ~models.Q(handling_opinion="")
-                ),
+                | (models.Q(approved_by__isnull=False, approved_at__isnull=False) & ~models.Q(handling_opinion="")),
                 name="qualityform_approved_is_complete",
             ),
         ]
