@@ -14,6 +14,7 @@ from django import template
 
 from aftersales.display import display_name, format_date, format_datetime
 from aftersales.money import format_money
+from aftersales.roles import has_role_permission
 
 register = template.Library()
 
@@ -40,3 +41,10 @@ def datetime_text(value) -> str:
 @register.filter
 def person(user) -> str:
     return display_name(user)
+
+
+@register.filter
+def may(user, permission: str) -> bool:
+    """``{% if user|may:"quality.add_rectificationorder" %}``: the role table's answer, read without the two
+    permission queries ``perms.…`` costs a request (``has_role_permission``; issue 19's 8 queries a page)."""
+    return has_role_permission(user, permission)

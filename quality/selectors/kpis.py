@@ -30,8 +30,21 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, DateTimeField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import (
+    Avg,
+    CharField,
+    Count,
+    DateTimeField,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 
 from aftersales.periods import period_bounds
@@ -136,46 +149,49 @@ def _add(rows: dict, role: str, user_id, month, **figures) -> None:
         setattr(row, name, getattr(row, name) + (value or 0))
 
 
-def _agent_figures(rows: dict, start: dt.datetime, end: dt.datetime) -> None:
+def _figures(queryset, source: str, person: str, month_field: str, a, b=None, c=None):
+    """One part of the month's figures in the shape every part shares, so all of them are one ``UNION ALL``
+    query (issue 19: at most 8 queries a page): ``(kpi_source, kpi_person, kpi_month, kpi_a, kpi_b, kpi_c)``,
+    grouped by person and month. Every column is an annotation, declared in the same order in each part, so the
+    parts' columns line up; a constant has no GROUP BY column."""
+    number = DecimalField(max_digits=20, decimal_places=6)
+    zero = Value(Decimal(0), output_field=number)
+    return (
+        queryset.annotate(
+            kpi_source=Value(source, output_field=CharField()), kpi_person=F(person), kpi_month=_month(month_field)
+        )
+        .values("kpi_source", "kpi_person", "kpi_month")
+        .annotate(
+            kpi_a=Cast(a, number),
+            kpi_b=zero if b is None else Cast(b, number),
+            kpi_c=zero if c is None else Cast(c, number),
+        )
+        .order_by()
+    )
+
+
+def _agent_parts(start: dt.datetime, end: dt.datetime) -> list:
     from quality.models.surveys import SurveyInvitation
     from servicedesk.choices import CaseState
     from servicedesk.models import ServiceCase
 
-    opened = (
-        ServiceCase.objects.filter(created_at__gte=start, created_at__lt=end, owner__isnull=False)
-        .exclude(state=CaseState.CANCELLED)
-        .annotate(month=_month("created_at"))
-        .values("owner_id", "month")
-        .annotate(
-            handled=Count("pk"),
-            on_time=Count("pk", filter=Q(responded_at__isnull=False, responded_at__lte=F("first_response_due"))),
-            resolved=Count("pk", filter=Q(state__in=[CaseState.RESOLVED, CaseState.CLOSED])),
-        )
-        .order_by()
+    opened = ServiceCase.objects.filter(created_at__gte=start, created_at__lt=end, owner__isnull=False).exclude(
+        state=CaseState.CANCELLED
     )
-    for row in opened:
-        _add(rows, AGENT, row["owner_id"], row["month"], handled=row["handled"], on_time=row["on_time"],
-             resolved_base=row["handled"], resolved=row["resolved"])  # fmt: skip
-    callbacks = (
-        ServiceCase.objects.filter(
-            followed_up_at__gte=start, followed_up_at__lt=end, satisfaction__isnull=False, owner__isnull=False
-        )
-        .annotate(month=_month("followed_up_at"))
-        .values("owner_id", "month")
-        .annotate(total=Sum("satisfaction"), count=Count("pk"))
-        .order_by()
+    callbacks = ServiceCase.objects.filter(
+        followed_up_at__gte=start, followed_up_at__lt=end, satisfaction__isnull=False, owner__isnull=False
     )
-    for row in callbacks:
-        _add(rows, AGENT, row["owner_id"], row["month"], rating_sum=row["total"], ratings=row["count"])
-    surveys = (
-        SurveyInvitation.objects.filter(answered_at__gte=start, answered_at__lt=end, score__isnull=False)
-        .annotate(month=_month("answered_at"))
-        .values("case__owner_id", "month")
-        .annotate(total=Sum("score"), count=Count("pk"))
-        .order_by()
-    )
-    for row in surveys:
-        _add(rows, AGENT, row["case__owner_id"], row["month"], rating_sum=row["total"], ratings=row["count"])
+    surveys = SurveyInvitation.objects.filter(answered_at__gte=start, answered_at__lt=end, score__isnull=False)
+    return [
+        _figures(
+            opened, "agent_cases", "owner_id", "created_at",
+            Count("pk"),
+            Count("pk", filter=Q(responded_at__isnull=False, responded_at__lte=F("first_response_due"))),
+            Count("pk", filter=Q(state__in=[CaseState.RESOLVED, CaseState.CLOSED])),
+        ),
+        _figures(callbacks, "agent_ratings", "owner_id", "followed_up_at", Sum("satisfaction"), Count("pk")),
+        _figures(surveys, "agent_ratings", "case__owner_id", "answered_at", Sum("score"), Count("pk")),
+    ]  # fmt: skip
 
 
 def repeat_repairs_query(start: dt.datetime, end: dt.datetime):
@@ -222,7 +238,7 @@ def _times(mean, count: int) -> Decimal:
     return Decimal(str(mean)) * count
 
 
-def _technician_figures(rows: dict, start: dt.datetime, end: dt.datetime) -> None:
+def _technician_parts(start: dt.datetime, end: dt.datetime) -> list:
     from inspection.models import InspectionReport
     from quality.models.surveys import SurveyInvitation
     from repairs.models import RepairTicket
@@ -230,77 +246,66 @@ def _technician_figures(rows: dict, start: dt.datetime, end: dt.datetime) -> Non
     from servicedesk.models.visits import VisitTechnician
 
     on_clock = Q(return_item__due_at__isnull=True)
-    inspections = (
-        InspectionReport.objects.filter(inspected_at__gte=start, inspected_at__lt=end)
-        .annotate(month=_month("inspected_at"))
-        .values("inspector_id", "month")
-        .annotate(
-            count=Count("pk"), on_time=Count("pk", filter=on_clock | Q(inspected_at__lte=F("return_item__due_at")))
-        )
-        .order_by()
-    )
-    for row in inspections:
-        _add(rows, TECHNICIAN, row["inspector_id"], row["month"], handled=row["count"], on_time=row["on_time"],
-             inspections=row["count"])  # fmt: skip
-    repairs = (
-        RepairTicket.objects.filter(completed_at__gte=start, completed_at__lt=end)
-        .annotate(month=_month("completed_at"))
-        .values("technician_id", "month")
-        .annotate(
-            count=Count("pk"), on_time=Count("pk", filter=on_clock | Q(completed_at__lte=F("return_item__due_at")))
-        )
-        .order_by()
-    )
-    for row in repairs:
-        _add(rows, TECHNICIAN, row["technician_id"], row["month"], handled=row["count"], on_time=row["on_time"],
-             repairs=row["count"], resolved_base=row["count"], resolved=row["count"])  # fmt: skip
-    visits = (
-        VisitTechnician.objects.filter(visit__arrived_at__gte=start, visit__arrived_at__lt=end)
-        .annotate(month=_month("visit__arrived_at"))
-        .values("user_id", "month")
-        .annotate(count=Count("pk"), on_time=Count("pk", filter=Q(visit__arrived_at__lte=F("visit__arrival_due"))))
-        .order_by()
-    )
-    for row in visits:
-        _add(rows, TECHNICIAN, row["user_id"], row["month"], handled=row["count"], on_time=row["on_time"],
-             visits=row["count"])  # fmt: skip
-    repeats = (
-        repeat_repairs_query(start, end)
-        .annotate(month=_month("created_at"))
-        .values("earlier_technician", "month")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-    for row in repeats:
-        # A repair that came back is no longer resolved: it leaves the resolution rate of the month it came back.
-        _add(rows, TECHNICIAN, row["earlier_technician"], row["month"], repeat_repairs=row["count"],
-             resolved=-row["count"])  # fmt: skip
+    parts = [
+        _figures(
+            InspectionReport.objects.filter(inspected_at__gte=start, inspected_at__lt=end),
+            "tech_inspections", "inspector_id", "inspected_at",
+            Count("pk"), Count("pk", filter=on_clock | Q(inspected_at__lte=F("return_item__due_at"))),
+        ),
+        _figures(
+            RepairTicket.objects.filter(completed_at__gte=start, completed_at__lt=end),
+            "tech_repairs", "technician_id", "completed_at",
+            Count("pk"), Count("pk", filter=on_clock | Q(completed_at__lte=F("return_item__due_at"))),
+        ),
+        _figures(
+            VisitTechnician.objects.filter(visit__arrived_at__gte=start, visit__arrived_at__lt=end),
+            "tech_visits", "user_id", "visit__arrived_at",
+            Count("pk"), Count("pk", filter=Q(visit__arrived_at__lte=F("visit__arrival_due"))),
+        ),
+        _figures(repeat_repairs_query(start, end), "tech_repeats", "earlier_technician", "created_at", Count("pk")),
+    ]  # fmt: skip
     # Ratings of cases linked to the technician's work: a Return they repaired, or a visit they made.
     # A case linked to two Returns the same technician repaired joins twice: the mean of its rows times the
     # distinct cases keeps each case's rating once.
     for link in ("returns__repair_ticket__technician_id", "visits__crew__user_id"):
-        callbacks = (
-            ServiceCase.objects.filter(followed_up_at__gte=start, followed_up_at__lt=end, satisfaction__isnull=False)
-            .filter(**{f"{link}__isnull": False})
-            .annotate(month=_month("followed_up_at"))
-            .values(link, "month")
-            .annotate(mean=Avg("satisfaction"), count=Count("pk", distinct=True))
-            .order_by()
+        callbacks = ServiceCase.objects.filter(
+            followed_up_at__gte=start,
+            followed_up_at__lt=end,
+            satisfaction__isnull=False,
+            **{f"{link}__isnull": False},
         )
-        for row in callbacks:
-            _add(rows, TECHNICIAN, row[link], row["month"], rating_sum=_times(row["mean"], row["count"]),
-                 ratings=row["count"])  # fmt: skip
-        surveys = (
-            SurveyInvitation.objects.filter(answered_at__gte=start, answered_at__lt=end, score__isnull=False)
-            .filter(**{f"case__{link}__isnull": False})
-            .annotate(month=_month("answered_at"))
-            .values(f"case__{link}", "month")
-            .annotate(mean=Avg("score"), count=Count("pk", distinct=True))
-            .order_by()
+        surveys = SurveyInvitation.objects.filter(
+            answered_at__gte=start, answered_at__lt=end, score__isnull=False, **{f"case__{link}__isnull": False}
         )
-        for row in surveys:
-            _add(rows, TECHNICIAN, row[f"case__{link}"], row["month"], rating_sum=_times(row["mean"], row["count"]),
-                 ratings=row["count"])  # fmt: skip
+        cases = Count("pk", distinct=True)
+        parts += [
+            _figures(callbacks, "tech_ratings", link, "followed_up_at", Avg("satisfaction"), cases),
+            _figures(surveys, "tech_ratings", f"case__{link}", "answered_at", Avg("score"), cases),
+        ]
+    return parts
+
+
+def _add_figures(rows: dict, part: dict) -> None:
+    """One row of the union into the people's rows, by the part it came from."""
+    person, month, a, b, c = part["kpi_person"], part["kpi_month"], part["kpi_a"], part["kpi_b"], part["kpi_c"]
+    count = int(a or 0)
+    match part["kpi_source"]:
+        case "agent_cases":
+            _add(rows, AGENT, person, month, handled=count, on_time=int(b), resolved_base=count, resolved=int(c))
+        case "agent_ratings":
+            _add(rows, AGENT, person, month, rating_sum=Decimal(a), ratings=int(b))
+        case "tech_inspections":
+            _add(rows, TECHNICIAN, person, month, handled=count, on_time=int(b), inspections=count)
+        case "tech_repairs":
+            _add(rows, TECHNICIAN, person, month, handled=count, on_time=int(b), repairs=count, resolved_base=count,
+                 resolved=count)  # fmt: skip
+        case "tech_visits":
+            _add(rows, TECHNICIAN, person, month, handled=count, on_time=int(b), visits=count)
+        case "tech_repeats":
+            # A repair that came back is no longer resolved: it leaves the resolution rate of the month it came back.
+            _add(rows, TECHNICIAN, person, month, repeat_repairs=count, resolved=-count)
+        case "tech_ratings":
+            _add(rows, TECHNICIAN, person, month, rating_sum=_times(a, int(b)), ratings=int(b))
 
 
 def kpi_rows(first: dt.date, last: dt.date) -> list[KpiRow]:
@@ -309,8 +314,9 @@ def kpi_rows(first: dt.date, last: dt.date) -> list[KpiRow]:
     start, _end = period_bounds(first)
     _start, end = period_bounds(last)
     rows: dict = {}
-    _agent_figures(rows, start, end)
-    _technician_figures(rows, start, end)
+    first_part, *other_parts = _agent_parts(start, end) + _technician_parts(start, end)
+    for part in first_part.union(*other_parts, all=True):
+        _add_figures(rows, part)
     people = get_user_model().objects.in_bulk({key[1] for key in rows})
     for (_role, user_id, _period), row in rows.items():
         user = people.get(user_id)

@@ -17,6 +17,7 @@ SCHEDULE = {
     "turnaround-alerts": ("cases.tasks.turnaround_alerts_task", "0", "8", "*"),
     "turnaround-escalation": ("cases.tasks.turnaround_escalation_task", "15", "8", "*"),
     "supplier-rework-overdue": ("inspection.tasks.supplier_rework_overdue_task", "20", "8", "*"),
+    "rectification-order-alerts": ("quality.tasks.order_overdue_alerts_task", "30", "8", "*"),
     "recall-candidates": ("recalls.tasks.recall_candidates_notify_task", "30", "7", "*"),
     "recall-deadline-reminders": ("recalls.tasks.recall_deadline_reminders_task", "0", "9", "*"),
     "monthly-reports": ("reports.tasks.monthly_build_task", "0", "2", "1"),
