@@ -25,6 +25,7 @@ APP_LABELS = (
     "repairs",
     "recalls",
     "servicedesk",
+    "quality",
     "writeoffs",
     "chargebacks",
     "reports",
