@@ -54,6 +54,7 @@ def test_an_agent_takes_a_call_from_intake_to_close(page, live_server, login, de
         page.keyboard.press("ArrowDown")
     page.keyboard.press("Tab")  # severity
     page.keyboard.press("Tab")  # told to stop using it
+    page.keyboard.press("Tab")  # what they were told (the stop-using instruction)
     page.keyboard.press("Tab")  # description
     page.keyboard.type("台灯开关失灵, 接触不良")
     page.keyboard.press("Tab")  # store

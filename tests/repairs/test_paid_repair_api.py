@@ -160,7 +160,10 @@ def test_parts_are_refused_with_a_clear_409_until_the_customer_accepts(api_as, d
     ticket = quoted()
     before = snapshot(ticket)
     response = api_as("tech1").patch(
-        f"/api/v1/repair-tickets/{ticket.pk}/", {"parts": [{"part": "P-ZIP-5", "quantity": 1}]}, format="json"
+        f"/api/v1/repair-tickets/{ticket.pk}/",
+        {"parts": [{"part": "P-ZIP-5", "quantity": 1}]},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 409
     assert "not accepted the paid-repair quote" in response.json()["detail"]

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from aftersales.fsm import TransitionForbidden, TransitionStateConflict
 from aftersales.models import TransitionLog
@@ -30,6 +30,14 @@ from tests.support.paid_repair import (
     snapshot,
 )
 from tests.support.returns import fresh, user
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The refusals are read in English here, whatever language an earlier test of the worker left active."""
+    with translation.override("en"):
+        yield
+
 
 pytestmark = pytest.mark.django_db
 
