@@ -37,13 +37,15 @@ READ_REFUSALS = {401: REFUSALS[401], 404: REFUSALS[404]}
 
 
 class _CaseMoneyViewSet(viewsets.GenericViewSet):
-    """``GET`` a case's rows of one kind of money, ``POST`` a new one (``input_serializer`` → ``record``)."""
+    """``GET`` a case's rows of one kind of money, ``POST`` a new one (``input_serializer`` → ``recorder``)."""
 
     permission_classes = [IsAuthenticated]
     cursor_ordering = "-id"
     filterset_class = None
     input_serializer: type[serializers.Serializer]
     lister = None
+    # The service that records one row: ``recorder(user=, case=, **data)``, named by each viewset like ``lister``.
+    recorder = None
 
     def get_case(self):
         if not hasattr(self, "_case"):
@@ -69,11 +71,8 @@ class _CaseMoneyViewSet(viewsets.GenericViewSet):
             )
         )
         data["return_item"] = data.pop("return", None)
-        row = self.record(request.user, case, data)
+        row = type(self).recorder(user=request.user, case=case, **data)
         return Response(self.get_serializer(row).data, status=status.HTTP_201_CREATED)
-
-    def record(self, user, case, data):  # pragma: no cover - each viewset says how
-        raise NotImplementedError
 
 
 def _list_and_create(serializer, input_serializer, *, what: str):
@@ -94,9 +93,7 @@ class RefundViewSet(_CaseMoneyViewSet):
     serializer_class = RefundSerializer
     input_serializer = RefundCreateInputSerializer
     lister = staticmethod(money_selectors.refund_list)
-
-    def record(self, user, case, data):
-        return money_services.refund_record(user=user, case=case, **data)
+    recorder = staticmethod(money_services.refund_record)
 
 
 @extend_schema_view(**_list_and_create(ExchangeSerializer, ExchangeCreateInputSerializer, what="exchanges"))
@@ -106,9 +103,7 @@ class ExchangeViewSet(_CaseMoneyViewSet):
     serializer_class = ExchangeSerializer
     input_serializer = ExchangeCreateInputSerializer
     lister = staticmethod(money_selectors.exchange_list)
-
-    def record(self, user, case, data):
-        return money_services.exchange_record(user=user, case=case, **data)
+    recorder = staticmethod(money_services.exchange_record)
 
 
 @extend_schema_view(**_list_and_create(FreightSerializer, FreightCreateInputSerializer, what="freight"))
@@ -118,9 +113,7 @@ class FreightViewSet(_CaseMoneyViewSet):
     serializer_class = FreightSerializer
     input_serializer = FreightCreateInputSerializer
     lister = staticmethod(money_selectors.freight_list)
-
-    def record(self, user, case, data):
-        return money_services.freight_record(user=user, case=case, **data)
+    recorder = staticmethod(money_services.freight_record)
 
 
 @extend_schema_view(
@@ -139,9 +132,7 @@ class CompensationViewSet(_CaseMoneyViewSet):
     serializer_class = CompensationSerializer
     input_serializer = CompensationCreateInputSerializer
     lister = staticmethod(money_selectors.compensation_list)
-
-    def record(self, user, case, data):
-        return money_services.compensation_propose(user=user, case=case, **data)
+    recorder = staticmethod(money_services.compensation_propose)
 
     def get_object(self):
         return money_selectors.compensation_get(self.request.user, self.get_case(), self.kwargs["pk"])
