@@ -76,6 +76,16 @@ def mask_phone(phone: str) -> str:
     return f"{phone[:3]}{'*' * (len(phone) - 7)}{phone[-4:]}"
 
 
+def mask_email(email: str) -> str:
+    """z***@example.com: the first character of the mailbox and the domain stay, the rest of the mailbox is hidden."""
+    if not email:
+        return ""
+    local, at, domain = email.rpartition("@")
+    if not at:
+        return "***"
+    return f"{local[:1]}***@{domain}"
+
+
 def mask_name(name: str) -> str:
     """张** : the family name stays."""
     if not name:

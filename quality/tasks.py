@@ -64,6 +64,24 @@ def satisfaction_survey_task(quarter: str | None = None) -> dict:
     return survey_build(quarter=quarter or previous_quarter())
 
 
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=5)
+def survey_invitations_email_task(self, invitation_ids: list[int]) -> dict:
+    """Mail the survey links of ``invitation_ids`` (``quality.services.surveys.survey_invitations_email``).
+
+    A send the mail server refused (SMTP, connection) leaves its invitation waiting; only those ids are tried
+    again, with backoff, and a link already delivered is never mailed twice (the service checks under the
+    row's lock). Run in-process (eager) there is no broker to hold a retry: the next build or QA's "send
+    again" mails what is still waiting.
+    """
+    from quality.services.surveys import survey_invitations_email
+
+    summary = survey_invitations_email(invitation_ids=invitation_ids)
+    failed = summary["failed"]
+    if failed and not self.request.is_eager and self.request.retries < self.max_retries:
+        raise self.retry(args=(failed,), countdown=retry_countdown(self.request.retries))
+    return {**summary, "failed": len(failed)}
+
+
 # --- the monthly audit 每月抽查 ---
 
 

@@ -12,6 +12,7 @@ urlpatterns += [
     path("quality/surveys/", survey_views.SurveyListView.as_view(), name="survey_list"),
     path("quality/surveys/build/", survey_views.SurveyBuildView.as_view(), name="survey_build"),
     path("quality/surveys/<int:pk>/", survey_views.SurveyDetailView.as_view(), name="survey_detail"),
+    path("quality/surveys/<int:pk>/send/", survey_views.SurveySendAgainView.as_view(), name="survey_send"),
     path("quality/surveys/read-out/", survey_views.ReadOutListView.as_view(), name="survey_readout"),
     path("quality/surveys/read-out/<int:pk>/", survey_views.ReadOutView.as_view(), name="survey_read_out"),
     # Public, no login (quality.views.surveys.SurveyAnswerView): rate-limited, the token is never enumerable.

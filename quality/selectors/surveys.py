@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 
-from quality.models.surveys import SCORE_MAX, SCORE_MIN, SatisfactionSurvey, SurveyInvitation, SurveyLinkMiss
+from quality.models.surveys import (
+    SCORE_MAX,
+    SCORE_MIN,
+    SatisfactionSurvey,
+    SurveyDelivery,
+    SurveyInvitation,
+    SurveyLinkMiss,
+)
 
 
 def survey_list(user) -> QuerySet[SatisfactionSurvey]:
@@ -13,6 +20,15 @@ def survey_list(user) -> QuerySet[SatisfactionSurvey]:
     return SatisfactionSurvey.objects.visible_to(user).annotate(
         invited=Count("invitations"),
         answered=Count("invitations", filter=Q(invitations__answered_at__isnull=False)),
+        emailed=Count(
+            "invitations",
+            filter=Q(invitations__delivery=SurveyDelivery.EMAIL, invitations__delivered_at__isnull=False),
+        ),
+        read_out=Count(
+            "invitations",
+            filter=Q(invitations__delivery=SurveyDelivery.HOTLINE, invitations__delivered_at__isnull=False),
+        ),
+        waiting=Count("invitations", filter=Q(invitations__delivered_at__isnull=True)),
         mean=Avg("invitations__score"),
     )
 
@@ -28,6 +44,10 @@ def survey_results(survey: SatisfactionSurvey) -> dict:
         invited=Count("id"),
         answered=Count("id", filter=Q(answered_at__isnull=False)),
         delivered=Count("id", filter=Q(delivered_at__isnull=False)),
+        emailed=Count("id", filter=Q(delivery=SurveyDelivery.EMAIL, delivered_at__isnull=False)),
+        email_waiting=Count("id", filter=Q(delivery=SurveyDelivery.EMAIL, delivered_at__isnull=True)),
+        read_out=Count("id", filter=Q(delivery=SurveyDelivery.HOTLINE, delivered_at__isnull=False)),
+        readout_waiting=Count("id", filter=Q(delivery=SurveyDelivery.HOTLINE, delivered_at__isnull=True)),
         mean=Avg("score"),
     )
     counts = dict(
@@ -53,14 +73,26 @@ def survey_answers(survey: SatisfactionSurvey) -> QuerySet[SurveyInvitation]:
     )
 
 
+def survey_invitations(survey: SatisfactionSurvey) -> QuerySet[SurveyInvitation]:
+    """Every link of the survey with how it was delivered (mailed, read out, waiting), for QA: the case's number
+    and kind only, nothing of the customer."""
+    return SurveyInvitation.objects.filter(survey=survey).select_related("case", "delivered_by").order_by("id")
+
+
 def readout_list(user) -> QuerySet[SurveyInvitation]:
-    """The hotline's list: links not yet read out and still open, oldest quarter first, with the case's
-    customer (the agent calls them; the hotline sees the archive)."""
+    """The hotline's list: links to read out (customers without an e-mail address; the others are mailed) not
+    yet read out and still open, oldest quarter first, with the case's customer (the agent calls them; the
+    hotline sees the archive)."""
     from django.utils import timezone
 
     return (
         SurveyInvitation.objects.visible_to(user)
-        .filter(delivered_at__isnull=True, answered_at__isnull=True, expires_at__gt=timezone.now())
+        .filter(
+            delivery=SurveyDelivery.HOTLINE,
+            delivered_at__isnull=True,
+            answered_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
         .exclude(pending_token="")
         .select_related("survey", "case", "case__customer")
         .order_by("survey__quarter", "id")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,7 +36,7 @@ def survey_path(token: str) -> str:
 
 def survey_url(token: str) -> str:
     """The short link read out or sent to the customer (the site's public address, not the request's)."""
-    return settings.AFTERSALES_SITE_URL + survey_path(token)
+    return services.survey_link(token)
 
 
 class SurveyListView(RoleRequiredMixin, TemplateView):
@@ -78,9 +79,11 @@ class SurveyBuildView(RoleRequiredMixin, View):
 
 
 class SurveyDetailView(RoleRequiredMixin, View):
-    """QA: one quarter's results (response rate, mean, distribution drawn as a chart, the answers); XLSX."""
+    """QA: one quarter's results (response rate, mean, distribution drawn as a chart, the answers), how each link
+    was delivered (mailed, read out, waiting) with the counts per channel; XLSX."""
 
     roles = QA
+    invitations_per_page = 100
 
     def get(self, request, pk):
         try:
@@ -91,6 +94,9 @@ class SurveyDetailView(RoleRequiredMixin, View):
         answers = selectors.survey_answers(survey)
         if request.GET.get("export") == "xlsx":
             return self.export(survey, results, answers)
+        invitations = Paginator(selectors.survey_invitations(survey), self.invitations_per_page).get_page(
+            request.GET.get("page")
+        )
         chart = {
             "scores": {
                 "type": "bar",
@@ -108,6 +114,7 @@ class SurveyDetailView(RoleRequiredMixin, View):
                 "survey": survey,
                 "results": results,
                 "answers": answers,
+                "invitations": invitations,
                 "charts": chart if results["answered"] else {},
             },
         )
@@ -143,6 +150,22 @@ class SurveyDetailView(RoleRequiredMixin, View):
         response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="survey-{survey.quarter}.xlsx"'
         return response
+
+
+class SurveySendAgainView(RoleRequiredMixin, View):
+    """QA mails again the survey's links whose mail has not gone out (the mail server refused it); a link
+    already mailed is never sent twice."""
+
+    roles = QA
+
+    def post(self, request, pk):
+        try:
+            survey = selectors.survey_get(request.user, pk)
+        except SatisfactionSurvey.DoesNotExist as error:
+            raise Http404 from error
+        count = services.survey_emails_resend(user=request.user, survey=survey)
+        messages.success(request, _("%(count)d survey e-mails queued.") % {"count": count})
+        return redirect("quality:survey_detail", pk=survey.pk)
 
 
 class ReadOutListView(RoleRequiredMixin, TemplateView):

@@ -36,6 +36,8 @@ class ServiceCaseOpenForm(BootstrapMixin, forms.Form):
 
     phone = PhoneField(label=_("Phone"), max_length=20, required=False)
     name = NoNulCharField(label=_("Name"), max_length=60, required=False)
+    # Where the satisfaction survey's link is mailed; without one the hotline reads it out.
+    email = forms.EmailField(label=_("E-mail"), max_length=254, required=False)
     province = NoNulCharField(label=_("Province"), max_length=20, required=False)
     consent = forms.BooleanField(
         label=_("The customer agrees that we keep their name and phone to handle the case"), required=False
@@ -104,7 +106,13 @@ class ServiceCaseOpenForm(BootstrapMixin, forms.Form):
 
     def contact(self) -> dict:
         data = self.cleaned_data
-        return {"name": data["name"], "phone": data["phone"], "province": data["province"], "consent": data["consent"]}
+        return {
+            "name": data["name"],
+            "phone": data["phone"],
+            "email": data["email"],
+            "province": data["province"],
+            "consent": data["consent"],
+        }
 
 
 class RespondForm(BootstrapMixin, forms.Form):

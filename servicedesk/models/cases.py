@@ -55,12 +55,14 @@ class CustomerQuerySet(ScopedQuerySet):
 class Customer(TimeStampedModel):
     """客户档案: one record per phone, kept only with the customer's consent (when, for what purpose).
 
-    Erasure 删除请求 and the retention purge blank the name and phone here and on
-    the customer's Returns, and keep every record: ``erased_at`` says when.
+    Erasure 删除请求 and the retention purge blank the name, phone and e-mail here (name and phone on
+    the customer's Returns too), and keep every record: ``erased_at`` says when.
     """
 
     name = models.CharField(_("name"), max_length=60, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # Optional, not unique (one record per phone stays the rule): where the satisfaction survey's link is mailed.
+    email = models.EmailField(_("e-mail"), blank=True)
     province = models.CharField(_("province"), max_length=20, blank=True)
     consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
     consent_purpose = models.CharField(_("purpose of the consent"), max_length=200, blank=True)
@@ -82,7 +84,8 @@ class Customer(TimeStampedModel):
             models.UniqueConstraint(fields=["phone"], condition=~Q(phone=""), name="customer_one_per_phone"),
             # Contact data only with the consent recorded (PIPL 个人信息保护法).
             models.CheckConstraint(
-                condition=(Q(phone="") & Q(name="")) | (Q(consent_at__isnull=False) & ~Q(consent_purpose="")),
+                condition=(Q(phone="") & Q(name="") & Q(email=""))
+                | (Q(consent_at__isnull=False) & ~Q(consent_purpose="")),
                 name="customer_contact_needs_consent",
             ),
         ]

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from aftersales.models import TransitionLog
 from cases.models import Return
-from cases.permissions import mask_name, mask_phone
+from cases.permissions import mask_email, mask_name, mask_phone
 from servicedesk import permissions
 from servicedesk.choices import CASE_OPEN_STATES, CaseState
 from servicedesk.filters import ServiceCaseFilter
@@ -146,17 +146,19 @@ def case_contact(case: ServiceCase, user) -> dict:
     """The case's customer as this viewer may see them: ``full`` says the phone is shown whole (and must be logged)."""
     customer = case.customer
     if customer is None:
-        return {"name": "", "phone": "", "province": "", "full": False}
+        return {"name": "", "phone": "", "email": "", "province": "", "full": False}
     if permissions.sees_full_phone(case, user):
         return {
             "name": customer.name,
             "phone": customer.phone,
+            "email": customer.email,
             "province": customer.province,
             "full": bool(customer.phone),
         }
     return {
         "name": mask_name(customer.name),
         "phone": mask_phone(customer.phone),
+        "email": mask_email(customer.email),
         "province": customer.province,
         "full": False,
     }

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -45,6 +46,8 @@ from servicedesk.services.quality_forms import escalation_input_errors, escalati
 
 # Consent recorded for contact data a store took at the counter with a Return (the data migration uses the same).
 COUNTER_CONSENT_PURPOSE = "售后退货登记 (given at the store counter for the Return)"
+#: The longest e-mail address kept (``Customer.email``, an EmailField of 254 characters).
+MAX_EMAIL = 254
 
 
 def phone_clean(phone: str) -> str:
@@ -58,17 +61,19 @@ def phone_clean(phone: str) -> str:
 def _customer_for_contact(*, contact: dict[str, Any] | None, now: dt.datetime) -> Customer | None:
     """The customer record for the intake's contact data (one per phone), created or brought up to date.
 
-    Contact data (a name or a phone) is kept only with ``consent`` true; the
-    purpose defaults to handling this service case.
+    Contact data (a name, a phone or an e-mail address) is kept only with ``consent`` true; the
+    purpose defaults to handling this service case. A customer found by phone gets the e-mail filled in when
+    the intake gives one.
     """
     if not contact:
         return None
     name = (contact.get("name") or "").strip()
     phone = phone_clean(contact.get("phone") or "")
+    email = (contact.get("email") or "").strip()
     province = (contact.get("province") or "").strip()
     purpose = (contact.get("purpose") or "").strip() or str(gettext_lazy("Handling this service case 服务单处理"))
-    reject_nul_bytes(name=name, phone=phone, province=province, purpose=purpose)
-    if not (name or phone):
+    reject_nul_bytes(name=name, phone=phone, email=email, province=province, purpose=purpose)
+    if not (name or phone or email):
         return None
     errors: dict[str, list[str]] = {}
     if contact.get("consent") is not True:
@@ -77,6 +82,13 @@ def _customer_for_contact(*, contact: dict[str, Any] | None, now: dt.datetime) -
         validate_phone(phone)
     except ValidationError as error:
         errors["phone"] = error.messages
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["email"] = [_("Enter a valid e-mail address.")]
+        if len(email) > MAX_EMAIL:
+            errors["email"] = [_("At most %(limit)s characters.") % {"limit": MAX_EMAIL}]
     if len(name) > 60:
         errors["name"] = [_("At most 60 characters.")]
     if len(province) > 20:
@@ -89,6 +101,7 @@ def _customer_for_contact(*, contact: dict[str, Any] | None, now: dt.datetime) -
     if customer is None:
         customer = Customer(phone=phone)
     customer.name = name or customer.name
+    customer.email = email or customer.email
     customer.province = province or customer.province
     customer.consent_at, customer.consent_purpose = now, purpose
     customer.full_clean()
@@ -117,7 +130,8 @@ def customer_join_returns(*, user, returns: Sequence[Return]) -> None:
 
 
 def _anonymise(customers: Iterable[Customer], *, user, now: dt.datetime) -> int:
-    """Blank name and phone on the customers and on every Return of theirs (by link or by phone); keep the rows."""
+    """Blank name, phone and e-mail on the customers, name and phone on every Return of theirs (by link or by
+    phone); keep the rows."""
     rows = list(customers)
     if not rows:
         return 0
@@ -126,7 +140,9 @@ def _anonymise(customers: Iterable[Customer], *, user, now: dt.datetime) -> int:
     Return.objects.filter(Q(customers__in=ids) | Q(customer_phone__in=phones)).update(
         customer_name="", customer_phone="", updated_at=now
     )
-    return Customer.objects.filter(pk__in=ids).update(name="", phone="", erased_at=now, erased_by=user, updated_at=now)
+    return Customer.objects.filter(pk__in=ids).update(
+        name="", phone="", email="", erased_at=now, erased_by=user, updated_at=now
+    )
 
 
 def customer_erase_refusal(*, user) -> TransitionError | None:
@@ -137,7 +153,8 @@ def customer_erase_refusal(*, user) -> TransitionError | None:
 
 @transaction.atomic
 def customer_erase(*, user, customer: Customer) -> Customer:
-    """Erase on request 删除个人信息: name and phone go from the record, its cases and its Returns; records stay."""
+    """Erase on request 删除个人信息: name, phone and e-mail go from the record, its cases and its Returns; records
+    stay."""
     refused = customer_erase_refusal(user=user)
     if refused is not None:
         raise refused
@@ -161,7 +178,7 @@ def customer_retention_purge(*, now: dt.datetime | None = None) -> dict:
     cutoff_day = add_months(timezone.localdate(now), -settings.AFTERSALES_CUSTOMER_RETENTION_MONTHS)
     cutoff = dt.datetime.combine(cutoff_day, dt.time.min, tzinfo=timezone.get_current_timezone())
     candidates = (
-        Customer.objects.exclude(phone="", name="")
+        Customer.objects.exclude(phone="", name="", email="")
         .exclude(cases__state__in=CASE_OPEN_STATES)
         .annotate(last_case=Max("cases__updated_at"))
         .annotate(last_contact=Greatest("updated_at", Coalesce("last_case", "updated_at")))

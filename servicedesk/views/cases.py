@@ -138,7 +138,9 @@ class IntakeView(LoginRequiredMixin, View):
         customer = caller.get("customer")
         initial = {"phone": caller.get("phone", "")}
         if customer is not None:
-            initial.update(name=customer.name, province=customer.province, consent=bool(customer.consent_at))
+            initial.update(
+                name=customer.name, email=customer.email, province=customer.province, consent=bool(customer.consent_at)
+            )
         hotline = _is_hotline(user)
         if not hotline:
             initial["channel"] = Channel.IN_STORE

@@ -21,13 +21,18 @@ from tests.factories.stores import UserFactory
 
 
 class CustomerFactory(factory.django.DjangoModelFactory):
-    """A customer record with contact data and the consent it needs."""
+    """A customer record with contact data and the consent it needs; ``with_email=True`` adds an e-mail address
+    (the satisfaction survey then mails the link instead of the hotline reading it out)."""
 
     class Meta:
         model = Customer
 
+    class Params:
+        with_email = factory.Trait(email=factory.Sequence(lambda n: f"customer{n}@example.com"))
+
     name = "王芳"
     phone = factory.Sequence(lambda n: f"139{n:08d}")
+    email = ""
     province = "广东"
     consent_at = factory.LazyFunction(timezone.now)
     consent_purpose = "服务单处理"

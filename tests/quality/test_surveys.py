@@ -1,5 +1,6 @@
-"""The satisfaction survey 满意度调查: the quarterly build (idempotent), the public page (once, expiry, guesses, no
-personal data, rate limit), the hotline's read-out list, QA's results, and every page's permission matrix."""
+"""The satisfaction survey 满意度调查: the quarterly build (idempotent), the link mailed to customers with an e-mail
+address (once, retried after a failed send), the public page (once, expiry, guesses, no personal data, rate
+limit), the hotline's read-out list, QA's results and delivery, and every page's permission matrix."""
 
 from __future__ import annotations
 
@@ -116,6 +117,215 @@ def test_the_beat_schedule_runs_it_on_the_first_of_each_quarter(settings):
     assert entry["task"] == "quality.tasks.satisfaction_survey_task"
     schedule = entry["schedule"]
     assert schedule.month_of_year == {1, 4, 7, 10} and schedule.day_of_month == {1}
+
+
+# --- the e-mail channel ---
+
+EMAIL = "li.na@example.com"
+WITH_EMAIL = {**CALLER, "email": EMAIL}
+
+
+def mailed_link(message) -> str:
+    """The survey link in a mail's text part (the one line that is a URL)."""
+    return next(line.strip() for line in message.body.splitlines() if line.strip().startswith("http"))
+
+
+def test_the_build_mails_each_email_customer_once_and_leaves_the_others_to_the_hotline(
+    client, demo, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    # given a quarter's closed case of a customer with an e-mail and one of a customer with a phone only
+    settings.AFTERSALES_SITE_URL = "https://service.example.com"
+    quarter, first = last_quarter()
+    by_email = closed_in(first, **WITH_EMAIL)
+    by_phone = closed_in(first, name="王强", phone="13900139000", province="江苏", consent=True)
+    # when the quarter's survey is built (the mail goes once the build has committed)
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = services.survey_build(quarter=quarter)
+    # then one mail went, to the e-mail customer, and that link is delivered (only its digest kept)
+    assert summary["invited"] == 2 and summary["to_mail"] == 1
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == [EMAIL]
+    mailed = SurveyInvitation.objects.get(case=by_email)
+    assert mailed.delivery == "email" and mailed.delivered_at is not None and mailed.pending_token == ""
+    assert mailed.delivered_by is None
+    # the phone-only customer's link waits in the hotline's list, the mailed one is not in it
+    called = SurveyInvitation.objects.get(case=by_phone)
+    assert called.delivery == "hotline" and called.delivered_at is None and called.pending_token
+    assert list(services_readout()) == [called.pk]
+    # the mail: in Chinese, the quarter, the expiry date, a greeting by name, nothing else personal
+    message = mailoutbox[0]
+    html = message.alternatives[0][0]
+    expires = timezone.localtime(mailed.expires_at).date().isoformat()
+    assert quarter in message.subject and "满意" in message.subject
+    for text in (message.body, html):
+        assert quarter in text and expires in text and CALLER["name"] in text
+        for personal in (CALLER["phone"], "138****8000", by_email.number, EMAIL):
+            assert personal not in text
+    # and the link is an absolute one that opens the survey page, with nothing personal on it
+    link = mailed_link(message)
+    assert link.startswith("https://service.example.com/survey/") and link in html
+    page = client.get(link.removeprefix("https://service.example.com"))
+    assert page.status_code == 200 and 'name="score"' in page.content.decode()
+    for personal in (CALLER["name"], CALLER["phone"], EMAIL, by_email.number):
+        assert personal not in page.content.decode()
+    assert mailed.token_hash == token_digest(link.rstrip("/").rsplit("/", 1)[1])
+    # when the build runs again, nothing new is invited or mailed
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.survey_build(quarter=quarter)
+    assert (again["invited"], again["to_mail"], len(mailoutbox)) == (0, 0, 1)
+
+
+def services_readout():
+    from quality.selectors.surveys import readout_list
+    from tests.support.servicedesk import user
+
+    return readout_list(user("hotline1")).values_list("pk", flat=True)
+
+
+def test_a_failed_send_leaves_the_link_waiting_and_a_retry_mails_it_once(
+    demo, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
+):
+    from smtplib import SMTPServerDisconnected
+
+    from django.core.mail import EmailMultiAlternatives
+
+    from quality.tasks import survey_invitations_email_task
+
+    quarter, first = last_quarter()
+    case = closed_in(first, **WITH_EMAIL)
+    real_send = EmailMultiAlternatives.send
+
+    def refused(self, fail_silently=False):
+        raise SMTPServerDisconnected("the mail server went away")
+
+    # given a mail server that refuses, when the survey is built
+    monkeypatch.setattr(EmailMultiAlternatives, "send", refused)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.survey_build(quarter=quarter)["invited"] == 1
+    # then nothing went and the link waits, undelivered, with its plain token (not in the hotline's list)
+    invitation = SurveyInvitation.objects.get(case=case)
+    assert mailoutbox == [] and invitation.delivered_at is None and invitation.pending_token
+    assert list(services_readout()) == []
+    # when the mail server is back and the task tries again, the link goes once
+    monkeypatch.setattr(EmailMultiAlternatives, "send", real_send)
+    assert survey_invitations_email_task.delay([invitation.pk]).get() == {"sent": 1, "skipped": 0, "failed": 0}
+    assert len(mailoutbox) == 1 and mailed_link(mailoutbox[0]).endswith(f"/survey/{invitation.pending_token}/")
+    invitation.refresh_from_db()
+    assert invitation.delivered_at is not None and invitation.pending_token == ""
+    # and a second retry, or the next build, sends no duplicate
+    assert survey_invitations_email_task.delay([invitation.pk]).get()["skipped"] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.survey_build(quarter=quarter)["to_mail"] == 0
+    assert len(mailoutbox) == 1
+
+
+def test_the_next_build_mails_what_a_failed_send_left_waiting(
+    demo, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
+):
+    from smtplib import SMTPException
+
+    from django.core.mail import EmailMultiAlternatives
+
+    quarter, first = last_quarter()
+    closed_in(first, **WITH_EMAIL)
+    real_send = EmailMultiAlternatives.send
+    monkeypatch.setattr(EmailMultiAlternatives, "send", lambda self, fail_silently=False: (_ for _ in ()).throw(
+        SMTPException("451 try again later")))  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        services.survey_build(quarter=quarter)
+    assert mailoutbox == []
+    monkeypatch.setattr(EmailMultiAlternatives, "send", real_send)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = services.survey_build(quarter=quarter)
+    assert (second["invited"], second["to_mail"], len(mailoutbox)) == (0, 1, 1)
+    assert SurveyInvitation.objects.get().delivered_at is not None
+
+
+def test_qa_sees_how_each_link_went_and_sends_the_waiting_mails_again(
+    browser_as, demo, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
+):
+    from smtplib import SMTPException
+
+    from django.core.mail import EmailMultiAlternatives
+
+    quarter, first = last_quarter()
+    mailed = closed_in(first, **WITH_EMAIL)
+    waiting = closed_in(first, name="赵六", phone="13700137000", email="zhao@example.com", consent=True)
+    called = closed_in(first, name="王强", phone="13900139000", province="江苏", consent=True)
+    real_send = EmailMultiAlternatives.send
+
+    def send(self, fail_silently=False):
+        if self.to == ["zhao@example.com"]:
+            raise SMTPException("mailbox unavailable")
+        return real_send(self, fail_silently)
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", send)
+    client = browser_as("qa1")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post("/quality/surveys/build/", {"quarter": quarter}).status_code == 302
+    survey = SatisfactionSurvey.objects.get()
+    # the hotline reads its link out
+    hotline_invitation = SurveyInvitation.objects.get(case=called)
+    services.invitation_read_out(user=hotline_invitation.case.owner, invitation=hotline_invitation)
+    html = client.get(f"/quality/surveys/{survey.pk}/").content.decode()
+    assert 'data-testid="count-emailed">1<' in html and 'data-testid="count-email-waiting">1<' in html
+    assert 'data-testid="count-read-out">1<' in html and 'data-testid="count-readout-waiting">0<' in html
+    rows = {
+        number: html.split(f"<td>{number}</td>", 1)[1].split("</tr>", 1)[0]
+        for number in (mailed.number, waiting.number, called.number)
+    }
+    assert "邮件已发送" in rows[mailed.number] and "等待中" in rows[waiting.number] and "已告知" in rows[called.number]
+    for personal in (EMAIL, "zhao@example.com", CALLER["phone"], "13900139000"):
+        assert personal not in html
+    assert 'data-testid="send-again"' in html
+    listing = client.get("/quality/surveys/").content.decode()
+    assert 'data-testid="emailed">1<' in listing and 'data-testid="read-out">1<' in listing
+    assert 'data-testid="waiting">1<' in listing
+    # when the address works again and QA sends the waiting mails again, that one goes, once
+    monkeypatch.setattr(EmailMultiAlternatives, "send", real_send)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/quality/surveys/{survey.pk}/send/")
+    assert response.status_code == 302 and response["Location"] == f"/quality/surveys/{survey.pk}/"
+    assert [m.to for m in mailoutbox] == [[EMAIL], ["zhao@example.com"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/quality/surveys/{survey.pk}/send/")
+    assert len(mailoutbox) == 2
+    assert 'data-testid="send-again"' not in client.get(f"/quality/surveys/{survey.pk}/").content.decode()
+
+
+def test_a_customer_erased_before_the_mail_went_is_not_mailed(demo, mailoutbox):
+    from quality.tasks import survey_invitations_email_task
+    from servicedesk.services import customer_erase
+    from tests.support.servicedesk import user
+
+    quarter, first = last_quarter()
+    case = closed_in(first, **WITH_EMAIL)
+    services.survey_build(quarter=quarter)  # the mail is queued on commit, which this test never reaches
+    customer_erase(user=user("hotline1"), customer=case.customer)
+    invitation = SurveyInvitation.objects.get()
+    assert survey_invitations_email_task.delay([invitation.pk]).get()["skipped"] == 1 and mailoutbox == []
+
+
+def test_the_task_retries_only_the_failed_sends_when_a_worker_runs_it(demo, monkeypatch):
+    from celery.exceptions import Retry
+
+    from quality import tasks
+
+    # given a worker (not in-process) run in which one of two sends failed
+    monkeypatch.setattr(
+        "quality.services.surveys.survey_invitations_email",
+        lambda invitation_ids: {"sent": 1, "skipped": 0, "failed": [invitation_ids[1]]},
+    )
+    task = tasks.survey_invitations_email_task
+    task.push_request(is_eager=False, retries=0, id="x", delivery_info={})
+    try:
+        with pytest.raises(Retry), monkeypatch.context() as patch:
+            retried = {}
+            patch.setattr(task, "retry", lambda **kwargs: retried.update(kwargs) or Retry())
+            task.run([11, 12])
+    finally:
+        task.pop_request()
+    # then only the failed id is tried again, later
+    assert retried["args"] == ([12],) and retried["countdown"] >= 0
 
 
 # --- the public page ---
@@ -245,8 +455,9 @@ PAGES = {
     "build": ("post", lambda s, i: "/quality/surveys/build/"),
     "readout": ("get", lambda s, i: "/quality/surveys/read-out/"),
     "read_out": ("post", lambda s, i: f"/quality/surveys/read-out/{i.pk}/"),
+    "send": ("post", lambda s, i: f"/quality/surveys/{s.pk}/send/"),
 }
-QA_PAGES = ("list", "detail", "build")
+QA_PAGES = ("list", "detail", "build", "send")
 HOTLINE_PAGES = ("readout", "read_out")
 
 

@@ -39,6 +39,7 @@ class CaseCustomerSerializer(serializers.Serializer):
     id = serializers.IntegerField(min_value=1, max_value=MAX_ID, allow_null=True)
     name = serializers.CharField()
     phone = serializers.CharField()
+    email = serializers.CharField(help_text="The e-mail address, masked (z***@example.com) unless the phone is shown.")
     province = serializers.CharField()
 
 
@@ -108,6 +109,7 @@ class ServiceCaseSerializer(AvailableTransitionsMixin, serializers.ModelSerializ
             "id": obj.customer_id,
             "name": contact["name"],
             "phone": contact["phone"],
+            "email": contact["email"],
             "province": contact["province"],
         }
 
@@ -206,12 +208,14 @@ class CustomerInputSerializer(serializers.Serializer):
 
     name = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    # Optional: where the satisfaction survey's link is mailed (without one the hotline reads it out).
+    email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
     province = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     consent = serializers.BooleanField(required=False, default=False)
     purpose = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
     def validate(self, attrs):
-        if (attrs["name"].strip() or attrs["phone"].strip()) and not attrs["consent"]:
+        if (attrs["name"].strip() or attrs["phone"].strip() or attrs["email"].strip()) and not attrs["consent"]:
             raise serializers.ValidationError(
                 {"consent": [serializers.ErrorDetail("Record the customer's consent before keeping a name or phone.")]}
             )
@@ -308,6 +312,7 @@ class CustomerSerializer(serializers.ModelSerializer):
             "id",
             "name",
             "phone",
+            "email",
             "province",
             "consent_at",
             "consent_purpose",
