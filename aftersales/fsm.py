@@ -76,7 +76,9 @@ CONCURRENT_CHANGE_MESSAGE = gettext_lazy(
 )
 
 
+@functools.cache
 def state_field(model: type[models.Model]) -> FSMFieldMixin:
+    # Cached per model: a list page asks it for every row (issue 19, "Speed").
     fields = [field for field in model._meta.fields if isinstance(field, FSMFieldMixin)]
     if len(fields) != 1:
         raise TypeError(f"{model.__name__} must have exactly one FSM field")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -57,4 +58,23 @@ class AvailableTransitionsMixin(serializers.Serializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_available_transitions(self, obj) -> list[str]:
-        return available_transitions(obj, self.context["request"].user)
+        return available_transitions(obj, request_user(self))
+
+
+def request_user(serializer):
+    """The requesting user, unwrapped once per serializer (so once per list page).
+
+    A session's ``request.user`` is a lazy proxy: every attribute the
+    permission predicates read through it (roles, scope) costs a call, and a
+    page of 50 rows reads them hundreds of times. The object behind it is the
+    same user, with the same per-request caches.
+    """
+    user = serializer.__dict__.get("_request_user")
+    if user is None:
+        user = serializer.context["request"].user
+        if isinstance(user, LazyObject):
+            if user._wrapped is empty:
+                user._setup()
+            user = user._wrapped
+        serializer.__dict__["_request_user"] = user
+    return user

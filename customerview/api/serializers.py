@@ -6,7 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from customerview.links import status_url
+from customerview.links import status_url_maker
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -19,4 +19,8 @@ class StatusUrlField(serializers.Field):
         super().__init__(**kwargs)
 
     def to_representation(self, value) -> str:
-        return status_url(value.number)
+        # The field lives as long as its serializer, so a page of rows reverses the page's path once.
+        make = self.__dict__.get("_make")
+        if make is None:
+            make = self.__dict__["_make"] = status_url_maker()
+        return make(value.number)
