@@ -16,7 +16,7 @@ from servicedesk import services
 from servicedesk.models import Customer, ServiceCase
 from stores.models import Store
 from tests.factories.servicedesk import CustomerFactory
-from tests.support.servicedesk import CALLER, in_store_case, open_case, user
+from tests.support.servicedesk import CALLER, in_store_case, intake_form_data, open_case, user
 
 pytestmark = pytest.mark.django_db
 
@@ -27,19 +27,7 @@ API = "/api/v1/service-cases/"
 
 
 def form_data(**overrides):
-    data = {
-        "phone": CALLER["phone"],
-        "name": CALLER["name"],
-        "email": EMAIL,
-        "province": CALLER["province"],
-        "consent": "on",
-        "channel": "phone",
-        "kind": "complaint",
-        "severity": "normal",
-        "description": "羽绒服跑绒",
-    }
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
+    return intake_form_data(**{"email": EMAIL, **overrides})
 
 
 def nothing_stored() -> bool:

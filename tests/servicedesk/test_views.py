@@ -11,25 +11,10 @@ from servicedesk.choices import CaseState
 from servicedesk.models import Customer, PhoneAccessLog, ServiceCase
 from stores.models import Store
 from tests.factories.cases import ReturnFactory
-from tests.support.servicedesk import CALLER, in_store_case, open_case, resolved
+from tests.support.servicedesk import CALLER, in_store_case, intake_form_data, open_case, resolved
 
 INTAKE = "/service-desk/intake/"
 QUEUE = "/service-desk/cases/"
-
-
-def form_data(**overrides):
-    data = {
-        "phone": CALLER["phone"],
-        "name": CALLER["name"],
-        "province": CALLER["province"],
-        "consent": "on",
-        "channel": "phone",
-        "kind": "complaint",
-        "severity": "normal",
-        "description": "羽绒服跑绒",
-    }
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
 
 
 @pytest.mark.django_db
@@ -50,7 +35,7 @@ def test_typing_the_number_shows_earlier_cases_and_returns_and_prefills_the_form
 @pytest.mark.django_db
 def test_logging_a_case_from_the_intake_page(browser_as, demo):
     client = browser_as("hotline1")
-    response = client.post(INTAKE, form_data(store=Store.objects.get(code="S001").pk))
+    response = client.post(INTAKE, intake_form_data(store=Store.objects.get(code="S001").pk))
     case = ServiceCase.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/service-desk/cases/{case.pk}/"
     assert case.customer.phone == CALLER["phone"] and case.state == CaseState.OPEN
@@ -59,7 +44,7 @@ def test_logging_a_case_from_the_intake_page(browser_as, demo):
 @pytest.mark.django_db
 def test_a_consultation_is_answered_and_closed_in_one_go(browser_as, demo):
     client = browser_as("hotline1")
-    client.post(INTAKE, form_data(kind="consultation", answer="手洗, 平铺晾干", satisfaction="5"))
+    client.post(INTAKE, intake_form_data(kind="consultation", answer="手洗, 平铺晾干", satisfaction="5"))
     case = ServiceCase.objects.get()
     assert case.state == CaseState.CLOSED and case.satisfaction == 5
 
@@ -76,7 +61,7 @@ def test_a_consultation_is_answered_and_closed_in_one_go(browser_as, demo):
     ],
 )
 def test_a_bad_intake_form_comes_back_with_the_error_and_stores_nothing(browser_as, demo, change, error_for):
-    response = browser_as("hotline1").post(INTAKE, form_data(**change))
+    response = browser_as("hotline1").post(INTAKE, intake_form_data(**change))
     assert response.status_code == 400
     assert f'data-error-for="{error_for}"' in response.content.decode()
     assert not ServiceCase.objects.exists() and not Customer.objects.filter(phone=CALLER["phone"]).exists()
@@ -88,7 +73,7 @@ def test_store_staff_open_in_store_cases_only_and_others_may_not_take_calls(brow
     client = browser_as("store1")
     page = client.get("/service-desk/new/").content.decode()
     assert "answer-on-call" not in page and "phone-lookup" not in page
-    assert client.post("/service-desk/new/", form_data(channel="in_store", store=own.pk)).status_code == 302
+    assert client.post("/service-desk/new/", intake_form_data(channel="in_store", store=own.pk)).status_code == 302
     assert ServiceCase.objects.get().logging_store == own
     for who in ("tech1", "supplier1", "region1"):
         assert browser_as(who).get(INTAKE).status_code == 403
