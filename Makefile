@@ -20,6 +20,9 @@ TEST_SYSTEM_PACKAGES := poppler-utils chromium
 # Graphviz draws the workflow pictures (`make docs` only; the tests compare the committed sources without it).
 DOCS_SYSTEM_PACKAGES := graphviz
 PYTEST_ARGS ?= -n 2
+# pytest with byte-code caching on even where the environment turns it off (PYTHONDONTWRITEBYTECODE=1): otherwise
+# every worker of every run compiles the project and re-writes the asserts of ~600 test modules (about 20 s each).
+PYTEST := PYTHONDONTWRITEBYTECODE= $(PY) -m pytest
 # The PostgreSQL + Redis pass (see README "Testing against PostgreSQL and Redis").
 PG_URL ?= postgres://postgres@127.0.0.1:5432
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
@@ -67,15 +70,15 @@ run: system-packages $(VENV)/.installed messages
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: system-packages-test $(VENV)/.installed-dev messages
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
 
 test-fast: system-packages-test $(VENV)/.installed-dev messages
-	$(PY) -m pytest $(PYTEST_ARGS) -m "not slow"
+	$(PYTEST) $(PYTEST_ARGS) -m "not slow"
 
 # The same suite against PostgreSQL and Redis (services on 127.0.0.1; a throw-away database).
 test-postgres: $(VENV)/.installed-dev
 	psql "$(PG_URL)/postgres" -qc "CREATE DATABASE $(CI_DB)"
-	DATABASE_URL="$(PG_URL)/$(CI_DB)" REDIS_URL="$(REDIS_TEST_URL)" $(PY) -m pytest $(PYTEST_ARGS); \
+	DATABASE_URL="$(PG_URL)/$(CI_DB)" REDIS_URL="$(REDIS_TEST_URL)" $(PYTEST) $(PYTEST_ARGS); \
 	status=$$?; psql "$(PG_URL)/postgres" -qc "DROP DATABASE IF EXISTS $(CI_DB)"; exit $$status
 
 # The read benchmark at a million Returns on PostgreSQL (bench/README.md): loads $(BENCH_DB) once, then writes

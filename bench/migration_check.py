@@ -16,13 +16,15 @@ This script proves it on a real database:
    (table, codename);
 4. the new code (``--to``, default this checkout) runs ``migrate`` on the same database, then
    ``makemigrations --check --dry-run`` and ``migrate --check``, and the same snapshot is taken under it;
+   its schema (columns, constraints, indexes, triggers, without names) must equal the schema the models make
+   on an empty database (``build_from_models``), which is how the test suite makes its own (``--no-migrations``);
 5. the two are compared by table name + pk, so a model that moved (``cases.recall`` → ``recalls.recall``,
    same table) maps by itself.
 
 It fails (exit 1) on: a lost table or column, a table whose row count changed, changed values in a
 column, a generic-relation row that no longer resolves to the same row of the same table, a content
-type that names no model while rows refer to it, a group or user that lost a permission, or a failing
-``makemigrations --check`` / ``migrate --check``. Bookkeeping tables (django_migrations,
+type that names no model while rows refer to it, a group or user that lost a permission, a schema other
+than the models', or a failing ``makemigrations --check`` / ``migrate --check``. Bookkeeping tables (django_migrations,
 django_content_type, auth_permission and the permission links, django-celery-beat's tables, which
 ``migrate`` re-syncs) may change: their changes are reported, not failed.
 
@@ -516,7 +518,124 @@ def compare(before: dict, after: dict) -> tuple[list[str], list[str], dict]:
 # The driver.
 # ---------------------------------------------------------------------------------------------------------
 
+
 # Run inside ``manage.py shell -c``: this file as a module, then one of its functions under that code.
+def build_from_models() -> None:
+    """Make this database's tables from the models, as the test suite does (pytest-django's ``--no-migrations``):
+    every app unmigrated, ``migrate --run-syncdb``."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    class NoMigrations(dict):
+        def __contains__(self, app_label) -> bool:
+            return True
+
+        def __getitem__(self, app_label) -> None:
+            return None
+
+    settings.MIGRATION_MODULES = NoMigrations()
+    call_command("migrate", run_syncdb=True, interactive=False, verbosity=0)
+
+
+# The migrations' own bookkeeping table, which only a migrated database fills.
+SCHEMA_IGNORED_TABLES = {"django_migrations"}
+
+
+def schema(out_path: str) -> None:
+    """This database's schema, without names: per table its columns (type, size, null, default), its
+    constraints and indexes as their definitions with the name left out, and its triggers. Written as JSON."""
+    import re
+
+    from django.db import connection
+
+    tables: dict[str, dict] = {}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT table_name, column_name, data_type, character_maximum_length, numeric_precision, "
+                "numeric_scale, is_nullable, coalesce(column_default, ''), is_identity "
+                "FROM information_schema.columns WHERE table_schema = 'public'"
+            )
+            for table, column, *kind in cursor.fetchall():
+                tables.setdefault(table, {"columns": {}, "constraints": [], "indexes": [], "triggers": []})
+                tables[table]["columns"][column] = [str(value) for value in kind]
+            cursor.execute(
+                "SELECT c.relname, con.contype, pg_get_constraintdef(con.oid) FROM pg_constraint con "
+                "JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = 'public'"
+            )
+            for table, kind, definition in cursor.fetchall():
+                tables[table]["constraints"].append(f"{kind} {definition}")
+            cursor.execute("SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = 'public'")
+            for table, definition in cursor.fetchall():
+                tables[table]["indexes"].append(re.sub(r"INDEX \S+ ON", "INDEX ON", definition))
+            cursor.execute(
+                "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND NOT t.tgisinternal"
+            )
+            for table, name in cursor.fetchall():
+                tables[table]["triggers"].append(name)
+        else:
+            names = [row[0] for row in cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+            for table in names:
+                if table.startswith("sqlite_"):
+                    continue
+                entry = tables.setdefault(table, {"columns": {}, "constraints": [], "indexes": [], "triggers": []})
+                for _cid, column, kind, notnull, default, pk in cursor.execute(f'PRAGMA table_info("{table}")'):
+                    entry["columns"][column] = [kind.lower(), str(notnull), str(default), str(pk)]
+                for constraint in connection.introspection.get_constraints(cursor, table).values():
+                    constraint.pop("orders", None)
+                    entry["constraints"].append(json.dumps(constraint, sort_keys=True, default=str))
+                for (sql,) in cursor.execute(
+                    "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
+                    [table],
+                ).fetchall():
+                    entry["indexes"].append(re.sub(r'INDEX "?\w+"? ON', "INDEX ON", sql))
+    for table in SCHEMA_IGNORED_TABLES:
+        tables.pop(table, None)
+    for entry in tables.values():
+        for key in ("constraints", "indexes", "triggers"):
+            entry[key].sort()
+    Path(out_path).write_text(json.dumps(tables, indent=1, sort_keys=True), encoding="utf-8")
+
+
+# Differences that are Django's own, the same in any project, each with why it does not matter here.
+KNOWN_SCHEMA_DIFFERENCES = {
+    # django.contrib.auth's many-to-many link tables: migrations give their key the project's DEFAULT_AUTO_FIELD
+    # (bigint on PostgreSQL), the models auth's own AutoField (integer). Nothing reads those keys.
+    "auth_group_permissions.id",
+    "auth_user_groups.id",
+    "auth_user_user_permissions.id",
+}
+
+
+def compare_schemas(migrated: dict, from_models: dict) -> list[str]:
+    """What differs between the schema migrations made and the one the models make (the test suite's)."""
+    lines = []
+    for table in sorted(set(migrated) | set(from_models)):
+        if table not in from_models:
+            lines.append(f"{table}: made by migrations only")
+            continue
+        if table not in migrated:
+            lines.append(f"{table}: made by the models only")
+            continue
+        a, b = migrated[table], from_models[table]
+        for column in sorted(set(a["columns"]) | set(b["columns"])):
+            if (
+                a["columns"].get(column) != b["columns"].get(column)
+                and f"{table}.{column}" not in KNOWN_SCHEMA_DIFFERENCES
+            ):
+                lines.append(
+                    f"{table}.{column}: migrations {a['columns'].get(column)}, models {b['columns'].get(column)}"
+                )
+        for key in ("constraints", "indexes", "triggers"):
+            only_migrated = sorted(set(a[key]) - set(b[key]))
+            only_models = sorted(set(b[key]) - set(a[key]))
+            lines += [f"{table} {key}, migrations only: {item}" for item in only_migrated]
+            lines += [f"{table} {key}, models only: {item}" for item in only_models]
+    return lines
+
+
 CALL_SNIPPET = (
     "import importlib.util as u; s = u.spec_from_file_location('migration_check', {script!r}); "
     "m = u.module_from_spec(s); s.loader.exec_module(m); m.{call}"
@@ -638,6 +757,38 @@ def main() -> int:
             if proc.returncode:
                 failures.append(f"`{' '.join(proc.args[1:])}` exited {proc.returncode}:")
                 failures.extend(f"  {line}" for line in (proc.stdout + proc.stderr).strip().splitlines()[-15:])
+        # The test suite makes its database from the models (--no-migrations): the schema the migrations made
+        # must be the one the models make, or the suite would test another database than production runs.
+        call("new schema (migrated)", new_dir, "schema", str(work / "schema_migrated.json"))
+        models_env = dict(env)
+        if args.database == "postgres":
+            models_db = f"{args.pg_db}_models"
+            models_env["DATABASE_URL"] = f"{args.pg_url.rstrip('/')}/{models_db}"
+            subprocess.run(
+                [args.python, "-c", PG_ADMIN_SNIPPET, args.pg_url.rstrip("/"), "create", models_db], check=True
+            )
+        else:
+            models_env["DATABASE_URL"] = f"sqlite:///{work / 'models.sqlite3'}"
+        models_runner = Runner(args.python, models_env, logs)
+        try:
+            for label, function, out in (
+                ("models build", "build_from_models", None),
+                ("new schema (models)", "schema", str(work / "schema_models.json")),
+            ):
+                code = CALL_SNIPPET.format(script=script, call=f"{function}({'' if out is None else repr(out)})")
+                models_runner.run(label, new_dir, "manage.py", "shell", "--no-imports", "-c", code)
+        finally:
+            if args.database == "postgres":
+                subprocess.run([args.python, "-c", PG_ADMIN_SNIPPET, args.pg_url.rstrip("/"), "drop", models_db])
+        models_schema = json.loads((work / "schema_models.json").read_text())
+        schema_differences = compare_schemas(json.loads((work / "schema_migrated.json").read_text()), models_schema)
+        if schema_differences:
+            failures.append("The schema migrations make differs from the one the models make (the test suite's):")
+            failures.extend(f"  {line}" for line in schema_differences[:60])
+        else:
+            notes.append(
+                f"Schema: the migrated database's equals the one the models make ({len(models_schema)} tables)."
+            )
         finished = True
     finally:
         if args.database == "postgres" and not args.keep:

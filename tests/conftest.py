@@ -36,7 +36,11 @@ pytest_plugins = [
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """pytest-django's test database, with the demo brand loaded once (committed)."""
+    """pytest-django's test database, with the demo brand loaded once (committed).
+
+    The database is made from the models (``--no-migrations`` in pyproject.toml); django-pgtrigger's schema
+    editor installs a model's triggers with its table, so the transition log's append-only guard is there too.
+    ``make migration-check`` proves that migrations make the same schema."""
     with django_db_blocker.unblock():
         DEMO.load()
     DEMO.blocker = django_db_blocker

@@ -108,7 +108,7 @@ def test_the_test_process_runs_tasks_eagerly():
 
 @pytest.mark.django_db
 def test_migrate_creates_the_schedule_rows():
-    # given the test database (built by migrate, whose post_migrate syncs the table)
+    # given the test database (built by migrate from the models, whose post_migrate syncs the table)
     # then every entry has its row, on a Shanghai crontab, with its expiry
     rows = {row.name: row for row in PeriodicTask.objects.select_related("crontab")}
     for name, (task, minute, hour, day_of_month) in SCHEDULE.items():
