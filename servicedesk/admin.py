@@ -9,8 +9,8 @@ from servicedesk.models import Customer, PhoneAccessLog, ServiceCase, ServiceCas
 
 @admin.register(Customer)
 class CustomerAdmin(ReadOnlyAdmin):
-    list_display = ["id", "name", "phone", "province", "consent_at", "erased_at"]
-    search_fields = ["phone", "name"]
+    list_display = ["id", "name", "phone", "email", "province", "consent_at", "erased_at"]
+    search_fields = ["phone", "name", "email"]
     raw_id_fields = ["returns"]
 
 

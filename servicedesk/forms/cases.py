@@ -40,7 +40,8 @@ class ServiceCaseOpenForm(BootstrapMixin, forms.Form):
     email = forms.EmailField(label=_("E-mail"), max_length=254, required=False)
     province = NoNulCharField(label=_("Province"), max_length=20, required=False)
     consent = forms.BooleanField(
-        label=_("The customer agrees that we keep their name and phone to handle the case"), required=False
+        label=_("The customer agrees that we keep their name, phone and e-mail to handle the case"),
+        required=False,
     )
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE)
     kind = forms.ChoiceField(label=_("Kind"), choices=CaseKind.choices, initial=CaseKind.CONSULTATION)

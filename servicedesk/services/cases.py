@@ -77,7 +77,7 @@ def _customer_for_contact(*, contact: dict[str, Any] | None, now: dt.datetime) -
         return None
     errors: dict[str, list[str]] = {}
     if contact.get("consent") is not True:
-        errors["consent"] = [_("Record the customer's consent before keeping a name or phone.")]
+        errors["consent"] = [_("Record the customer's consent before keeping a name, phone or e-mail.")]
     try:
         validate_phone(phone)
     except ValidationError as error:

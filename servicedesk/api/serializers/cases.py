@@ -217,7 +217,11 @@ class CustomerInputSerializer(serializers.Serializer):
     def validate(self, attrs):
         if (attrs["name"].strip() or attrs["phone"].strip() or attrs["email"].strip()) and not attrs["consent"]:
             raise serializers.ValidationError(
-                {"consent": [serializers.ErrorDetail("Record the customer's consent before keeping a name or phone.")]}
+                {
+                    "consent": [
+                        serializers.ErrorDetail("Record the customer's consent before keeping a name, phone or e-mail.")
+                    ]
+                }
             )
         return attrs
 
