@@ -515,11 +515,10 @@ def compare(before: dict, after: dict) -> tuple[list[str], list[str], dict]:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# The driver.
+# The schema migrations make against the one the models make (the test suite's).
 # ---------------------------------------------------------------------------------------------------------
 
 
-# Run inside ``manage.py shell -c``: this file as a module, then one of its functions under that code.
 def build_from_models() -> None:
     """Make this database's tables from the models, as the test suite does (pytest-django's ``--no-migrations``):
     every app unmigrated, ``migrate --run-syncdb``."""
@@ -636,6 +635,11 @@ def compare_schemas(migrated: dict, from_models: dict) -> list[str]:
     return lines
 
 
+# ---------------------------------------------------------------------------------------------------------
+# The driver.
+# ---------------------------------------------------------------------------------------------------------
+
+# Run inside ``manage.py shell -c``: this file as a module, then one of its functions under that code.
 CALL_SNIPPET = (
     "import importlib.util as u; s = u.spec_from_file_location('migration_check', {script!r}); "
     "m = u.module_from_spec(s); s.loader.exec_module(m); m.{call}"

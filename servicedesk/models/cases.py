@@ -94,6 +94,11 @@ class Customer(TimeStampedModel):
         return self.name or self.phone or f"#{self.pk}"
 
 
+# The refusal of contact data without consent (the constraint ``customer_contact_needs_consent`` in words), one text
+# for the page and the API.
+CONSENT_REQUIRED = _("Record the customer's consent before keeping a name, phone or e-mail.")
+
+
 class ServiceCaseQuerySet(ScopedQuerySet):
     """Service-center roles see every case, a store its store's, a region manager the region's; suppliers none."""
 

@@ -42,6 +42,7 @@ from servicedesk.choices import (
     Severity,
 )
 from servicedesk.models import MAX_DESCRIPTION, MAX_TEXT, Customer, PhoneAccessLog, ServiceCase, ServiceCaseAttachment
+from servicedesk.models.cases import CONSENT_REQUIRED
 from servicedesk.services.quality_forms import escalation_input_errors, escalation_raise
 
 # Consent recorded for contact data a store took at the counter with a Return (the data migration uses the same).
@@ -77,7 +78,7 @@ def _customer_for_contact(*, contact: dict[str, Any] | None, now: dt.datetime) -
         return None
     errors: dict[str, list[str]] = {}
     if contact.get("consent") is not True:
-        errors["consent"] = [_("Record the customer's consent before keeping a name, phone or e-mail.")]
+        errors["consent"] = [str(CONSENT_REQUIRED)]
     try:
         validate_phone(phone)
     except ValidationError as error:

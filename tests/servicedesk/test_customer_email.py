@@ -165,6 +165,25 @@ def test_a_bad_or_unconsented_email_over_the_api_is_a_400_and_nothing_is_stored(
     assert nothing_stored()
 
 
+def test_the_page_and_the_api_refuse_an_unconsented_email_in_the_same_words(api_as, browser_as, demo):
+    # given an e-mail without the customer's consent, on the intake page and over the API
+    page = browser_as("hotline1").post("/service-desk/intake/", form_data(consent=None), HTTP_ACCEPT_LANGUAGE="en")
+    api = api_as("hotline1").post(
+        API,
+        {**NEW_CASE, "customer": {**CALLER, "email": EMAIL, "consent": False}},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    # then both name the e-mail among what needs consent (the page in the agent's saved Chinese, the API in the
+    # English asked for), and nothing is stored
+    assert page.status_code == 400 and "保存姓名、电话或电子邮件前须记录客户的同意。" in page.content.decode()
+    assert api.status_code == 400
+    assert api.json()["customer"]["consent"] == [
+        "Record the customer's consent before keeping a name, phone or e-mail."
+    ]
+    assert nothing_stored()
+
+
 # --- erasure and the retention purge ---
 
 

@@ -26,6 +26,7 @@ from servicedesk.choices import (
 )
 from servicedesk.hooks import case_status_url
 from servicedesk.models import MAX_DESCRIPTION, MAX_TEXT, Customer, ServiceCase, ServiceCaseAttachment
+from servicedesk.models.cases import CONSENT_REQUIRED
 from servicedesk.selectors import case_contact
 from stores.models import Store
 from suppliers.models import Style
@@ -216,13 +217,7 @@ class CustomerInputSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if (attrs["name"].strip() or attrs["phone"].strip() or attrs["email"].strip()) and not attrs["consent"]:
-            raise serializers.ValidationError(
-                {
-                    "consent": [
-                        serializers.ErrorDetail("Record the customer's consent before keeping a name, phone or e-mail.")
-                    ]
-                }
-            )
+            raise serializers.ValidationError({"consent": [CONSENT_REQUIRED]})
         return attrs
 
 
