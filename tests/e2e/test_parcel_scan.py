@@ -28,6 +28,8 @@ def test_scanning_the_packing_list_opens_the_parcel(page, live_server, login):
 
     # When a code that is no parcel's is scanned, the inbound page says so and keeps the focus for the next scan
     page.goto(f"{live_server.url}/center/inbound/")
+    # (as above: the scanner types once the page has put the focus in the box; typing before that lost keys)
+    expect(page.locator("[data-testid=parcel-scan]")).to_be_focused()
     page.keyboard.type("SH-000000-99999")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/center/inbound/$"))
