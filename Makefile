@@ -28,7 +28,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 CI_DB := aftersales_ci_$(shell echo $$$$)
 
-.PHONY: run test test-fast test-postgres backup restore bench bench-load bench-pdf screenshot migration-check lint check-deploy schema docs messages system-packages system-packages-test venv venv-dev clean
+.PHONY: run test test-fast test-postgres backup restore bench bench-load bench-pdf bench-same-tests screenshot migration-check lint check-deploy schema docs messages system-packages system-packages-test venv venv-dev clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -105,6 +105,13 @@ bench-load: $(VENV)/.installed
 BENCH_PDF_LINES ?= 5000
 bench-pdf: system-packages $(VENV)/.installed
 	$(PY) bench/bench_pdf.py --lines $(BENCH_PDF_LINES)
+
+# Issue 12's suite figure: the tests collected at 88eb11b (bench/suite/ids_88eb11b.txt), found today, run as the
+# suite runs (bench/same_tests.py; SAME_TESTS_ARGS to change pytest's arguments). With DATABASE_URL and REDIS_URL
+# set it runs on PostgreSQL and Redis, as test-postgres does.
+SAME_TESTS_ARGS ?= -n 2 -p no:randomly
+bench-same-tests: system-packages-test $(VENV)/.installed-dev messages
+	PYTHONDONTWRITEBYTECODE= $(PY) bench/same_tests.py $(SAME_TESTS_ARGS)
 
 # Pictures anyone can look at (bench/screenshot.py): against `make run`'s server, or SCREENSHOT_ARGS=--start.
 SCREENSHOT_ARGS ?=

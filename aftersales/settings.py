@@ -249,7 +249,8 @@ AFTERSALES_UNCLAIMED_FILE_HOURS = env_int("AFTERSALES_UNCLAIMED_FILE_HOURS", 24,
 STORAGES = {
     "default": _DEFAULT_STORAGE,
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        # WhiteNoise's hashed and compressed files (aftersales/staticfiles.py: each distinct content compressed once).
+        "BACKEND": "aftersales.staticfiles.StaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
