@@ -16,9 +16,6 @@ from django.test import RequestFactory
 from django.urls import Resolver404, resolve
 from django.views.defaults import server_error
 
-from demo.history import history_build
-from demo.management.commands.seed_demo import Command as SeedDemo
-from tests.support.demo import DEMO_PASSWORD
 
 HREF = re.compile(r'<a\b[^>]*\bhref="([^"#]*)"')
 
@@ -142,12 +139,12 @@ def links_that_fail(client, *, max_pages: int = 80, per_route: int = 6) -> tuple
 
 
 @pytest.mark.parametrize("username", ["supplier1", "store1"])
-def test_every_link_on_the_pages_a_supplier_or_a_store_opens_leads_somewhere_they_may_go(browser_as, username):
-    # Given the demo brand with a short history: returns shipped, inspected, repaired, scrapped and charged back
-    client = browser_as(username)
-    # The other stores' staff log those stores' returns in the history (seed_demo adds them with its history).
-    SeedDemo()._accounts(DEMO_PASSWORD, history=True)
-    history_build(target=60)
+def test_every_link_on_the_pages_a_supplier_or_a_store_opens_leads_somewhere_they_may_go(
+    client, demo_history, django_user_model, username
+):
+    # Given the demo brand with its history (seeded once for the suite, tests/fixtures/demo_history.py): returns
+    # shipped, inspected, repaired, scrapped and charged back, recalls, service cases, incoming lots, documents
+    client.force_login(django_user_model.objects.get(username=username))
 
     # When the user opens the pages the menu and the home page lead to, and follows every link on them
     opened, failures = links_that_fail(client)
