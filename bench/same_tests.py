@@ -34,16 +34,40 @@ BATTERY_FILES = (
 
 # Ids that later issues renamed (the defect codes moved to suppliers, two more destruction-record cases were added
 # before these, the compose file grew two services and MinIO took the media volume's place).
-RENAMED = {
-    "tests/aftersales/test_admin.py::test_admin_lists_open_for_the_superuser_only[/admin/inspection/defectcode/]": "tests/aftersales/test_admin.py::test_admin_lists_open_for_the_superuser_only[/admin/suppliers/defectcode/]",
-    "tests/reports/test_writeoff_services.py::test_a_bad_destruction_record_changes_nothing[changes1-destroyed_on]": "tests/writeoffs/test_writeoff_services.py::test_a_bad_destruction_record_changes_nothing[changes3-destroyed_on]",
-    "tests/reports/test_writeoff_services.py::test_a_bad_destruction_record_changes_nothing[changes2-witness]": "tests/writeoffs/test_writeoff_services.py::test_a_bad_destruction_record_changes_nothing[changes4-witness]",
-    "tests/aftersales/test_deployment.py::test_compose_defines_the_six_services": "tests/aftersales/test_deployment.py::test_compose_defines_the_eight_services",
-    "tests/aftersales/test_deployment.py::test_web_health_check_fetches_healthz_in_a_way_the_settings_let_through": "tests/aftersales/test_deployment.py::"
-    "test_web_health_check_fetches_the_readiness_probe_in_a_way_the_settings_let_through",
-    "tests/aftersales/test_deployment.py::"
-    "test_media_volume_is_mounted_where_media_root_points_and_shared_by_web_and_worker": "tests/aftersales/test_deployment.py::test_files_live_on_the_minio_bucket_of_the_stack",
-}
+RENAMED = dict(
+    [
+        (
+            "tests/aftersales/test_admin.py::"
+            "test_admin_lists_open_for_the_superuser_only[/admin/inspection/defectcode/]",
+            "tests/aftersales/test_admin.py::test_admin_lists_open_for_the_superuser_only[/admin/suppliers/defectcode/]",
+        ),
+        (
+            "tests/reports/test_writeoff_services.py::"
+            "test_a_bad_destruction_record_changes_nothing[changes1-destroyed_on]",
+            "tests/writeoffs/test_writeoff_services.py::"
+            "test_a_bad_destruction_record_changes_nothing[changes3-destroyed_on]",
+        ),
+        (
+            "tests/reports/test_writeoff_services.py::test_a_bad_destruction_record_changes_nothing[changes2-witness]",
+            "tests/writeoffs/test_writeoff_services.py::test_a_bad_destruction_record_changes_nothing[changes4-witness]",
+        ),
+        (
+            "tests/aftersales/test_deployment.py::test_compose_defines_the_six_services",
+            "tests/aftersales/test_deployment.py::test_compose_defines_the_eight_services",
+        ),
+        (
+            "tests/aftersales/test_deployment.py::"
+            "test_web_health_check_fetches_healthz_in_a_way_the_settings_let_through",
+            "tests/aftersales/test_deployment.py::"
+            "test_web_health_check_fetches_the_readiness_probe_in_a_way_the_settings_let_through",
+        ),
+        (
+            "tests/aftersales/test_deployment.py::"
+            "test_media_volume_is_mounted_where_media_root_points_and_shared_by_web_and_worker",
+            "tests/aftersales/test_deployment.py::test_files_live_on_the_minio_bucket_of_the_stack",
+        ),
+    ]
+)
 
 
 def say(line: str) -> None:

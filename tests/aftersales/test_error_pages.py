@@ -16,7 +16,6 @@ from django.test import RequestFactory
 from django.urls import Resolver404, resolve
 from django.views.defaults import server_error
 
-
 HREF = re.compile(r'<a\b[^>]*\bhref="([^"#]*)"')
 
 

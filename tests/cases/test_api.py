@@ -29,6 +29,7 @@ from tests.factories.cases import ShipmentFactory
 from tests.support.files import png_bytes
 from tests.support.refusals import Refusal, assert_refused, attempt, by_login, refusal_cases, standard_matrix
 from tests.support.returns import JACKET, PHONE, fresh, log_returns, return_in, ship_to_center, snapshot, user
+from tests.support.schema import generated_schema
 
 # --- helpers: put Returns and shipments in a state through the services ---
 
@@ -723,12 +724,7 @@ def test_concurrent_change_and_refused_transitions_map_to_their_statuses():
 
 
 def test_schema_documents_each_transitions_input():
-    import yaml
-    from django.core.management import call_command
-
-    out = io.StringIO()
-    call_command("spectacular", "--lang", "en", stdout=out)
-    schema = yaml.safe_load(out.getvalue())
+    schema = generated_schema()
     paths, components = schema["paths"], schema["components"]["schemas"]
 
     def input_of(path):

@@ -34,11 +34,16 @@ E2E_TEST_TIMEOUT_S = 240
 E2E_DIR = Path(__file__).resolve().parent
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook reads the xdist_group marks
 def pytest_collection_modifyitems(config, items):
     # This hook sees the whole session's items: mark only the ones in tests/e2e.
     for item in items:
         if E2E_DIR in Path(item.path).resolve().parents:
             item.add_marker(pytest.mark.e2e)
+            # One worker runs the browser tests (--dist loadgroup): they wait on Chromium and the live server more
+            # than they compute, so the other worker's tests fill the cores meanwhile, where two workers' browsers
+            # at once would fight over them (and each worker would start its own Chromium).
+            item.add_marker(pytest.mark.xdist_group("browser"))
             # Every browser call waits at most DEFAULT_TIMEOUT_MS, but a few (evaluate, a dialog's accept) wait
             # forever; a browser test that hangs fails after this instead of stalling its worker for the run.
             item.add_marker(pytest.mark.timeout(E2E_TEST_TIMEOUT_S))
