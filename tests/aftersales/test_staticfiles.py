@@ -16,6 +16,7 @@ from aftersales.staticfiles import OnceForEachContentCompressor
 SCRIPT = b"console.log('the same script under two names');\n" * 40
 OTHER_SCRIPT = b"console.log('another script');\n" * 40
 STYLE = b"body { background: url('img/dot.svg'); }\n" * 20
+SOURCE_MAP = b'{"version": 3, "sources": ["a.js"], "mappings": "AAAA"}\n' * 40
 DOT = b'<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"><rect width="1" height="1"/></svg>\n' * 10
 
 
@@ -40,6 +41,7 @@ def write_sources(root):
     (root / "c.js").write_bytes(OTHER_SCRIPT)
     (root / "style.css").write_bytes(STYLE)
     (root / "img" / "dot.svg").write_bytes(DOT)
+    (root / "a.js.map").write_bytes(SOURCE_MAP)
 
 
 def test_collectstatic_compresses_each_content_once_and_every_file_gets_its_compressed_twins(tmp_path, brotli_calls):
@@ -57,18 +59,21 @@ def test_collectstatic_compresses_each_content_once_and_every_file_gets_its_comp
     # then every file, under its own name and its hashed name, has a .br and a .gz of exactly its bytes
     files = [path for path in collected.rglob("*") if path.is_file() and path.suffix not in {".br", ".gz"}]
     names = sorted(path.relative_to(collected).as_posix() for path in files)
-    assert len([name for name in names if name.startswith("a.")]) == 2, names  # a.js and a.<hash>.js
-    for path in files:
-        if path.name == "staticfiles.json":
-            continue
+    assert len([name for name in names if name.startswith("a.") and name.endswith(".js")]) == 2, names  # a.<hash>.js
+    compressed = [path for path in files if path.name != "staticfiles.json" and path.suffix != ".map"]
+    for path in compressed:
         data = path.read_bytes()
         assert brotli.decompress(path.with_name(path.name + ".br").read_bytes()) == data, path
         assert gzip.decompress(path.with_name(path.name + ".gz").read_bytes()) == data, path
     # and Brotli ran once for each distinct content: the three scripts' two contents, the SVG, and the two styles
     # (the hashed copy of the CSS has its url() rewritten, so its bytes differ from the original's)
-    distinct = {path.read_bytes() for path in files if path.name != "staticfiles.json"}
+    distinct = {path.read_bytes() for path in compressed}
     assert len(brotli_calls) == len(distinct) == 5
-    assert len(brotli_calls) < len(files) - 1
+    assert len(brotli_calls) < len(compressed)
+    # and the source map is collected under both names but left uncompressed (only browser tools fetch it)
+    maps = [path for path in files if path.suffix == ".map"]
+    assert len(maps) == 2 and {path.read_bytes() for path in maps} == {SOURCE_MAP}
+    assert not [path for path in collected.rglob("*.map.*") if path.suffix in {".br", ".gz"}]
 
 
 def test_threads_meeting_the_same_content_share_one_compression(brotli_calls):
