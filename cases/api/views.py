@@ -252,7 +252,7 @@ class ReturnAttachmentFileView(StoredFileAPIView):
 
     def get_stored_file(self, request, *, return_pk: int, pk: int) -> Attachment:
         attachments = Attachment.objects.filter(return_item__in=return_list(request.user).values("pk"))
-        return get_object_or_404(attachments, pk=pk, return_item_id=return_pk)
+        return get_object_or_404(attachments, pk=pk, return_item__pk=return_pk)
 
 
 @extend_schema_view(

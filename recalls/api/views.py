@@ -548,7 +548,7 @@ class RecallAttachmentFileView(StoredFileAPIView):
 
     def get_stored_file(self, request, *, recall_pk: int, pk: int) -> RecallAttachment:
         attachments = RecallAttachment.objects.filter(recall__in=recall_list(request.user).values("pk"))
-        return get_object_or_404(attachments, pk=pk, recall_id=recall_pk)
+        return get_object_or_404(attachments, pk=pk, recall__pk=recall_pk)
 
 
 @extend_schema_view(

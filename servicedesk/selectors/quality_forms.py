@@ -19,7 +19,9 @@ ESCALATION_RELATED = ("service_case__store", "service_case__customer", "service_
 
 def qualityform_get(user, case_pk: int) -> QualityForm:
     """The form of a case the user sees (404 when the case is out of scope or has no form)."""
-    return get_object_or_404(QualityForm.objects.visible_to(user).select_related(*FORM_RELATED), service_case=case_pk)
+    # __pk, not the foreign key's column: an id past the database's integers then finds nothing instead of failing.
+    forms = QualityForm.objects.visible_to(user).select_related(*FORM_RELATED)
+    return get_object_or_404(forms, service_case__pk=case_pk)
 
 
 def qualityform_of_case(user, case: ServiceCase) -> QualityForm | None:

@@ -34,7 +34,7 @@ def visit_get(user, pk, *, case_pk=None) -> Visit:
     """One visit within the user's scope (and of ``case_pk`` when given): 404 otherwise."""
     queryset = visit_list(user).select_related("service_case__customer", "service_case__store")
     if case_pk is not None:
-        queryset = queryset.filter(service_case_id=case_pk)
+        queryset = queryset.filter(service_case__pk=case_pk)
     return get_object_or_404(queryset, pk=pk)
 
 

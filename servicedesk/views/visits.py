@@ -275,7 +275,7 @@ class VisitSignatureView(StoredFileView):
 
     def get_stored_file(self, request, **kwargs) -> VisitSignature:
         visits = Visit.objects.visible_to(request.user)
-        return get_object_or_404(VisitSignature.objects.filter(visit__in=visits.values("pk")), visit_id=kwargs["pk"])
+        return get_object_or_404(VisitSignature.objects.filter(visit__in=visits.values("pk")), visit__pk=kwargs["pk"])
 
 
 class VisitFormView(LoginRequiredMixin, View):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import struct
 import zlib
 
@@ -247,3 +248,51 @@ def test_an_oversized_api_body_answers_json_400(api_as):
         )
     assert response.status_code in (400, 413)
     assert response["Content-Type"].startswith("application/json")
+
+
+# --- ids past the database's integers in the path ---------------------------------------------------------------
+
+HUGE_ID = 2**70  # past a bigint: SQLite cannot even bind it, PostgreSQL would refuse it
+
+
+def int_routes() -> list[tuple[str, str]]:
+    """(route, URL with every integer of the route set to HUGE_ID) for every route that takes an integer."""
+    from django.urls import get_resolver
+    from django.urls.converters import IntConverter
+
+    routes = []
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            # A path() route (<int:pk>) or a DRF router's regex ((?P<pk>[0-9]+)), which the include()s join.
+            route = prefix + str(pattern.pattern).removeprefix("^").removesuffix("$")
+            if hasattr(pattern, "url_patterns"):
+                walk(pattern.url_patterns, route)
+                continue
+            url = re.sub(r"<int:\w+>|\(\?P<\w+>\[0-9\]\+\)", str(HUGE_ID), route)
+            converters = getattr(pattern.pattern, "converters", {}).values()
+            plain = not re.search(r"[<>()\[\]\\?*+^$]", url)  # every placeholder filled, no other regex left
+            if url != route and plain and all(isinstance(converter, IntConverter) for converter in converters):
+                routes.append((route, "/" + url))
+
+    walk(get_resolver().url_patterns)
+    return routes
+
+
+@pytest.mark.parametrize("username", ["admin", "hotline1", "tech1"])
+def test_an_id_past_the_databases_integers_in_any_path_is_not_found_not_a_server_error(client, demo_user, username):
+    # given every route that takes an integer (a page, an API object, a nested one such as a case's visit)
+    routes = int_routes()
+    assert any("case_pk" in route for route, _ in routes) and len(routes) > 100
+    client.force_login(demo_user(username))
+    client.raise_request_exception = False  # a server error is an answer to list, not the end of the walk
+    # when each is asked for with ids no row can have (GET, and POST for the API's actions)
+    answers = {}
+    for route, url in routes:
+        methods = ("get", "post") if url.startswith("/api/") else ("get",)
+        for method in methods:
+            status = getattr(client, method)(url).status_code
+            if status >= 500 or status == 200:
+                answers[f"{method.upper()} {route}"] = status
+    # then nothing answers a server error, and nothing is found
+    assert answers == {}

@@ -199,7 +199,7 @@ class ServiceCaseAttachmentFileView(StoredFileAPIView):
         attachments = ServiceCaseAttachment.objects.filter(
             service_case__in=ServiceCase.objects.visible_to(request.user).values("pk")
         )
-        return get_object_or_404(attachments, pk=pk, service_case_id=case_pk)
+        return get_object_or_404(attachments, pk=pk, service_case__pk=case_pk)
 
 
 @extend_schema_view(

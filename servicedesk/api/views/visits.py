@@ -160,7 +160,7 @@ class VisitSignatureFileView(StoredFileAPIView):
     queryset_model = ServiceCase
 
     def get_stored_file(self, request, *, case_pk: int, pk: int) -> VisitSignature:
-        visits = Visit.objects.visible_to(request.user).filter(service_case_id=case_pk)
+        visits = Visit.objects.visible_to(request.user).filter(service_case__pk=case_pk)
         return get_object_or_404(VisitSignature.objects.filter(visit__in=visits.values("pk")), visit_id=pk)
 
 
