@@ -14,6 +14,8 @@ import zlib
 
 import pytest
 from django.test import override_settings
+from django.urls import get_resolver
+from django.urls.converters import IntConverter
 
 from cases.models import Return
 from recalls.models import Recall
@@ -257,9 +259,6 @@ HUGE_ID = 2**70  # past a bigint: SQLite cannot even bind it, PostgreSQL would r
 
 def int_routes() -> list[tuple[str, str]]:
     """(route, URL with every integer of the route set to HUGE_ID) for every route that takes an integer."""
-    from django.urls import get_resolver
-    from django.urls.converters import IntConverter
-
     routes = []
 
     def walk(patterns, prefix=""):
